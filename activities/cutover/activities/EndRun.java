@@ -1,0 +1,4 @@
+package cutover.activities;
+
+/** @param state completed, rolled_back or failed */
+public record EndRun(String target, String runId, String state, String detail) {}

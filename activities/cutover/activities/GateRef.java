@@ -1,0 +1,3 @@
+package cutover.activities;
+
+public record GateRef(String target, String runId, String stepId) {}

@@ -1,0 +1,37 @@
+package cutover.activities;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.List;
+
+/** The ledger's run, decision and event records. Every write is idempotent by its key. */
+@ActivityInterface
+public interface LedgerActivities {
+
+  /**
+   * Records the run as active. Fails, not retryable, with type {@code TargetBusy} naming the
+   * active run if the target already has one; with {@code resume} the run's existing row is
+   * taken over instead (its completed steps and decisions stand).
+   */
+  @ActivityMethod(name = "BeginRun")
+  RunStart beginRun(BeginRun request);
+
+  @ActivityMethod(name = "EndRun")
+  void endRun(EndRun request);
+
+  /** Records a decision at a gate, accepted or refused; idempotent by its signal id. */
+  @ActivityMethod(name = "RecordDecision")
+  void recordDecision(DecisionRecord decision);
+
+  /** The accepted decisions already recorded for a gate of a run (they stand on resume). */
+  @ActivityMethod(name = "GateDecisions")
+  List<DecisionRecord> gateDecisions(GateRef gate);
+
+  /** Records an operator action or state change of a run; idempotent by its key. */
+  @ActivityMethod(name = "RecordRunEvent")
+  void recordEvent(RunEvent event);
+
+  /** Recent runs on a target, newest first; every configured target when target is null. */
+  @ActivityMethod(name = "ListRuns")
+  List<RunSummary> listRuns(ListRuns request);
+}

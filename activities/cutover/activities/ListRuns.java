@@ -1,0 +1,3 @@
+package cutover.activities;
+
+public record ListRuns(String target, int limit) {}

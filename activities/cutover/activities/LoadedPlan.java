@@ -1,0 +1,5 @@
+package cutover.activities;
+
+import cutover.plan.Plan;
+
+public record LoadedPlan(Plan plan, String hash) {}

@@ -1,0 +1,23 @@
+package cutover.activities;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Runs steps against a target, exactly once each, through the ledger. */
+@ActivityInterface
+public interface StepActivities {
+
+  /**
+   * Applies the step and records it in the same transaction. If the ledger already holds the
+   * step as applied for this run, returns that record without running anything.
+   */
+  @ActivityMethod(name = "ApplyStep")
+  StepResult apply(StepCall call);
+
+  /**
+   * Runs the step's compensation and records it in the same transaction. A step the ledger
+   * does not show as applied has nothing to undo; one already compensated is not undone twice.
+   */
+  @ActivityMethod(name = "CompensateStep")
+  StepResult compensate(StepCall call);
+}

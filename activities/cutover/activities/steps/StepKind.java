@@ -1,0 +1,34 @@
+package cutover.activities.steps;
+
+import cutover.plan.StepFields;
+
+/**
+ * One kind of step. Every kind is one class behind this interface; {@link StepKinds} maps
+ * kind names to classes, so adding a kind touches neither the workflows nor the parser.
+ */
+public interface StepKind {
+
+  /** How a completed step of this kind is undone by a rollback. */
+  enum Undo {
+    /** The plan must give {@code compensate:} SQL or declare {@code irreversible: true}. */
+    DECLARED,
+    /** The kind restores what it changed by itself (a flag's previous value). */
+    AUTOMATIC,
+    /** Checks and gates change nothing. */
+    NOTHING
+  }
+
+  /** The name used as {@code kind:} in plans. */
+  String name();
+
+  Undo undo();
+
+  /** Checks the kind's own fields at plan-load time; reading a field declares it known. */
+  void validate(StepFields fields);
+
+  /** Applies the step. Runs inside the transaction that also writes the step's ledger row. */
+  StepOutcome apply(StepContext context);
+
+  /** Undoes the step. Runs inside the transaction that also writes the compensation's ledger row. */
+  StepOutcome compensate(StepContext context);
+}

@@ -1,0 +1,9 @@
+package cutover.activities.steps;
+
+/** What a step did, in words for people and a row count where one applies. */
+public record StepOutcome(String summary, Long rows) {
+
+  public static StepOutcome of(String summary) {
+    return new StepOutcome(summary, null);
+  }
+}

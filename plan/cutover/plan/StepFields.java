@@ -1,0 +1,35 @@
+package cutover.plan;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A step kind's view of its own fields in the plan file while the plan is validated. Reading
+ * a field declares it: after {@code validate}, any field no one read is reported as unknown.
+ * Each reader reports a wrong type or value at the field's position and returns null (or the
+ * fallback), so a kind reports every problem at once; values read are kept, normalised, in
+ * {@link PlanStep#spec()}.
+ */
+public interface StepFields {
+
+  /** The step's id, for messages. */
+  String stepId();
+
+  /** A string that must be present and non-blank. */
+  String requiredString(String field, String fix);
+
+  String optionalString(String field);
+
+  /** A duration such as {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 7d} or ISO-8601. */
+  Duration optionalDuration(String field, Duration fallback);
+
+  Integer optionalInteger(String field, int min, int max, Integer fallback);
+
+  boolean optionalBoolean(String field, boolean fallback);
+
+  /** A list of strings, or a single string taken as a list of one. */
+  List<String> optionalStringList(String field);
+
+  /** Reports a problem at the given field (or at the step when the field is absent). */
+  void problem(String field, String message, String fix);
+}
