@@ -1,0 +1,34 @@
+package cutover.activities.steps;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The one place that maps {@code kind:} names to step kind classes. */
+public final class StepKinds {
+  private static final Map<String, StepKind> KINDS = new TreeMap<>();
+
+  static {
+    register(new SqlStep());
+    register(new ApprovalGate());
+  }
+
+  private StepKinds() {}
+
+  private static void register(StepKind kind) {
+    KINDS.put(kind.name(), kind);
+  }
+
+  public static Optional<StepKind> find(String name) {
+    return Optional.ofNullable(KINDS.get(name));
+  }
+
+  public static StepKind get(String name) {
+    return find(name).orElseThrow(() -> new IllegalArgumentException("unknown step kind " + name));
+  }
+
+  public static Set<String> names() {
+    return KINDS.keySet();
+  }
+}
