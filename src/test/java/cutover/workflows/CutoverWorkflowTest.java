@@ -1,0 +1,266 @@
+package cutover.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cutover.activities.DecisionRecord;
+import cutover.plan.Phase;
+import cutover.plan.Plan;
+import cutover.plan.PlanStep;
+import cutover.worker.CutoverDataConverter;
+import cutover.worker.WorkflowRegistration;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Workflow logic with activities faked: the order of things, people, failure and rollback. */
+class CutoverWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal = withSearchAttributes(TestWorkflowExtension.newBuilder())
+      .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create()).build())
+      .registerWorkflowImplementationTypes(WorkflowRegistration.OPTIONS, WorkflowRegistration.TYPES.toArray(Class<?>[]::new))
+      .setDoNotStart(true)
+      .build();
+
+  static TestWorkflowExtension.Builder withSearchAttributes(TestWorkflowExtension.Builder builder) {
+    WorkflowRegistration.searchAttributeNames()
+        .forEach(name -> builder.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    return builder;
+  }
+
+  static final Plan PLAN = new Plan("three-phases", "demo", null, List.of(
+      new Phase("introduce", null, List.of(sql("a"), sql("b"))),
+      new Phase("copy", null, List.of(sql("c"),
+          new PlanStep("go", "approval", "go / no-go", null, false, false,
+              Map.of("approvers", List.of("alice", "bob")), 1),
+          sql("d"))),
+      new Phase("finish", null, List.of(
+          new PlanStep("e", "sql", null, null, true, true, Map.of("sql", "drop"), 1), sql("f")))));
+
+  static PlanStep sql(String id) {
+    return new PlanStep(id, "sql", null, "undo " + id, false, false, Map.of("sql", "do " + id), 1);
+  }
+
+  private String taskQueue;
+
+  FakeActivities start(TestWorkflowEnvironment env, Worker worker) {
+    taskQueue = worker.getTaskQueue();
+    FakeActivities fake = new FakeActivities(PLAN);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    return fake;
+  }
+
+  CutoverWorkflow startCutover(WorkflowClient client, String id) {
+    CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(taskQueue).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest("three-phases", "demo", null, null, "carol"));
+    return cutover;
+  }
+
+  static PhaseStatus awaitPhase(WorkflowClient client, String phaseWorkflowId, Predicate<PhaseStatus> condition) {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        PhaseStatus status = client.newWorkflowStub(CutoverPhaseWorkflow.class, phaseWorkflowId).status();
+        if (condition.test(status)) {
+          return status;
+        }
+      } catch (RuntimeException notYetStarted) {
+        // the child starts a moment later
+      }
+      sleep(50);
+    }
+    throw new AssertionError("phase " + phaseWorkflowId + " never reached the expected state");
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static CutoverResult result(CutoverWorkflow cutover) {
+    return WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class);
+  }
+
+  @Test
+  void runsPhasesAndStepsInPlanOrderThroughTheApproval(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = start(env, worker);
+    CutoverWorkflow cutover = startCutover(client, "order");
+
+    PhaseStatus waiting = awaitPhase(client, "order.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    assertEquals("go", waiting.pendingGates().get(0).gate());
+    assertEquals(List.of("a", "b", "c"), fake.applied);
+    assertEquals(List.of("c"), waiting.rollbackWouldUndo());
+    cutover.approve(new GateDecision("go", "alice", "parity clean", "r1"));
+
+    CutoverResult result = result(cutover);
+    assertEquals(RunState.COMPLETED, result.state());
+    assertEquals(List.of("a", "b", "c", "d", "e", "f"), fake.applied);
+    assertEquals(List.of("introduce", "copy", "finish"), result.phases().stream().map(PhaseResult::phase).toList());
+    assertEquals("completed", fake.endedRuns.get("order"));
+    assertEquals(1, fake.decisions.size());
+    assertTrue(fake.decisions.get(0).accepted());
+  }
+
+  @Test
+  void refusesAnApproverThePlanDoesNotName(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = start(env, worker);
+    CutoverWorkflow cutover = startCutover(client, "refused");
+    awaitPhase(client, "refused.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+
+    cutover.approve(new GateDecision("go", "mallory", "looks fine", "r1"));
+    PhaseStatus after = awaitPhase(client, "refused.copy", s -> !s.decisions().isEmpty());
+    DecisionView refused = after.decisions().get(0);
+    assertFalse(refused.accepted());
+    assertTrue(refused.refusal().contains("mallory may not decide gate 'go'"), refused.refusal());
+    assertEquals(RunState.WAITING_APPROVAL, after.state());
+
+    cutover.approve(new GateDecision("go", "bob", null, "r2"));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+    List<DecisionRecord> recorded = fake.decisions;
+    assertEquals(2, recorded.size());
+    assertFalse(recorded.get(0).accepted());
+    assertEquals("mallory", recorded.get(0).decidedBy());
+    assertTrue(recorded.get(1).accepted());
+  }
+
+  @Test
+  void pausesOnAFailedStepUntilRetried(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = start(env, worker);
+    fake.failNext("b", 1);
+    CutoverWorkflow cutover = startCutover(client, "retry");
+
+    PhaseStatus failed = awaitPhase(client, "retry.introduce", s -> s.state() == RunState.FAILED_WAITING);
+    assertTrue(failed.lastError().contains("step 'b' failed: injected"), failed.lastError());
+    assertEquals(List.of("a"), fake.applied);
+
+    cutover.retry(new OperatorAction("carol", "fixed the permissions"));
+    awaitPhase(client, "retry.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    cutover.approve(new GateDecision("go", "alice", null, null));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+    assertEquals(List.of("a", "b", "c", "d", "e", "f"), fake.applied);
+    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("retry") && "carol".equals(e.actor())));
+  }
+
+  @Test
+  void rollsBackCompletedStepsInReverseOrderAcrossPhases(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    FakeActivities fake = start(env, worker);
+    fake.failNext("d", 1);
+    CutoverWorkflow cutover = startCutover(client, "rollback");
+    awaitPhase(client, "rollback.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    cutover.approve(new GateDecision("go", "alice", null, null));
+    awaitPhase(client, "rollback.copy", s -> s.state() == RunState.FAILED_WAITING);
+
+    cutover.rollback(new OperatorAction("carol", "d is broken"));
+    CutoverResult result = result(cutover);
+    assertEquals(RunState.ROLLED_BACK, result.state());
+    // d was attempted (its outcome could have been unknown), so it is asked too; the ledger knows it never applied.
+    assertEquals(List.of("d", "c", "b", "a"), fake.compensated);
+    assertEquals("rolled_back", fake.endedRuns.get("rollback"));
+    assertFalse(fake.applied.contains("e"));
+  }
+
+  @Test
+  void refusesRollbackAfterThePointOfNoReturn(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = start(env, worker);
+    fake.failNext("f", 1);
+    CutoverWorkflow cutover = startCutover(client, "ponr");
+    awaitPhase(client, "ponr.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    cutover.approve(new GateDecision("go", "alice", null, null));
+    awaitPhase(client, "ponr.finish", s -> s.state() == RunState.FAILED_WAITING);
+
+    cutover.rollback(new OperatorAction("carol", "abort"));
+    PhaseStatus refused = awaitPhase(client, "ponr.finish",
+        s -> s.notices().stream().anyMatch(n -> n.contains("rollback refused")));
+    assertTrue(refused.notices().stream().anyMatch(n -> n.contains("step 'e' is the point of no return")),
+        refused.notices().toString());
+    assertEquals(RunState.FAILED_WAITING, refused.state());
+    assertTrue(fake.compensated.isEmpty());
+
+    cutover.retry(new OperatorAction("carol", null));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("rollback_refused")));
+  }
+
+  @Test
+  void aRejectedGateWaitsForRollback(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = start(env, worker);
+    CutoverWorkflow cutover = startCutover(client, "reject");
+    awaitPhase(client, "reject.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    cutover.reject(new GateDecision("go", "bob", "counts differ for tenant 2", null));
+    PhaseStatus rejected = awaitPhase(client, "reject.copy", s -> s.state() == RunState.FAILED_WAITING);
+    assertTrue(rejected.lastError().contains("rejected by bob: counts differ"), rejected.lastError());
+
+    cutover.rollback(new OperatorAction("bob", null));
+    assertEquals(RunState.ROLLED_BACK, result(cutover).state());
+    assertEquals(List.of("c", "b", "a"), fake.compensated);
+  }
+
+  @Test
+  void refusesASecondCutoverOnTheSameTarget(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    start(env, worker);
+    startCutover(client, "first");
+    awaitPhase(client, "first.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+
+    CutoverWorkflow second = startCutover(client, "second-with-any-id");
+    WorkflowFailedException failure = org.junit.jupiter.api.Assertions.assertThrows(WorkflowFailedException.class,
+        () -> result(second));
+    String message = Failures.describe(failure);
+    assertTrue(message.contains("already has an active cutover: run first"), message);
+  }
+
+  @Test
+  void pauseHoldsTheNextStepUntilResumed(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = start(env, worker);
+    CutoverWorkflow cutover = startCutover(client, "pause");
+    awaitPhase(client, "pause.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    cutover.pause(new OperatorAction("carol", "traffic spike"));
+    cutover.approve(new GateDecision("go", "alice", null, null));
+    awaitPhase(client, "pause.copy", s -> s.state() == RunState.PAUSED);
+    env.sleep(Duration.ofMinutes(5));
+    assertFalse(fake.applied.contains("d"));
+
+    cutover.resume(new OperatorAction("carol", null));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+  }
+
+  @Test
+  void historiesReplayDeterministically(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    FakeActivities fake = start(env, worker);
+    fake.failNext("c", 1);
+    CutoverWorkflow cutover = startCutover(client, "replay");
+    awaitPhase(client, "replay.copy", s -> s.state() == RunState.FAILED_WAITING);
+    cutover.retry(new OperatorAction("carol", null));
+    awaitPhase(client, "replay.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    cutover.approve(new GateDecision("go", "mallory", null, null));
+    cutover.approve(new GateDecision("go", "alice", null, null));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
+        client.fetchHistory("replay"), CutoverWorkflowImpl.class);
+    for (String phase : List.of("introduce", "copy", "finish")) {
+      io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
+          client.fetchHistory("replay." + phase), CutoverPhaseWorkflowImpl.class);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package cutover.workflows;
+
+import cutover.activities.BeginRun;
+import cutover.activities.DecisionRecord;
+import cutover.activities.EndRun;
+import cutover.activities.GateRef;
+import cutover.activities.LedgerActivities;
+import cutover.activities.ListRuns;
+import cutover.activities.LoadedPlan;
+import cutover.activities.PlanActivities;
+import cutover.activities.PlanPushRequest;
+import cutover.activities.PlanPushResult;
+import cutover.activities.PlanRef;
+import cutover.activities.RunEvent;
+import cutover.activities.RunStart;
+import cutover.activities.RunSummary;
+import cutover.activities.StepActivities;
+import cutover.activities.StepCall;
+import cutover.activities.StepResult;
+import cutover.plan.Plan;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** In-memory activities for workflow-logic tests: they record calls and fail on request. */
+final class FakeActivities implements StepActivities, LedgerActivities, PlanActivities {
+  final Plan plan;
+  final List<String> applied = new CopyOnWriteArrayList<>();
+  final List<String> compensated = new CopyOnWriteArrayList<>();
+  final List<DecisionRecord> decisions = new CopyOnWriteArrayList<>();
+  final List<RunEvent> events = new CopyOnWriteArrayList<>();
+  final Map<String, String> activeRunByTarget = new ConcurrentHashMap<>();
+  final Map<String, String> endedRuns = new ConcurrentHashMap<>();
+  /** step id → how many more applies of it fail. */
+  final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+
+  FakeActivities(Plan plan) {
+    this.plan = plan;
+  }
+
+  void failNext(String stepId, int times) {
+    failures.put(stepId, new AtomicInteger(times));
+  }
+
+  @Override
+  public StepResult apply(StepCall call) {
+    String id = call.step().id();
+    AtomicInteger left = failures.get(id);
+    if (left != null && left.getAndDecrement() > 0) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + id + "' failed: injected", "StepFailed");
+    }
+    boolean again = applied.contains(id);
+    if (!again) {
+      applied.add(id);
+    }
+    return new StepResult(id, "apply", "applied " + id, 1L, 1, 5, again);
+  }
+
+  @Override
+  public StepResult compensate(StepCall call) {
+    String id = call.step().id();
+    compensated.add(id);
+    String outcome = applied.contains(id) ? "compensated " + id : "not applied: nothing to undo";
+    return new StepResult(id, "compensate", outcome, 0L, 1, 5, false);
+  }
+
+  @Override
+  public RunStart beginRun(BeginRun request) {
+    String active = activeRunByTarget.putIfAbsent(request.target(), request.runId());
+    if (active != null && !active.equals(request.runId())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "target '" + request.target() + "' already has an active cutover: run " + active, "TargetBusy");
+    }
+    return new RunStart(request.runId(), request.startedBy(), false);
+  }
+
+  @Override
+  public void endRun(EndRun request) {
+    activeRunByTarget.remove(request.target(), request.runId());
+    endedRuns.put(request.runId(), request.state());
+  }
+
+  @Override
+  public void recordDecision(DecisionRecord decision) {
+    decisions.add(decision);
+  }
+
+  @Override
+  public List<DecisionRecord> gateDecisions(GateRef gate) {
+    return decisions.stream()
+        .filter(d -> d.runId().equals(gate.runId()) && d.stepId().equals(gate.stepId()) && d.accepted())
+        .toList();
+  }
+
+  @Override
+  public void recordEvent(RunEvent event) {
+    events.add(event);
+  }
+
+  @Override
+  public List<RunSummary> listRuns(ListRuns request) {
+    return List.of();
+  }
+
+  @Override
+  public PlanPushResult push(PlanPushRequest request) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public LoadedPlan load(PlanRef ref) {
+    if (!ref.name().equals(plan.name())) {
+      throw ApplicationFailure.newNonRetryableFailure("no plan named '" + ref.name() + "' is pushed", "PlanNotFound");
+    }
+    return new LoadedPlan(plan, "0123abcd");
+  }
+}

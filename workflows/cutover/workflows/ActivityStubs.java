@@ -1,0 +1,59 @@
+package cutover.workflows;
+
+import cutover.activities.LedgerActivities;
+import cutover.activities.PlanActivities;
+import cutover.activities.StepActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/** Activity stubs with the timeouts and retries the workflows rely on. */
+final class ActivityStubs {
+
+  private ActivityStubs() {}
+
+  /**
+   * Steps heartbeat while they run, so a dead worker is noticed after the heartbeat timeout
+   * and the step retries elsewhere; the ledger makes the retry safe. Errors in the step's own
+   * SQL are not retryable: the phase pauses for an operator instead.
+   */
+  static StepActivities steps() {
+    return Workflow.newActivityStub(
+        StepActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofHours(12))
+            .setHeartbeatTimeout(Duration.ofSeconds(10))
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setBackoffCoefficient(2)
+                    .setMaximumInterval(Duration.ofSeconds(30))
+                    .setMaximumAttempts(5)
+                    .build())
+            .build());
+  }
+
+  /** Ledger writes are idempotent; they retry until the database answers. */
+  static LedgerActivities ledger() {
+    return Workflow.newActivityStub(
+        LedgerActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setMaximumInterval(Duration.ofMinutes(1))
+                    .build())
+            .build());
+  }
+
+  static PlanActivities plans() {
+    return Workflow.newActivityStub(
+        PlanActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
+            .build());
+  }
+}

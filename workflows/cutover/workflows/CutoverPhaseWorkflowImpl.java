@@ -1,0 +1,269 @@
+package cutover.workflows;
+
+import cutover.activities.BeginRun;
+import cutover.activities.EndRun;
+import cutover.activities.GateRef;
+import cutover.activities.LedgerActivities;
+import cutover.activities.LoadedPlan;
+import cutover.activities.PlanActivities;
+import cutover.activities.PlanRef;
+import cutover.activities.StepActivities;
+import cutover.activities.StepCall;
+import cutover.activities.StepResult;
+import cutover.plan.Phase;
+import cutover.plan.PlanStep;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
+  private final StepActivities steps = ActivityStubs.steps();
+  private final LedgerActivities ledger = ActivityStubs.ledger();
+  private final PlanActivities plans = ActivityStubs.plans();
+  private final LedgerRecorder recorder = new LedgerRecorder(ledger);
+  private final Operator operator = new Operator();
+
+  private PhaseRequest request;
+  private String run;
+  private String startedBy;
+  private String currentStep;
+  private ApprovalGateState openGate;
+  private final Map<String, StepView> views = new LinkedHashMap<>();
+  private final List<DecisionView> decisions = new ArrayList<>();
+  /** Steps whose apply was started, registered before the call: its outcome may be unknown. */
+  private final List<StepCall> attempted = new ArrayList<>();
+
+  @Override
+  public PhaseResult run(PhaseRequest input) {
+    request = input;
+    requireInput();
+    LoadedPlan loaded = load();
+    Phase phase = loaded.plan().phase(input.phase()).orElseThrow(() -> Failures.fatal(
+        "plan '" + input.plan() + "' has no phase '" + input.phase() + "'; its phases are: "
+            + String.join(", ", loaded.plan().phases().stream().map(Phase::name).toList()),
+        "InvalidInput"));
+    boolean ownRun = input.run() == null || input.run().isBlank();
+    run = ownRun ? Workflow.getInfo().getWorkflowId() : input.run();
+    startedBy = input.startedBy() == null ? "unknown" : input.startedBy();
+    operator.pointOfNoReturn = input.pointOfNoReturn();
+    phase.steps().forEach(s -> views.put(s.id(), StepView.pending(phase.name(), s)));
+    Workflow.upsertTypedSearchAttributes(
+        CutoverSearchAttributes.RUN.valueSet(run),
+        CutoverSearchAttributes.PLAN.valueSet(input.plan()),
+        CutoverSearchAttributes.TARGET.valueSet(input.target()),
+        CutoverSearchAttributes.PHASE.valueSet(phase.name()));
+    Workflow.upsertMemo(Map.of("run", run, "plan", input.plan(), "target", input.target(), "phase", phase.name()));
+
+    if (ownRun) {
+      startedBy = beginOwnRun(loaded.hash());
+    }
+    recorder.start(input.target(), run);
+
+    RunState outcome = runSteps(phase);
+    recorder.flush();
+    if (ownRun) {
+      ledger.endRun(new EndRun(input.target(), run, outcome == RunState.COMPLETED ? "completed" : "rolled_back", null));
+    }
+    return new PhaseResult(phase.name(), outcome, List.copyOf(views.values()),
+        attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere());
+  }
+
+  private RunState runSteps(Phase phase) {
+    for (PlanStep step : phase.steps()) {
+      operator.awaitUnpaused();
+      if (operator.rollbackRequested) {
+        return rollBack();
+      }
+      currentStep = step.id();
+      boolean done = false;
+      while (!done) {
+        String failure = isGate(step) ? passGate(step) : apply(phase, step);
+        if (failure == null) {
+          done = true;
+        } else {
+          recorder.event("step_failed", step.id(), null, failure);
+          if (!operator.awaitRetryOrRollback(failure)) {
+            return rollBack();
+          }
+        }
+      }
+      if (step.pointOfNoReturn()) {
+        operator.pointOfNoReturn = step.id();
+        operator.notice("step '" + step.id() + "' completed: the point of no return has passed, rollback is no longer possible");
+      }
+    }
+    currentStep = null;
+    operator.state = RunState.COMPLETED;
+    return RunState.COMPLETED;
+  }
+
+  /** @return null on success, else why it failed */
+  private String apply(Phase phase, PlanStep step) {
+    StepCall call = new StepCall(request.target(), run, phase.name(), step);
+    if (attempted.stream().noneMatch(c -> c.step().id().equals(step.id()))) {
+      attempted.add(call);
+    }
+    operator.state = RunState.RUNNING;
+    views.computeIfPresent(step.id(), (k, v) -> v.with("running", null));
+    try {
+      StepResult result = steps.apply(call);
+      String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
+      views.computeIfPresent(step.id(), (k, v) -> v.with("completed", outcome, result.attempts(), result.millis()));
+      return null;
+    } catch (ActivityFailure failure) {
+      String error = "step '" + step.id() + "' failed: " + Failures.describe(failure);
+      views.computeIfPresent(step.id(), (k, v) -> v.with("failed", error));
+      return error;
+    }
+  }
+
+  /** Waits for enough approvals; decisions already in the ledger stand. @return null when passed. */
+  private String passGate(PlanStep step) {
+    ApprovalGateState gate = new ApprovalGateState(step, startedBy);
+    gate.replay(ledger.gateDecisions(new GateRef(request.target(), run, step.id())));
+    if (!gate.passed() && gate.rejection() == null) {
+      openGate = gate;
+      operator.state = RunState.WAITING_APPROVAL;
+      views.computeIfPresent(step.id(), (k, v) -> v.with("waiting", gate.waitingFor()));
+      Workflow.await(() -> gate.passed() || gate.rejection() != null || operator.rollbackRequested);
+      openGate = null;
+    }
+    if (gate.passed()) {
+      views.computeIfPresent(step.id(), (k, v) -> v.with("completed", "approved by " + String.join(", ", gate.approvedBy())));
+      operator.state = RunState.RUNNING;
+      return null;
+    }
+    String why = gate.rejection() != null ? gate.rejection() : "rollback requested while waiting for approval";
+    views.computeIfPresent(step.id(), (k, v) -> v.with("failed", why));
+    return why;
+  }
+
+  private RunState rollBack() {
+    recorder.event("rollback", currentStep, null, "compensating " + attempted.size() + " step(s) of phase " + request.phase());
+    Compensations.undo(attempted, steps, operator, recorder, views);
+    operator.state = RunState.ROLLED_BACK;
+    return RunState.ROLLED_BACK;
+  }
+
+  private String pointOfNoReturnHere() {
+    String mark = operator.pointOfNoReturn;
+    return mark != null && views.containsKey(mark) ? mark : request.pointOfNoReturn();
+  }
+
+  private static boolean isGate(PlanStep step) {
+    return ApprovalGateState.KIND.equals(step.kind());
+  }
+
+  private void requireInput() {
+    if (blank(request.plan()) || blank(request.target()) || blank(request.phase())) {
+      throw Failures.fatal("CutoverPhase needs \"plan\", \"target\" and \"phase\", e.g. "
+          + "{\"plan\":\"contract-templates\",\"target\":\"demo\",\"phase\":\"introduce\"}", "InvalidInput");
+    }
+  }
+
+  private LoadedPlan load() {
+    try {
+      return plans.load(new PlanRef(request.plan(), request.version(), request.target()));
+    } catch (ActivityFailure failure) {
+      throw Failures.fatal(Failures.describe(failure), "PlanNotFound");
+    }
+  }
+
+  private String beginOwnRun(String hash) {
+    try {
+      return ledger.beginRun(new BeginRun(request.target(), run, request.plan(), hash,
+          Workflow.getInfo().getWorkflowId(), startedBy, false)).startedBy();
+    } catch (ActivityFailure failure) {
+      throw Failures.fatal(Failures.describe(failure), "RunRefused");
+    }
+  }
+
+  static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  // --- signals -------------------------------------------------------------------------------
+
+  @Override
+  public void approve(GateDecision decision) {
+    decide("approve", decision);
+  }
+
+  @Override
+  public void reject(GateDecision decision) {
+    decide("reject", decision);
+  }
+
+  private void decide(String kind, GateDecision d) {
+    String by = blank(d.by()) ? "" : d.by().trim();
+    String refusal;
+    if (by.isEmpty()) {
+      refusal = "a decision must say who makes it";
+    } else if (openGate == null || !openGate.id().equals(d.gate())) {
+      refusal = "gate '" + d.gate() + "' is not waiting for a decision"
+          + (openGate == null ? "" : " (waiting: '" + openGate.id() + "')");
+    } else {
+      refusal = openGate.decide(kind, by, d.comment());
+    }
+    DecisionView view = new DecisionView(d.gate(), kind, by, d.comment(), refusal == null, refusal, d.requestId(),
+        Workflow.currentTimeMillis());
+    decisions.add(view);
+    recorder.decision(view);
+    operator.notice((refusal == null ? "" : "refused: ") + kind + " of '" + d.gate() + "' by " + by
+        + (refusal == null ? "" : " — " + refusal));
+  }
+
+  @Override
+  public void retry(OperatorAction action) {
+    boolean waiting = operator.state == RunState.FAILED_WAITING || operator.state == RunState.ROLLBACK_FAILED_WAITING;
+    if (waiting) {
+      operator.retryRequested = true;
+      operator.notice("retry requested by " + actor(action));
+    } else {
+      operator.notice("retry by " + actor(action) + " ignored: nothing is waiting for a retry");
+    }
+    recorder.event(waiting ? "retry" : "retry_ignored", currentStep, actor(action), action == null ? null : action.reason());
+  }
+
+  @Override
+  public void rollback(OperatorAction action) {
+    String refusal = operator.requestRollback(actor(action));
+    recorder.event(refusal == null ? "rollback_requested" : "rollback_refused", currentStep, actor(action),
+        refusal == null ? (action == null ? null : action.reason()) : refusal);
+  }
+
+  @Override
+  public void pause(OperatorAction action) {
+    operator.paused = true;
+    operator.notice("paused by " + actor(action));
+    recorder.event("pause", currentStep, actor(action), action == null ? null : action.reason());
+  }
+
+  @Override
+  public void resume(OperatorAction action) {
+    operator.paused = false;
+    operator.notice("resumed by " + actor(action));
+    recorder.event("resume", currentStep, actor(action), action == null ? null : action.reason());
+  }
+
+  static String actor(OperatorAction action) {
+    return action == null || blank(action.by()) ? "unknown" : action.by();
+  }
+
+  @Override
+  public PhaseStatus status() {
+    List<String> wouldUndo = new ArrayList<>();
+    for (int i = attempted.size() - 1; i >= 0; i--) {
+      PlanStep s = attempted.get(i).step();
+      wouldUndo.add(s.irreversible() ? s.id() + " (irreversible: not undone)" : s.id());
+    }
+    List<GateView> gates = openGate == null ? List.of() : List.of(openGate.view());
+    return new PhaseStatus(run, request == null ? null : request.plan(), request == null ? null : request.target(),
+        request == null ? null : request.phase(), operator.state, currentStep, List.copyOf(views.values()), gates,
+        List.copyOf(decisions), operator.pointOfNoReturn == null ? wouldUndo : List.of(), operator.pointOfNoReturn,
+        operator.lastError, List.copyOf(operator.notices));
+  }
+}

@@ -1,0 +1,26 @@
+package cutover.workflows;
+
+import java.util.List;
+
+/**
+ * The answer of the cutover's {@code status} query. The running phase's own status (steps, gates)
+ * comes from querying {@code currentPhaseWorkflowId}.
+ */
+public record CutoverStatus(
+    String run,
+    String plan,
+    String planHash,
+    String target,
+    String startedBy,
+    RunState state,
+    String currentPhase,
+    String currentPhaseWorkflowId,
+    List<PhaseView> phases,
+    List<StepView> compensations,
+    String pointOfNoReturn,
+    String lastError,
+    List<String> notices) {
+
+  /** @param state pending, running, completed, rolled_back */
+  public record PhaseView(String name, String state, String workflowId, List<StepView> steps) {}
+}

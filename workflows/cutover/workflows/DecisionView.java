@@ -1,0 +1,5 @@
+package cutover.workflows;
+
+/** A decision at a gate as the status query shows it; refused ones say why. */
+public record DecisionView(
+    String gate, String decision, String by, String comment, boolean accepted, String refusal, String requestId, long atMillis) {}

@@ -1,0 +1,57 @@
+package cutover.workflows;
+
+import cutover.activities.DecisionRecord;
+import cutover.activities.LedgerActivities;
+import cutover.activities.RunEvent;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Writes decisions and operator events to the ledger in the order they happened, from a
+ * workflow coroutine, so signal handlers never block on an activity.
+ */
+final class LedgerRecorder {
+  private final LedgerActivities ledger;
+  private final Deque<Runnable> pending = new ArrayDeque<>();
+  private boolean writing;
+  private String target;
+  private String run;
+
+  LedgerRecorder(LedgerActivities ledger) {
+    this.ledger = ledger;
+  }
+
+  /** Starts writing; records queued before the run row existed are written now. */
+  void start(String target, String run) {
+    this.target = target;
+    this.run = run;
+    Async.procedure(this::drain);
+  }
+
+  void event(String kind, String stepId, String actor, String detail) {
+    String key = kind + ":" + Workflow.randomUUID();
+    pending.add(() -> ledger.recordEvent(new RunEvent(target, run, key, kind, stepId, actor, detail)));
+  }
+
+  void decision(DecisionView d) {
+    String signalId = d.requestId() != null ? d.requestId() : Workflow.randomUUID().toString();
+    pending.add(() -> ledger.recordDecision(new DecisionRecord(
+        target, run, d.gate(), d.decision(), d.by(), d.comment(), d.accepted(), d.refusal(), signalId, d.atMillis())));
+  }
+
+  /** Waits until everything queued is in the ledger. */
+  void flush() {
+    Workflow.await(() -> pending.isEmpty() && !writing);
+  }
+
+  private void drain() {
+    while (true) {
+      Workflow.await(() -> !pending.isEmpty());
+      writing = true;
+      pending.poll().run();
+      writing = false;
+    }
+  }
+}

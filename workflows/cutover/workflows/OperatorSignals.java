@@ -1,0 +1,28 @@
+package cutover.workflows;
+
+import io.temporal.workflow.SignalMethod;
+
+/** The signals people send to a cutover or a phase, from the CLI or the Temporal UI. */
+public interface OperatorSignals {
+
+  @SignalMethod(name = "approve")
+  void approve(GateDecision decision);
+
+  @SignalMethod(name = "reject")
+  void reject(GateDecision decision);
+
+  /** Retries the failed step (or compensation), or reopens a rejected gate. */
+  @SignalMethod(name = "retry")
+  void retry(OperatorAction action);
+
+  /** Runs the compensations of completed steps in reverse order, unless a point of no return has passed. */
+  @SignalMethod(name = "rollback")
+  void rollback(OperatorAction action);
+
+  /** Holds work before the next step starts. */
+  @SignalMethod(name = "pause")
+  void pause(OperatorAction action);
+
+  @SignalMethod(name = "resume")
+  void resume(OperatorAction action);
+}

@@ -1,0 +1,15 @@
+package cutover.workflows;
+
+/** Where a cutover or a phase stands. */
+public enum RunState {
+  RUNNING,
+  WAITING_APPROVAL,
+  PAUSED,
+  /** A step failed after its retries, or a gate was rejected: waiting for {@code retry} or {@code rollback}. */
+  FAILED_WAITING,
+  ROLLING_BACK,
+  /** A compensation failed: waiting for {@code retry}. */
+  ROLLBACK_FAILED_WAITING,
+  COMPLETED,
+  ROLLED_BACK
+}
