@@ -1,8 +1,46 @@
 package cutover.starter;
 
-/** Placeholder entry point; the picocli command tree replaces it. */
-public class CutoverCli {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cutover} command line. Exit codes: 0 success, 1 a failed operation, 2 bad usage or input. */
+@Command(
+    name = "cutover",
+    mixinStandardHelpOptions = true,
+    version = "cutover 0.1.0",
+    description = "Durable PostgreSQL cutovers on Temporal.",
+    subcommands = {
+      PlanCommand.class,
+      StartCommand.class,
+      StatusCommand.class,
+      ListCommand.class,
+      OperatorCommands.Approve.class,
+      OperatorCommands.Reject.class,
+      OperatorCommands.Retry.class,
+      OperatorCommands.Rollback.class,
+      OperatorCommands.Pause.class,
+      OperatorCommands.Resume.class,
+      WorkerCommand.class,
+      DevCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class CutoverCli {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int BAD_INPUT = 2;
+
   public static void main(String[] args) {
-    System.out.println("cutover");
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    return new CommandLine(new CutoverCli())
+        .setExitCodeOnInvalidInput(BAD_INPUT)
+        .setExitCodeOnExecutionException(FAILED)
+        .setExecutionExceptionHandler((error, cmd, parsed) -> {
+          cmd.getErr().println("cutover: " + (error.getMessage() == null ? error : error.getMessage()));
+          return FAILED;
+        });
   }
 }

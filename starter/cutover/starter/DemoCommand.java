@@ -1,0 +1,196 @@
+package cutover.starter;
+
+import cutover.activities.PlanPushResult;
+import cutover.worker.DevEnvironment;
+import cutover.worker.TemporalConnection;
+import cutover.worker.WorkflowRegistration;
+import cutover.workflows.CutoverRequest;
+import cutover.workflows.CutoverResult;
+import cutover.workflows.CutoverStatus;
+import cutover.workflows.CutoverPhaseWorkflow;
+import cutover.workflows.CutoverWorkflow;
+import cutover.workflows.DecisionView;
+import cutover.workflows.GateDecision;
+import cutover.workflows.PhaseResult;
+import cutover.workflows.RunState;
+import cutover.workflows.StepView;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The contract-template split of Alga PSA's runbook, in miniature, on the embedded default:
+ * everything a person would do, done through Temporal as a person's CLI would.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run the contract-templates example cutover end to end on the embedded default.")
+final class DemoCommand implements Callable<Integer> {
+  static final String EXAMPLE = "contract-templates";
+  static final String APPROVER = "cutover-demo";
+
+  @Spec CommandSpec spec;
+
+  private final Map<String, String> printedStates = new HashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    long began = System.nanoTime();
+    out.println("starting Temporal's test server, an embedded PostgreSQL and a worker ...");
+    out.flush();
+    try (DevEnvironment dev = DevEnvironment.start(freePort())) {
+      out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
+          seconds(began));
+      long loading = System.nanoTime();
+      dev.loadExample(EXAMPLE);
+      out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", EXAMPLE, seconds(loading),
+          legacyCounts(dev));
+      TemporalConnection connection = dev.connection();
+      PlanPushResult pushed = PlanCommand.Push.push(connection, DevEnvironment.exampleFile(EXAMPLE, "plan.yaml"),
+          "examples/" + EXAMPLE + "/plan.yaml", null, Operators.who(null));
+      if (!pushed.problems().isEmpty()) {
+        pushed.problems().forEach(spec.commandLine().getErr()::println);
+        return CutoverCli.FAILED;
+      }
+      out.printf("pushed plan %s version %s%n", pushed.name(), pushed.hash().substring(0, 12));
+
+      String run = EXAMPLE + "-demo";
+      CutoverWorkflow cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
+          .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
+      WorkflowClient.start(cutover::run, new CutoverRequest(EXAMPLE, DevEnvironment.DEMO_TARGET, null, null,
+          Operators.who(null)));
+      out.printf("started run %s (workflow Cutover, task queue cutover)%n", run);
+      out.flush();
+      CompletableFuture<CutoverResult> result = WorkflowStub.fromTyped(cutover).getResultAsync(CutoverResult.class);
+      while (!result.isDone()) {
+        follow(connection, run, out);
+        Thread.sleep(100);
+      }
+      CutoverResult finished = result.get();
+      follow(connection, run, out);
+      summarize(finished, connection, dev, out, seconds(began));
+      return finished.state() == RunState.COMPLETED ? CutoverCli.OK : CutoverCli.FAILED;
+    }
+  }
+
+  /** Prints each step as its state changes, and approves the gate as the demo's approver. */
+  private void follow(TemporalConnection connection, String run, PrintWriter out) {
+    RunStatus status;
+    try {
+      status = RunStatus.query(connection, run);
+    } catch (RuntimeException notReady) {
+      return;
+    }
+    List<StepView> steps = new ArrayList<>();
+    for (CutoverStatus.PhaseView phase : status.cutover().phases()) {
+      steps.addAll(status.phase() != null && phase.name().equals(status.phase().phase())
+          ? status.phase().steps() : phase.steps());
+    }
+    for (StepView step : steps) {
+      if (step.state().equals(printedStates.put(step.id(), step.state()))) {
+        continue;
+      }
+      switch (step.state()) {
+        case "running" -> out.printf("  ▶ %-10s %-28s %s%n", step.phase(), step.id(), step.kind());
+        case "completed" -> out.printf("  ✓ %-10s %-28s %6s ms  %s%n", step.phase(), step.id(),
+            step.millis() == null ? "-" : step.millis(), step.outcome());
+        case "waiting" -> out.printf("  ⏸ %-10s %-28s waiting for %s%n", step.phase(), step.id(), step.outcome());
+        case "failed" -> out.printf("  ✗ %-10s %-28s %s%n", step.phase(), step.id(), step.outcome());
+        default -> { }
+      }
+    }
+    if (status.phase() != null) {
+      status.phase().pendingGates().stream().filter(g -> !g.approvedBy().contains(APPROVER)).findFirst()
+          .ifPresent(gate -> {
+            out.printf("    demo: approving gate %s as %s — in a real cutover a person runs:%n"
+                + "          cutover approve %s --gate %s --comment \"...\"%n", gate.gate(), APPROVER, run, gate.gate());
+            connection.client().newUntypedWorkflowStub(run).signal("approve",
+                new GateDecision(gate.gate(), APPROVER, "approved by the demo after the per-tenant comparison passed",
+                    "demo-" + gate.gate()));
+            printedStates.put(gate.gate(), "approving");
+          });
+    }
+    out.flush();
+  }
+
+  private static void summarize(CutoverResult result, TemporalConnection connection, DevEnvironment dev, PrintWriter out,
+      double totalSeconds) throws Exception {
+    out.printf("%nrun %s: %s%n", result.run(), result.state());
+    out.printf("%-10s %-28s %-9s %9s  %s%n", "PHASE", "STEP", "KIND", "MS", "OUTCOME");
+    long stepMillis = 0;
+    for (PhaseResult phase : result.phases()) {
+      for (StepView step : phase.steps()) {
+        out.printf("%-10s %-28s %-9s %9s  %s%n", phase.phase(), step.id(), step.kind(),
+            step.millis() == null ? "-" : step.millis(), step.outcome());
+        stepMillis += step.millis() == null ? 0 : step.millis();
+      }
+    }
+    out.println("decisions:");
+    for (PhaseResult phase : result.phases()) {
+      String phaseWorkflowId = result.run() + "." + phase.phase();
+      for (DecisionView d : connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, phaseWorkflowId).status()
+          .decisions()) {
+        out.printf("  %s %s by %s%s: %s%n", d.decision(), d.gate(), d.by(), d.accepted() ? "" : " (refused)",
+            d.accepted() ? d.comment() : d.refusal());
+      }
+    }
+    out.println("rows per tenant after the cutover:");
+    out.print(rowsPerTenant(dev));
+    out.printf("steps took %.1f s; the whole demo %.1f s%n", stepMillis / 1000.0, totalSeconds);
+  }
+
+  private static String legacyCounts(DevEnvironment dev) throws Exception {
+    try (Connection c = connect(dev); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM contracts), "
+            + "(SELECT count(*) FROM contracts WHERE is_template), (SELECT count(*) FROM contract_lines)")) {
+      rs.next();
+      return String.format("%d tenants, %d contracts (%d templates), %d contract lines", rs.getLong(1), rs.getLong(2),
+          rs.getLong(3), rs.getLong(4));
+    }
+  }
+
+  private static String rowsPerTenant(DevEnvironment dev) throws Exception {
+    StringBuilder text = new StringBuilder(String.format("  %-24s %10s %15s %10s%n", "tenant", "templates",
+        "template lines", "contracts"));
+    try (Connection c = connect(dev); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT t.name, "
+            + "(SELECT count(*) FROM contract_templates x WHERE x.tenant = t.tenant), "
+            + "(SELECT count(*) FROM contract_template_lines x WHERE x.tenant = t.tenant), "
+            + "(SELECT count(*) FROM contracts x WHERE x.tenant = t.tenant) FROM tenants t ORDER BY t.name")) {
+      while (rs.next()) {
+        text.append(String.format("  %-24s %10d %15d %10d%n", rs.getString(1), rs.getLong(2), rs.getLong(3),
+            rs.getLong(4)));
+      }
+    }
+    return text.toString();
+  }
+
+  private static Connection connect(DevEnvironment dev) throws Exception {
+    return DriverManager.getConnection(dev.demoTarget().jdbcUrl(), dev.demoTarget().user(), dev.demoTarget().password());
+  }
+
+  private static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

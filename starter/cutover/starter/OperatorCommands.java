@@ -1,0 +1,169 @@
+package cutover.starter;
+
+import cutover.worker.TemporalConnection;
+import cutover.workflows.DecisionView;
+import cutover.workflows.GateDecision;
+import cutover.workflows.OperatorAction;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The signals people send: decisions at gates, and retry / rollback / pause / resume. */
+final class OperatorCommands {
+  private OperatorCommands() {}
+
+  abstract static class Signal implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin TemporalOptions temporal;
+
+    @Parameters(paramLabel = "RUN", description = "the run id (the Cutover workflow id), or a CutoverPhase workflow id")
+    String run;
+
+    @Option(names = "--as", description = "who is acting (default: the OS user)")
+    String as;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec.commandLine().getErr();
+    }
+  }
+
+  abstract static class Decide extends Signal {
+    @Option(names = "--gate", required = true, description = "the approval step's id")
+    String gate;
+
+    @Option(names = "--comment", description = "why")
+    String comment;
+
+    abstract String decision();
+
+    @Override
+    public Integer call() throws InterruptedException {
+      String requestId = UUID.randomUUID().toString();
+      String who = Operators.who(as);
+      try (TemporalConnection connection = temporal.connect()) {
+        connection.client().newUntypedWorkflowStub(run).signal(decision(), new GateDecision(gate, who, comment, requestId));
+        for (int i = 0; i < 50; i++) {
+          Optional<DecisionView> seen = find(RunStatus.query(connection, run), requestId);
+          if (seen.isPresent()) {
+            DecisionView d = seen.get();
+            if (!d.accepted()) {
+              err().printf("%s of gate %s by %s was refused: %s%n", decision(), gate, who, d.refusal());
+              return CutoverCli.FAILED;
+            }
+            out().printf("%s of gate %s by %s recorded%n", decision(), gate, who);
+            return CutoverCli.OK;
+          }
+          Thread.sleep(200);
+        }
+        out().printf("%s of gate %s sent; see `cutover status %s`%n", decision(), gate, run);
+        return CutoverCli.OK;
+      }
+    }
+
+    private static Optional<DecisionView> find(RunStatus status, String requestId) {
+      List<DecisionView> decisions = status.phase() == null ? List.of() : status.phase().decisions();
+      return decisions.stream().filter(d -> requestId.equals(d.requestId())).findFirst();
+    }
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a gate.")
+  static final class Approve extends Decide {
+    @Override
+    String decision() {
+      return "approve";
+    }
+  }
+
+  @Command(name = "reject", mixinStandardHelpOptions = true,
+      description = "Reject a gate: the phase waits for retry (reopens the gate) or rollback.")
+  static final class Reject extends Decide {
+    @Override
+    String decision() {
+      return "reject";
+    }
+  }
+
+  abstract static class Act extends Signal {
+    @Option(names = "--reason", description = "why (recorded in the ledger)")
+    String reason;
+
+    abstract String signal();
+
+    @Override
+    public Integer call() throws InterruptedException {
+      String who = Operators.who(as);
+      try (TemporalConnection connection = temporal.connect()) {
+        int noticesBefore = notices(RunStatus.query(connection, run)).size();
+        connection.client().newUntypedWorkflowStub(run).signal(signal(), new OperatorAction(who, reason));
+        for (int i = 0; i < 25; i++) {
+          List<String> notices = notices(RunStatus.query(connection, run));
+          if (notices.size() > noticesBefore) {
+            String last = notices.get(notices.size() - 1);
+            boolean refused = last.contains("refused") || last.contains("ignored");
+            (refused ? err() : out()).println(last);
+            return refused ? CutoverCli.FAILED : CutoverCli.OK;
+          }
+          Thread.sleep(200);
+        }
+        out().printf("%s sent to %s; see `cutover status %s`%n", signal(), run, run);
+        return CutoverCli.OK;
+      }
+    }
+
+    private static List<String> notices(RunStatus status) {
+      List<String> all = new java.util.ArrayList<>();
+      if (status.cutover() != null) {
+        all.addAll(status.cutover().notices());
+      }
+      if (status.phase() != null) {
+        all.addAll(status.phase().notices());
+      }
+      return all;
+    }
+  }
+
+  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Retry the failed step or compensation.")
+  static final class Retry extends Act {
+    @Override
+    String signal() {
+      return "retry";
+    }
+  }
+
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = "Undo completed steps in reverse order, across phases; refused after the point of no return.")
+  static final class Rollback extends Act {
+    @Override
+    String signal() {
+      return "rollback";
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Hold work before the next step.")
+  static final class Pause extends Act {
+    @Override
+    String signal() {
+      return "pause";
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Let a paused run go on.")
+  static final class Resume extends Act {
+    @Override
+    String signal() {
+      return "resume";
+    }
+  }
+}

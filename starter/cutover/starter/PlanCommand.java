@@ -1,0 +1,143 @@
+package cutover.starter;
+
+import cutover.activities.PlanPushRequest;
+import cutover.activities.PlanPushResult;
+import cutover.activities.Targets;
+import cutover.plan.InvalidPlanException;
+import cutover.plan.Plan;
+import cutover.plan.PlanParser;
+import cutover.plan.PlanProblem;
+import cutover.worker.DevEnvironment;
+import cutover.worker.TargetConfig;
+import cutover.worker.TemporalConnection;
+import cutover.worker.WorkflowRegistration;
+import cutover.workflows.PlanPushWorkflow;
+import io.temporal.client.WorkflowOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true, description = "Check and register plans.",
+    subcommands = {PlanCommand.Validate.class, PlanCommand.Push.class})
+final class PlanCommand {
+
+  /** The plan file, parsed and validated; problems are printed and the exit code is 2. */
+  static Plan parse(Path file, Set<String> knownTargets, PrintWriter err) throws IOException, InvalidPlanException {
+    String yaml;
+    try {
+      yaml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException missing) {
+      throw new InvalidPlanException(List.of(new PlanProblem(file.toString(), 1, 1, "file not found", "check the path")));
+    }
+    return PlanParser.parse(yaml, file.toString(), knownTargets);
+  }
+
+  static void printProblems(InvalidPlanException invalid, PrintWriter err) {
+    for (PlanProblem problem : invalid.problems()) {
+      err.println(problem.format());
+    }
+    err.println(invalid.problems().size() + " problem" + (invalid.problems().size() == 1 ? "" : "s") + "; nothing was started");
+  }
+
+  /** Targets this machine knows of: its configuration, plus the embedded default. */
+  static Set<String> localTargets(Path targetsFile) throws IOException {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(DevEnvironment.DEMO_TARGET);
+    try (Targets targets = TargetConfig.load(targetsFile)) {
+      names.addAll(targets.names());
+    }
+    return names;
+  }
+
+  @Command(name = "validate", mixinStandardHelpOptions = true,
+      description = "Validate a plan file; exit 2 with file:line:column messages if it is invalid.")
+  static final class Validate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "the plan (YAML or JSON)")
+    Path file;
+
+    @Option(names = "--targets", split = ",", description = "target names to accept (default: configured targets and demo)")
+    List<String> targets;
+
+    @Option(names = "--targets-file", description = "worker target configuration to read target names from")
+    Path targetsFile;
+
+    @Override
+    public Integer call() throws IOException {
+      Set<String> known = targets != null ? new LinkedHashSet<>(targets) : localTargets(targetsFile);
+      try {
+        Plan plan = parse(file, known, spec.commandLine().getErr());
+        long steps = plan.phases().stream().mapToLong(p -> p.steps().size()).sum();
+        spec.commandLine().getOut().printf("%s: plan %s is valid: %d phases, %d steps, target %s%n", file, plan.name(),
+            plan.phases().size(), steps, plan.target());
+        return CutoverCli.OK;
+      } catch (InvalidPlanException invalid) {
+        printProblems(invalid, spec.commandLine().getErr());
+        return CutoverCli.BAD_INPUT;
+      }
+    }
+  }
+
+  @Command(name = "push", mixinStandardHelpOptions = true,
+      description = "Register a plan by name, versioned by content hash, in the target's ledger (through the worker).")
+  static final class Push implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin TemporalOptions temporal;
+
+    @Parameters(paramLabel = "FILE", description = "the plan (YAML or JSON)")
+    Path file;
+
+    @Option(names = "--target", description = "register it for this target (default: the plan's target)")
+    String target;
+
+    @Option(names = "--as", description = "who pushes (default: the OS user)")
+    String as;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        parse(file, null, err);
+      } catch (InvalidPlanException invalid) {
+        printProblems(invalid, err);
+        return CutoverCli.BAD_INPUT;
+      }
+      try (TemporalConnection connection = temporal.connect()) {
+        PlanPushResult result = push(connection, Files.readString(file), file.toString(), target, Operators.who(as));
+        if (!result.problems().isEmpty()) {
+          result.problems().forEach(err::println);
+          err.println("the worker refused the plan; nothing was registered");
+          return CutoverCli.BAD_INPUT;
+        }
+        out.printf("%s plan %s version %s for target %s%n", result.created() ? "registered" : "already registered",
+            result.name(), result.hash().substring(0, 12), result.target());
+        out.printf("start it with: cutover start %s --target %s%n", result.name(), result.target());
+        return CutoverCli.OK;
+      }
+    }
+
+    static PlanPushResult push(TemporalConnection connection, String yaml, String fileName, String target, String who) {
+      PlanPushWorkflow push = connection.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
+          .setTaskQueue(WorkflowRegistration.TASK_QUEUE)
+          .setWorkflowId("cutover-plan-push-" + UUID.randomUUID())
+          .build());
+      return push.push(new PlanPushRequest(yaml, fileName, target, who));
+    }
+  }
+}

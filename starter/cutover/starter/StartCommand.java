@@ -1,0 +1,110 @@
+package cutover.starter;
+
+import cutover.worker.TemporalConnection;
+import cutover.worker.WorkflowRegistration;
+import cutover.workflows.CutoverRequest;
+import cutover.workflows.CutoverWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = "Start a cutover of a pushed plan. The run id is the workflow id.")
+final class StartCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin TemporalOptions temporal;
+
+  @Parameters(paramLabel = "PLAN", description = "the name of a pushed plan")
+  String plan;
+
+  @Option(names = "--target", required = true, description = "the target to cut over (a name configured on the worker)")
+  String target;
+
+  @Option(names = "--version", description = "a plan hash or prefix (default: the latest pushed)")
+  String version;
+
+  @Option(names = "--resume", paramLabel = "RUN",
+      description = "continue run RUN after Temporal lost it: completed steps are not applied again, decisions stand")
+  String resume;
+
+  @Option(names = "--id", description = "workflow id, i.e. run id (default: PLAN-yyyyMMdd-HHmmss)")
+  String id;
+
+  @Option(names = "--as", description = "who starts it (default: the OS user)")
+  String as;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String workflowId = resume != null ? resume
+        : id != null ? id : plan + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    try (TemporalConnection connection = temporal.connect()) {
+      if (resume != null && isRunning(connection, resume)) {
+        err.println("run " + resume + " is still running in Temporal: nothing to resume; see `cutover status " + resume + "`");
+        return CutoverCli.FAILED;
+      }
+      CutoverWorkflow cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
+          .setTaskQueue(WorkflowRegistration.TASK_QUEUE)
+          .setWorkflowId(workflowId)
+          .build());
+      WorkflowClient.start(cutover::run, new CutoverRequest(plan, target, version, resume, Operators.who(as)));
+      // A refused start (busy target, unknown plan) fails the run within moments: report it here.
+      for (int i = 0; i < 30; i++) {
+        WorkflowExecutionStatus status = describe(connection, workflowId);
+        if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED) {
+          try {
+            WorkflowStub.fromTyped(cutover).getResult(Object.class);
+          } catch (RuntimeException failure) {
+            err.println("cutover refused: " + Failures.message(failure));
+          }
+          return CutoverCli.FAILED;
+        }
+        if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING || startedRun(cutover)) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      out.printf("%s run %s of plan %s on target %s%n", resume != null ? "resumed" : "started", workflowId, plan, target);
+      out.printf("follow it:  cutover status %s --watch%n", workflowId);
+      return CutoverCli.OK;
+    }
+  }
+
+  private static boolean startedRun(CutoverWorkflow cutover) {
+    try {
+      return cutover.status().startedBy() != null;
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
+  static WorkflowExecutionStatus describe(TemporalConnection connection, String workflowId) {
+    try {
+      return connection.service().blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+              .setNamespace(connection.client().getOptions().getNamespace())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+              .build())
+          .getWorkflowExecutionInfo().getStatus();
+    } catch (io.grpc.StatusRuntimeException notFound) {
+      return null;
+    }
+  }
+
+  static boolean isRunning(TemporalConnection connection, String workflowId) {
+    return describe(connection, workflowId) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+}

@@ -1,0 +1,90 @@
+package cutover.starter;
+
+import cutover.workflows.CutoverStatus;
+import cutover.workflows.DecisionView;
+import cutover.workflows.GateView;
+import cutover.workflows.PhaseStatus;
+import cutover.workflows.StepView;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Renders a run's status for a terminal. */
+final class StatusPrinter {
+  private StatusPrinter() {}
+
+  static void print(RunStatus status, PrintWriter out) {
+    CutoverStatus c = status.cutover();
+    PhaseStatus current = status.phase();
+    if (c != null) {
+      out.printf("run %s · plan %s (%s) · target %s · started by %s%n", c.run(), c.plan(),
+          c.planHash() == null ? "?" : c.planHash().substring(0, Math.min(12, c.planHash().length())), c.target(),
+          c.startedBy());
+      out.printf("state %s%s%n", c.state(), c.currentPhase() == null ? "" : " · phase " + c.currentPhase());
+      for (CutoverStatus.PhaseView phase : c.phases()) {
+        boolean running = current != null && phase.name().equals(current.phase());
+        out.printf("  phase %-20s %s%n", phase.name(), running ? current.state() : phase.state());
+        printSteps(running ? current.steps() : phase.steps(), out);
+      }
+      if (!c.compensations().isEmpty()) {
+        out.println("  compensations of earlier phases:");
+        printSteps(c.compensations(), out);
+      }
+    } else if (current != null) {
+      out.printf("phase %s of plan %s · run %s · target %s · state %s%n", current.phase(), current.plan(), current.run(),
+          current.target(), current.state());
+      printSteps(current.steps(), out);
+    }
+    if (current != null) {
+      printPhaseDetail(current, c == null ? current.run() : c.run(), out);
+    }
+    String error = c != null && c.lastError() != null ? c.lastError() : current == null ? null : current.lastError();
+    if (error != null) {
+      out.println("error: " + error);
+    }
+    List<String> notices = current != null ? current.notices() : c == null ? List.of() : c.notices();
+    if (c != null && current != null) {
+      notices = new java.util.ArrayList<>(c.notices());
+      notices.addAll(current.notices());
+    }
+    if (!notices.isEmpty()) {
+      out.println("notices:");
+      notices.stream().skip(Math.max(0, notices.size() - 8)).forEach(n -> out.println("  " + n));
+    }
+  }
+
+  private static void printSteps(List<StepView> steps, PrintWriter out) {
+    for (StepView step : steps) {
+      out.printf("    %s %-28s %-9s %8s  %s%s%n", mark(step.state()), step.id(), step.kind(),
+          step.millis() == null ? "" : step.millis() + " ms", step.outcome() == null ? step.state() : step.outcome(),
+          step.pointOfNoReturn() ? "  [point of no return]" : "");
+    }
+  }
+
+  private static void printPhaseDetail(PhaseStatus phase, String run, PrintWriter out) {
+    for (GateView gate : phase.pendingGates()) {
+      out.printf("waiting at gate %s: %s%n", gate.gate(), gate.waitingFor());
+      out.printf("  approve: cutover approve %s --gate %s --comment \"...\"%n", run, gate.gate());
+      out.printf("  reject:  cutover reject %s --gate %s --comment \"...\"%n", run, gate.gate());
+    }
+    for (DecisionView d : phase.decisions()) {
+      out.printf("decision: %s %s by %s%s%s%n", d.decision(), d.gate(), d.by(),
+          d.comment() == null ? "" : " (\"" + d.comment() + "\")", d.accepted() ? "" : " — REFUSED: " + d.refusal());
+    }
+    if (phase.pointOfNoReturn() != null) {
+      out.println("point of no return passed at step " + phase.pointOfNoReturn() + ": rollback is refused");
+    } else if (!phase.rollbackWouldUndo().isEmpty()) {
+      out.println("rollback would undo (this phase, in order): " + String.join(", ", phase.rollbackWouldUndo()));
+    }
+  }
+
+  static String mark(String state) {
+    return switch (state) {
+      case "completed" -> "✓";
+      case "running", "compensating" -> "▶";
+      case "waiting" -> "⏸";
+      case "failed", "compensation_failed" -> "✗";
+      case "compensated" -> "↶";
+      default -> "·";
+    };
+  }
+}

@@ -1,0 +1,40 @@
+package cutover.worker;
+
+import cutover.activities.LedgerActivitiesImpl;
+import cutover.activities.PlanActivitiesImpl;
+import cutover.activities.StepActivitiesImpl;
+import cutover.activities.Targets;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+
+/** A worker on task queue {@code cutover}: every workflow of cutover and the activities for the given targets. */
+public final class CutoverWorker implements AutoCloseable {
+  private final WorkerFactory factory;
+
+  private CutoverWorker(WorkerFactory factory) {
+    this.factory = factory;
+  }
+
+  public static CutoverWorker start(WorkflowClient client, Targets targets) {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, WorkerOptions.newBuilder()
+        // Without this, after a worker dies its workflows' next tasks wait on its sticky queue:
+        // Temporal's test server never falls back to the normal queue.
+        .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+        .build());
+    WorkflowRegistration.register(worker);
+    worker.registerActivitiesImplementations(
+        new StepActivitiesImpl(targets), new LedgerActivitiesImpl(targets), new PlanActivitiesImpl(targets));
+    factory.start();
+    return new CutoverWorker(factory);
+  }
+
+  @Override
+  public void close() {
+    factory.shutdown();
+    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}

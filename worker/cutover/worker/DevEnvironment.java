@@ -1,0 +1,130 @@
+package cutover.worker;
+
+import cutover.activities.Targets;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The embedded default: Temporal's Java test server on a local port (real time), an embedded
+ * PostgreSQL registered as target {@code demo}, and a worker, in one process.
+ */
+public final class DevEnvironment implements AutoCloseable {
+  public static final String DEMO_TARGET = "demo";
+
+  private final TestServer.PortBoundTestServer temporal;
+  private final EmbeddedPostgres postgres;
+  private final Targets.Target demo;
+  private final Targets targets;
+  private final TemporalConnection connection;
+  private final CutoverWorker worker;
+  private final String address;
+
+  private DevEnvironment(TestServer.PortBoundTestServer temporal, EmbeddedPostgres postgres, Targets.Target demo,
+      Targets targets, TemporalConnection connection, CutoverWorker worker, String address) {
+    this.temporal = temporal;
+    this.postgres = postgres;
+    this.demo = demo;
+    this.targets = targets;
+    this.connection = connection;
+    this.worker = worker;
+    this.address = address;
+  }
+
+  public static DevEnvironment start(int temporalPort) throws IOException, SQLException {
+    TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, false);
+    String address = "127.0.0.1:" + temporalPort;
+    registerSearchAttributes(address);
+    EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+    Targets.Target demo = createDemoDatabase(postgres);
+    Targets targets = Targets.of(List.of(demo));
+    TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE);
+    CutoverWorker worker = CutoverWorker.start(connection.client(), targets);
+    return new DevEnvironment(temporal, postgres, demo, targets, connection, worker, address);
+  }
+
+  /** A database {@code demo} owned by a role with a fresh random password, as a real target would have. */
+  private static Targets.Target createDemoDatabase(EmbeddedPostgres postgres) throws SQLException {
+    String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
+      sql.execute("CREATE ROLE cutover_demo LOGIN PASSWORD '" + password + "'");
+      sql.execute("CREATE DATABASE demo OWNER cutover_demo");
+    }
+    return new Targets.Target(DEMO_TARGET, "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/demo",
+        "cutover_demo", password);
+  }
+
+  private static void registerSearchAttributes(String address) {
+    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
+        OperatorServiceStubsOptions.newBuilder().setTarget(address).build());
+    try {
+      AddSearchAttributesRequest.Builder request =
+          AddSearchAttributesRequest.newBuilder().setNamespace(TemporalConnection.DEFAULT_NAMESPACE);
+      WorkflowRegistration.searchAttributeNames()
+          .forEach(name -> request.putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+      operator.blockingStub().addSearchAttributes(request.build());
+    } finally {
+      operator.shutdown();
+    }
+  }
+
+  /** Loads an example's legacy schema and data ({@code examples/NAME/schema.sql}, {@code data.sql}) into target demo. */
+  public void loadExample(String name) throws IOException, SQLException {
+    try (Connection connection = java.sql.DriverManager.getConnection(demo.jdbcUrl(), demo.user(), demo.password());
+        Statement sql = connection.createStatement()) {
+      sql.execute(exampleFile(name, "schema.sql"));
+      sql.execute(exampleFile(name, "data.sql"));
+    }
+  }
+
+  /** A file of an example, from the classpath (the jar carries {@code examples/}). */
+  public static String exampleFile(String example, String file) throws IOException {
+    String path = "examples/" + example + "/" + file;
+    try (var in = DevEnvironment.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("no " + path + " on the classpath");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public Targets targets() {
+    return targets;
+  }
+
+  /** The demo target with its credentials: for setting up example data, never for Temporal. */
+  public Targets.Target demoTarget() {
+    return demo;
+  }
+
+  public int postgresPort() {
+    return postgres.getPort();
+  }
+
+  public TemporalConnection connection() {
+    return connection;
+  }
+
+  @Override
+  public void close() throws IOException {
+    worker.close();
+    connection.close();
+    targets.close();
+    temporal.close();
+    postgres.close();
+  }
+}
