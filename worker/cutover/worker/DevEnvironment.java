@@ -64,7 +64,8 @@ public final class DevEnvironment implements AutoCloseable {
         "cutover_demo", password);
   }
 
-  private static void registerSearchAttributes(String address) {
+  /** Registers the engine's search attributes on a server that has none (the test server). */
+  public static void registerSearchAttributes(String address) {
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
         OperatorServiceStubsOptions.newBuilder().setTarget(address).build());
     try {

@@ -1,0 +1,60 @@
+package cutover.activities;
+
+import cutover.plan.InvalidPlanException;
+import cutover.plan.Plan;
+import cutover.plan.PlanParser;
+import cutover.plan.PlanProblem;
+import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** The plan registry: plans validated on the worker, stored in the target's ledger by name and content hash. */
+public final class PlanActivitiesImpl implements PlanActivities {
+  private final Targets targets;
+
+  public PlanActivitiesImpl(Targets targets) {
+    this.targets = targets;
+  }
+
+  @Override
+  public PlanPushResult push(PlanPushRequest request) {
+    String fileName = request.fileName() == null ? "plan.yaml" : request.fileName();
+    Plan plan;
+    try {
+      plan = PlanParser.parse(request.yaml(), fileName, new LinkedHashSet<>(targets.names()));
+    } catch (InvalidPlanException invalid) {
+      return refused(request.target(), invalid.problems().stream().map(PlanProblem::format).toList());
+    }
+    String target = request.target() == null || request.target().isBlank() ? plan.target() : request.target();
+    if (!targets.has(target)) {
+      return refused(target, List.of("target '" + target + "' is not configured on the worker; it has: "
+          + String.join(", ", targets.names())));
+    }
+    String hash = PlanParser.hash(request.yaml());
+    boolean created = new Ledger(targets.dsl(target))
+        .savePlan(plan.name(), hash, request.yaml(), fileName, request.pushedBy() == null ? "unknown" : request.pushedBy());
+    return new PlanPushResult(plan.name(), target, hash, created, List.of());
+  }
+
+  @Override
+  public LoadedPlan load(PlanRef ref) {
+    if (!targets.has(ref.target())) {
+      throw ApplicationFailure.newNonRetryableFailure("target '" + ref.target() + "' is not configured on the worker; "
+          + "it has: " + String.join(", ", targets.names()), "UnknownTarget");
+    }
+    Ledger.StoredPlan stored = new Ledger(targets.dsl(ref.target())).loadPlan(ref.name(), ref.version())
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("no plan named '" + ref.name() + "'"
+            + (ref.version() == null ? "" : " with version " + ref.version()) + " is pushed for target '"
+            + ref.target() + "'; push it first: cutover plan push FILE --target " + ref.target(), "PlanNotFound"));
+    try {
+      return new LoadedPlan(PlanParser.parse(stored.source(), stored.fileName(), null), stored.hash());
+    } catch (InvalidPlanException invalid) {
+      throw ApplicationFailure.newNonRetryableFailure("the pushed plan no longer validates: " + invalid.getMessage(),
+          "InvalidPlan");
+    }
+  }
+
+  private static PlanPushResult refused(String target, List<String> problems) {
+    return new PlanPushResult(null, target, null, false, problems);
+  }
+}
