@@ -1,0 +1,206 @@
+package cutover.activities;
+
+import io.temporal.failure.ApplicationFailure;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jooq.DSLContext;
+
+/** The ledger's run, decision and event records, each write idempotent by its key. */
+public final class LedgerActivitiesImpl implements LedgerActivities {
+  static final int DEFAULT_LIST_LIMIT = 20;
+  static final int MAX_LIST_LIMIT = 1000;
+  private static final Set<String> END_STATES = Set.of(Ledger.COMPLETED, Ledger.ROLLED_BACK, Ledger.FAILED);
+
+  private final Targets targets;
+
+  public LedgerActivitiesImpl(Targets targets) {
+    this.targets = Objects.requireNonNull(targets, "targets");
+  }
+
+  @Override
+  public RunStart beginRun(BeginRun request) {
+    require(request != null, "beginRun needs a request");
+    require(notBlank(request.target()) && notBlank(request.runId()) && notBlank(request.workflowId())
+            && notBlank(request.startedBy()) && notBlank(request.planName()) && notBlank(request.planHash()),
+        "beginRun needs a target, run id, workflow id, startedBy, plan name and plan hash");
+    return guard("beginning run " + request.runId(), () -> {
+      DSLContext dsl = targets.dsl(request.target());
+      // an insert can lose a race with a concurrent begin of the same run id; look again then
+      for (int round = 0; round < 5; round++) {
+        RunStart start = dsl.transactionResult(configuration -> begin(new Ledger(configuration.dsl()), request));
+        if (start != null) {
+          return start;
+        }
+      }
+      throw ApplicationFailure.newFailure(
+          "run " + request.runId() + " could not be begun: the ledger kept changing; try again", "TransactionConflict");
+    });
+  }
+
+  /** One try at beginning the run; null when a concurrent change calls for another look. */
+  private RunStart begin(Ledger ledger, BeginRun request) {
+    Optional<Ledger.StoredRun> existing = ledger.runForUpdate(request.runId());
+    if (existing.isPresent()) {
+      return existingRun(ledger, request, existing.get());
+    }
+    if (request.resume()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "there is no run " + request.runId() + " on target '" + request.target() + "' to resume; "
+              + "`cutover runs` lists the runs",
+          "RunNotFound");
+    }
+    if (ledger.insertRun(request)) {
+      return new RunStart(request.runId(), request.startedBy(), false);
+    }
+    if (ledger.run(request.runId()).isPresent()) {
+      return null;
+    }
+    Optional<Ledger.StoredRun> active = ledger.activeRun();
+    if (active.isPresent()) {
+      throw targetBusy(request.target(), active.get());
+    }
+    return null;
+  }
+
+  private RunStart existingRun(Ledger ledger, BeginRun request, Ledger.StoredRun run) {
+    if (!request.resume()) {
+      if (run.workflowId().equals(request.workflowId())) {
+        return new RunStart(run.runId(), run.startedBy(), false); // a retry of the same begin
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run id " + run.runId() + " is already used (state " + run.state() + "); choose another workflow id, "
+              + "or resume it with --resume " + run.runId(),
+          "RunExists");
+    }
+    if (run.ended()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run " + run.runId() + " has ended (state " + run.state()
+              + (run.endedAt() == null ? "" : " at " + seconds(run.endedAt().toInstant())) + "); it cannot be "
+              + "resumed: start a new run instead",
+          "RunEnded");
+    }
+    if (!run.planName().equals(request.planName()) || !run.planHash().equals(request.planHash())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run " + run.runId() + " was started with plan '" + run.planName() + "' version " + shortHash(run.planHash())
+              + "; resuming it with plan '" + request.planName() + "' version " + shortHash(request.planHash())
+              + " would mix two plans: resume it with the version it started with",
+          "PlanChanged");
+    }
+    Optional<Ledger.StoredRun> active = ledger.activeRun();
+    if (active.isPresent() && !active.get().runId().equals(run.runId())) {
+      throw targetBusy(request.target(), active.get());
+    }
+    ledger.takeOver(run.runId(), request.workflowId());
+    return new RunStart(run.runId(), run.startedBy(), true);
+  }
+
+  private static ApplicationFailure targetBusy(String target, Ledger.StoredRun active) {
+    return ApplicationFailure.newNonRetryableFailure(
+        "target '" + target + "' already has an active cutover: run " + active.runId() + " (workflow "
+            + active.workflowId() + "), started by " + active.startedBy() + " at "
+            + seconds(active.startedAt().toInstant()) + ". Wait for it to finish, roll it back, or resume it with "
+            + "`cutover start --resume " + active.runId() + "`.",
+        "TargetBusy");
+  }
+
+  @Override
+  public void endRun(EndRun request) {
+    require(request != null && notBlank(request.target()) && notBlank(request.runId()),
+        "endRun needs a target and a run id");
+    require(END_STATES.contains(request.state()),
+        "a run ends as completed, rolled_back or failed, not '" + request.state() + "'");
+    guard("ending run " + request.runId(), () -> {
+      if (!new Ledger(targets.dsl(request.target())).endRun(request.runId(), request.state(), request.detail())) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "there is no run " + request.runId() + " on target '" + request.target() + "' to end", "RunNotFound");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void recordDecision(DecisionRecord decision) {
+    require(decision != null && notBlank(decision.target()) && notBlank(decision.runId())
+            && notBlank(decision.stepId()) && notBlank(decision.signalId()),
+        "a decision needs a target, run id, step id and signal id");
+    guard("recording a decision of run " + decision.runId(), () -> {
+      new Ledger(targets.dsl(decision.target())).insertDecision(decision);
+      return null;
+    });
+  }
+
+  @Override
+  public List<DecisionRecord> gateDecisions(GateRef gate) {
+    require(gate != null && notBlank(gate.target()) && notBlank(gate.runId()) && notBlank(gate.stepId()),
+        "a gate needs a target, run id and step id");
+    return guard("reading the decisions of run " + gate.runId(),
+        () -> new Ledger(targets.dsl(gate.target())).acceptedDecisions(gate.target(), gate.runId(), gate.stepId()));
+  }
+
+  @Override
+  public void recordEvent(RunEvent event) {
+    require(event != null && notBlank(event.target()) && notBlank(event.runId()) && notBlank(event.eventKey())
+            && notBlank(event.kind()),
+        "an event needs a target, run id, key and kind");
+    guard("recording an event of run " + event.runId(), () -> {
+      new Ledger(targets.dsl(event.target())).insertEvent(event);
+      return null;
+    });
+  }
+
+  @Override
+  public List<RunSummary> listRuns(ListRuns request) {
+    int limit = request == null || request.limit() <= 0 ? DEFAULT_LIST_LIMIT : Math.min(request.limit(), MAX_LIST_LIMIT);
+    List<String> names = request == null || request.target() == null ? targets.names() : List.of(request.target());
+    return guard("listing runs", () -> {
+      // two names may point at one database: keep each run once
+      Map<String, RunSummary> runs = new LinkedHashMap<>();
+      for (String name : names) {
+        for (RunSummary run : new Ledger(targets.dsl(name)).recentRuns(limit)) {
+          runs.putIfAbsent(run.runId(), run);
+        }
+      }
+      List<RunSummary> sorted = new ArrayList<>(runs.values());
+      sorted.sort(Comparator.comparing((RunSummary r) -> Instant.parse(r.startedAt())).reversed()
+          .thenComparing(RunSummary::runId));
+      return List.copyOf(sorted.subList(0, Math.min(limit, sorted.size())));
+    });
+  }
+
+  private <T> T guard(String what, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (ApplicationFailure e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw SqlErrors.ledgerFailure(e, targets, what + " failed");
+    }
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw ApplicationFailure.newNonRetryableFailure(message, "BadRequest");
+    }
+  }
+
+  private static boolean notBlank(String value) {
+    return value != null && !value.isBlank();
+  }
+
+  private static String seconds(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String shortHash(String hash) {
+    return hash.length() > 12 ? hash.substring(0, 12) : hash;
+  }
+}

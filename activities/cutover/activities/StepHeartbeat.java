@@ -1,0 +1,14 @@
+package cutover.activities;
+
+import java.util.List;
+
+/**
+ * What a running step reports to Temporal every few seconds: enough to see in the UI that it is
+ * alive and whether it is stuck behind someone's lock, and nothing secret.
+ *
+ * @param action apply or compensate
+ * @param attempt the transaction attempt (lock timeouts retry)
+ * @param waitingOnLock the step's statement is waiting for a lock right now
+ * @param blockerPids backend pids of the sessions it waits on
+ */
+public record StepHeartbeat(String stepId, String action, int attempt, boolean waitingOnLock, List<Integer> blockerPids) {}

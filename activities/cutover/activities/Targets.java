@@ -1,0 +1,302 @@
+package cutover.activities;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * The PostgreSQL databases this worker may change, by name. Plans and workflows carry only the
+ * name; the connection settings stay here, on the worker, and never leave it: every message that
+ * may reach Temporal passes through {@link #redact(String)} first.
+ *
+ * <p>Each target gets a small connection pool, created on first use, and its ledger (schema
+ * {@code cutover}) is migrated with Flyway before the pool is handed out.
+ */
+public final class Targets implements AutoCloseable {
+
+  static {
+    System.setProperty("org.jooq.no-logo", "true");
+    System.setProperty("org.jooq.no-tips", "true");
+  }
+
+  /** Connection settings of one target. {@link #toString()} shows the name only. */
+  public record Target(String name, String jdbcUrl, String user, String password) {
+    public Target {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    }
+
+    @Override
+    public String toString() {
+      return "Target[" + name + "]";
+    }
+  }
+
+  static final int MAX_POOL_SIZE = 6;
+  private static final String ENV_PREFIX = "CUTOVER_TARGET_";
+  private static final String REDACTED = "***";
+
+  private final Map<String, Target> targets;
+  private final Map<String, Pool> pools = new TreeMap<>();
+  private final List<Pattern> secrets;
+  private boolean closed;
+
+  private Targets(List<Target> list) {
+    Map<String, Target> byName = new TreeMap<>();
+    for (Target target : list) {
+      if (target.name().isBlank()) {
+        throw new IllegalArgumentException("a target has a blank name");
+      }
+      if (byName.put(target.name(), target) != null) {
+        throw new IllegalArgumentException("target '" + target.name() + "' is configured twice");
+      }
+    }
+    this.targets = byName;
+    this.secrets = secretPatterns(byName.values());
+  }
+
+  public static Targets of(List<Target> targets) {
+    return new Targets(targets);
+  }
+
+  /**
+   * Reads targets from the environment and from a properties file (either may be empty).
+   *
+   * <ul>
+   *   <li>environment: {@code CUTOVER_TARGET_<NAME>_URL}, {@code _USER}, {@code _PASSWORD}; the
+   *       name is lowercased with {@code _} turned into {@code -} ({@code ORDERS_DB} is
+   *       {@code orders-db})
+   *   <li>properties: {@code <name>.url}, {@code <name>.user}, {@code <name>.password}, or
+   *       {@code <name>.passwordEnv=VAR} to read the password from the environment variable VAR
+   * </ul>
+   *
+   * The environment wins over the file where both set the same setting. Other keys are ignored.
+   *
+   * @throws IllegalArgumentException when a target has no URL or its passwordEnv is unset; the
+   *     message holds no secret
+   */
+  public static Targets fromEnvironment(Map<String, String> env, Properties fileProps) {
+    Map<String, String> environment = env == null ? Map.of() : env;
+    Map<String, Map<String, String>> settings = new TreeMap<>();
+    if (fileProps != null) {
+      for (String key : fileProps.stringPropertyNames()) {
+        int dot = key.lastIndexOf('.');
+        if (dot <= 0) {
+          continue;
+        }
+        String setting = key.substring(dot + 1);
+        if (!List.of("url", "user", "password", "passwordEnv").contains(setting)) {
+          continue;
+        }
+        String name = key.substring(0, dot).trim();
+        settings.computeIfAbsent(name, n -> new TreeMap<>()).put(setting, fileProps.getProperty(key).trim());
+      }
+    }
+    for (Map.Entry<String, String> entry : environment.entrySet()) {
+      String key = entry.getKey();
+      if (!key.startsWith(ENV_PREFIX)) {
+        continue;
+      }
+      String rest = key.substring(ENV_PREFIX.length());
+      for (String setting : List.of("url", "user", "password")) {
+        String suffix = "_" + setting.toUpperCase(java.util.Locale.ROOT);
+        if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
+          String name = rest.substring(0, rest.length() - suffix.length())
+              .toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+          settings.computeIfAbsent(name, n -> new TreeMap<>()).put("env." + setting, entry.getValue());
+        }
+      }
+    }
+    List<Target> list = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> entry : settings.entrySet()) {
+      String name = entry.getKey();
+      Map<String, String> values = entry.getValue();
+      String url = first(values.get("env.url"), values.get("url"));
+      if (url == null || url.isBlank()) {
+        throw new IllegalArgumentException("target '" + name + "' has no URL: set " + ENV_PREFIX
+            + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_URL or " + name + ".url");
+      }
+      String password = first(values.get("env.password"), values.get("password"));
+      String variable = values.get("passwordEnv");
+      if (values.get("env.password") == null && variable != null && !variable.isBlank()) {
+        password = environment.get(variable);
+        if (password == null) {
+          throw new IllegalArgumentException("target '" + name + "': " + name + ".passwordEnv names "
+              + variable + ", which is not set in the environment");
+        }
+      }
+      list.add(new Target(name, url, blankToNull(first(values.get("env.user"), values.get("user"))), password));
+    }
+    return new Targets(list);
+  }
+
+  /** The configured target names, sorted. */
+  public List<String> names() {
+    return List.copyOf(targets.keySet());
+  }
+
+  public boolean has(String name) {
+    return name != null && targets.containsKey(name);
+  }
+
+  /**
+   * The target's connection pool, its ledger migrated.
+   *
+   * @throws ApplicationFailure non-retryable {@code UnknownTarget} for a name not configured;
+   *     retryable {@code TargetUnavailable} when the database cannot be reached;
+   *     non-retryable {@code LedgerMigrationFailed} when the ledger cannot be migrated
+   */
+  public DataSource dataSource(String name) {
+    Pool pool;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("targets are closed");
+      }
+      Target target = targets.get(name);
+      if (target == null) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "unknown target '" + name + "'; the worker has: "
+                + (targets.isEmpty() ? "(none)" : String.join(", ", targets.keySet())),
+            "UnknownTarget");
+      }
+      pool = pools.computeIfAbsent(name, n -> new Pool(target));
+    }
+    pool.migrate(this);
+    return pool.dataSource;
+  }
+
+  /** A jOOQ context over the target's pool (each statement, or transaction, borrows a connection). */
+  public DSLContext dsl(String name) {
+    return DSL.using(dataSource(name), SQLDialect.POSTGRES);
+  }
+
+  /**
+   * Replaces every configured URL, user and password (non-blank, at least 3 characters) in the
+   * text with {@code ***}. User names are replaced where they stand as a whole word, so a user
+   * such as {@code app} does not mangle {@code application_name}.
+   */
+  public String redact(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String result = text;
+    for (Pattern secret : secrets) {
+      result = secret.matcher(result).replaceAll(Matcher.quoteReplacement(REDACTED));
+    }
+    return result;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    for (Pool pool : pools.values()) {
+      pool.dataSource.close();
+    }
+    pools.clear();
+  }
+
+  private record Secret(String text, boolean wholeWord) {}
+
+  private static List<Pattern> secretPatterns(Iterable<Target> targets) {
+    List<Secret> found = new ArrayList<>();
+    for (Target target : targets) {
+      addSecret(found, target.jdbcUrl(), false);
+      int query = target.jdbcUrl().indexOf('?');
+      if (query > 0) {
+        addSecret(found, target.jdbcUrl().substring(0, query), false);
+      }
+      addSecret(found, target.password(), false);
+      addSecret(found, target.user(), true);
+    }
+    // longest first, so a password inside a URL does not break the URL's replacement
+    found.sort(Comparator.comparingInt((Secret s) -> s.text().length()).reversed());
+    List<Pattern> patterns = new ArrayList<>();
+    for (Secret secret : found) {
+      String quoted = Pattern.quote(secret.text());
+      patterns.add(Pattern.compile(secret.wholeWord() ? "(?<![A-Za-z0-9_])" + quoted + "(?![A-Za-z0-9_])" : quoted));
+    }
+    return patterns;
+  }
+
+  private static void addSecret(List<Secret> found, String text, boolean wholeWord) {
+    if (text != null && !text.isBlank() && text.length() >= 3) {
+      found.add(new Secret(text, wholeWord));
+    }
+  }
+
+  private static String first(String preferred, String fallback) {
+    return preferred != null ? preferred : fallback;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  /** One target's pool and whether its ledger has been migrated. */
+  private static final class Pool {
+    final Target target;
+    final HikariDataSource dataSource;
+    private boolean migrated;
+
+    Pool(Target target) {
+      this.target = target;
+      HikariConfig config = new HikariConfig();
+      config.setPoolName("cutover-" + target.name());
+      config.setJdbcUrl(target.jdbcUrl());
+      if (target.user() != null) {
+        config.setUsername(target.user());
+      }
+      if (target.password() != null) {
+        config.setPassword(target.password());
+      }
+      config.setMaximumPoolSize(MAX_POOL_SIZE);
+      config.setMinimumIdle(1);
+      config.setConnectionTimeout(10_000);
+      config.setIdleTimeout(60_000);
+      // do not connect while building the pool; the first use reports an unreachable target
+      config.setInitializationFailTimeout(-1);
+      config.addDataSourceProperty("ApplicationName", "cutover");
+      this.dataSource = new HikariDataSource(config);
+    }
+
+    synchronized void migrate(Targets owner) {
+      if (migrated) {
+        return;
+      }
+      try {
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations("classpath:db/migration")
+            .schemas("cutover")
+            .defaultSchema("cutover")
+            .createSchemas(true)
+            .load()
+            .migrate();
+        migrated = true;
+      } catch (RuntimeException e) {
+        if (SqlErrors.isTransient(e)) {
+          throw ApplicationFailure.newFailure(
+              owner.redact("target '" + target.name() + "' is unreachable: " + SqlErrors.message(e)),
+              "TargetUnavailable");
+        }
+        throw ApplicationFailure.newNonRetryableFailure(
+            owner.redact("the ledger of target '" + target.name() + "' could not be migrated: " + SqlErrors.message(e)),
+            "LedgerMigrationFailed");
+      }
+    }
+  }
+}

@@ -1,0 +1,354 @@
+package cutover.activities;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cutover.plan.PlanStep;
+import cutover.testing.TestDatabase;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Steps applied and compensated exactly once, against a real PostgreSQL. */
+class StepActivitiesTest {
+  private static final String RUN = "run-1";
+
+  private Targets.Target target;
+  private Targets targets;
+  private TestActivityEnvironment env;
+  private StepActivities steps;
+  /** Every result and failure message the tests saw, checked for secrets after each test. */
+  private final List<String> seen = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() throws SQLException {
+    target = TestDatabase.newDatabase("steps");
+    targets = Targets.of(List.of(target));
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new StepActivitiesImpl(new SqlRunner(targets, Duration.ofMillis(50), Duration.ofMillis(300))),
+        new LedgerActivitiesImpl(targets));
+    ActivityOptions options = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build();
+    steps = env.newActivityStub(StepActivities.class, options);
+    LedgerActivities ledger = env.newActivityStub(LedgerActivities.class, options);
+    ledger.beginRun(new BeginRun("steps", RUN, "demo", "abc123", "wf-1", "alice", false));
+    execute("CREATE TABLE t (id int)");
+  }
+
+  @AfterEach
+  void tearDown() {
+    try {
+      for (String text : seen) {
+        assertFalse(text.contains(TestDatabase.password()), "the password leaked: " + text);
+        assertFalse(text.contains(target.jdbcUrl()), "the URL leaked: " + text);
+      }
+    } finally {
+      env.close();
+      targets.close();
+    }
+  }
+
+  @Test
+  void appliesAStepOnceWhenCalledTwice() throws SQLException {
+    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t WHERE id = 1", Map.of());
+
+    StepResult first = apply(insert);
+    StepResult second = apply(insert);
+
+    assertFalse(first.recorded());
+    assertEquals("apply", first.action());
+    assertEquals(1L, first.rows());
+    assertEquals(1, first.attempts());
+    assertEquals("sql ran", first.outcome());
+    assertTrue(second.recorded());
+    assertEquals(first.outcome(), second.outcome());
+    assertEquals(first.rows(), second.rows());
+    assertEquals(1, count("SELECT count(*) FROM t"));
+    assertEquals(1, ledgerRows("insert-one"));
+  }
+
+  @Test
+  void aFailingStepRollsBackAndLeavesNoRecord() throws SQLException {
+    PlanStep broken = sqlStep("two-inserts", "INSERT INTO t VALUES (1); INSERT INTO missing VALUES (1)", "DELETE FROM t",
+        Map.of());
+
+    ApplicationFailure failure = applyFails(broken);
+
+    assertEquals("StepFailed", failure.getType());
+    assertTrue(failure.isNonRetryable());
+    assertTrue(failure.getOriginalMessage().startsWith("step 'two-inserts' failed: relation \"missing\" does not exist"),
+        failure.getOriginalMessage());
+    assertTrue(failure.getOriginalMessage().endsWith("(SQLSTATE 42P01)"), failure.getOriginalMessage());
+    assertEquals(0, count("SELECT count(*) FROM t"));
+    assertEquals(0, ledgerRows("two-inserts"));
+
+    execute("CREATE TABLE missing (id int)");
+    StepResult fixed = apply(broken);
+    assertFalse(fixed.recorded());
+    assertEquals(1, count("SELECT count(*) FROM t"));
+    assertEquals(1, count("SELECT count(*) FROM missing"));
+    assertEquals(1, ledgerRows("two-inserts"));
+  }
+
+  @Test
+  void retriesOnLockTimeoutUntilTheBlockerCommits() throws Exception {
+    List<StepHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(StepHeartbeat.class, heartbeats::add);
+    PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
+        Map.of("lockTimeout", "PT0.2S"));
+
+    StepResult result;
+    try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
+      blocker.setAutoCommit(false);
+      try (Statement statement = blocker.createStatement()) {
+        statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+      }
+      CountDownLatch committed = new CountDownLatch(1);
+      Thread release = new Thread(() -> {
+        try {
+          Thread.sleep(1500);
+          blocker.commit();
+        } catch (InterruptedException | SQLException e) {
+          throw new IllegalStateException(e);
+        } finally {
+          committed.countDown();
+        }
+      });
+      release.start();
+      result = apply(alter);
+      assertTrue(committed.await(10, TimeUnit.SECONDS));
+    }
+
+    assertTrue(result.attempts() > 1, "attempts: " + result.attempts());
+    assertTrue(result.millis() >= 1000, "millis: " + result.millis());
+    assertTrue(result.outcome().contains("applied after " + result.attempts() + " attempts"), result.outcome());
+    assertTrue(result.outcome().contains("app 'blocker-test'"), result.outcome());
+    assertTrue(result.outcome().contains("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"), result.outcome());
+    assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c'"));
+    assertEquals(result.attempts(), count("SELECT attempts FROM cutover.step WHERE step_id = 'add-column'"));
+    assertFalse(heartbeats.isEmpty());
+    assertEquals("add-column", heartbeats.get(0).stepId());
+    heartbeats.forEach(h -> seen.add(h.toString()));
+  }
+
+  @Test
+  void failsWithLockTimeoutNamingTheBlockerWhenRetriesRunOut() throws Exception {
+    PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
+        Map.of("lockTimeout", "PT0.2S", "lockRetries", 2));
+
+    ApplicationFailure failure;
+    try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
+      blocker.setAutoCommit(false);
+      try (Statement statement = blocker.createStatement()) {
+        statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+      }
+      failure = applyFails(alter);
+      blocker.rollback();
+    }
+
+    assertEquals("LockTimeout", failure.getType());
+    assertTrue(failure.isNonRetryable());
+    String message = failure.getOriginalMessage();
+    assertTrue(message.contains("in 3 attempts"), message);
+    assertTrue(message.contains("app 'blocker-test'"), message);
+    assertTrue(message.contains("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"), message);
+    assertTrue(message.matches("(?s).*pid \\d+ .*"), message);
+    assertEquals(0, ledgerRows("add-column"));
+  }
+
+  @Test
+  void cancellingTheActivityStopsAStepWaitingForALock() throws Exception {
+    PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
+        Map.of("lockTimeout", "PT10S"));
+    try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
+      blocker.setAutoCommit(false);
+      try (Statement statement = blocker.createStatement()) {
+        statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+      }
+      Thread cancel = new Thread(() -> {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+        env.requestCancelActivity();
+      });
+      cancel.start();
+      StepActivities heartbeating = env.newActivityStub(StepActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setHeartbeatTimeout(Duration.ofSeconds(3))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build());
+      long start = System.nanoTime();
+      RuntimeException failure = assertThrows(RuntimeException.class, () -> heartbeating.apply(call(alter)));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      Throwable cause = failure instanceof ActivityFailure ? failure.getCause() : failure;
+      seen.add(String.valueOf(cause.getMessage()));
+      assertInstanceOf(CanceledFailure.class, cause);
+      assertTrue(millis < 8000, "took " + millis + " ms");
+      assertEquals(0, count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"),
+          "the step's statement should have been cancelled");
+      blocker.rollback();
+    }
+    assertEquals(0, ledgerRows("add-column"));
+  }
+
+  @Test
+  void compensatesOnceAndUndoes() throws SQLException {
+    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t WHERE id = 1", Map.of());
+    apply(insert);
+
+    StepResult undone = compensate(insert);
+    assertFalse(undone.recorded());
+    assertEquals("compensate", undone.action());
+    assertEquals("compensation ran", undone.outcome());
+    assertEquals(1L, undone.rows());
+    assertEquals(0, count("SELECT count(*) FROM t"));
+
+    execute("INSERT INTO t VALUES (1)");
+    StepResult again = compensate(insert);
+    assertTrue(again.recorded());
+    assertEquals(1, count("SELECT count(*) FROM t"), "a second compensate must not run the SQL again");
+    assertEquals(2, ledgerRows("insert-one"));
+  }
+
+  @Test
+  void compensatingAStepNeverAppliedDoesNothing() throws SQLException {
+    PlanStep drop = sqlStep("drop-it", "SELECT 1", "DROP TABLE t", Map.of());
+
+    StepResult result = compensate(drop);
+
+    assertEquals("not applied: nothing to undo", result.outcome());
+    assertFalse(result.recorded());
+    assertEquals(1, count("SELECT count(*) FROM information_schema.tables WHERE table_name = 't'"));
+    assertEquals(0, ledgerRows("drop-it"));
+  }
+
+  @Test
+  void anIrreversibleStepIsRecordedAsNotUndone() throws SQLException {
+    PlanStep irreversible = new PlanStep("drop-old", "sql", null, null, true, false,
+        Map.of("sql", "INSERT INTO t VALUES (7)"), 1);
+    apply(irreversible);
+
+    StepResult result = compensate(irreversible);
+
+    assertEquals("irreversible: not undone", result.outcome());
+    assertNull(result.rows());
+    assertEquals(1, count("SELECT count(*) FROM t"));
+    assertEquals(1, count("SELECT count(*) FROM cutover.step WHERE step_id = 'drop-old' AND action = 'compensate'"));
+    assertTrue(compensate(irreversible).recorded());
+  }
+
+  @Test
+  void theTargetsPasswordNeverShowsInAFailure() throws SQLException {
+    String password = TestDatabase.password();
+    PlanStep leaky = sqlStep("leaky", "SELECT CAST('" + password + "' AS integer)", "SELECT 1", Map.of());
+
+    ApplicationFailure failure = applyFails(leaky);
+
+    assertEquals("StepFailed", failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("invalid input syntax for type integer: \"***\""),
+        failure.getOriginalMessage());
+    assertEquals(0, ledgerRows("leaky"));
+  }
+
+  @Test
+  void aStepOfAnUnknownRunIsRefused() {
+    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t", Map.of());
+    ActivityFailure failure = assertThrows(ActivityFailure.class,
+        () -> steps.apply(new StepCall("steps", "no-such-run", "main", insert)));
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
+    assertEquals("RunNotFound", cause.getType());
+  }
+
+  // ---- helpers
+
+  private static PlanStep sqlStep(String id, String sql, String compensate, Map<String, Object> extra) {
+    Map<String, Object> spec = new HashMap<>(extra);
+    spec.put("sql", sql);
+    return new PlanStep(id, "sql", null, compensate, false, false, spec, 1);
+  }
+
+  private static StepCall call(PlanStep step) {
+    return new StepCall("steps", RUN, "main", step);
+  }
+
+  private StepResult apply(PlanStep step) {
+    StepResult result = steps.apply(call(step));
+    seen.add(result.toString());
+    return result;
+  }
+
+  private StepResult compensate(PlanStep step) {
+    StepResult result = steps.compensate(call(step));
+    seen.add(result.toString());
+    return result;
+  }
+
+  private ApplicationFailure applyFails(PlanStep step) {
+    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> steps.apply(call(step)));
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
+    seen.add(cause.getOriginalMessage());
+    seen.add(String.valueOf(cause.getMessage()));
+    List<String> trace = new ArrayList<>();
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      trace.add(String.valueOf(t.getMessage()));
+    }
+    seen.addAll(trace);
+    return cause;
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection connection = TestDatabase.connect(target); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Connection connection = TestDatabase.connect(target);
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private long ledgerRows(String stepId) throws SQLException {
+    try (Connection connection = TestDatabase.connect(target);
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT count(*) FROM cutover.step WHERE run_id = ? AND step_id = ?")) {
+      statement.setString(1, RUN);
+      statement.setString(2, stepId);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+}
