@@ -36,10 +36,11 @@ public final class CutoverCli {
 
   public static CommandLine commandLine() {
     return new CommandLine(new CutoverCli())
-        .setExitCodeOnInvalidInput(BAD_INPUT)
-        .setExitCodeOnExecutionException(FAILED)
         .setExecutionExceptionHandler((error, cmd, parsed) -> {
-          cmd.getErr().println("cutover: " + (error.getMessage() == null ? error : error.getMessage()));
+          cmd.getErr().println("cutover: " + Failures.message(error));
+          if (System.getenv("CUTOVER_DEBUG") != null) {
+            error.printStackTrace(cmd.getErr());
+          }
           return FAILED;
         });
   }

@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,12 +75,11 @@ final class DemoCommand implements Callable<Integer> {
           Operators.who(null)));
       out.printf("started run %s (workflow Cutover, task queue cutover)%n", run);
       out.flush();
-      CompletableFuture<CutoverResult> result = WorkflowStub.fromTyped(cutover).getResultAsync(CutoverResult.class);
-      while (!result.isDone()) {
+      while (StartCommand.isRunning(connection, run)) {
         follow(connection, run, out);
         Thread.sleep(100);
       }
-      CutoverResult finished = result.get();
+      CutoverResult finished = WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class);
       follow(connection, run, out);
       summarize(finished, connection, dev, out, seconds(began));
       return finished.state() == RunState.COMPLETED ? CutoverCli.OK : CutoverCli.FAILED;

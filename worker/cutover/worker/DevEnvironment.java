@@ -42,7 +42,8 @@ public final class DevEnvironment implements AutoCloseable {
   }
 
   public static DevEnvironment start(int temporalPort) throws IOException, SQLException {
-    TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, false);
+    // true locks time skipping: workflows here run in real time, as on a real server.
+    TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, true);
     String address = "127.0.0.1:" + temporalPort;
     registerSearchAttributes(address);
     EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
@@ -67,7 +68,7 @@ public final class DevEnvironment implements AutoCloseable {
   /** Registers the engine's search attributes on a server that has none (the test server). */
   public static void registerSearchAttributes(String address) {
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder().setTarget(address).build());
+        OperatorServiceStubsOptions.newBuilder().setTarget(address).validateAndBuildWithDefaults());
     try {
       AddSearchAttributesRequest.Builder request =
           AddSearchAttributesRequest.newBuilder().setNamespace(TemporalConnection.DEFAULT_NAMESPACE);

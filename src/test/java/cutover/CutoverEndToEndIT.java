@@ -63,7 +63,7 @@ class CutoverEndToEndIT {
 
     int port = freePort();
     String address = "127.0.0.1:" + port;
-    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, false);
+    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
         TemporalConnection connection = TemporalConnection.open(address, "default")) {
       DevEnvironment.registerSearchAttributes(address);
       Process worker = startWorker(address, database, 1);
