@@ -94,6 +94,16 @@ class StepActivitiesTest {
   }
 
   @Test
+  void planSqlRunsAsWrittenQuestionMarksIncluded() throws SQLException {
+    execute("CREATE TABLE docs (d jsonb)");
+    PlanStep jsonb = sqlStep("jsonb", "INSERT INTO docs SELECT '{\"a\": 1}'::jsonb WHERE '{\"a\": 1}'::jsonb ? 'a'",
+        "DELETE FROM docs", Map.of());
+
+    assertEquals(1L, apply(jsonb).rows());
+    assertEquals(1, count("SELECT count(*) FROM docs"));
+  }
+
+  @Test
   void aFailingStepRollsBackAndLeavesNoRecord() throws SQLException {
     PlanStep broken = sqlStep("two-inserts", "INSERT INTO t VALUES (1); INSERT INTO missing VALUES (1)", "DELETE FROM t",
         Map.of());
