@@ -230,6 +230,24 @@ class StepActivitiesTest {
   }
 
   @Test
+  void aStatementTimeoutIsNotRetriedAndTheSettingsStayInTheTransaction() {
+    PlanStep slow = sqlStep("slow", "SELECT pg_sleep(5)", "SELECT 1",
+        Map.of("statementTimeout", "PT0.3S", "lockTimeout", "PT0.2S"));
+
+    ApplicationFailure failure = applyFails(slow);
+
+    assertEquals("StatementTimeout", failure.getType());
+    assertTrue(failure.isNonRetryable());
+    assertTrue(failure.getOriginalMessage().contains("canceling statement due to statement timeout (SQLSTATE 57014)"),
+        failure.getOriginalMessage());
+    // set_config(..., true) is local to the step's transaction: pooled sessions keep the defaults
+    for (int i = 0; i < 8; i++) {
+      assertEquals("0", targets.dsl("steps").fetchValue("show lock_timeout"));
+      assertEquals("0", targets.dsl("steps").fetchValue("show statement_timeout"));
+    }
+  }
+
+  @Test
   void compensatesOnceAndUndoes() throws SQLException {
     PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t WHERE id = 1", Map.of());
     apply(insert);
