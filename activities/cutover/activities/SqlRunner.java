@@ -96,8 +96,25 @@ public final class SqlRunner {
     }
   }
 
-  /** Which attempt is running, and the blockers seen so far (by earlier attempts too). */
-  public record Attempt(int number, List<Blocker> blockers) {}
+  /** Which attempt is running, and who has blocked the work so far (earlier attempts included). */
+  public static final class Attempt {
+    private final int number;
+    private final java.util.function.Supplier<List<Blocker>> blockers;
+
+    Attempt(int number, java.util.function.Supplier<List<Blocker>> blockers) {
+      this.number = number;
+      this.blockers = blockers;
+    }
+
+    public int number() {
+      return number;
+    }
+
+    /** The blockers seen until now, this attempt's included. */
+    public List<Blocker> blockers() {
+      return blockers.get();
+    }
+  }
 
   /** A unit of work: runs inside the open transaction, which the runner commits when it returns. */
   @FunctionalInterface
@@ -197,7 +214,7 @@ public final class SqlRunner {
         watcher.watch(setup.value3());
         T value;
         try {
-          value = work.run(transaction, new Attempt(attempt, watcher.blockers()));
+          value = work.run(transaction, new Attempt(attempt, watcher::blockers));
         } finally {
           watcher.watch(null);
         }

@@ -11,6 +11,9 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.conf.Settings;
+import org.jooq.conf.StatementType;
+import org.jooq.impl.DSL;
 
 /**
  * Applies and compensates steps exactly once per run. Each call is one transaction through
@@ -123,8 +126,15 @@ public final class StepActivitiesImpl implements StepActivities {
         "RunNotFound"));
   }
 
+  /**
+   * The step kind's view of the transaction. Plan SQL runs as written, so it goes through plain
+   * JDBC statements: with prepared statements a {@code ?} (the jsonb operator) would be taken for
+   * a bind parameter.
+   */
   private StepContext context(StepCall call, DSLContext tx) {
-    return new StepContext(call.runId(), call.target(), call.step(), tx);
+    DSLContext planSql = DSL.using(tx.configuration().derive(
+        new Settings().withStatementType(StatementType.STATIC_STATEMENT)));
+    return new StepContext(call.runId(), call.target(), call.step(), planSql);
   }
 
   private static PlanStep check(StepCall call) {

@@ -94,6 +94,16 @@ class StepActivitiesTest {
   }
 
   @Test
+  void planSqlRunsAsWrittenQuestionMarksIncluded() throws SQLException {
+    execute("CREATE TABLE docs (d jsonb)");
+    PlanStep jsonb = sqlStep("jsonb", "INSERT INTO docs SELECT '{\"a\": 1}'::jsonb WHERE '{\"a\": 1}'::jsonb ? 'a'",
+        "DELETE FROM docs", Map.of());
+
+    assertEquals(1L, apply(jsonb).rows());
+    assertEquals(1, count("SELECT count(*) FROM docs"));
+  }
+
+  @Test
   void aFailingStepRollsBackAndLeavesNoRecord() throws SQLException {
     PlanStep broken = sqlStep("two-inserts", "INSERT INTO t VALUES (1); INSERT INTO missing VALUES (1)", "DELETE FROM t",
         Map.of());
@@ -217,6 +227,24 @@ class StepActivitiesTest {
       blocker.rollback();
     }
     assertEquals(0, ledgerRows("add-column"));
+  }
+
+  @Test
+  void aStatementTimeoutIsNotRetriedAndTheSettingsStayInTheTransaction() {
+    PlanStep slow = sqlStep("slow", "SELECT pg_sleep(5)", "SELECT 1",
+        Map.of("statementTimeout", "PT0.3S", "lockTimeout", "PT0.2S"));
+
+    ApplicationFailure failure = applyFails(slow);
+
+    assertEquals("StatementTimeout", failure.getType());
+    assertTrue(failure.isNonRetryable());
+    assertTrue(failure.getOriginalMessage().contains("canceling statement due to statement timeout (SQLSTATE 57014)"),
+        failure.getOriginalMessage());
+    // set_config(..., true) is local to the step's transaction: pooled sessions keep the defaults
+    for (int i = 0; i < 8; i++) {
+      assertEquals("0", targets.dsl("steps").fetchValue("show lock_timeout"));
+      assertEquals("0", targets.dsl("steps").fetchValue("show statement_timeout"));
+    }
   }
 
   @Test
