@@ -26,13 +26,13 @@ public final class SqlStep implements StepKind {
 
   @Override
   public StepOutcome apply(StepContext context) {
-    int rows = context.sql().execute(context.step().string("sql"));
-    return new StepOutcome("sql ran", (long) rows);
+    long rows = PlanSql.execute(context, context.step().string("sql"));
+    return new StepOutcome("sql ran, " + StepOutcome.rows(rows), rows);
   }
 
   @Override
   public StepOutcome compensate(StepContext context) {
-    int rows = context.sql().execute(context.step().compensate());
-    return new StepOutcome("compensation ran", (long) rows);
+    long rows = PlanSql.execute(context, context.step().compensate());
+    return new StepOutcome("compensation ran, " + StepOutcome.rows(rows), rows);
   }
 }

@@ -6,4 +6,9 @@ public record StepOutcome(String summary, Long rows) {
   public static StepOutcome of(String summary) {
     return new StepOutcome(summary, null);
   }
+
+  /** "1 row", "3 rows". */
+  public static String rows(long count) {
+    return count + (count == 1 ? " row" : " rows");
+  }
 }

@@ -85,7 +85,7 @@ class StepActivitiesTest {
     assertEquals("apply", first.action());
     assertEquals(1L, first.rows());
     assertEquals(1, first.attempts());
-    assertEquals("sql ran", first.outcome());
+    assertEquals("sql ran, 1 row", first.outcome());
     assertTrue(second.recorded());
     assertEquals(first.outcome(), second.outcome());
     assertEquals(first.rows(), second.rows());
@@ -255,7 +255,7 @@ class StepActivitiesTest {
     StepResult undone = compensate(insert);
     assertFalse(undone.recorded());
     assertEquals("compensate", undone.action());
-    assertEquals("compensation ran", undone.outcome());
+    assertEquals("compensation ran, 1 row", undone.outcome());
     assertEquals(1L, undone.rows());
     assertEquals(0, count("SELECT count(*) FROM t"));
 

@@ -1,0 +1,69 @@
+package cutover.starter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI's exit codes and messages for plan validation: 0 valid, 2 invalid, nothing started. */
+class CutoverCliTest {
+
+  record Run(int exitCode, String out, String err) {}
+
+  static Run cutover(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = CutoverCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void theExamplePlanIsValid() {
+    Run run = cutover("plan", "validate", "examples/contract-templates/plan.yaml");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("plan contract-templates is valid: 3 phases, 8 steps, target demo"), run.out());
+  }
+
+  @Test
+  void anInvalidPlanExitsTwoWithPositions(@TempDir Path dir) throws Exception {
+    Path plan = dir.resolve("bad.yaml");
+    Files.writeString(plan, """
+        name: bad
+        target: staging
+        phases:
+          - name: one
+            steps:
+              - id: add-column
+                kind: sql
+                sql: ALTER TABLE t ADD COLUMN c int
+        """);
+    Run run = cutover("plan", "validate", plan.toString(), "--targets", "demo");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains(plan + ":2:9: "), run.err());
+    assertTrue(run.err().contains("staging"), run.err());
+    assertTrue(run.err().contains(plan + ":6:9: "), run.err());
+    assertTrue(run.err().contains("nothing was started"), run.err());
+  }
+
+  @Test
+  void aMissingFileExitsTwo() {
+    Run run = cutover("plan", "validate", "no/such/plan.yaml");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("no/such/plan.yaml:1:1: file not found"), run.err());
+  }
+
+  @Test
+  void badUsageExitsTwo() {
+    assertEquals(2, cutover("start").exitCode());
+    assertEquals(2, cutover("approve", "run-1").exitCode());
+  }
+}
