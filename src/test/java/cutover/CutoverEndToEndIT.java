@@ -51,11 +51,7 @@ class CutoverEndToEndIT {
 
   @Test
   void survivesAWorkerKilledMidStepAndKeepsSecretsOutOfTemporal() throws Exception {
-    Targets.Target database = TestDatabase.newDatabase("demo");
-    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
-      s.execute(DevEnvironment.exampleFile(EXAMPLE, "schema.sql"));
-      s.execute(DevEnvironment.exampleFile(EXAMPLE, "data.sql"));
-    }
+    Targets.Target database = exampleDatabase();
     Map<String, Long> templatesPerTenant = count(database,
         "SELECT tenant::text, count(*) FROM contracts WHERE is_template GROUP BY tenant");
     Map<String, Long> templateLinesPerTenant = count(database, "SELECT l.tenant::text, count(*) FROM contract_lines l "
@@ -130,6 +126,16 @@ class CutoverEndToEndIT {
         worker.destroyForcibly().waitFor();
       }
     }
+  }
+
+  /** A fresh database named as target {@code demo}, holding the example's legacy schema and data. */
+  static Targets.Target exampleDatabase() throws Exception {
+    Targets.Target database = TestDatabase.newDatabase("demo");
+    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
+      s.execute(DevEnvironment.exampleFile(EXAMPLE, "schema.sql"));
+      s.execute(DevEnvironment.exampleFile(EXAMPLE, "data.sql"));
+    }
+    return database;
   }
 
   /** The demo plan with its first copy step made slow, so the kill lands inside the step's transaction. */

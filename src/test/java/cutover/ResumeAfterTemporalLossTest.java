@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.PlanPushRequest;
 import cutover.activities.Targets;
-import cutover.testing.TestDatabase;
 import cutover.worker.CutoverWorker;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalConnection;
@@ -21,8 +20,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testserver.TestServer;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +35,7 @@ class ResumeAfterTemporalLossTest {
 
   @Test
   void resumesFromTheLedgerAfterTemporalLosesEverything() throws Exception {
-    Targets.Target database = TestDatabase.newDatabase("demo");
-    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
-      s.execute(DevEnvironment.exampleFile(EXAMPLE, "schema.sql"));
-      s.execute(DevEnvironment.exampleFile(EXAMPLE, "data.sql"));
-    }
+    Targets.Target database = CutoverEndToEndIT.exampleDatabase();
     String run = "resume-me";
     try (Targets targets = Targets.of(List.of(database))) {
       int port = CutoverEndToEndIT.freePort();
