@@ -4,6 +4,7 @@ import cutover.workflows.CutoverStatus;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateView;
 import cutover.workflows.PhaseStatus;
+import cutover.workflows.RunState;
 import cutover.workflows.StepView;
 import java.io.PrintWriter;
 import java.util.List;
@@ -36,6 +37,10 @@ final class StatusPrinter {
     }
     if (current != null) {
       printPhaseDetail(current, c == null ? current.run() : c.run(), out);
+    }
+    if (c != null && !c.earlierPhasesRollbackWouldUndo().isEmpty() && c.state() != RunState.COMPLETED) {
+      out.println("rollback would then undo (finished phases, in order): "
+          + String.join(", ", c.earlierPhasesRollbackWouldUndo()));
     }
     String error = c != null && c.lastError() != null ? c.lastError() : current == null ? null : current.lastError();
     if (error != null) {

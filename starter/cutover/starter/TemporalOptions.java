@@ -1,6 +1,7 @@
 package cutover.starter;
 
 import cutover.worker.TemporalConnection;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where the Temporal server is: shared by every command that talks to it. */
@@ -13,7 +14,19 @@ public final class TemporalOptions {
       description = "Temporal namespace (default: ${DEFAULT-VALUE})")
   String namespace;
 
+  @Option(names = "--tls", description = "connect with TLS, trusting the system's CAs")
+  boolean tls;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "client certificate (PEM) for mutual TLS")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "client private key (PKCS#8 PEM) for mutual TLS")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "FILE", description = "CA certificate(s) (PEM) to trust for the server")
+  Path tlsCa;
+
   TemporalConnection connect() {
-    return TemporalConnection.open(address, namespace);
+    return TemporalConnection.open(address, namespace, new TemporalConnection.Tls(tls, tlsCert, tlsKey, tlsCa));
   }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * The answer of the cutover's {@code status} query. The running phase's own status (steps, gates)
  * comes from querying {@code currentPhaseWorkflowId}.
+ *
+ * @param earlierPhasesRollbackWouldUndo the steps of finished phases a rollback would compensate
+ *     after the running phase's own, in that order; empty once the point of no return has passed
  */
 public record CutoverStatus(
     String run,
@@ -17,6 +20,7 @@ public record CutoverStatus(
     String currentPhaseWorkflowId,
     List<PhaseView> phases,
     List<StepView> compensations,
+    List<String> earlierPhasesRollbackWouldUndo,
     String pointOfNoReturn,
     String lastError,
     List<String> notices) {

@@ -39,6 +39,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   private String currentPhaseWorkflowId;
   private final Map<String, CutoverStatus.PhaseView> phases = new LinkedHashMap<>();
   private final Map<String, StepView> compensations = new LinkedHashMap<>();
+  private final List<PhaseResult> finishedPhases = new ArrayList<>();
   /** Signals for the running phase, delivered in order by {@link #forwardSignals()}. */
   private final Deque<ForwardedSignal> forward = new ArrayDeque<>();
 
@@ -83,24 +84,23 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     plan.phases().forEach(p -> phases.put(p.name(), new CutoverStatus.PhaseView(p.name(), "pending", null, List.of())));
     Async.procedure(this::forwardSignals);
 
-    List<PhaseResult> results = new ArrayList<>();
     for (Phase phase : plan.phases()) {
       operator.awaitUnpaused();
       if (operator.rollbackRequested) {
-        return finish(rollBackPhases(results, "rollback requested between phases"), results);
+        return finish(rollBackPhases(finishedPhases, "rollback requested between phases"), finishedPhases);
       }
       PhaseResult result = runPhase(phase);
-      results.add(result);
+      finishedPhases.add(result);
       if (result.pointOfNoReturn() != null) {
         operator.pointOfNoReturn = result.pointOfNoReturn();
       }
       if (result.state() == RunState.ROLLED_BACK) {
-        return finish(rollBackPhases(results.subList(0, results.size() - 1), "phase " + phase.name() + " rolled back"),
-            results);
+        return finish(rollBackPhases(finishedPhases.subList(0, finishedPhases.size() - 1), "phase " + phase.name() + " rolled back"),
+            finishedPhases);
       }
     }
     operator.state = RunState.COMPLETED;
-    return finish(RunState.COMPLETED, results);
+    return finish(RunState.COMPLETED, finishedPhases);
   }
 
   private PhaseResult runPhase(Phase phase) {
@@ -207,9 +207,18 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public CutoverStatus status() {
+    List<String> wouldUndo = new ArrayList<>();
+    if (operator.pointOfNoReturn == null && operator.state != RunState.ROLLED_BACK) {
+      for (int p = finishedPhases.size() - 1; p >= 0; p--) {
+        List<String> attempted = finishedPhases.get(p).attempted();
+        for (int i = attempted.size() - 1; i >= 0; i--) {
+          wouldUndo.add(attempted.get(i));
+        }
+      }
+    }
     return new CutoverStatus(run, plan == null ? request == null ? null : request.plan() : plan.name(), hash,
         request == null ? null : request.target(), startedBy, operator.state, currentPhase, currentPhaseWorkflowId,
-        List.copyOf(phases.values()), List.copyOf(compensations.values()), operator.pointOfNoReturn,
+        List.copyOf(phases.values()), List.copyOf(compensations.values()), wouldUndo, operator.pointOfNoReturn,
         operator.lastError, List.copyOf(operator.notices));
   }
 }

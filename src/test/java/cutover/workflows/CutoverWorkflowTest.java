@@ -109,6 +109,7 @@ class CutoverWorkflowTest {
     assertEquals("go", waiting.pendingGates().get(0).gate());
     assertEquals(List.of("a", "b", "c"), fake.applied);
     assertEquals(List.of("c"), waiting.rollbackWouldUndo());
+    assertEquals(List.of("b", "a"), cutover.status().earlierPhasesRollbackWouldUndo());
     cutover.approve(new GateDecision("go", "alice", "parity clean", "r1"));
 
     CutoverResult result = result(cutover);
