@@ -11,7 +11,6 @@ import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.plan.Phase;
 import cutover.plan.Plan;
-import cutover.plan.PlanStep;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -126,10 +125,12 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     List<StepCall> calls = new ArrayList<>();
     for (PhaseResult phaseResult : completed) {
       for (String stepId : phaseResult.attempted()) {
-        PlanStep step = plan.step(stepId).orElseThrow();
-        calls.add(new StepCall(request.target(), run, phaseResult.phase(), step));
-        compensations.put(stepId, StepView.pending(phaseResult.phase(), step));
+        calls.add(new StepCall(request.target(), run, phaseResult.phase(), plan.step(stepId).orElseThrow()));
       }
+    }
+    for (int i = calls.size() - 1; i >= 0; i--) {
+      StepCall call = calls.get(i);
+      compensations.put(call.step().id(), StepView.pending(call.phase(), call.step()));
     }
     Compensations.undo(calls, steps, operator, recorder, compensations);
     operator.state = RunState.ROLLED_BACK;
