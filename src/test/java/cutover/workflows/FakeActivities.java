@@ -17,6 +17,7 @@ import cutover.activities.RunSummary;
 import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
+import cutover.activities.VerifyCall;
 import cutover.plan.Plan;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -65,6 +66,20 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     compensated.add(id);
     String outcome = applied.contains(id) ? "compensated " + id : "not applied: nothing to undo";
     return new StepResult(id, "compensate", outcome, 0L, 1, 5, false);
+  }
+
+  /** Soak repetitions, as "step#iteration". */
+  final List<String> verified = new CopyOnWriteArrayList<>();
+
+  @Override
+  public StepResult verify(VerifyCall call) {
+    String id = call.step().id();
+    verified.add(id + "#" + call.iteration());
+    AtomicInteger left = failures.get(id);
+    if (left != null && left.getAndDecrement() > 0) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + id + "' failed: injected", "VerificationFailed");
+    }
+    return new StepResult(id, "verify", "holds", null, 1, 5, false);
   }
 
   @Override
