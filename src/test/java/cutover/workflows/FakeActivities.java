@@ -12,6 +12,7 @@ import cutover.activities.PlanPushRequest;
 import cutover.activities.PlanPushResult;
 import cutover.activities.PlanRef;
 import cutover.activities.RunEvent;
+import cutover.activities.RunRef;
 import cutover.activities.RunStart;
 import cutover.activities.RunSummary;
 import cutover.activities.StepActivities;
@@ -113,6 +114,14 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   @Override
   public void recordEvent(RunEvent event) {
     events.add(event);
+  }
+
+  /** What runStartedAt answers: the T of a wait's until: T+... */
+  volatile long runStartedAtMillis;
+
+  @Override
+  public long runStartedAt(RunRef run) {
+    return runStartedAtMillis;
   }
 
   @Override
