@@ -182,7 +182,10 @@ final class ParityComparison {
     }
 
     RowComparison run() {
+      long began = System.nanoTime();
       int wanted = chunkBounds();
+      long sampled = System.nanoTime();
+      json.put("sampleMillis", (sampled - began) / 1_000_000);
       Map<List<Integer>, String[]> legacyChunks = new HashMap<>();
       Map<List<Integer>, String[]> newChunks = new HashMap<>();
       String statement = chunkQuery(legacy, legacyTypes) + "\nUNION ALL\n" + chunkQuery(fresh, newTypes);
@@ -195,6 +198,7 @@ final class ParityComparison {
         String[] totals = {row[1 + buckets], row[2 + buckets]};
         (row[0].equals("l") ? legacyChunks : newChunks).put(cell, totals);
       }
+      json.put("hashMillis", (System.nanoTime() - sampled) / 1_000_000);
       legacyRows = legacyChunks.values().stream().mapToLong(t -> Long.parseLong(t[0])).sum();
       long newRows = newChunks.values().stream().mapToLong(t -> Long.parseLong(t[0])).sum();
       List<List<Integer>> differing = new ArrayList<>();
@@ -223,6 +227,7 @@ final class ParityComparison {
 
     /** Reads the differing chunks again, key and hash only, and names what differs. */
     private void recheck(List<List<Integer>> differing, long legacyRows, long newRows) {
+      long began = System.nanoTime();
       Diff missing = new Diff();
       Diff extra = new Diff();
       Diff changed = new Diff();
@@ -251,6 +256,7 @@ final class ParityComparison {
         context.environment().heartbeat();
       }
       boolean complete = rechecked == differing.size();
+      json.put("recheckMillis", (System.nanoTime() - began) / 1_000_000);
       json.put("recheckedChunks", rechecked);
       json.put("complete", complete);
       json.put("missing", missing.json(key, complete));
