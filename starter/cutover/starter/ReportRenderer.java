@@ -105,6 +105,8 @@ final class ReportRenderer {
 
   static String html(RunTimeline timeline) {
     RunReport r = timeline.report;
+    Long span = millis(timeline.start, timeline.end);
+    boolean clock = span != null && span < 86_400_000L;
     StringBuilder h = new StringBuilder(64_000);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -127,15 +129,20 @@ final class ReportRenderer {
     h.append("<h2>Timeline</h2>\n");
     gantt(h, timeline);
 
-    h.append("<h2>Phases and steps</h2>\n<table class=\"steps\">\n<thead><tr><th>phase</th><th>step</th><th>kind</th>")
+    h.append("<h2>Phases and steps</h2>\n");
+    if (clock) {
+      h.append("<p class=\"none\">Times of day in UTC, on ").append(esc(String.valueOf(timeline.start).substring(0, 10)))
+          .append(".</p>\n");
+    }
+    h.append("<table class=\"steps\">\n<thead><tr><th>phase</th><th>step</th><th>kind</th>")
         .append("<th>start</th><th>end</th><th>duration</th><th>outcome</th></tr></thead>\n<tbody>\n");
     for (RunTimeline.PhaseLine phase : timeline.phases) {
       h.append("<tr class=\"phase\"><td colspan=\"3\">").append(esc(phase.name())).append(" <span class=\"st st-")
           .append(cls(phase.status())).append("\">").append(esc(phase.status())).append("</span></td><td>")
-          .append(esc(text(phase.start()))).append("</td><td>").append(esc(text(phase.end()))).append("</td><td>")
+          .append(esc(when(phase.start(), clock))).append("</td><td>").append(esc(when(phase.end(), clock))).append("</td><td>")
           .append(duration(phase.millis())).append("</td><td>").append(esc(phase.description())).append("</td></tr>\n");
       for (RunTimeline.StepLine step : phase.steps()) {
-        stepRow(h, step);
+        stepRow(h, step, clock);
       }
     }
     h.append("</tbody>\n</table>\n");
@@ -193,7 +200,7 @@ final class ReportRenderer {
     } else {
       h.append("<table class=\"steps\">\n<thead><tr><th>phase</th><th>step</th><th>kind</th><th>start</th><th>end</th>")
           .append("<th>duration</th><th>outcome</th></tr></thead>\n<tbody>\n");
-      timeline.compensations.forEach(step -> stepRow(h, step));
+      timeline.compensations.forEach(step -> stepRow(h, step, clock));
       h.append("</tbody>\n</table>\n");
     }
 
@@ -213,11 +220,20 @@ final class ReportRenderer {
     return h.toString();
   }
 
-  private static void stepRow(StringBuilder h, RunTimeline.StepLine step) {
+  /** Tables show times of day (UTC) when the whole run fits in a day, full instants otherwise. */
+  private static String when(Instant instant, boolean clock) {
+    if (instant == null) {
+      return "";
+    }
+    return clock ? java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC)
+        .format(instant) : instant.toString();
+  }
+
+  private static void stepRow(StringBuilder h, RunTimeline.StepLine step, boolean clock) {
     h.append("<tr class=\"step\"><td>").append(esc(step.phase())).append("</td><td>").append(esc(step.id()))
         .append(step.pointOfNoReturn() ? " <span class=\"ponr\" title=\"point of no return\">⚑</span>" : "")
-        .append("</td><td>").append(esc(step.kind())).append("</td><td>").append(esc(text(step.start())))
-        .append("</td><td>").append(esc(text(step.end()))).append("</td><td>").append(duration(step.millis()))
+        .append("</td><td>").append(esc(step.kind())).append("</td><td>").append(esc(when(step.start(), clock)))
+        .append("</td><td>").append(esc(when(step.end(), clock))).append("</td><td>").append(duration(step.millis()))
         .append("</td><td><span class=\"st st-").append(cls(step.status())).append("\">").append(esc(step.status()))
         .append("</span> ").append(esc(step.outcome())).append("</td></tr>\n");
   }
