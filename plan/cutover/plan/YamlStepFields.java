@@ -227,7 +227,7 @@ final class YamlStepFields implements StepFields {
           "write its fields indented on the lines under " + field + ":");
       return null;
     }
-    YamlStepFields section = new YamlStepFields(new YamlMap(mapping, problems), stepId, label + " " + field + ":",
+    YamlStepFields section = new YamlStepFields(new YamlMap(mapping, problems), stepId, label + " " + field,
         problems);
     sections.put(field, section);
     return section;
