@@ -21,7 +21,7 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * One comparison of a parity step, on the step's transaction.
+ * One comparison of a parity step, in one transaction.
  *
  * <p><b>Rows</b> (with {@code key:}): the key space is cut into ranges from a sample of keys
  * (each key column gets sorted boundaries computed by the database, so ranges follow its own
@@ -75,9 +75,10 @@ final class ParityComparison {
   private final Side fresh;
   private final int show;
 
-  ParityComparison(StepContext context) {
+  /** @param sql the transaction the comparison reads in */
+  ParityComparison(StepContext context, DSLContext sql) {
     this.context = context;
-    this.sql = context.sql();
+    this.sql = sql;
     this.step = context.step();
     this.legacy = side("l", "legacy");
     this.fresh = side("n", "new");

@@ -25,6 +25,9 @@ import java.util.Map;
  * <p>Rows are compared in key-range chunks: both sides are hashed inside the database, per chunk,
  * in one statement (one snapshot); only chunks whose count or hash sum differ are read again,
  * row by row, to name the first differing keys. See {@link ParityComparison}.
+ *
+ * <p>Each pass runs in a transaction of its own (with the step's timeouts), not in the ledger's:
+ * no lock on the compared tables is held between passes, however long the interval.
  */
 public final class ParityStep implements StepKind {
   static final int DEFAULT_CHUNK_ROWS = 10_000;
@@ -38,6 +41,11 @@ public final class ParityStep implements StepKind {
   @Override
   public Undo undo() {
     return Undo.NOTHING;
+  }
+
+  @Override
+  public Execution execution() {
+    return Execution.OUTSIDE_TRANSACTION;
   }
 
   @Override
@@ -115,7 +123,8 @@ public final class ParityStep implements StepKind {
       if (pass > 1) {
         pause(context, interval);
       }
-      last = new ParityComparison(context).run();
+      last = context.sql() != null ? new ParityComparison(context, context.sql()).run()
+          : context.environment().inTransaction(sql -> new ParityComparison(context, sql).run());
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("pass", pass);
       summary.put("holds", last.holds());
