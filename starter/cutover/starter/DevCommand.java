@@ -38,6 +38,7 @@ final class DevCommand implements Callable<Integer> {
           java -jar target/cutover.jar status ct-1 --watch
           java -jar target/cutover.jar approve ct-1 --gate go-no-go --as dba-on-call --comment "parity is clean"
           java -jar target/cutover.jar list
+          java -jar target/cutover.jar report ct-1 -o ct-1.html
         """, dev.address(), dev.postgresPort());
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);

@@ -129,7 +129,10 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     gate.replay(ledger.gateDecisions(new GateRef(request.target(), run, step.id())));
     if (!gate.passed() && gate.rejection() == null) {
       openGate = gate;
-      recorder.event("gate_opened", step.id(), null, "waiting for " + gate.waitingFor());
+      // recorded since the report's timeline: histories of gates opened before keep replaying
+      if (Workflow.getVersion("gate-opened-event", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        recorder.event("gate_opened", step.id(), null, "waiting for " + gate.waitingFor());
+      }
       operator.state = RunState.WAITING_APPROVAL;
       views.computeIfPresent(step.id(), (k, v) -> v.with("waiting", gate.waitingFor()));
       Workflow.await(() -> gate.passed() || gate.rejection() != null || operator.rollbackRequested);

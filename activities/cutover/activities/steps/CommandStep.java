@@ -72,6 +72,8 @@ public final class CommandStep implements StepKind {
     Duration timeout = step.duration("timeout", DEFAULT_TIMEOUT);
     int tailLines = step.integer("tail", DEFAULT_TAIL);
     ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    // the worker's target credentials are not the command's business
+    builder.environment().keySet().removeIf(name -> name.startsWith("CUTOVER_TARGET"));
     if (step.string("workdir") != null) {
       builder.directory(new File(step.string("workdir")));
     }
