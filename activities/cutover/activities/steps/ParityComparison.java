@@ -222,24 +222,46 @@ final class ParityComparison {
             String.join(", ", key), cells.size(), cells.size() == 1 ? "" : "s", columns);
         return this;
       }
-      recheck(differing, legacyRows, newRows);
+      recheck(differing, legacyRows, newRows, legacyChunks, newChunks);
       return this;
     }
 
     /** Reads the differing chunks again, key and hash only, and names what differs. */
-    private void recheck(List<List<Integer>> differing, long legacyRows, long newRows) {
+    private void recheck(List<List<Integer>> differing, long legacyRows, long newRows,
+        Map<List<Integer>, String[]> legacyChunks, Map<List<Integer>, String[]> newChunks) {
       long began = System.nanoTime();
       Diff missing = new Diff();
       Diff extra = new Diff();
       Diff changed = new Diff();
       int rechecked = 0;
       long read = 0;
-      for (int from = 0; from < differing.size() && read < RECHECK_ROWS; from += CHUNKS_PER_RECHECK_QUERY) {
-        List<List<Integer>> batch = differing.subList(from, Math.min(differing.size(), from + CHUNKS_PER_RECHECK_QUERY));
-        Map<List<String>, String> legacyRowsRead = rowHashes(legacy, legacyTypes, batch);
-        Map<List<String>, String> newRowsRead = rowHashes(fresh, newTypes, batch);
+      // batches of chunks small enough to read row by row; a chunk too large alone is not read
+      List<List<List<Integer>>> batches = new ArrayList<>();
+      List<List<Integer>> batch = new ArrayList<>();
+      long batchRows = 0;
+      long planned = 0;
+      for (List<Integer> cell : differing) {
+        long cellRows = Math.max(rowsIn(legacyChunks, cell), rowsIn(newChunks, cell));
+        if (cellRows > RECHECK_ROWS / 2 || planned + cellRows > RECHECK_ROWS) {
+          continue;
+        }
+        if (!batch.isEmpty() && (batch.size() >= CHUNKS_PER_RECHECK_QUERY || batchRows + cellRows > RECHECK_ROWS / 5)) {
+          batches.add(batch);
+          batch = new ArrayList<>();
+          batchRows = 0;
+        }
+        batch.add(cell);
+        batchRows += cellRows;
+        planned += cellRows;
+      }
+      if (!batch.isEmpty()) {
+        batches.add(batch);
+      }
+      for (List<List<Integer>> cells : batches) {
+        Map<List<String>, String> legacyRowsRead = rowHashes(legacy, legacyTypes, cells);
+        Map<List<String>, String> newRowsRead = rowHashes(fresh, newTypes, cells);
         read += Math.max(legacyRowsRead.size(), newRowsRead.size());
-        rechecked += batch.size();
+        rechecked += cells.size();
         TreeSet<List<String>> keys = new TreeSet<>(KEY_ORDER);
         keys.addAll(legacyRowsRead.keySet());
         keys.addAll(newRowsRead.keySet());
@@ -258,6 +280,7 @@ final class ParityComparison {
       }
       boolean complete = rechecked == differing.size();
       json.put("recheckMillis", (System.nanoTime() - began) / 1_000_000);
+      json.put("recheckedRows", read);
       json.put("recheckedChunks", rechecked);
       json.put("complete", complete);
       json.put("missing", missing.json(key, complete));
@@ -269,6 +292,12 @@ final class ParityComparison {
       Map<String, Object> changedJson = changed.json(key, complete);
       changedJson.put("columns", changes);
       json.put("changed", changedJson);
+      if (missing.count + extra.count + changed.count == 0 && !complete) {
+        problem = String.format(java.util.Locale.ROOT, "rows by key [%s] differ (%,d legacy, %,d new) in %d chunk%s too "
+            + "large to read again row by row; lower chunkRows: to find which", String.join(", ", key), legacyRows, newRows,
+            differing.size() - rechecked, differing.size() - rechecked == 1 ? "" : "s");
+        return;
+      }
       if (missing.count + extra.count + changed.count == 0) {
         fine = String.format(java.util.Locale.ROOT,
             "%,d rows match by key [%s]: %d chunk%s differed on the first pass but no row differs on recheck "
@@ -279,10 +308,10 @@ final class ParityComparison {
       String atLeast = complete ? "" : "at least ";
       List<String> parts = new ArrayList<>();
       if (missing.count > 0) {
-        parts.add(atLeast + missing.count + " missing in new (in legacy only): " + keys(missing.first));
+        parts.add(atLeast + thousands(missing.count) + " missing in new (in legacy only): " + keys(missing.first));
       }
       if (extra.count > 0) {
-        parts.add(atLeast + extra.count + " extra in new (not in legacy): " + keys(extra.first));
+        parts.add(atLeast + thousands(extra.count) + " extra in new (not in legacy): " + keys(extra.first));
       }
       if (changed.count > 0) {
         List<String> described = new ArrayList<>();
@@ -292,11 +321,16 @@ final class ParityComparison {
         if (changed.first.size() > changes.size()) {
           described.add(keys(changed.first.subList(changes.size(), changed.first.size())));
         }
-        parts.add(atLeast + changed.count + " changed: " + String.join("; ", described));
+        parts.add(atLeast + thousands(changed.count) + " changed: " + String.join("; ", described));
       }
       problem = String.format(java.util.Locale.ROOT, "rows by key [%s] differ (%,d legacy, %,d new): %s", String.join(", ", key),
           legacyRows, newRows, String.join("; ", parts)) + (complete ? ""
               : " (rechecked " + rechecked + " of " + differing.size() + " differing chunks)");
+    }
+
+    private static long rowsIn(Map<List<Integer>, String[]> chunks, List<Integer> cell) {
+      String[] totals = chunks.get(cell);
+      return totals == null ? 0 : Long.parseLong(totals[0]);
     }
 
     private String keys(List<List<String>> keys) {
@@ -350,8 +384,17 @@ final class ParityComparison {
 
     /** Computes each key column's range bounds from a sample of keys; @return the chunks aimed for. */
     private int chunkBounds() {
-      Side sampled = legacy.table() != null ? legacy : fresh.table() != null ? fresh : legacy;
-      long estimate = estimate(sampled);
+      // the key sample comes from a table where there is one (TABLESAMPLE reads a few pages), legacy first:
+      // it is the side that holds the data; an empty new table would give one chunk of everything
+      Side sampled = legacy;
+      long estimate = -1;
+      if (legacy.table() == null && fresh.table() != null) {
+        estimate = estimate(fresh);
+        sampled = estimate >= 1_000 ? fresh : legacy;
+      }
+      if (sampled == legacy) {
+        estimate = estimate(legacy);
+      }
       int chunkRows = step.integer("chunkRows", ParityStep.DEFAULT_CHUNK_ROWS);
       int wanted = (int) Math.max(1, Math.min(MAX_CHUNKS, (estimate + chunkRows - 1) / chunkRows));
       if (wanted == 1) {
@@ -521,9 +564,27 @@ final class ParityComparison {
     return Integer.compare(a.size(), b.size());
   };
 
+  /** Numbers as numbers, other values as text: the order keys are listed in. */
+  private static final Comparator<String> VALUE_ORDER = (a, b) -> {
+    java.math.BigDecimal x = number(a);
+    java.math.BigDecimal y = number(b);
+    return x != null && y != null ? x.compareTo(y) : a.compareTo(b);
+  };
+
+  private static java.math.BigDecimal number(String text) {
+    if (text.isEmpty() || text.length() > 40 || !(Character.isDigit(text.charAt(0)) || text.charAt(0) == '-')) {
+      return null;
+    }
+    try {
+      return new java.math.BigDecimal(text);
+    } catch (NumberFormatException notANumber) {
+      return null;
+    }
+  }
+
   private static final Comparator<List<String>> KEY_ORDER = (a, b) -> {
     for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = Comparator.nullsLast(Comparator.<String>naturalOrder()).compare(a.get(i), b.get(i));
+      int c = Comparator.nullsLast(VALUE_ORDER).compare(a.get(i), b.get(i));
       if (c != 0) {
         return c;
       }
@@ -677,6 +738,10 @@ final class ParityComparison {
     }
     String typeName = type.contains("\"") || type.contains(".") ? type : sql.render(DSL.name(type));
     return sql.render(DSL.inline(value)) + "::" + typeName;
+  }
+
+  private static String thousands(long count) {
+    return String.format(java.util.Locale.ROOT, "%,d", count);
   }
 
   private static String quote(String value) {

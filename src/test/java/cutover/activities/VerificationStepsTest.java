@@ -161,6 +161,23 @@ class VerificationStepsTest {
   }
 
   @Test
+  void parityAgainstAnEmptyCopyCountsEveryRowMissing() throws Exception {
+    parityTables(5_000);
+    execute("TRUNCATE fresh; ANALYZE fresh");
+    String message = applyFails(step("""
+        - id: empty
+          kind: parity
+          legacy: {table: legacy}
+          new: {table: fresh}
+          key: [tenant, id]
+          chunkRows: 500
+          show: 2
+        """)).getOriginalMessage();
+    assertTrue(message.contains("(5,000 legacy, 0 new): 5,000 missing in new (in legacy only): (tenant=1, id=3), "
+        + "(tenant=1, id=6)"), message);
+  }
+
+  @Test
   void parityCanRequireSeveralPassesInARow() throws Exception {
     parityTables(500);
     StepResult result = steps.apply(call(step("""
