@@ -98,6 +98,15 @@ final class BenchCommand {
           }
           double parity = seconds(comparing);
           out.println("parity step: " + outcome);
+          try (ResultSet rs = sql.executeQuery("SELECT report::jsonb #>> '{rows,sampleMillis}', "
+              + "report::jsonb #>> '{rows,hashMillis}', report::jsonb #>> '{rows,recheckMillis}', "
+              + "report::jsonb #>> '{rows,chunks}' FROM cutover.step_report ORDER BY id DESC LIMIT 1")) {
+            if (rs.next()) {
+              out.printf(Locale.ROOT, "parity stages: key sample %s ms, hashing both sides in %s chunks %s ms, "
+                  + "recheck of differing chunks %s ms%n", rs.getString(1), rs.getString(4), rs.getString(2),
+                  rs.getString(3));
+            }
+          }
           out.printf(Locale.ROOT, "parity rows=%d seconds=%.2f hash_both_seconds=%.2f ratio=%.2f%n", rows, parity,
               hashBoth, parity / hashBoth);
           out.flush();
@@ -124,6 +133,7 @@ final class BenchCommand {
       sql.execute("UPDATE fresh SET name = 'changed' WHERE id = md5('" + (rows / 2) + "')::uuid");
       sql.execute("VACUUM ANALYZE legacy");
       sql.execute("VACUUM ANALYZE fresh");
+      sql.execute("CHECKPOINT"); // so the load's dirty pages are not written out during the measurements
     }
 
     /** The baseline: the database reads every row of the table and hashes it, once. */

@@ -167,8 +167,8 @@ final class ParityComparison {
     final List<String> compared;
     final Map<String, String> legacyTypes;
     final Map<String, String> newTypes;
-    /** Per key column: the sorted lower bounds of its ranges (as text), or empty when not bucketed. */
-    final List<List<String>> bounds = new ArrayList<>();
+    /** Per key column, how it cuts the key space. */
+    final List<Bucketing> bucketing = new ArrayList<>();
     final Map<String, Object> json = new LinkedHashMap<>();
     long legacyRows;
     String problem;
@@ -187,14 +187,14 @@ final class ParityComparison {
       int wanted = chunkBounds();
       long sampled = System.nanoTime();
       json.put("sampleMillis", (sampled - began) / 1_000_000);
-      Map<List<Integer>, String[]> legacyChunks = new HashMap<>();
-      Map<List<Integer>, String[]> newChunks = new HashMap<>();
+      Map<List<String>, String[]> legacyChunks = new HashMap<>();
+      Map<List<String>, String[]> newChunks = new HashMap<>();
       String statement = chunkQuery(legacy, legacyTypes) + "\nUNION ALL\n" + chunkQuery(fresh, newTypes);
-      int buckets = (int) bounds.stream().filter(b -> !b.isEmpty()).count();
+      int buckets = (int) bucketing.stream().filter(Bucketing::used).count();
       for (String[] row : fetch(statement)) {
-        List<Integer> cell = new ArrayList<>();
+        List<String> cell = new ArrayList<>();
         for (int i = 0; i < buckets; i++) {
-          cell.add(row[1 + i] == null ? null : Integer.valueOf(row[1 + i]));
+          cell.add(row[1 + i]);
         }
         String[] totals = {row[1 + buckets], row[2 + buckets]};
         (row[0].equals("l") ? legacyChunks : newChunks).put(cell, totals);
@@ -202,11 +202,11 @@ final class ParityComparison {
       json.put("hashMillis", (System.nanoTime() - sampled) / 1_000_000);
       legacyRows = legacyChunks.values().stream().mapToLong(t -> Long.parseLong(t[0])).sum();
       long newRows = newChunks.values().stream().mapToLong(t -> Long.parseLong(t[0])).sum();
-      List<List<Integer>> differing = new ArrayList<>();
-      TreeSet<List<Integer>> cells = new TreeSet<>(CELL_ORDER);
+      List<List<String>> differing = new ArrayList<>();
+      TreeSet<List<String>> cells = new TreeSet<>(KEY_ORDER);
       cells.addAll(legacyChunks.keySet());
       cells.addAll(newChunks.keySet());
-      for (List<Integer> cell : cells) {
+      for (List<String> cell : cells) {
         if (!java.util.Arrays.equals(legacyChunks.get(cell), newChunks.get(cell))) {
           differing.add(cell);
         }
@@ -227,8 +227,8 @@ final class ParityComparison {
     }
 
     /** Reads the differing chunks again, key and hash only, and names what differs. */
-    private void recheck(List<List<Integer>> differing, long legacyRows, long newRows,
-        Map<List<Integer>, String[]> legacyChunks, Map<List<Integer>, String[]> newChunks) {
+    private void recheck(List<List<String>> differing, long legacyRows, long newRows,
+        Map<List<String>, String[]> legacyChunks, Map<List<String>, String[]> newChunks) {
       long began = System.nanoTime();
       Diff missing = new Diff();
       Diff extra = new Diff();
@@ -236,11 +236,11 @@ final class ParityComparison {
       int rechecked = 0;
       long read = 0;
       // batches of chunks small enough to read row by row; a chunk too large alone is not read
-      List<List<List<Integer>>> batches = new ArrayList<>();
-      List<List<Integer>> batch = new ArrayList<>();
+      List<List<List<String>>> batches = new ArrayList<>();
+      List<List<String>> batch = new ArrayList<>();
       long batchRows = 0;
       long planned = 0;
-      for (List<Integer> cell : differing) {
+      for (List<String> cell : differing) {
         long cellRows = Math.max(rowsIn(legacyChunks, cell), rowsIn(newChunks, cell));
         if (cellRows > RECHECK_ROWS / 2 || planned + cellRows > RECHECK_ROWS) {
           continue;
@@ -257,7 +257,7 @@ final class ParityComparison {
       if (!batch.isEmpty()) {
         batches.add(batch);
       }
-      for (List<List<Integer>> cells : batches) {
+      for (List<List<String>> cells : batches) {
         Map<List<String>, String> legacyRowsRead = rowHashes(legacy, legacyTypes, cells);
         Map<List<String>, String> newRowsRead = rowHashes(fresh, newTypes, cells);
         read += Math.max(legacyRowsRead.size(), newRowsRead.size());
@@ -328,7 +328,7 @@ final class ParityComparison {
               : " (rechecked " + rechecked + " of " + differing.size() + " differing chunks)");
     }
 
-    private static long rowsIn(Map<List<Integer>, String[]> chunks, List<Integer> cell) {
+    private static long rowsIn(Map<List<String>, String[]> chunks, List<String> cell) {
       String[] totals = chunks.get(cell);
       return totals == null ? 0 : Long.parseLong(totals[0]);
     }
@@ -398,7 +398,7 @@ final class ParityComparison {
       int chunkRows = step.integer("chunkRows", ParityStep.DEFAULT_CHUNK_ROWS);
       int wanted = (int) Math.max(1, Math.min(MAX_CHUNKS, (estimate + chunkRows - 1) / chunkRows));
       if (wanted == 1) {
-        key.forEach(k -> bounds.add(List.of()));
+        key.forEach(k -> bucketing.add(Bucketing.NONE));
         return 1;
       }
       String keys = key.stream().map(ParityComparison.this::column).collect(Collectors.joining(", "));
@@ -416,12 +416,13 @@ final class ParityComparison {
             + String.format(java.util.Locale.ROOT, "%.8f", percent / 100) + ")";
       }
       String distinct = key.stream().map(k -> "count(DISTINCT x." + quoted(k) + ")").collect(Collectors.joining(", "));
-      String[] counts = fetch("SELECT " + distinct + " FROM " + sample + " x").get(0);
+      String[] counts = fetch("SELECT count(*), " + distinct + " FROM " + sample + " x").get(0);
+      long sampleSize = Long.parseLong(counts[0]);
       int remaining = wanted;
       List<String> expressions = new ArrayList<>();
-      List<Integer> perColumn = new ArrayList<>();
+      List<Boolean> byValue = new ArrayList<>();
       for (int i = 0; i < key.size(); i++) {
-        long distinctValues = Long.parseLong(counts[i]);
+        long distinctValues = Long.parseLong(counts[i + 1]);
         int n;
         if (remaining <= 1 || distinctValues <= 1) {
           n = 0;
@@ -432,9 +433,11 @@ final class ParityComparison {
           n = remaining;
           remaining = 1;
         }
-        perColumn.add(n);
+        // a few values, each seen often (tenants): chunk by the value itself, which an index finds by equality
+        boolean values = n > 0 && n == distinctValues && distinctValues * 20 <= sampleSize;
+        byValue.add(values);
         String column = "x." + quoted(key.get(i));
-        if (n == 0) {
+        if (n == 0 || values) {
           expressions.add("NULL::text[]");
         } else if (n == distinctValues) {
           expressions.add("array_agg(DISTINCT " + column + " ORDER BY " + column + ")::text[]");
@@ -448,28 +451,33 @@ final class ParityComparison {
       List<List<String>> arrays = fetchArrays("SELECT " + String.join(", ", expressions) + " FROM " + sample + " x");
       for (int i = 0; i < key.size(); i++) {
         List<String> values = arrays.get(i);
-        bounds.add(values == null ? List.of() : new ArrayList<>(new LinkedHashSet<>(values)));
+        bucketing.add(byValue.get(i) ? Bucketing.BY_VALUE
+            : new Bucketing(false, values == null ? List.of() : new ArrayList<>(new LinkedHashSet<>(values))));
       }
       return wanted;
     }
 
     private String chunkQuery(Side side, Map<String, String> types) {
       List<String> buckets = new ArrayList<>();
+      List<String> names = new ArrayList<>();
       for (int i = 0; i < key.size(); i++) {
-        List<String> b = bounds.get(i);
-        if (!b.isEmpty()) {
+        Bucketing b = bucketing.get(i);
+        if (b.byValue()) {
+          buckets.add(column(key.get(i)) + " AS b" + i);
+          names.add("b" + i);
+        } else if (!b.bounds().isEmpty()) {
           String type = types.get(key.get(i));
-          buckets.add("width_bucket(" + column(key.get(i)) + ", "
-              + b.stream().map(v -> literal(v, type)).collect(Collectors.joining(", ", "ARRAY[", "]")) + ") AS b" + i);
+          buckets.add("width_bucket(" + column(key.get(i)) + ", " + b.bounds().stream().map(v -> literal(v, type))
+              .collect(Collectors.joining(", ", "ARRAY[", "]")) + ") AS b" + i);
+          names.add("b" + i);
         }
       }
       String select = buckets.isEmpty() ? "" : String.join(", ", buckets) + ", ";
-      String names = buckets.isEmpty() ? "" : buckets.stream().map(b -> b.substring(b.lastIndexOf(" AS ") + 4))
-          .collect(Collectors.joining(", "));
       String inner = "SELECT " + select + rowHash() + " AS h FROM " + side.from() + " s";
-      return "SELECT '" + side.code() + "' AS side, " + (names.isEmpty() ? "" : names + ", ")
+      return "SELECT '" + side.code() + "' AS side, "
+          + names.stream().map(n -> n + "::text, ").collect(Collectors.joining())
           + "count(*)::text, coalesce(sum(h), 0)::text FROM (" + inner + ") x"
-          + (names.isEmpty() ? "" : " GROUP BY " + names);
+          + (names.isEmpty() ? "" : " GROUP BY " + String.join(", ", names));
     }
 
     private String rowHash() {
@@ -480,9 +488,9 @@ final class ParityComparison {
           .collect(Collectors.joining(", ")) + ")::text, 0)";
     }
 
-    private Map<List<String>, String> rowHashes(Side side, Map<String, String> types, List<List<Integer>> cells) {
+    private Map<List<String>, String> rowHashes(Side side, Map<String, String> types, List<List<String>> cells) {
       List<String> predicates = new ArrayList<>();
-      for (List<Integer> cell : cells) {
+      for (List<String> cell : cells) {
         predicates.add("(" + cellPredicate(cell, types) + ")");
       }
       String keys = key.stream().map(k -> column(k) + "::text").collect(Collectors.joining(", "));
@@ -499,20 +507,28 @@ final class ParityComparison {
     }
 
     /** The key range of one chunk, as a condition on the side's columns. */
-    private String cellPredicate(List<Integer> cell, Map<String, String> types) {
+    private String cellPredicate(List<String> cell, Map<String, String> types) {
       List<String> parts = new ArrayList<>();
       int at = 0;
       for (int i = 0; i < key.size(); i++) {
-        List<String> b = bounds.get(i);
-        if (b.isEmpty()) {
+        Bucketing bucketed = bucketing.get(i);
+        if (!bucketed.used()) {
           continue;
         }
-        Integer bucket = cell.get(at++);
+        String value = cell.get(at++);
         String column = column(key.get(i));
         String type = types.get(key.get(i));
-        if (bucket == null) {
+        if (value == null) {
           parts.add(column + " IS NULL");
-        } else if (bucket == 0) {
+          continue;
+        }
+        if (bucketed.byValue()) {
+          parts.add(column + " = " + literal(value, type));
+          continue;
+        }
+        List<String> b = bucketed.bounds();
+        int bucket = Integer.parseInt(value);
+        if (bucket == 0) {
           parts.add(column + " < " + literal(b.get(0), type));
         } else if (bucket >= b.size()) {
           parts.add(column + " >= " + literal(b.get(b.size() - 1), type));
@@ -554,15 +570,15 @@ final class ParityComparison {
     return map;
   }
 
-  private static final Comparator<List<Integer>> CELL_ORDER = (a, b) -> {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = Comparator.nullsLast(Comparator.<Integer>naturalOrder()).compare(a.get(i), b.get(i));
-      if (c != 0) {
-        return c;
-      }
+  /** How a key column cuts the key space: by each of its values, by ranges between sorted bounds, or not at all. */
+  private record Bucketing(boolean byValue, List<String> bounds) {
+    static final Bucketing NONE = new Bucketing(false, List.of());
+    static final Bucketing BY_VALUE = new Bucketing(true, List.of());
+
+    boolean used() {
+      return byValue || !bounds.isEmpty();
     }
-    return Integer.compare(a.size(), b.size());
-  };
+  }
 
   /** Numbers as numbers, other values as text: the order keys are listed in. */
   private static final Comparator<String> VALUE_ORDER = (a, b) -> {
@@ -571,15 +587,25 @@ final class ParityComparison {
     return x != null && y != null ? x.compareTo(y) : a.compareTo(b);
   };
 
+  /** The value as a number when it is one (digits, a sign, a point), else null; cheap for the rest. */
   private static java.math.BigDecimal number(String text) {
-    if (text.isEmpty() || text.length() > 40 || !(Character.isDigit(text.charAt(0)) || text.charAt(0) == '-')) {
+    int length = text.length();
+    if (length == 0 || length > 40) {
       return null;
     }
-    try {
-      return new java.math.BigDecimal(text);
-    } catch (NumberFormatException notANumber) {
-      return null;
+    boolean digits = false;
+    boolean point = false;
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits = true;
+      } else if (c == '.' && !point) {
+        point = true;
+      } else if (!(c == '-' && i == 0)) {
+        return null;
+      }
     }
+    return digits ? new java.math.BigDecimal(text) : null;
   }
 
   private static final Comparator<List<String>> KEY_ORDER = (a, b) -> {
