@@ -14,8 +14,11 @@ import java.util.Map;
  * VerifyStep activity, so the step's exactly-once record never short-circuits it.
  */
 public final class SoakGate implements StepKind {
-  /** Repetitions at most, so one soak stays a bounded number of workflow-history events. */
-  static final long MAX_REPEATS = 5_000;
+  /**
+   * Repetitions at most: each costs about 11 workflow-history events (activity, timer, tasks), so
+   * a soak stays well under Temporal's 51,200-event limit of one history.
+   */
+  static final long MAX_REPEATS = 2_000;
   static final List<String> REPEATABLE = List.of("check", "parity", "http");
 
   @Override
