@@ -1,10 +1,13 @@
 package cutover.activities;
 
 import static cutover.db.Tables.DECISION;
+import static cutover.db.Tables.FLAG;
+import static cutover.db.Tables.FLAG_CHANGE;
 import static cutover.db.Tables.PLAN;
 import static cutover.db.Tables.RUN;
 import static cutover.db.Tables.RUN_EVENT;
 import static cutover.db.Tables.STEP;
+import static cutover.db.Tables.STEP_REPORT;
 
 import cutover.db.tables.records.RunRecord;
 import cutover.db.tables.records.StepRecord;
@@ -18,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -311,6 +315,110 @@ public final class Ledger {
           "AmbiguousPlanVersion");
     }
     return matches.stream().findFirst();
+  }
+
+  // ---- verification: step reports and flags
+
+  /** A verification's findings; iteration is a soak's repeat number, else null. */
+  public record StoredReport(
+      String runId, String stepId, String kind, Integer iteration, boolean passed, String summary, String report,
+      OffsetDateTime createdAt) {}
+
+  public void insertReport(StoredReport report) {
+    sql.insertInto(STEP_REPORT)
+        .set(STEP_REPORT.RUN_ID, report.runId())
+        .set(STEP_REPORT.STEP_ID, report.stepId())
+        .set(STEP_REPORT.KIND, report.kind())
+        .set(STEP_REPORT.ITERATION, report.iteration())
+        .set(STEP_REPORT.PASSED, report.passed())
+        .set(STEP_REPORT.SUMMARY, report.summary())
+        .set(STEP_REPORT.REPORT, report.report())
+        .execute();
+  }
+
+  /** The run's verification reports in the order they were written. */
+  public List<StoredReport> reports(String runId) {
+    return sql.selectFrom(STEP_REPORT).where(STEP_REPORT.RUN_ID.eq(runId)).orderBy(STEP_REPORT.ID)
+        .fetch(r -> new StoredReport(r.get(STEP_REPORT.RUN_ID), r.get(STEP_REPORT.STEP_ID), r.get(STEP_REPORT.KIND),
+            r.get(STEP_REPORT.ITERATION), r.get(STEP_REPORT.PASSED), r.get(STEP_REPORT.SUMMARY),
+            r.get(STEP_REPORT.REPORT), r.get(STEP_REPORT.CREATED_AT)));
+  }
+
+  /** Every decision of the run, accepted or refused, in the order made. */
+  public List<DecisionRecord> decisions(String target, String runId) {
+    return sql.selectFrom(DECISION)
+        .where(DECISION.RUN_ID.eq(runId))
+        .orderBy(DECISION.DECIDED_AT, DECISION.ID)
+        .fetch(d -> new DecisionRecord(target, d.getRunId(), d.getStepId(), d.getDecision(), d.getDecidedBy(),
+            d.getComment(), d.getAccepted(), d.getRefusal(), d.getSignalId(),
+            d.getDecidedAt().toInstant().toEpochMilli()));
+  }
+
+  /** A run's events with the time each was recorded. */
+  public List<Map.Entry<RunEvent, OffsetDateTime>> timedEvents(String target, String runId) {
+    return sql.selectFrom(RUN_EVENT).where(RUN_EVENT.RUN_ID.eq(runId)).orderBy(RUN_EVENT.ID)
+        .fetch(e -> Map.entry(new RunEvent(target, e.getRunId(), e.getEventKey(), e.getKind(), e.getStepId(),
+            e.getActor(), e.getDetail()), e.getAt()));
+  }
+
+  /** A plan version by its exact hash. */
+  public Optional<StoredPlan> planByHash(String name, String hash) {
+    return sql.selectFrom(PLAN).where(PLAN.NAME.eq(name), PLAN.HASH.eq(hash)).fetchOptional()
+        .map(p -> new StoredPlan(p.getHash(), p.getSource(), p.getFileName()));
+  }
+
+  /** A flag's current value, locked until the transaction ends; empty when the flag is not set. */
+  public Optional<String> flagForUpdate(String name, String tenant) {
+    return sql.select(FLAG.VALUE).from(FLAG).where(FLAG.NAME.eq(name), FLAG.TENANT.eq(tenant)).forUpdate()
+        .fetchOptional(FLAG.VALUE);
+  }
+
+  /** Sets a flag and announces it on channel {@code cutover_flag} (delivered when the transaction commits). */
+  public void setFlag(String name, String tenant, String value, String by) {
+    sql.insertInto(FLAG)
+        .set(FLAG.NAME, name)
+        .set(FLAG.TENANT, tenant)
+        .set(FLAG.VALUE, value)
+        .set(FLAG.UPDATED_BY, by)
+        .onConflict(FLAG.NAME, FLAG.TENANT)
+        .doUpdate()
+        .set(FLAG.VALUE, value)
+        .set(FLAG.UPDATED_BY, by)
+        .set(FLAG.UPDATED_AT, DSL.currentOffsetDateTime())
+        .execute();
+    notifyFlag(name);
+  }
+
+  public void removeFlag(String name, String tenant) {
+    sql.deleteFrom(FLAG).where(FLAG.NAME.eq(name), FLAG.TENANT.eq(tenant)).execute();
+    notifyFlag(name);
+  }
+
+  private void notifyFlag(String name) {
+    sql.select(DSL.function(DSL.name("pg_notify"), SQLDataType.OTHER, DSL.inline("cutover_flag"), DSL.val(name)))
+        .fetch();
+  }
+
+  /** What a flag step changed: previousValue null when the flag was not set before. */
+  public record FlagChange(String name, String tenant, String previousValue, String newValue) {}
+
+  public void insertFlagChange(String runId, String stepId, FlagChange change) {
+    sql.insertInto(FLAG_CHANGE)
+        .set(FLAG_CHANGE.RUN_ID, runId)
+        .set(FLAG_CHANGE.STEP_ID, stepId)
+        .set(FLAG_CHANGE.NAME, change.name())
+        .set(FLAG_CHANGE.TENANT, change.tenant())
+        .set(FLAG_CHANGE.PREVIOUS_VALUE, change.previousValue())
+        .set(FLAG_CHANGE.NEW_VALUE, change.newValue())
+        .execute();
+  }
+
+  public List<FlagChange> flagChanges(String runId, String stepId) {
+    return sql.selectFrom(FLAG_CHANGE)
+        .where(FLAG_CHANGE.RUN_ID.eq(runId), FLAG_CHANGE.STEP_ID.eq(stepId))
+        .orderBy(FLAG_CHANGE.NAME, FLAG_CHANGE.TENANT)
+        .fetch(c -> new FlagChange(c.get(FLAG_CHANGE.NAME), c.get(FLAG_CHANGE.TENANT), c.get(FLAG_CHANGE.PREVIOUS_VALUE),
+            c.get(FLAG_CHANGE.NEW_VALUE)));
   }
 
   // ---- helpers

@@ -31,6 +31,10 @@ public interface LedgerActivities {
   @ActivityMethod(name = "RecordRunEvent")
   void recordEvent(RunEvent event);
 
+  /** When the run began (epoch millis), as the ledger recorded it: the T of a wait's {@code until: T+90d}. */
+  @ActivityMethod(name = "RunStartedAt")
+  long runStartedAt(RunRef run);
+
   /** Recent runs on a target, newest first; every configured target when target is null. */
   @ActivityMethod(name = "ListRuns")
   List<RunSummary> listRuns(ListRuns request);

@@ -158,6 +158,15 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
   }
 
   @Override
+  public long runStartedAt(RunRef run) {
+    require(run != null && notBlank(run.target()) && notBlank(run.runId()), "runStartedAt needs a target and a run id");
+    return guard("reading run " + run.runId(), () -> new Ledger(targets.dsl(run.target())).run(run.runId())
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+            "there is no run " + run.runId() + " on target '" + run.target() + "'", "RunNotFound"))
+        .startedAt().toInstant().toEpochMilli());
+  }
+
+  @Override
   public List<RunSummary> listRuns(ListRuns request) {
     int limit = request == null || request.limit() <= 0 ? DEFAULT_LIST_LIMIT : Math.min(request.limit(), MAX_LIST_LIMIT);
     List<String> names = request == null || request.target() == null ? targets.names() : List.of(request.target());

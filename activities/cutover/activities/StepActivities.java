@@ -20,4 +20,11 @@ public interface StepActivities {
    */
   @ActivityMethod(name = "CompensateStep")
   StepResult compensate(StepCall call);
+
+  /**
+   * Runs a verification (check, parity, http) once more for a soak: its report is kept with the
+   * iteration, no step row is written, and no fix runs. Fails like apply when it does not hold.
+   */
+  @ActivityMethod(name = "VerifyStep")
+  StepResult verify(VerifyCall call);
 }

@@ -1,6 +1,7 @@
 package cutover.activities;
 
 import cutover.activities.steps.StepContext;
+import cutover.activities.steps.StepEnvironment;
 import cutover.activities.steps.StepKind;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepOutcome;
@@ -23,22 +24,51 @@ import org.jooq.impl.DSL;
  */
 public final class StepActivitiesImpl implements StepActivities {
   private final SqlRunner runner;
+  private final boolean allowCommands;
 
   public StepActivitiesImpl(Targets targets) {
     this(new SqlRunner(targets));
   }
 
   public StepActivitiesImpl(SqlRunner runner) {
-    this.runner = Objects.requireNonNull(runner, "runner");
+    this(runner, false);
   }
 
-  /** What one transaction decided: a row already there, or one written now. */
-  private record Done(Ledger.StoredStep step, boolean recorded) {}
+  /** @param allowCommands the worker runs {@code command} steps (`cutover worker --allow-commands`) */
+  public StepActivitiesImpl(SqlRunner runner, boolean allowCommands) {
+    this.runner = Objects.requireNonNull(runner, "runner");
+    this.allowCommands = allowCommands;
+  }
 
+  /**
+   * What one transaction decided: a row already there, or one written now; or a verification
+   * that did not hold ({@code failed}: its report is written, no step row).
+   */
+  private record Done(Ledger.StoredStep step, boolean recorded, StepOutcome failed) {
+    Done(Ledger.StoredStep step, boolean recorded) {
+      this(step, recorded, null);
+    }
+  }
+
+  /**
+   * Applies the step where its kind runs: in the ledger transaction (SQL, checks, flags), outside
+   * of any transaction with its row recorded after (HTTP, commands), or not at all (gates the
+   * workflow decides).
+   */
   @Override
   public StepResult apply(StepCall call) {
     PlanStep step = check(call);
     StepKind kind = kind(step);
+    return switch (kind.execution()) {
+      case IN_TRANSACTION -> applyInTransaction(call, kind);
+      case OUTSIDE_TRANSACTION -> applyOutsideTransaction(call, kind);
+      case WORKFLOW -> throw ApplicationFailure.newNonRetryableFailure(
+          "step '" + step.id() + "' (kind " + kind.name() + ") is decided by the workflow, not applied", "BadRequest");
+    };
+  }
+
+  private StepResult applyInTransaction(StepCall call, StepKind kind) {
+    PlanStep step = call.step();
     OffsetDateTime startedAt = now();
     SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), Ledger.APPLY, SqlRunner.Settings.of(step),
         (tx, attempt) -> {
@@ -49,16 +79,122 @@ public final class StepActivitiesImpl implements StepActivities {
             return new Done(existing.get(), true);
           }
           Ledger.StoredRun run = requireRun(ledger, call);
-          if (!Ledger.ACTIVE.equals(run.state())) {
-            throw ApplicationFailure.newNonRetryableFailure(
-                "step '" + step.id() + "' not applied: run " + call.runId() + " is " + run.state()
-                    + ", not active; resume it with `cutover start --resume " + call.runId() + "`",
-                "RunNotActive");
-          }
+          requireActive(call, run);
           StepOutcome outcome = kind.apply(context(call, tx));
-          return new Done(record(ledger, call, kind, Ledger.APPLY, outcome, "applied", attempt, startedAt), false);
+          return recordApplied(ledger, call, kind, outcome, attempt, startedAt);
         });
-    return finish(result);
+    return finish(step, result);
+  }
+
+  /** The work runs with no transaction open; the row is written after it, unless a concurrent attempt wrote it. */
+  private StepResult applyOutsideTransaction(StepCall call, StepKind kind) {
+    PlanStep step = call.step();
+    OffsetDateTime startedAt = now();
+    SqlRunner.Settings settings = SqlRunner.Settings.of(step);
+    Optional<Ledger.StoredStep> before = runner.run(call.target(), step.id(), Ledger.APPLY, settings, (tx, attempt) -> {
+      Ledger ledger = new Ledger(tx);
+      Optional<Ledger.StoredStep> existing = ledger.step(call.runId(), step.id(), Ledger.APPLY);
+      if (existing.isEmpty()) {
+        requireActive(call, requireRun(ledger, call));
+      }
+      return existing;
+    }).value();
+    if (before.isPresent()) {
+      return before.get().toResult(true);
+    }
+    StepOutcome outcome = outside(call, () -> kind.apply(context(call, null)));
+    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), Ledger.APPLY, settings, (tx, attempt) -> {
+      Ledger ledger = new Ledger(tx);
+      ledger.lockStep(call.runId(), step.id());
+      Optional<Ledger.StoredStep> existing = ledger.step(call.runId(), step.id(), Ledger.APPLY);
+      if (existing.isPresent()) {
+        return new Done(existing.get(), true);
+      }
+      return recordApplied(ledger, call, kind, outcome, attempt, startedAt);
+    });
+    return finish(step, result);
+  }
+
+  /**
+   * Runs a verification again for a soak: never short-circuited by the step's ledger row, never
+   * recorded as applied, never fixing; its report is kept with the iteration number.
+   */
+  @Override
+  public StepResult verify(VerifyCall call) {
+    if (call == null || call.step() == null || call.step().id() == null || call.runId() == null
+        || call.target() == null) {
+      throw ApplicationFailure.newNonRetryableFailure("a verify call needs a target, a run id and a step", "BadRequest");
+    }
+    PlanStep step = call.step();
+    StepKind kind = kind(step);
+    if (!kind.repeatable()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "step '" + step.id() + "' (kind " + kind.name() + ") cannot be repeated; a soak repeats check, parity or http",
+          "BadRequest");
+    }
+    StepCall asCall = new StepCall(call.target(), call.runId(), call.phase(), step, false);
+    SqlRunner.Settings settings = SqlRunner.Settings.of(step);
+    StepOutcome outside = kind.execution() == StepKind.Execution.OUTSIDE_TRANSACTION
+        ? outside(asCall, () -> kind.apply(context(asCall, null)))
+        : null;
+    SqlRunner.Result<StepOutcome> result = runner.run(call.target(), step.id(), Ledger.APPLY, settings, (tx, attempt) -> {
+      Ledger ledger = new Ledger(tx);
+      requireRun(ledger, asCall);
+      StepOutcome outcome = outside != null ? outside : kind.apply(context(asCall, tx));
+      writeReport(ledger, asCall, kind, call.iteration(), outcome);
+      return outcome;
+    });
+    StepOutcome outcome = result.value();
+    String summary = runner.targets().redact(outcome.summary());
+    if (outcome.failed()) {
+      throw verificationFailed(step, summary);
+    }
+    return new StepResult(step.id(), "verify", summary, outcome.rows(), result.attempts(), result.millis(), false);
+  }
+
+  private Done recordApplied(Ledger ledger, StepCall call, StepKind kind, StepOutcome outcome, SqlRunner.Attempt attempt,
+      OffsetDateTime startedAt) {
+    writeReport(ledger, call, kind, null, outcome);
+    if (outcome.failed()) {
+      return new Done(null, false, outcome); // the report commits; the step is not applied
+    }
+    return new Done(record(ledger, call, kind, Ledger.APPLY, outcome, "applied", attempt, startedAt), false);
+  }
+
+  private void writeReport(Ledger ledger, StepCall call, StepKind kind, Integer iteration, StepOutcome outcome) {
+    if (outcome.report() == null && !outcome.failed()) {
+      return;
+    }
+    String summary = runner.targets().redact(outcome.summary() == null ? "" : outcome.summary());
+    String report = runner.targets().redact(outcome.report() == null ? "{}" : outcome.report());
+    ledger.insertReport(new Ledger.StoredReport(call.runId(), call.step().id(), kind.name(), iteration,
+        !outcome.failed(), summary, report, null));
+  }
+
+  /** Work outside any transaction: failures other than Temporal's own become readable step failures. */
+  private StepOutcome outside(StepCall call, java.util.function.Supplier<StepOutcome> work) {
+    try {
+      return work.get();
+    } catch (ApplicationFailure | io.temporal.client.ActivityCompletionException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          runner.targets().redact("step '" + call.step().id() + "' failed: " + SqlErrors.message(e)), "StepFailed");
+    }
+  }
+
+  private ApplicationFailure verificationFailed(PlanStep step, String summary) {
+    return ApplicationFailure.newNonRetryableFailure("step '" + step.id() + "' failed: " + summary,
+        "VerificationFailed");
+  }
+
+  private static void requireActive(StepCall call, Ledger.StoredRun run) {
+    if (!Ledger.ACTIVE.equals(run.state())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "step '" + call.step().id() + "' not applied: run " + call.runId() + " is " + run.state()
+              + ", not active; resume it with `cutover start --resume " + call.runId() + "`",
+          "RunNotActive");
+    }
   }
 
   @Override
@@ -96,11 +232,14 @@ public final class StepActivitiesImpl implements StepActivities {
           return new Done(record(ledger, call, kind, Ledger.COMPENSATE, outcome, "compensated", attempt, startedAt),
               false);
         });
-    return finish(result);
+    return finish(step, result);
   }
 
-  private StepResult finish(SqlRunner.Result<Done> result) {
+  private StepResult finish(PlanStep step, SqlRunner.Result<Done> result) {
     Done done = result.value();
+    if (done.failed() != null) {
+      throw verificationFailed(step, runner.targets().redact(done.failed().summary()));
+    }
     if (done.recorded()) {
       return done.step().toResult(true);
     }
@@ -132,9 +271,61 @@ public final class StepActivitiesImpl implements StepActivities {
    * a bind parameter.
    */
   private StepContext context(StepCall call, DSLContext tx) {
-    DSLContext planSql = DSL.using(tx.configuration().derive(
-        new Settings().withStatementType(StatementType.STATIC_STATEMENT)));
-    return new StepContext(call.runId(), call.target(), call.step(), planSql);
+    return new StepContext(call.runId(), call.target(), call.step(), tx == null ? null : planSql(tx),
+        new Environment(call));
+  }
+
+  private static DSLContext planSql(DSLContext tx) {
+    return DSL.using(tx.configuration().derive(new Settings().withStatementType(StatementType.STATIC_STATEMENT)));
+  }
+
+  /** What a step may do in this run on this worker, and SQL outside its own transaction. */
+  private final class Environment implements StepEnvironment {
+    private final StepCall call;
+    private final io.temporal.activity.ActivityExecutionContext activity = currentActivity();
+    private long lastHeartbeat;
+
+    Environment(StepCall call) {
+      this.call = call;
+    }
+
+    @Override
+    public boolean allowFixes() {
+      return call.allowFixes();
+    }
+
+    @Override
+    public boolean allowCommands() {
+      return allowCommands;
+    }
+
+    @Override
+    public <T> T inTransaction(java.util.function.Function<DSLContext, T> work) {
+      return runner.run(call.target(), call.step().id(), Ledger.APPLY, SqlRunner.Settings.of(call.step()),
+          (tx, attempt) -> work.apply(planSql(tx))).value();
+    }
+
+    @Override
+    public void heartbeat() {
+      long now = System.nanoTime();
+      if (activity == null || now - lastHeartbeat < 2_000_000_000L) {
+        return;
+      }
+      lastHeartbeat = now;
+      try {
+        activity.heartbeat(new StepHeartbeat(call.step().id(), Ledger.APPLY, 1, false, java.util.List.of()));
+      } catch (io.temporal.client.ActivityWorkerShutdownException shuttingDown) {
+        // let the step finish; its row is written after it
+      }
+    }
+  }
+
+  private static io.temporal.activity.ActivityExecutionContext currentActivity() {
+    try {
+      return io.temporal.activity.Activity.getExecutionContext();
+    } catch (RuntimeException notInAnActivity) {
+      return null;
+    }
   }
 
   private static PlanStep check(StepCall call) {

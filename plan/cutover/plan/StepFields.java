@@ -1,5 +1,6 @@
 package cutover.plan;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,4 +33,13 @@ public interface StepFields {
 
   /** Reports a problem at the given field (or at the step when the field is absent). */
   void problem(String field, String message, String fix);
+
+  /** A number, whole or decimal (bounds of a check); kept in the spec as its decimal text. */
+  BigDecimal optionalNumber(String field);
+
+  /**
+   * A nested mapping whose fields are read, kept and reported (unknown ones too) like the step's
+   * own; kept in the spec as a map. Null when absent or not a mapping (reported).
+   */
+  StepFields optionalSection(String field);
 }

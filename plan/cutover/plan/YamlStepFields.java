@@ -1,5 +1,6 @@
 package cutover.plan;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,9 +8,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * {@link StepFields} over one step's YAML mapping. Every reader declares its field, reports a
@@ -25,6 +28,7 @@ final class YamlStepFields implements StepFields {
   private final String label;
   private final Problems problems;
   private final Map<String, Object> accepted = new HashMap<>();
+  private final Map<String, YamlStepFields> sections = new HashMap<>();
 
   /**
    * @param stepId the step's id, or null when it has none
@@ -189,12 +193,59 @@ final class YamlStepFields implements StepFields {
     problems.add(at, label + ": " + message, fix);
   }
 
-  /** The values accepted, in the order of the step's fields in the file. */
+  @Override
+  public BigDecimal optionalNumber(String field) {
+    Node value = present(field);
+    if (value == null) {
+      return null;
+    }
+    boolean numeric = Nodes.isInteger(value) || (value instanceof ScalarNode && Tag.FLOAT.equals(value.getTag()));
+    if (numeric) {
+      try {
+        BigDecimal number = Nodes.isInteger(value)
+            ? new BigDecimal(Nodes.integerValue(value))
+            : new BigDecimal(Nodes.text(value).replace("_", ""));
+        keep(field, number.toPlainString());
+        return number;
+      } catch (NumberFormatException notPlain) {
+        // .inf, .nan: reported below
+      }
+    }
+    problems.add(value, label + ": " + field + " must be a number, found " + Nodes.describe(value),
+        "write a number such as 0, 42 or 0.5, without quotes");
+    return null;
+  }
+
+  @Override
+  public StepFields optionalSection(String field) {
+    Node value = present(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof MappingNode mapping)) {
+      problems.add(value, label + ": " + field + " must be a mapping of fields, found " + Nodes.describe(value),
+          "write its fields indented on the lines under " + field + ":");
+      return null;
+    }
+    YamlStepFields section = new YamlStepFields(new YamlMap(mapping, problems), stepId, label + " " + field,
+        problems);
+    sections.put(field, section);
+    return section;
+  }
+
+  /**
+   * The values accepted, in the order of the step's fields in the file. Called once the kind has
+   * read its fields: fields of nested sections that no one read are reported here.
+   */
   LinkedHashMap<String, Object> spec() {
     LinkedHashMap<String, Object> spec = new LinkedHashMap<>();
     for (String key : map.keys()) {
       if (accepted.containsKey(key)) {
         spec.put(key, accepted.get(key));
+      } else if (sections.containsKey(key)) {
+        YamlStepFields section = sections.get(key);
+        section.map.reportUnknown(problems, section.label, section.map.declared());
+        spec.put(key, section.spec());
       }
     }
     return spec;

@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
       StartCommand.class,
       StatusCommand.class,
       ListCommand.class,
+      ReportCommand.class,
       OperatorCommands.Approve.class,
       OperatorCommands.Reject.class,
+      OperatorCommands.Skip.class,
       OperatorCommands.Retry.class,
       OperatorCommands.Rollback.class,
       OperatorCommands.Pause.class,
@@ -23,6 +25,7 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       DevCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CutoverCli {

@@ -19,6 +19,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -44,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(names = "--report", paramLabel = "FILE", defaultValue = "cutover-report.html",
+      description = "where to write the run's HTML report (default: ${DEFAULT-VALUE} in the working directory)")
+  Path report = Path.of("cutover-report.html");
+
   private final Map<String, String> printedStates = new HashMap<>();
 
   @Override
@@ -55,6 +61,13 @@ final class DemoCommand implements Callable<Integer> {
     try (DevEnvironment dev = DevEnvironment.start(freePort())) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
+      return run(dev, out, spec.commandLine().getErr(), began);
+    }
+  }
+
+  /** The demo on a running embedded environment, ending with the report written to {@link #report}. */
+  int run(DevEnvironment dev, PrintWriter out, PrintWriter err, long began) throws Exception {
+    {
       long loading = System.nanoTime();
       dev.loadExample(EXAMPLE);
       out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", EXAMPLE, seconds(loading),
@@ -63,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
       PlanPushResult pushed = PlanCommand.Push.push(connection, DevEnvironment.exampleFile(EXAMPLE, "plan.yaml"),
           "examples/" + EXAMPLE + "/plan.yaml", null, Operators.who(null));
       if (!pushed.problems().isEmpty()) {
-        pushed.problems().forEach(spec.commandLine().getErr()::println);
+        pushed.problems().forEach(err::println);
         return CutoverCli.FAILED;
       }
       out.printf("pushed plan %s version %s%n", pushed.name(), pushed.hash().substring(0, 12));
@@ -82,6 +95,9 @@ final class DemoCommand implements Callable<Integer> {
       CutoverResult finished = WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class);
       follow(connection, run, out);
       summarize(finished, connection, dev, out, seconds(began));
+      Path written = ReportCommand.writeHtml(connection, run, DevEnvironment.DEMO_TARGET, report);
+      out.println("report: " + written);
+      out.flush();
       return finished.state() == RunState.COMPLETED ? CutoverCli.OK : CutoverCli.FAILED;
     }
   }

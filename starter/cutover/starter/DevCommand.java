@@ -17,10 +17,13 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7233", description = "Temporal port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
   int port;
 
+  @Option(names = "--allow-commands", description = "the worker runs `command` steps of plans (refused otherwise)")
+  boolean allowCommands;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    DevEnvironment dev = DevEnvironment.start(port);
+    DevEnvironment dev = DevEnvironment.start(port, allowCommands);
     dev.loadExample(DemoCommand.EXAMPLE);
     PlanCommand.Push.push(dev.connection(), DevEnvironment.exampleFile(DemoCommand.EXAMPLE, "plan.yaml"),
         "examples/" + DemoCommand.EXAMPLE + "/plan.yaml", null, Operators.who(null));
@@ -35,6 +38,7 @@ final class DevCommand implements Callable<Integer> {
           java -jar target/cutover.jar status ct-1 --watch
           java -jar target/cutover.jar approve ct-1 --gate go-no-go --as dba-on-call --comment "parity is clean"
           java -jar target/cutover.jar list
+          java -jar target/cutover.jar report ct-1 -o ct-1.html
         """, dev.address(), dev.postgresPort());
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);

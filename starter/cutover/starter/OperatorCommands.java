@@ -40,7 +40,7 @@ final class OperatorCommands {
   }
 
   abstract static class Decide extends Signal {
-    @Option(names = "--gate", required = true, description = "the approval step's id")
+    @Option(names = "--gate", required = true, description = "the gate's step id (approval, wait or soak)")
     String gate;
 
     @Option(names = "--comment", description = "why")
@@ -92,6 +92,15 @@ final class OperatorCommands {
     @Override
     String decision() {
       return "reject";
+    }
+  }
+
+  @Command(name = "skip", mixinStandardHelpOptions = true,
+      description = "End a wait or soak gate now; recorded with who and why.")
+  static final class Skip extends Decide {
+    @Override
+    String decision() {
+      return "skip";
     }
   }
 

@@ -46,6 +46,9 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--as", description = "who starts it (default: the OS user)")
   String as;
 
+  @Option(names = "--allow-fixes", description = "let check steps run their fix: SQL (safe corrections), then check again")
+  boolean allowFixes;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -61,7 +64,7 @@ final class StartCommand implements Callable<Integer> {
           .setTaskQueue(WorkflowRegistration.TASK_QUEUE)
           .setWorkflowId(workflowId)
           .build());
-      WorkflowClient.start(cutover::run, new CutoverRequest(plan, target, version, resume, Operators.who(as)));
+      WorkflowClient.start(cutover::run, new CutoverRequest(plan, target, version, resume, Operators.who(as), allowFixes));
       // A refused start (busy target, unknown plan) fails the run within moments: report it here.
       for (int i = 0; i < 30; i++) {
         WorkflowExecutionStatus status = describe(connection, workflowId);

@@ -25,6 +25,9 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--targets-file", description = "properties file of targets (default: $" + TargetConfig.FILE_VARIABLE + ")")
   Path targetsFile;
 
+  @Option(names = "--allow-commands", description = "run `command` steps of plans on this machine (refused otherwise)")
+  boolean allowCommands;
+
   @Override
   public Integer call() throws Exception {
     Targets targets = TargetConfig.load(targetsFile);
@@ -34,7 +37,7 @@ final class WorkerCommand implements Callable<Integer> {
       return CutoverCli.BAD_INPUT;
     }
     TemporalConnection connection = temporal.connect();
-    CutoverWorker worker = CutoverWorker.start(connection.client(), targets);
+    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
     spec.commandLine().getOut().printf("worker polling task queue %s on %s (namespace %s) for targets: %s%n",
         WorkflowRegistration.TASK_QUEUE, temporal.address, temporal.namespace, String.join(", ", targets.names()));
     spec.commandLine().getOut().flush();

@@ -2,6 +2,8 @@ package cutover.worker;
 
 import cutover.activities.LedgerActivitiesImpl;
 import cutover.activities.PlanActivitiesImpl;
+import cutover.activities.ReportActivitiesImpl;
+import cutover.activities.SqlRunner;
 import cutover.activities.StepActivitiesImpl;
 import cutover.activities.Targets;
 import io.temporal.client.WorkflowClient;
@@ -19,6 +21,11 @@ public final class CutoverWorker implements AutoCloseable {
   }
 
   public static CutoverWorker start(WorkflowClient client, Targets targets) {
+    return start(client, targets, false);
+  }
+
+  /** @param allowCommands run {@code command} steps (`--allow-commands`); refused otherwise */
+  public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, WorkerOptions.newBuilder()
         // Without this, after a worker dies its workflows' next tasks wait on its sticky queue:
@@ -27,7 +34,8 @@ public final class CutoverWorker implements AutoCloseable {
         .build());
     WorkflowRegistration.register(worker);
     worker.registerActivitiesImplementations(
-        new StepActivitiesImpl(targets), new LedgerActivitiesImpl(targets), new PlanActivitiesImpl(targets));
+        new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
+        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets));
     factory.start();
     return new CutoverWorker(factory);
   }

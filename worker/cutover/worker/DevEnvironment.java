@@ -42,6 +42,11 @@ public final class DevEnvironment implements AutoCloseable {
   }
 
   public static DevEnvironment start(int temporalPort) throws IOException, SQLException {
+    return start(temporalPort, false);
+  }
+
+  /** @param allowCommands the worker runs {@code command} steps */
+  public static DevEnvironment start(int temporalPort, boolean allowCommands) throws IOException, SQLException {
     // true locks time skipping: workflows here run in real time, as on a real server.
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, true);
     String address = "127.0.0.1:" + temporalPort;
@@ -50,7 +55,7 @@ public final class DevEnvironment implements AutoCloseable {
     Targets.Target demo = createDemoDatabase(postgres);
     Targets targets = Targets.of(List.of(demo));
     TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE);
-    CutoverWorker worker = CutoverWorker.start(connection.client(), targets);
+    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
     return new DevEnvironment(temporal, postgres, demo, targets, connection, worker, address);
   }
 

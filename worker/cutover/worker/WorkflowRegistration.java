@@ -5,6 +5,7 @@ import cutover.workflows.CutoverSearchAttributes;
 import cutover.workflows.CutoverWorkflowImpl;
 import cutover.workflows.PlanPushWorkflowImpl;
 import cutover.workflows.RunListWorkflowImpl;
+import cutover.workflows.RunReportWorkflowImpl;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.worker.Worker;
@@ -17,7 +18,8 @@ public final class WorkflowRegistration {
 
   /** Workflow implementations of cutover. */
   public static final List<Class<?>> TYPES =
-      List.of(CutoverWorkflowImpl.class, CutoverPhaseWorkflowImpl.class, PlanPushWorkflowImpl.class, RunListWorkflowImpl.class);
+      List.of(CutoverWorkflowImpl.class, CutoverPhaseWorkflowImpl.class, PlanPushWorkflowImpl.class, RunListWorkflowImpl.class,
+          RunReportWorkflowImpl.class);
 
   /** An input that cannot be decoded fails the run readably instead of retrying its task forever. */
   public static final WorkflowImplementationOptions OPTIONS = WorkflowImplementationOptions.newBuilder()

@@ -2,6 +2,7 @@ package cutover.workflows;
 
 import cutover.activities.LedgerActivities;
 import cutover.activities.PlanActivities;
+import cutover.activities.ReportActivities;
 import cutover.activities.StepActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -45,6 +46,16 @@ final class ActivityStubs {
                     .setInitialInterval(Duration.ofSeconds(1))
                     .setMaximumInterval(Duration.ofMinutes(1))
                     .build())
+            .build());
+  }
+
+  /** A report is a read: a few tries, then the CLI says why. */
+  static ReportActivities reports() {
+    return Workflow.newActivityStub(
+        ReportActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
             .build());
   }
 

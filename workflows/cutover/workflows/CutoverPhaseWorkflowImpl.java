@@ -32,6 +32,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private String currentStep;
   private ApprovalGateState openGate;
   private final Map<String, StepView> views = new LinkedHashMap<>();
+  private final TimedGates timed = new TimedGates(steps, ledger, operator, recorder, views);
   private final List<DecisionView> decisions = new ArrayList<>();
   /** Steps whose apply was started, registered before the call: its outcome may be unknown. */
   private final List<StepCall> attempted = new ArrayList<>();
@@ -80,7 +81,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       currentStep = step.id();
       boolean done = false;
       while (!done) {
-        String failure = isGate(step) ? passGate(step) : apply(phase, step);
+        String failure = isGate(step) ? passGate(step)
+            : TimedGates.holds(step) ? timed.hold(step, request.target(), run, phase.name())
+            : apply(phase, step);
         if (failure == null) {
           done = true;
         } else {
@@ -102,7 +105,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   /** @return null on success, else why it failed */
   private String apply(Phase phase, PlanStep step) {
-    StepCall call = new StepCall(request.target(), run, phase.name(), step);
+    StepCall call = new StepCall(request.target(), run, phase.name(), step, request.allowFixes());
     if (attempted.stream().noneMatch(c -> c.step().id().equals(step.id()))) {
       attempted.add(call);
     }
@@ -126,6 +129,10 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     gate.replay(ledger.gateDecisions(new GateRef(request.target(), run, step.id())));
     if (!gate.passed() && gate.rejection() == null) {
       openGate = gate;
+      // recorded since the report's timeline: histories of gates opened before keep replaying
+      if (Workflow.getVersion("gate-opened-event", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        recorder.event("gate_opened", step.id(), null, "waiting for " + gate.waitingFor());
+      }
       operator.state = RunState.WAITING_APPROVAL;
       views.computeIfPresent(step.id(), (k, v) -> v.with("waiting", gate.waitingFor()));
       Workflow.await(() -> gate.passed() || gate.rejection() != null || operator.rollbackRequested);
@@ -197,11 +204,18 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     decide("reject", decision);
   }
 
+  @Override
+  public void skip(GateDecision decision) {
+    decide("skip", decision);
+  }
+
   private void decide(String kind, GateDecision d) {
     String by = blank(d.by()) ? "" : d.by().trim();
     String refusal;
     if (by.isEmpty()) {
       refusal = "a decision must say who makes it";
+    } else if ("skip".equals(kind)) {
+      refusal = timed.skip(new GateDecision(d.gate(), by, d.comment(), d.requestId()));
     } else if (openGate == null || !openGate.id().equals(d.gate())) {
       refusal = "gate '" + d.gate() + "' is not waiting for a decision"
           + (openGate == null ? "" : " (waiting: '" + openGate.id() + "')");

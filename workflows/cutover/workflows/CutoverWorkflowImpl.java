@@ -111,7 +111,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     operator.state = RunState.RUNNING;
     phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), "running", childId, List.of()));
     PhaseResult result = child.run(new PhaseRequest(plan.name(), request.target(), hash, phase.name(), run, startedBy,
-        operator.pointOfNoReturn));
+        operator.pointOfNoReturn, request.allowFixes()));
     currentPhase = null;
     currentPhaseWorkflowId = null;
     phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), result.state().name().toLowerCase(), childId,
@@ -169,6 +169,11 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   @Override
   public void reject(GateDecision decision) {
     forward.add(new ForwardedSignal("reject", decision));
+  }
+
+  @Override
+  public void skip(GateDecision decision) {
+    forward.add(new ForwardedSignal("skip", decision));
   }
 
   @Override

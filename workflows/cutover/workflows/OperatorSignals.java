@@ -25,4 +25,8 @@ public interface OperatorSignals {
 
   @SignalMethod(name = "resume")
   void resume(OperatorAction action);
+
+  /** Ends a {@code wait} or {@code soak} gate early; recorded with who and why. */
+  @SignalMethod(name = "skip")
+  void skip(GateDecision decision);
 }

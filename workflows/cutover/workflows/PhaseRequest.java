@@ -8,7 +8,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *
  * @param run the cutover run this phase belongs to; when omitted the phase is a run of its own
  * @param pointOfNoReturn a step of an earlier phase after which rollback is refused, or null
+ * @param allowFixes checks may run their {@code fix:} SQL
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PhaseRequest(
-    String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn) {}
+    String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn,
+    boolean allowFixes) {
+
+  public PhaseRequest(
+      String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn) {
+    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, false);
+  }
+}

@@ -26,6 +26,11 @@ public final class ApprovalGate implements StepKind {
   }
 
   @Override
+  public Execution execution() {
+    return Execution.WORKFLOW;
+  }
+
+  @Override
   public void validate(StepFields fields) {
     List<String> approvers = fields.optionalStringList("approvers");
     Integer approvals = fields.optionalInteger("approvals", 1, 20, 1);

@@ -18,10 +18,36 @@ public interface StepKind {
     NOTHING
   }
 
+  /** Where a kind's work runs. The routing of each is in one place, {@code StepActivitiesImpl}. */
+  enum Execution {
+    /** apply runs inside the transaction that also writes the step's ledger row. */
+    IN_TRANSACTION,
+    /**
+     * apply makes calls that must not hold a database transaction open (HTTP, commands): it runs
+     * with no transaction; the ledger row is written after it, in a short transaction of its own.
+     * SQL it needs goes through {@link StepEnvironment#inTransaction}.
+     */
+    OUTSIDE_TRANSACTION,
+    /** Decided by the phase workflow (people, timers); apply is never called. */
+    WORKFLOW
+  }
+
   /** The name used as {@code kind:} in plans. */
   String name();
 
   Undo undo();
+
+  default Execution execution() {
+    return Execution.IN_TRANSACTION;
+  }
+
+  /**
+   * Whether a soak may repeat it: a verification that changes nothing, whose apply can run any
+   * number of times without being recorded as the step.
+   */
+  default boolean repeatable() {
+    return false;
+  }
 
   /** Checks the kind's own fields at plan-load time; reading a field declares it known. */
   void validate(StepFields fields);

@@ -12,6 +12,14 @@ public final class StepKinds {
   static {
     register(new SqlStep());
     register(new ApprovalGate());
+    register(new ValidateStep());
+    register(new ParityStep());
+    register(new CheckStep());
+    register(new HttpStep());
+    register(new CommandStep());
+    register(new FlagStep());
+    register(new WaitGate());
+    register(new SoakGate());
   }
 
   private StepKinds() {}

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cutover.activities.steps.StepContext;
+import cutover.activities.steps.StepKinds;
+import cutover.activities.steps.StepOutcome;
+import cutover.plan.PlanStep;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,16 +29,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The contract-templates example, checked without the engine: the legacy schema and data load,
+ * The contract-templates example, checked without the workflows: the legacy schema and data load,
  * the plan's SQL runs forward to the new schema, its compensations bring the legacy schema back,
  * and its parity check names the tenant whose copy is broken.
  *
  * <p>The plan is read as plain maps and each {@code sql} step runs in its own transaction with
- * the plan's lock and statement timeouts, as the engine will run it; approval steps are skipped.
+ * the plan's lock and statement timeouts, as the engine will run it; {@code validate} and
+ * {@code parity} steps run through their step kinds in a transaction; approvals and flags (which
+ * need the ledger) are skipped.
  */
 class ContractTemplatesExampleTest {
 
@@ -45,6 +53,7 @@ class ContractTemplatesExampleTest {
 
   private static EmbeddedPostgres postgres;
   private static List<Step> plan;
+  private static cutover.plan.Plan parsed;
   private static int databases;
 
   /** One plan step, as the test needs it. */
@@ -55,6 +64,7 @@ class ContractTemplatesExampleTest {
   static void loadLegacyDatabaseOnce() throws Exception {
     postgres = EmbeddedPostgres.builder().start();
     plan = readPlan();
+    parsed = cutover.plan.PlanParser.parse(read("plan.yaml"), "plan.yaml", null);
     // Loaded once, then every test gets its own copy (CREATE DATABASE ... TEMPLATE).
     execute("postgres", "CREATE DATABASE " + LEGACY_DB);
     try (Connection c = connect(LEGACY_DB); Statement s = c.createStatement()) {
@@ -138,6 +148,9 @@ class ContractTemplatesExampleTest {
       for (Step step : plan) {
         if (step.kind().equals("sql")) {
           apply(c, step, step.sql());
+        } else if (List.of("validate", "parity").contains(step.kind())) {
+          StepOutcome outcome = runKind(c, step);
+          assertFalse(outcome.failed(), step.id() + ": " + outcome.summary());
         }
         if (step.id().equals("create-template-tables")) {
           assertEquals(2L, one(c, """
@@ -214,7 +227,7 @@ class ContractTemplatesExampleTest {
   void comparisonNamesTheTenantWhoseCopyIsBroken() throws Exception {
     try (Connection c = freshCopy()) {
       for (Step step : plan) {
-        if (step.id().equals("compare-template-counts")) {
+        if (step.id().equals("parity-templates")) {
           break;
         }
         if (step.kind().equals("sql")) {
@@ -232,13 +245,17 @@ class ContractTemplatesExampleTest {
       }
       assertEquals(1L, one(c, "SELECT count(*) FROM contract_template_compare_view WHERE legacy_templates <> new_templates"));
 
-      Step compare = plan.stream().filter(s -> s.id().equals("compare-template-counts")).findFirst().orElseThrow();
-      SQLException failure = assertThrows(SQLException.class, () -> apply(c, compare, compare.sql()));
-      assertTrue(failure.getMessage().contains("template parity check failed"), failure.getMessage());
-      assertTrue(failure.getMessage().contains(broken), failure.getMessage());
+      Step compare = plan.stream().filter(s -> s.id().equals("parity-templates")).findFirst().orElseThrow();
+      StepOutcome outcome = runKind(c, compare);
+      String summary = outcome.summary();
+      assertTrue(outcome.failed(), summary);
+      assertTrue(summary.contains("1 missing in new (in legacy only): (tenant="), summary);
+      assertTrue(summary.contains("template_id=" + victim + ")"), summary);
+      assertTrue(summary.contains("1 of 3 groups by [tenant_name] differ: tenant_name=" + broken + ": count(*) "),
+          summary);
       for (String tenant : TENANTS) {
         if (!tenant.equals(broken)) {
-          assertFalse(failure.getMessage().contains(tenant), "only the broken tenant is named: " + failure.getMessage());
+          assertFalse(summary.contains(tenant), "only the broken tenant is named: " + summary);
         }
       }
     }
@@ -260,8 +277,11 @@ class ContractTemplatesExampleTest {
     assertEquals(List.of("introduce", "copy", "cutover"), phases);
     List<String> pointsOfNoReturn = plan.stream().filter(Step::pointOfNoReturn).map(Step::id).toList();
     assertEquals(List.of("drop-legacy-template-rows"), pointsOfNoReturn);
-    assertEquals(plan.get(plan.size() - 1).id(), pointsOfNoReturn.get(0), "nothing runs after the point of no return");
-    assertEquals("500ms", plan.get(plan.size() - 1).lockTimeout());
+    int ponr = plan.indexOf(plan.stream().filter(Step::pointOfNoReturn).findFirst().orElseThrow());
+    assertEquals(List.of("maintenance-off"), plan.subList(ponr + 1, plan.size()).stream().map(Step::id).toList(),
+        "after the point of no return only maintenance mode is switched off");
+    assertEquals("maintenance-on", plan.get(ponr - 1).id(), "maintenance mode is on around the point of no return");
+    assertEquals("500ms", plan.get(ponr).lockTimeout());
   }
 
   // --- plan ---------------------------------------------------------------------------------
@@ -289,6 +309,23 @@ class ContractTemplatesExampleTest {
       }
     }
     return steps;
+  }
+
+  /** Runs a validate or parity step through its kind, in one transaction, as the engine does. */
+  private static StepOutcome runKind(Connection c, Step step) throws SQLException {
+    PlanStep planStep = parsed.step(step.id()).orElseThrow();
+    c.setAutoCommit(false);
+    try {
+      StepOutcome outcome = StepKinds.get(planStep.kind())
+          .apply(new StepContext("example", "demo", planStep, DSL.using(c, SQLDialect.POSTGRES)));
+      c.commit();
+      return outcome;
+    } catch (RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
   }
 
   /** Runs SQL as the engine does: one transaction, with the step's timeouts. */

@@ -113,7 +113,7 @@ class PlanParserTest {
                     kind: sqll
                     sql: SELECT 1
                     irreversible: true
-            """, "7:15", "unknown step kind 'sqll'", "did you mean 'sql'? known kinds: approval, sql"),
+            """, "7:15", "unknown step kind 'sqll'", "did you mean 'sql'? known kinds: approval, "),
         invalid("unknown step kind, nothing close", """
             name: p
             target: demo
@@ -122,7 +122,7 @@ class PlanParserTest {
                 steps:
                   - id: s1
                     kind: shell
-            """, "7:15", "unknown step kind 'shell'", "known kinds: approval, sql"),
+            """, "7:15", "unknown step kind 'shell'", "known kinds: approval, "),
         invalid("duplicate step id in two phases", """
             name: p
             target: demo
@@ -448,7 +448,7 @@ class PlanParserTest {
               - name: a
                 steps:
                   - id: gate
-            """, "6:9", "step 'gate' has no kind:", "add kind: one of approval, sql"),
+            """, "6:9", "step 'gate' has no kind:", "add kind: one of approval, "),
         invalid("missing sql (the kind's required field)", """
             name: p
             target: demo
@@ -575,7 +575,78 @@ class PlanParserTest {
                   - id: gate
                     kind: approval
                     <<: {approvals: 1}
-            """, "8:9", "YAML merge keys (<<) are not supported", "write the fields out"));
+            """, "8:9", "YAML merge keys (<<) are not supported", "write the fields out"),
+        invalid("unknown field in a parity side", """
+            name: p
+            target: demo
+            phases:
+              - name: a
+                steps:
+                  - id: cmp
+                    kind: parity
+                    legacy: {table: a, wher: x}
+                    new: {table: b}
+                    key: [id]
+            """, "8:28", "unknown field 'wher' in step 'cmp' legacy", "did you mean 'where'?"),
+        invalid("wait until nothing", """
+            name: p
+            target: demo
+            phases:
+              - name: a
+                steps:
+                  - id: later
+                    kind: wait
+                    until: T+90x
+            """, "8:16", "until: 'T+90x' is neither T+duration nor an instant", "write T+ and a duration"),
+        invalid("soak repeating nothing", """
+            name: p
+            target: demo
+            phases:
+              - name: a
+                steps:
+                  - id: soak
+                    kind: soak
+                    every: 1h
+                    for: 7d
+            """, "8:16", "a soak step repeats exactly one of check:, parity: or http:, found 0", "indent the repeated"),
+        invalid("bounds upside down", """
+            name: p
+            target: demo
+            phases:
+              - name: a
+                steps:
+                  - id: bounded
+                    kind: check
+                    scalar: SELECT count(*) FROM t
+                    min: 5
+                    max: 1.5
+            """, "9:14", "min 5 is above max 1.5", "swap them"),
+        invalid("a bad field of a soak's check", """
+            name: p
+            target: demo
+            phases:
+              - name: a
+                steps:
+                  - id: soak
+                    kind: soak
+                    every: 1h
+                    for: 7d
+                    check:
+                      query: SELECT 1
+                      show: many
+            """, "12:17", "step 'soak' check: show must be a whole number", "a whole number"),
+        invalid("a flag with compensate", """
+            name: p
+            target: demo
+            phases:
+              - name: a
+                steps:
+                  - id: maintenance-on
+                    kind: flag
+                    flag: maintenance
+                    enabled: true
+                    compensate: DELETE FROM cutover.flag
+            """, "10:9", "kind flag undoes itself automatically; remove compensate:", "restores what a flag step"));
   }
 
   private static Arguments invalid(String name, String yaml, String position, String message, String fix) {

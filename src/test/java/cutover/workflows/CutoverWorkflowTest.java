@@ -58,17 +58,25 @@ class CutoverWorkflowTest {
   private String taskQueue;
 
   FakeActivities start(TestWorkflowEnvironment env, Worker worker) {
+    return start(env, worker, PLAN);
+  }
+
+  FakeActivities start(TestWorkflowEnvironment env, Worker worker, Plan plan) {
     taskQueue = worker.getTaskQueue();
-    FakeActivities fake = new FakeActivities(PLAN);
+    FakeActivities fake = new FakeActivities(plan);
     worker.registerActivitiesImplementations(fake);
     env.start();
     return fake;
   }
 
   CutoverWorkflow startCutover(WorkflowClient client, String id) {
+    return startCutover(client, id, "three-phases");
+  }
+
+  CutoverWorkflow startCutover(WorkflowClient client, String id, String plan) {
     CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(taskQueue).build());
-    WorkflowClient.start(cutover::run, new CutoverRequest("three-phases", "demo", null, null, "carol"));
+    WorkflowClient.start(cutover::run, new CutoverRequest(plan, "demo", null, null, "carol"));
     return cutover;
   }
 
@@ -263,5 +271,147 @@ class CutoverWorkflowTest {
       io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
           client.fetchHistory("replay." + phase), CutoverPhaseWorkflowImpl.class);
     }
+  }
+
+  // --- wait and soak ------------------------------------------------------------------------
+
+  /** T+90 days of legacy redirects, then a week of daily checks: seed 003's timeline and seed 004's "7 d clean". */
+  static final Plan TIMED = timedPlan();
+
+  static Plan timedPlan() {
+    try {
+      return cutover.plan.PlanParser.parse("""
+          name: timed
+          target: demo
+          phases:
+            - name: aftercare
+              steps:
+                - id: announce
+                  kind: sql
+                  sql: SELECT 1
+                  irreversible: true
+                - id: redirect-window
+                  kind: wait
+                  until: T+90d
+                - id: seven-days-clean
+                  kind: soak
+                  every: 1d
+                  for: 7d
+                  check:
+                    query: SELECT id FROM orders WHERE customer_id IS NULL
+                - id: delete-stragglers
+                  kind: sql
+                  sql: DELETE FROM legacy_passwords
+                  irreversible: true
+          """, "timed.yaml", null);
+    } catch (cutover.plan.InvalidPlanException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
+  @Test
+  void aNinetyDayWaitAndASevenDaySoakPassInSkippedTime(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    FakeActivities fake = start(env, worker, TIMED);
+    long t = env.currentTimeMillis();
+    fake.runStartedAtMillis = t;
+    long began = System.nanoTime();
+    CutoverWorkflow cutover = startCutover(client, "timed", "timed");
+
+    PhaseStatus waiting = awaitPhase(client, "timed.aftercare", s -> s.state() == RunState.WAITING);
+    StepView wait = waiting.steps().get(1);
+    assertEquals("waiting", wait.state());
+    String fires = java.time.Instant.ofEpochMilli(t + Duration.ofDays(90).toMillis()).toString();
+    assertTrue(wait.outcome().startsWith("waiting until " + fires + " (T+90d); skip: cutover skip timed --gate "
+        + "redirect-window"), wait.outcome());
+
+    CutoverResult result = result(cutover);
+    long seconds = (System.nanoTime() - began) / 1_000_000_000;
+    assertEquals(RunState.COMPLETED, result.state());
+    assertTrue(seconds < 5, "97 days took " + seconds + " s of test time");
+    assertTrue(env.currentTimeMillis() - t >= Duration.ofDays(97).toMillis());
+    assertEquals(List.of("announce", "delete-stragglers"), fake.applied);
+    assertEquals(8, fake.verified.size(), "a check at the start and after each of 7 days: " + fake.verified);
+    assertEquals("seven-days-clean#8", fake.verified.get(7));
+    List<StepView> views = result.phases().get(0).steps();
+    assertTrue(views.get(1).outcome().startsWith("waited until " + fires), views.get(1).outcome());
+    assertEquals("held for 7d: 8 checks clean", views.get(2).outcome());
+    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("soak_passed")));
+  }
+
+  @Test
+  void aSoakFailurePausesThePhaseAndARetryStartsTheSoakOver(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    FakeActivities fake = start(env, worker, TIMED);
+    fake.runStartedAtMillis = env.currentTimeMillis() - Duration.ofDays(100).toMillis(); // T+90d has passed
+    fake.failures.put("seven-days-clean", new java.util.concurrent.atomic.AtomicInteger(0));
+    CutoverWorkflow cutover = startCutover(client, "soak-fails", "timed");
+    awaitPhase(client, "soak-fails.aftercare", s -> s.steps().get(2).state().equals("running"));
+    fake.failNext("seven-days-clean", 1);
+    // the first check ran before failNext: the soak fails at its second check, a day in
+    PhaseStatus failed = awaitPhaseSkippingTime(env, client, "soak-fails.aftercare",
+        s -> s.state() == RunState.FAILED_WAITING);
+    assertTrue(failed.lastError().startsWith("soak 'seven-days-clean' failed at check 2 after 1d clean: "),
+        failed.lastError());
+    assertFalse(fake.applied.contains("delete-stragglers"));
+
+    cutover.retry(new OperatorAction("carol", "flaky replica fixed"));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+    assertEquals(2 + 8, fake.verified.size(), "the soak started over: " + fake.verified);
+  }
+
+  @Test
+  void anOperatorSkipsAWaitAndTheSkipIsRecorded(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = start(env, worker, TIMED);
+    fake.runStartedAtMillis = env.currentTimeMillis();
+    CutoverWorkflow cutover = startCutover(client, "skip", "timed");
+    awaitPhase(client, "skip.aftercare", s -> s.state() == RunState.WAITING);
+    cutover.skip(new GateDecision("announce", "mallory", null, "s0"));
+    cutover.skip(new GateDecision("redirect-window", "carol", "legal cleared early deletion", "s1"));
+    awaitPhase(client, "skip.aftercare", s -> s.steps().get(1).state().equals("completed"));
+    cutover.skip(new GateDecision("seven-days-clean", "carol", "monitoring covers it", "s2"));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+
+    List<DecisionRecord> skips = fake.decisions;
+    assertEquals(3, skips.size());
+    assertFalse(skips.get(0).accepted());
+    assertTrue(skips.get(0).refusal().contains("gate 'announce' is not a wait or soak that is holding"));
+    assertTrue(skips.get(1).accepted());
+    assertEquals("skip", skips.get(1).decision());
+    assertEquals("carol", skips.get(1).decidedBy());
+    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("wait_skipped") && "carol".equals(e.actor())
+        && e.detail().equals("skipped by carol: legal cleared early deletion")));
+  }
+
+  @Test
+  void waitAndSoakHistoriesReplayDeterministically(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    FakeActivities fake = start(env, worker, TIMED);
+    fake.runStartedAtMillis = env.currentTimeMillis();
+    CutoverWorkflow cutover = startCutover(client, "timed-replay", "timed");
+    awaitPhase(client, "timed-replay.aftercare", s -> s.state() == RunState.WAITING);
+    cutover.skip(new GateDecision("redirect-window", "carol", null, null));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(client.fetchHistory("timed-replay"),
+        CutoverWorkflowImpl.class);
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(client.fetchHistory("timed-replay.aftercare"),
+        CutoverPhaseWorkflowImpl.class);
+  }
+
+  /** Like awaitPhase, letting Temporal's time run on between looks. */
+  static PhaseStatus awaitPhaseSkippingTime(TestWorkflowEnvironment env, WorkflowClient client, String id,
+      Predicate<PhaseStatus> condition) {
+    for (int i = 0; i < 400; i++) {
+      try {
+        PhaseStatus status = client.newWorkflowStub(CutoverPhaseWorkflow.class, id).status();
+        if (condition.test(status)) {
+          return status;
+        }
+      } catch (RuntimeException notYetStarted) {
+        // the child starts a moment later
+      }
+      env.sleep(Duration.ofHours(6));
+    }
+    throw new AssertionError("phase " + id + " never reached the expected state");
   }
 }

@@ -12,11 +12,13 @@ import cutover.activities.PlanPushRequest;
 import cutover.activities.PlanPushResult;
 import cutover.activities.PlanRef;
 import cutover.activities.RunEvent;
+import cutover.activities.RunRef;
 import cutover.activities.RunStart;
 import cutover.activities.RunSummary;
 import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
+import cutover.activities.VerifyCall;
 import cutover.plan.Plan;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -67,6 +69,20 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     return new StepResult(id, "compensate", outcome, 0L, 1, 5, false);
   }
 
+  /** Soak repetitions, as "step#iteration". */
+  final List<String> verified = new CopyOnWriteArrayList<>();
+
+  @Override
+  public StepResult verify(VerifyCall call) {
+    String id = call.step().id();
+    verified.add(id + "#" + call.iteration());
+    AtomicInteger left = failures.get(id);
+    if (left != null && left.getAndDecrement() > 0) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + id + "' failed: injected", "VerificationFailed");
+    }
+    return new StepResult(id, "verify", "holds", null, 1, 5, false);
+  }
+
   @Override
   public RunStart beginRun(BeginRun request) {
     String active = activeRunByTarget.putIfAbsent(request.target(), request.runId());
@@ -98,6 +114,14 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   @Override
   public void recordEvent(RunEvent event) {
     events.add(event);
+  }
+
+  /** What runStartedAt answers: the T of a wait's until: T+... */
+  volatile long runStartedAtMillis;
+
+  @Override
+  public long runStartedAt(RunRef run) {
+    return runStartedAtMillis;
   }
 
   @Override

@@ -1,0 +1,44 @@
+package cutover.activities.steps;
+
+import java.util.function.Function;
+import org.jooq.DSLContext;
+
+/** What a run and its worker allow a step, and the means to run SQL outside the step's transaction. */
+public interface StepEnvironment {
+
+  /** The run was started with {@code --allow-fixes}: a check may run its {@code fix:} SQL. */
+  boolean allowFixes();
+
+  /** The worker was started with {@code --allow-commands}: a {@code command} step may run. */
+  boolean allowCommands();
+
+  /**
+   * Runs work in a transaction of its own on the step's target, with the step's lock and
+   * statement timeouts (through the one SQL runner); plan SQL on the context runs as written.
+   */
+  <T> T inTransaction(Function<DSLContext, T> work);
+
+  /** Tells Temporal the step is alive (a long HTTP sweep or command between SQL statements). */
+  void heartbeat();
+
+  /** Nothing allowed and no database: for contexts built by hand. */
+  StepEnvironment NONE = new StepEnvironment() {
+    @Override
+    public boolean allowFixes() {
+      return false;
+    }
+
+    @Override
+    public boolean allowCommands() {
+      return false;
+    }
+
+    @Override
+    public <T> T inTransaction(Function<DSLContext, T> work) {
+      throw new IllegalStateException("this step context has no database");
+    }
+
+    @Override
+    public void heartbeat() {}
+  };
+}
