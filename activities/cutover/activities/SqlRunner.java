@@ -151,12 +151,37 @@ public final class SqlRunner {
    * @param action apply or compensate (compensation is named so in messages)
    */
   public <T> Result<T> run(String target, String stepId, String action, Settings settings, Work<T> work) {
-    long started = System.nanoTime();
+    try (Session session = open(target, stepId, action)) {
+      return session.run(settings, work);
+    }
+  }
+
+  /**
+   * Opens a session for work done as many transactions (a backfill's batches): one watcher
+   * looks for blockers and heartbeats for all of them, with the progress the work reports.
+   */
+  public Session open(String target, String stepId, String action) {
     DataSource dataSource = targets.dataSource(target);
-    String subject = "compensate".equals(action) ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
     Watcher watcher = new Watcher(dataSource, stepId, action, currentActivity());
     watcher.start();
-    try {
+    return new Session(dataSource, stepId, action, watcher);
+  }
+
+  /** Units of work of one step, run one after another under one watcher. Not thread-safe. */
+  public final class Session implements AutoCloseable {
+    private final DataSource dataSource;
+    private final String subject;
+    private final Watcher watcher;
+
+    private Session(DataSource dataSource, String stepId, String action, Watcher watcher) {
+      this.dataSource = dataSource;
+      this.subject = "compensate".equals(action) ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
+      this.watcher = watcher;
+    }
+
+    /** Runs the work in one transaction, retrying on lock timeouts; see {@link SqlRunner}. */
+    public <T> Result<T> run(Settings settings, Work<T> work) {
+      long started = System.nanoTime();
       for (int attempt = 1; ; attempt++) {
         watcher.attempt = attempt;
         watcher.throwIfCancelled();
@@ -181,7 +206,43 @@ public final class SqlRunner {
           throw failure(subject, e);
         }
       }
-    } finally {
+    }
+
+    /**
+     * What the next heartbeats report besides liveness and blockers (null: nothing). The first
+     * progress, and a change of state (paused, throttled, running), is sent at once.
+     */
+    public void progress(StepProgress progress) {
+      StepProgress before = watcher.progress;
+      watcher.progress = progress;
+      if (progress != null && (before == null || !java.util.Objects.equals(before.state(), progress.state()))) {
+        watcher.heartbeatSoon();
+      }
+    }
+
+    /** Sleeps between units of work while heartbeats go on; a cancellation ends it by throwing. */
+    public void sleep(long millis) {
+      if (millis > 0) {
+        watcher.pause(millis);
+      }
+    }
+
+    /** Throws when Temporal reported the activity cancelled. */
+    public void throwIfCancelled() {
+      watcher.throwIfCancelled();
+    }
+
+    public Targets targets() {
+      return targets;
+    }
+
+    /** The target's pool, for small reads between units of work (outside their transactions). */
+    public DataSource dataSource() {
+      return dataSource;
+    }
+
+    @Override
+    public void close() {
       watcher.stop();
     }
   }
@@ -301,6 +362,8 @@ public final class SqlRunner {
     private volatile boolean stopped;
     private volatile List<Integer> current = List.of();
     private volatile ActivityCompletionException completion;
+    private volatile StepProgress progress;
+    private volatile boolean heartbeatSoon;
     private Connection connection;
     private long lastHeartbeat = Long.MIN_VALUE;
 
@@ -356,6 +419,13 @@ public final class SqlRunner {
         }
       }
       throwIfCancelled();
+    }
+
+    void heartbeatSoon() {
+      heartbeatSoon = true;
+      synchronized (wake) {
+        wake.notifyAll();
+      }
     }
 
     void stop() {
@@ -453,13 +523,14 @@ public final class SqlRunner {
         return;
       }
       long now = System.nanoTime();
-      if (lastHeartbeat != Long.MIN_VALUE && now - lastHeartbeat < HEARTBEAT_MILLIS * 1_000_000) {
+      if (lastHeartbeat != Long.MIN_VALUE && now - lastHeartbeat < HEARTBEAT_MILLIS * 1_000_000 && !heartbeatSoon) {
         return;
       }
+      heartbeatSoon = false;
       lastHeartbeat = now;
       List<Integer> pids = pid == null ? List.of() : current;
       try {
-        activity.heartbeat(new StepHeartbeat(stepId, action, attempt, !pids.isEmpty(), pids));
+        activity.heartbeat(new StepHeartbeat(stepId, action, attempt, !pids.isEmpty(), pids, progress));
       } catch (ActivityWorkerShutdownException e) {
         log.info("worker shutting down while step {} runs; letting it finish", stepId);
       } catch (ActivityCompletionException e) {

@@ -19,10 +19,14 @@ public interface OperatorSignals {
   @SignalMethod(name = "rollback")
   void rollback(OperatorAction action);
 
-  /** Holds work before the next step starts. */
+  /** Holds work before the next step starts; a running backfill pauses after its current batch. */
   @SignalMethod(name = "pause")
   void pause(OperatorAction action);
 
   @SignalMethod(name = "resume")
   void resume(OperatorAction action);
+
+  /** Changes the batch size or rate cap of the running backfill, from its next batch on. */
+  @SignalMethod(name = "tune")
+  void tune(Tuning tuning);
 }

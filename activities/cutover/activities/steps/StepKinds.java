@@ -12,6 +12,7 @@ public final class StepKinds {
   static {
     register(new SqlStep());
     register(new ApprovalGate());
+    register(new BackfillStep());
   }
 
   private StepKinds() {}
@@ -26,6 +27,14 @@ public final class StepKinds {
 
   public static StepKind get(String name) {
     return find(name).orElseThrow(() -> new IllegalArgumentException("unknown step kind " + name));
+  }
+
+  /**
+   * Whether steps of this kind run in parts of many transactions ({@link BatchedStep}): the one
+   * place the workflows learn how a step executes. Pure, so workflow code may call it.
+   */
+  public static boolean batched(String name) {
+    return KINDS.get(name) instanceof BatchedStep;
   }
 
   public static Set<String> names() {
