@@ -137,8 +137,8 @@ public final class StepActivitiesImpl implements StepActivities {
       PartOutcome outcome = kind.runPart(
           new PartContext(call.runId(), call.target(), step, action, request.part(), request.parts(), session));
       return new PartResult(step.id(), action, request.part(), outcome.rowsDone(), outcome.batches(),
-          outcome.rowsThisAttempt(), (System.nanoTime() - started) / 1_000_000,
-          runner.targets().redact(outcome.summary()));
+          outcome.rowsThisAttempt(), (System.nanoTime() - started) / 1_000_000, outcome.batchP50Millis(),
+          outcome.batchP99Millis(), outcome.batchMaxMillis(), runner.targets().redact(outcome.summary()));
     } catch (ApplicationFailure | ActivityCompletionException e) {
       throw e;
     } catch (RuntimeException e) {

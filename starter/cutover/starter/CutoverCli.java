@@ -20,9 +20,11 @@ import picocli.CommandLine.Command;
       OperatorCommands.Rollback.class,
       OperatorCommands.Pause.class,
       OperatorCommands.Resume.class,
+      OperatorCommands.Tune.class,
       WorkerCommand.class,
       DevCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CutoverCli {

@@ -167,6 +167,7 @@ public final class BackfillStep implements BatchedStep {
     long rowsThisAttempt = 0;
     long backingOffSince = 0;
     int reconnects = 0;
+    BatchTimes batchTimes = new BatchTimes();
     Checkpoints.Part part = null;
     String state = "running";
     String note = null;
@@ -217,6 +218,7 @@ public final class BackfillStep implements BatchedStep {
       backingOffSince = 0;
       rowsThisAttempt += batch.rows();
       throttle.record(batch.rows(), batchMillis);
+      batchTimes.add(batchMillis);
       long wait = throttle.waitMillis(rowsThisAttempt, System.nanoTime() - started);
       state = wait > 0 && throttle.ratePerPart() > 0 ? "throttled" : "running";
       note = wait > 0 ? throttle.rateNote() : throttle.tunedBy() == null ? null : "tuned by " + throttle.tunedBy();
@@ -228,9 +230,36 @@ public final class BackfillStep implements BatchedStep {
           + " was stopped: a compensation of the step has begun", "StepStopped");
     }
     String verb = !apply ? "removed" : spec.inPlace() ? "updated" : "copied";
-    return new PartOutcome(part.rowsDone(), part.batches(), rowsThisAttempt, String.format(Locale.ROOT,
-        "part %d/%d %s %,d rows in %,d batches", context.part() + 1, context.parts(), verb, part.rowsDone(),
-        part.batches()));
+    return new PartOutcome(part.rowsDone(), part.batches(), rowsThisAttempt, batchTimes.percentile(50),
+        batchTimes.percentile(99), batchTimes.max(), String.format(Locale.ROOT,
+            "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)", context.part() + 1, context.parts(), verb,
+            part.rowsDone(), part.batches(), batchTimes.percentile(99)));
+  }
+
+  /** How long each batch transaction of this attempt took (and so held its locks), in ms. */
+  static final class BatchTimes {
+    private long[] millis = new long[64];
+    private int size;
+
+    void add(long value) {
+      if (size == millis.length) {
+        millis = java.util.Arrays.copyOf(millis, size * 2);
+      }
+      millis[size++] = value;
+    }
+
+    long percentile(int p) {
+      if (size == 0) {
+        return 0;
+      }
+      long[] sorted = java.util.Arrays.copyOf(millis, size);
+      java.util.Arrays.sort(sorted);
+      return sorted[Math.min(size - 1, (int) Math.ceil(p / 100.0 * size) - 1)];
+    }
+
+    long max() {
+      return percentile(100);
+    }
   }
 
   /** A placeholder before the part's first batch was read: progress needs a part. */

@@ -91,7 +91,7 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
       }
     }
     partsRun.add(call.call().step().id() + "/" + call.action() + "/" + call.part());
-    return new PartResult(call.call().step().id(), call.action(), call.part(), 10, 1, 10, 5, "part done");
+    return new PartResult(call.call().step().id(), call.action(), call.part(), 10, 1, 10, 5, 1, 2, 3, "part done");
   }
 
   @Override
