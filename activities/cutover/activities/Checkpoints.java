@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -125,6 +126,43 @@ public final class Checkpoints {
         .map(Checkpoints::toPart);
   }
 
+  /** A part locked for a batch, with the operators' controls read in the same statement. */
+  public record Locked(Part part, Control control) {}
+
+  /**
+   * The part, its row locked until the transaction ends (concurrent attempts take turns batch by
+   * batch), and the run's pause state and the step's tuning: one round trip per batch.
+   */
+  public Optional<Locked> lockPartWithControl(String runId, String stepId, String action, int part) {
+    Field<String> pauseKind = latest(runId, null, RUN_EVENT.KIND, PAUSE, RESUME).as("cutover_pause_kind");
+    Field<String> pauseActor = latest(runId, null, RUN_EVENT.ACTOR, PAUSE, RESUME).as("cutover_pause_actor");
+    Field<String> tuneDetail = latest(runId, stepId, RUN_EVENT.DETAIL, TUNE).as("cutover_tune_detail");
+    Field<String> tuneActor = latest(runId, stepId, RUN_EVENT.ACTOR, TUNE).as("cutover_tune_actor");
+    return sql.select(BACKFILL_CHECKPOINT.fields()).select(pauseKind, pauseActor, tuneDetail, tuneActor)
+        .from(BACKFILL_CHECKPOINT)
+        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
+            BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.PART.eq(part))
+        .forUpdate()
+        .fetchOptional()
+        .map(r -> new Locked(toPart(r.into(BACKFILL_CHECKPOINT)),
+            control(r.get(pauseKind), r.get(pauseActor), r.get(tuneDetail), r.get(tuneActor))));
+  }
+
+  private static Field<String> latest(String runId, String stepId, Field<String> column, String... kinds) {
+    return DSL.field(DSL.select(column).from(RUN_EVENT)
+        .where(RUN_EVENT.RUN_ID.eq(runId), RUN_EVENT.KIND.in(kinds),
+            stepId == null ? DSL.noCondition() : RUN_EVENT.STEP_ID.eq(stepId))
+        .orderBy(RUN_EVENT.ID.desc())
+        .limit(1));
+  }
+
+  private static Control control(String pauseKind, String pauseActor, String tuneDetail, String tuneActor) {
+    boolean paused = PAUSE.equals(pauseKind);
+    Long batchSize = number(BATCH_SIZE, tuneDetail);
+    return new Control(paused, paused ? pauseActor : null,
+        batchSize == null ? null : (int) Math.min(Integer.MAX_VALUE, batchSize), number(RATE, tuneDetail), tuneActor);
+  }
+
   public void insert(Part part) {
     sql.insertInto(BACKFILL_CHECKPOINT)
         .set(BACKFILL_CHECKPOINT.RUN_ID, part.runId())
@@ -185,11 +223,8 @@ public final class Checkpoints {
         .orderBy(RUN_EVENT.ID.desc())
         .limit(1)
         .fetchOptional();
-    boolean paused = pause.map(e -> PAUSE.equals(e.getKind())).orElse(false);
-    String detail = tune.map(RunEventRecord::getDetail).orElse(null);
-    return new Control(paused, paused ? pause.get().getActor() : null, number(BATCH_SIZE, detail) == null ? null
-        : (int) Math.min(Integer.MAX_VALUE, number(BATCH_SIZE, detail)), number(RATE, detail),
-        tune.map(RunEventRecord::getActor).orElse(null));
+    return control(pause.map(RunEventRecord::getKind).orElse(null), pause.map(RunEventRecord::getActor).orElse(null),
+        tune.map(RunEventRecord::getDetail).orElse(null), tune.map(RunEventRecord::getActor).orElse(null));
   }
 
   /** The detail of a {@code tune} event: {@code batchSize=N rate=R}, each only when given. */

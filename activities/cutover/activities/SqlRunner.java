@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * in time (SQLSTATE 55P03) the transaction is rolled back and the whole unit retried after a
  * capped, fully jittered exponential backoff, up to the step's {@code lockRetries}.
  *
- * <p>While the work runs, a watcher on another connection polls {@code pg_blocking_pids} every
- * {@value #POLL_MILLIS} ms and remembers who blocked it; the same watcher heartbeats the Temporal
- * activity (when there is one) every {@value #HEARTBEAT_MILLIS} ms. If Temporal reports the
+ * <p>While the work runs (from {@value #FIRST_POLL_MILLIS} ms on), a watcher on another connection
+ * polls {@code pg_blocking_pids} every {@value #POLL_MILLIS} ms and remembers who blocked it;
+ * the same watcher heartbeats the Temporal activity (when there is one) every
+ * {@value #HEARTBEAT_MILLIS} ms. If Temporal reports the
  * activity cancelled, the watcher cancels the running statement.
  *
  * <p>Failures are {@link ApplicationFailure}s with redacted messages and no attached cause:
@@ -56,6 +57,8 @@ public final class SqlRunner {
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(200);
   public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(5);
   static final long POLL_MILLIS = 100;
+  /** A unit of work is first looked at for blockers when it has run this long. */
+  static final long FIRST_POLL_MILLIS = 100;
   static final long HEARTBEAT_MILLIS = 2000;
   static final int QUERY_CHARS = 200;
 
@@ -358,6 +361,7 @@ public final class SqlRunner {
     private final Object wake = new Object();
     private final Map<Integer, Blocker> seen = new LinkedHashMap<>();
     private volatile Integer pid;
+    private volatile long watchedSince;
     private volatile int attempt;
     private volatile boolean stopped;
     private volatile List<Integer> current = List.of();
@@ -381,6 +385,7 @@ public final class SqlRunner {
     }
 
     void watch(Integer backendPid) {
+      watchedSince = System.nanoTime();
       pid = backendPid;
       if (backendPid == null) {
         current = List.of();
@@ -446,13 +451,18 @@ public final class SqlRunner {
         openConnection();
         while (!stopped) {
           Integer watched = pid;
-          if (watched != null) {
+          long watchedFor = System.nanoTime() - watchedSince;
+          // work that ends within FIRST_POLL_MILLIS (a backfill's batches) is never looked at:
+          // pg_blocking_pids briefly locks the lock manager, too costly to run for every batch
+          boolean early = watchedFor < FIRST_POLL_MILLIS * 1_000_000;
+          if (watched != null && !early) {
             poll(watched);
           }
           heartbeat();
           synchronized (wake) {
             if (!stopped) {
-              wake.wait(POLL_MILLIS);
+              wake.wait(watched != null && early
+                  ? Math.max(1, FIRST_POLL_MILLIS - watchedFor / 1_000_000) : POLL_MILLIS);
             }
           }
         }

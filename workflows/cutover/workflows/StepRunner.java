@@ -11,6 +11,7 @@ import cutover.activities.steps.StepKinds;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,18 +41,28 @@ final class StepRunner {
 
   /** @throws ActivityFailure when the step (or one of its parts) failed */
   StepResult apply(StepCall call) {
-    if (batched(call)) {
-      runParts(call, APPLY);
+    if (!batched(call)) {
+      return steps.apply(call);
     }
-    return steps.apply(call);
+    long started = Workflow.currentTimeMillis();
+    runParts(call, APPLY);
+    return took(steps.apply(call), started);
   }
 
   /** @throws ActivityFailure when the compensation (or one of its parts) failed */
   StepResult compensate(StepCall call) {
-    if (batched(call)) {
-      runParts(call, COMPENSATE);
+    if (!batched(call)) {
+      return steps.compensate(call);
     }
-    return steps.compensate(call);
+    long started = Workflow.currentTimeMillis();
+    runParts(call, COMPENSATE);
+    return took(steps.compensate(call), started);
+  }
+
+  /** The result with the whole batched step's duration (parts included), by the workflow's clock. */
+  private static StepResult took(StepResult result, long started) {
+    return new StepResult(result.stepId(), result.action(), result.outcome(), result.rows(), result.attempts(),
+        Workflow.currentTimeMillis() - started, result.recorded());
   }
 
   /** Prepares the parts and runs them all; a failed part fails the step once every part has ended. */

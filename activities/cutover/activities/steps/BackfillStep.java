@@ -46,8 +46,8 @@ import org.jooq.impl.SQLDataType;
 public final class BackfillStep implements BatchedStep {
   static final String APPLY = "apply";
   static final String COMPENSATE = "compensate";
-  /** How often a part looks at lock waits and replication lag (a query on pg_locks). */
-  static final long LOAD_CHECK_MILLIS = 250;
+  /** How often a part looks at lock waits and replication lag (a query on pg_locks, ~1 ms). */
+  static final long LOAD_CHECK_MILLIS = 500;
   static final long PAUSE_POLL_MILLIS = 250;
   /** Batches retried in place after a dropped connection before the part fails (and Temporal retries it). */
   static final int MAX_RECONNECTS = 3;
@@ -277,10 +277,11 @@ public final class BackfillStep implements BatchedStep {
     Checkpoints checkpoints = new Checkpoints(sql);
     String run = context.runId();
     String step = context.step().id();
-    Checkpoints.Part part = checkpoints.lockPart(run, step, context.action(), context.part())
+    Checkpoints.Locked locked = checkpoints.lockPartWithControl(run, step, context.action(), context.part())
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("step '" + step + "' has no part "
             + context.part() + " to " + context.action() + ": its parts were not prepared", "StepFailed"));
-    Checkpoints.Control control = checkpoints.control(run, step);
+    Checkpoints.Part part = locked.part();
+    Checkpoints.Control control = locked.control();
     if (part.done() || part.stopped() || part.upper() == null) {
       return new Batch(-1, part, true, control, null);
     }
@@ -353,31 +354,33 @@ public final class BackfillStep implements BatchedStep {
       return System.nanoTime() - lastCheck >= LOAD_CHECK_MILLIS * 1_000_000;
     }
 
-    /** Why to back off now, or null. */
+    /** Why to back off now, or null. One query: the longest lock wait on the touched tables, and the replica lag. */
     String check(DSLContext sql) {
       lastCheck = System.nanoTime();
-      if (!tables.isEmpty()) {
-        List<Field<?>> oids = tables.stream()
-            .<Field<?>>map(t -> DSL.function(DSL.name("to_regclass"), SQLDataType.OTHER,
-                DSL.inline(sql.render(BackfillSql.table(t)))).cast(SQLDataType.BIGINT))
-            .toList();
-        Long waited = sql.fetchValue(DSL.field(
-            "(SELECT coalesce(max(extract(epoch FROM clock_timestamp() - w.waitstart) * 1000), 0)::bigint"
-                + " FROM pg_catalog.pg_locks w"
-                + " WHERE NOT w.granted AND w.waitstart IS NOT NULL AND w.pid <> pg_backend_pid()"
-                + " AND (w.relation::bigint = ANY({0}) OR EXISTS (SELECT 1 FROM pg_catalog.pg_locks h"
-                + " WHERE h.pid = w.pid AND h.granted AND h.relation::bigint = ANY({0}))))",
-            SQLDataType.BIGINT, DSL.array(oids.toArray(Field[]::new))));
-        if (waited != null && waited > spec.maxLockWait().toMillis()) {
-          return String.format(Locale.ROOT, "backing off: a session has waited %,d ms for a lock on %s (maxLockWait %,d ms)",
-              waited, String.join(", ", tables.stream().map(t -> String.join(".", t)).toList()),
-              spec.maxLockWait().toMillis());
-        }
+      List<Field<?>> oids = tables.stream()
+          .<Field<?>>map(t -> DSL.function(DSL.name("to_regclass"), SQLDataType.OTHER,
+              DSL.inline(sql.render(BackfillSql.table(t)))).cast(SQLDataType.BIGINT))
+          .toList();
+      Field<Long[]> touched = oids.isEmpty()
+          ? DSL.field("ARRAY[]::bigint[]", Long[].class)
+          : DSL.field("{0}", Long[].class, DSL.array(oids.toArray(Field[]::new)));
+      org.jooq.Record2<Long, Long> load = sql.select(
+          DSL.field("(SELECT coalesce(max(extract(epoch FROM clock_timestamp() - w.waitstart) * 1000), 0)::bigint"
+              + " FROM pg_catalog.pg_locks w"
+              + " WHERE NOT w.granted AND w.waitstart IS NOT NULL AND w.pid <> pg_backend_pid()"
+              + " AND (w.relation::bigint = ANY({0}) OR EXISTS (SELECT 1 FROM pg_catalog.pg_locks h"
+              + " WHERE h.pid = w.pid AND h.granted AND h.relation::bigint = ANY({0}))))", SQLDataType.BIGINT, touched),
+          DSL.field("(SELECT coalesce(max(extract(epoch FROM greatest(write_lag, flush_lag, replay_lag)) * 1000), 0)"
+              + "::bigint FROM pg_catalog.pg_stat_replication)", SQLDataType.BIGINT))
+          .fetchOne();
+      long waited = load == null || load.value1() == null ? 0 : load.value1();
+      long lag = load == null || load.value2() == null ? 0 : load.value2();
+      if (waited > spec.maxLockWait().toMillis()) {
+        return String.format(Locale.ROOT, "backing off: a session has waited %,d ms for a lock on %s (maxLockWait %,d ms)",
+            waited, String.join(", ", tables.stream().map(t -> String.join(".", t)).toList()),
+            spec.maxLockWait().toMillis());
       }
-      Long lag = sql.fetchValue(DSL.field(
-          "(SELECT coalesce(max(extract(epoch FROM greatest(write_lag, flush_lag, replay_lag)) * 1000), 0)::bigint"
-              + " FROM pg_catalog.pg_stat_replication)", SQLDataType.BIGINT));
-      if (lag != null && lag > spec.maxReplicationLag().toMillis()) {
+      if (lag > spec.maxReplicationLag().toMillis()) {
         return String.format(Locale.ROOT, "backing off: replication lag %,d ms (maxReplicationLag %,d ms)", lag,
             spec.maxReplicationLag().toMillis());
       }

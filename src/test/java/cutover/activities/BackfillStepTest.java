@@ -271,6 +271,44 @@ class BackfillStepTest {
   }
 
   @Test
+  void backsOffWhileAnotherSessionWaitsOnALockOfATouchedTable() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("bf")) {
+      h.execute("CREATE TABLE src (id int PRIMARY KEY, v int); INSERT INTO src SELECT g, g FROM generate_series(1, 20000) g;"
+          + "CREATE TABLE dst (id int, v int)");
+      PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, v: v}\n"
+          + "batchSize: 100\npauseBetween: 20ms\nmaxLockWait: 200ms\n");
+      AtomicReference<StepResult> done = new AtomicReference<>();
+      Thread backfill = new Thread(() -> done.set(h.apply(step)));
+      backfill.start();
+      await("some batches", () -> batches(h) >= 3);
+      try (Connection holder = TestDatabase.connect(h.target, "holder");
+          Connection waiter = TestDatabase.connect(h.target, "waiter")) {
+        holder.setAutoCommit(false);
+        try (Statement s = holder.createStatement()) {
+          s.execute("SELECT * FROM src WHERE id = 20000 FOR UPDATE");
+        }
+        Thread blocked = new Thread(() -> {
+          try (Statement s = waiter.createStatement()) {
+            s.execute("UPDATE src SET v = -1 WHERE id = 20000");
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        blocked.start();
+        await("a heartbeat that says why it backs off", () -> h.heartbeats.stream().anyMatch(b -> b.progress() != null
+            && "throttled".equals(b.progress().state()) && b.progress().note().contains("waited")));
+        long during = batches(h);
+        Thread.sleep(1000);
+        assertTrue(batches(h) <= during + 1, "batches went on while a session waited: " + during + " -> " + batches(h));
+        holder.commit();
+        blocked.join();
+      }
+      backfill.join();
+      assertEquals(20000, done.get().rows());
+    }
+  }
+
+  @Test
   void compensationRemovesExactlyWhatWasCopied() throws Exception {
     try (BackfillHarness h = new BackfillHarness("bf")) {
       h.execute(ROWS.replace("CREATE TABLE dst (id int,", "CREATE TABLE dst (id int PRIMARY KEY,"));
