@@ -49,9 +49,9 @@ final class BackfillSql {
    * @param filter rows taken from it
    * @param types the key columns' types, null until known
    */
-  record Walk(Table<?> table, List<String> key, Condition filter, List<String> types) {
+  record Walk(Table<?> table, List<String> relation, List<String> key, Condition filter, List<String> types) {
     Walk withTypes(List<String> keyTypes) {
-      return new Walk(table, key, filter, keyTypes);
+      return new Walk(table, relation, key, filter, keyTypes);
     }
 
     List<Field<Object>> keyFields() {
@@ -93,7 +93,7 @@ final class BackfillSql {
         ? table(spec.from())
         : DSL.table(DSL.raw("(" + spec.query() + "\n)")).as(name("source"));
     Condition filter = spec.where() == null ? DSL.noCondition() : DSL.condition(DSL.raw("(" + spec.where() + "\n)"));
-    return new Walk(table, spec.key(), filter, null);
+    return new Walk(table, spec.from(), spec.key(), filter, null);
   }
 
   /** The target of a copy, walked by the columns the key was copied into: what a compensation removes. */
@@ -102,7 +102,7 @@ final class BackfillSql {
     if (copiedKey == null) {
       throw new IllegalStateException("the key is not copied as-is");
     }
-    return new Walk(table(spec.into()), copiedKey, DSL.noCondition(), null);
+    return new Walk(table(spec.into()), spec.into(), copiedKey, DSL.noCondition(), null);
   }
 
   static Table<?> table(List<String> parts) {
@@ -281,6 +281,32 @@ final class BackfillSql {
       last.add(row.get(i, String.class));
     }
     return last;
+  }
+
+  /** Integer types whose values can bound a batch by arithmetic. */
+  static final java.util.Set<String> INTEGERS = java.util.Set.of("smallint", "integer", "bigint");
+
+  /**
+   * Whether the walk's key is one integer column of a table with a unique index on exactly that
+   * column: then {@code (a, a + n]} holds at most n rows, and a batch needs no bound query.
+   */
+  static boolean uniqueIntegerKey(DSLContext sql, Walk walk) {
+    if (walk.relation() == null || walk.key().size() != 1 || walk.types() == null
+        || !INTEGERS.contains(walk.types().get(0))) {
+      return false;
+    }
+    Field<Object> relation = DSL.function(name("to_regclass"), Object.class,
+        DSL.inline(sql.render(table(walk.relation()))));
+    return sql.fetchExists(DSL.selectOne()
+        .from(DSL.table(name("pg_catalog", "pg_index")).as("i"))
+        .join(DSL.table(name("pg_catalog", "pg_attribute")).as("a"))
+        .on(DSL.field(name("a", "attrelid")).eq(DSL.field(name("i", "indrelid")))
+            .and(DSL.field(name("a", "attnum")).eq(DSL.field("{0}[0]", Object.class, DSL.field(name("i", "indkey"))))))
+        .where(DSL.field(name("i", "indrelid")).eq(relation),
+            DSL.field(name("i", "indisunique"), Boolean.class).isTrue(),
+            DSL.field(name("i", "indnkeyatts")).eq(DSL.inline(1)),
+            DSL.field(name("i", "indpred")).isNull(),
+            DSL.field(name("a", "attname"), String.class).eq(DSL.inline(walk.key().get(0)))));
   }
 
   /** Copies the source rows in the range into the target; returns the rows written. */

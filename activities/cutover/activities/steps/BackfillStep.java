@@ -6,6 +6,7 @@ import cutover.activities.StepProgress;
 import cutover.plan.PlanStep;
 import cutover.plan.StepFields;
 import io.temporal.failure.ApplicationFailure;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -168,6 +169,7 @@ public final class BackfillStep implements BatchedStep {
     long backingOffSince = 0;
     int reconnects = 0;
     BatchTimes batchTimes = new BatchTimes();
+    Stride stride = new Stride();
     Checkpoints.Part part = null;
     String state = "running";
     String note = null;
@@ -178,8 +180,8 @@ public final class BackfillStep implements BatchedStep {
       long batchStarted = System.nanoTime();
       Batch batch;
       try {
-        batch = session.run(spec.settings(), (tx, attempt) -> batch(context, spec, PlanSql.asWritten(tx), walk,
-            throttle, checkLoad ? load : null)).value();
+        batch = session.run(spec.settings(), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
+            checkLoad ? load : null)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
         // a dropped connection or a conflict: the batch rolled back with its checkpoint, so
@@ -272,9 +274,10 @@ public final class BackfillStep implements BatchedStep {
    * One transaction: lock the checkpoint, read the operators' controls (a pause or a tune takes
    * effect here, before any work), maybe look at the load, then one batch.
    */
-  private Batch batch(PartContext context, BackfillSpec spec, DSLContext sql, BackfillSql.Walk walk,
-      Throttle throttle, Load load) {
-    Checkpoints checkpoints = new Checkpoints(sql);
+  private Batch batch(PartContext context, BackfillSpec spec, DSLContext tx, BackfillSql.Walk walk, Throttle throttle,
+      Stride stride, Load load) {
+    DSLContext sql = PlanSql.asWritten(tx); // statements that hold plan SQL; the ledger's own are prepared
+    Checkpoints checkpoints = new Checkpoints(tx);
     String run = context.runId();
     String step = context.step().id();
     Checkpoints.Locked locked = checkpoints.lockPartWithControl(run, step, context.action(), context.part())
@@ -296,9 +299,11 @@ public final class BackfillStep implements BatchedStep {
     }
     throttle.tune(control);
     BackfillSql.Walk keyed = walk.withTypes(part.keyTypes());
+    stride.learn(sql, keyed);
     List<String> from = part.resumeFrom();
     boolean inclusive = part.resumeInclusive();
-    List<String> end = BackfillSql.batchEnd(sql, keyed, from, inclusive, part.upper(), throttle.size());
+    List<String> end = stride.byValue() ? stride.end(from, inclusive, part.upper(), throttle.size())
+        : BackfillSql.batchEnd(sql, keyed, from, inclusive, part.upper(), throttle.size());
     if (end == null) {
       checkpoints.finish(part);
       return new Batch(0, part.withState(Checkpoints.DONE), true, control, null);
@@ -312,8 +317,51 @@ public final class BackfillStep implements BatchedStep {
     } else {
       rows = BackfillSql.copy(sql, spec, keyed, range);
     }
+    stride.observe(from, inclusive, end, rows);
     checkpoints.advance(part, end, rows);
     return new Batch(rows, part.advancedTo(end, rows), false, control, null);
+  }
+
+  /**
+   * Batches by key value, where that is exact and cheaper. For a table whose key is one integer
+   * column with a unique index, the range {@code (a, a + n]} holds at most n rows, so the batch
+   * can skip the bound query (an index-only read of its keys, ~6% of a copy's time). Used while
+   * the keys are dense (at least half the values in a range exist); across gaps the bound query
+   * jumps to the next keys.
+   */
+  static final class Stride {
+    private Boolean eligible;
+    private double density;
+
+    void learn(DSLContext sql, BackfillSql.Walk walk) {
+      if (eligible == null) {
+        eligible = BackfillSql.uniqueIntegerKey(sql, walk);
+      }
+    }
+
+    boolean byValue() {
+      return Boolean.TRUE.equals(eligible) && density >= 0.5;
+    }
+
+    /** The end of a batch of at most {@code size} keys from {@code from}; null when the range is done. */
+    List<String> end(List<String> from, boolean inclusive, List<String> upper, int size) {
+      BigInteger start = new BigInteger(from.get(0));
+      BigInteger last = new BigInteger(upper.get(0));
+      BigInteger first = inclusive ? start : start.add(BigInteger.ONE);
+      if (first.compareTo(last) > 0) {
+        return null;
+      }
+      return List.of(first.add(BigInteger.valueOf(size - 1L)).min(last).toString());
+    }
+
+    void observe(List<String> from, boolean inclusive, List<String> end, int rows) {
+      if (!Boolean.TRUE.equals(eligible)) {
+        return;
+      }
+      BigInteger first = new BigInteger(from.get(0)).add(inclusive ? BigInteger.ZERO : BigInteger.ONE);
+      double span = new BigInteger(end.get(0)).subtract(first).add(BigInteger.ONE).doubleValue();
+      density = span <= 0 ? 0 : rows / span;
+    }
   }
 
   private static StepProgress progress(PartContext context, Checkpoints.Part part, long rowsThisAttempt, long started,

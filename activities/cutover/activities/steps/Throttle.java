@@ -55,13 +55,16 @@ final class Throttle {
     return !fixed;
   }
 
-  /** After a batch of {@code rows} rows took {@code millis} ms, sizes the next one. */
+  /**
+   * After a batch of {@code rows} rows took {@code millis} ms, sizes the next one. Batches of
+   * fewer than half the size (the last of a range, a sparse stretch) say little and change nothing.
+   */
   void record(long rows, long millis) {
-    if (fixed || rows < size || millis <= 0) {
+    if (fixed || rows * 2 < size || millis <= 0) {
       return;
     }
     double target = spec.batchTime().toNanos() / 1e6;
-    double ideal = size * target / millis;
+    double ideal = rows * target / millis;
     size = clamp((long) Math.max(size / 2.0, Math.min(size * 2.0, ideal)));
   }
 

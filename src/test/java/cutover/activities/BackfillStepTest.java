@@ -35,6 +35,12 @@ class BackfillStepTest {
       + " CASE WHEN g % 3 = 0 THEN NULL ELSE jsonb_build_object('g', g, 'odd', g % 2 = 1) END"
       + " FROM generate_series(1, 5000) g WHERE g % 7 <> 0 AND g NOT BETWEEN 1200 AND 1900;"
       + "CREATE TABLE dst (id int, name text, amount numeric(12,2), meta jsonb); CREATE TABLE ref (LIKE dst);";
+  static final String SPARSE = "CREATE TABLE src (id bigint PRIMARY KEY, v int);"
+      + "INSERT INTO src SELECT g, g FROM generate_series(-500, 2000) g;"
+      + "INSERT INTO src SELECT g * 100000, g FROM generate_series(1, 50) g;"
+      + "INSERT INTO src SELECT 5000000000 + g, g FROM generate_series(1, 3000) g;"
+      + "INSERT INTO src VALUES (9223372036854775807, 0);"
+      + "CREATE TABLE dst (id bigint, v int); CREATE TABLE ref (LIKE dst);";
   static final String COPY_ROWS = "columns: {id: id, name: name, amount: amount * 2, meta: meta}\n";
   static final String REF_ROWS = "INSERT INTO ref SELECT id, name, amount * 2, meta FROM src";
 
@@ -92,6 +98,17 @@ class BackfillStepTest {
                 + "batchSize: 400\npartitions: 2\n",
             "INSERT INTO ref SELECT s.id, t.label, s.amount, NULL FROM src s JOIN tags t ON t.k = s.id % 3"
                 + " WHERE s.amount > 10"),
+        new Case("a non-unique integer key: every range takes whole groups",
+            "CREATE TABLE src (grp int, v text); INSERT INTO src SELECT g % 37, md5(g::text) FROM generate_series(1, 3000) g;"
+                + "CREATE TABLE dst (grp int, v text); CREATE TABLE ref (LIKE dst);",
+            "from: src\nkey: [grp]\ninto: dst\ncolumns: {grp: grp, v: v}\nbatchSize: 100\n",
+            "INSERT INTO ref SELECT grp, v FROM src"),
+        new Case("a unique bigint key, dense then sparse then dense far away (batches by value and by bound)",
+            SPARSE, "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, v: v}\nbatchSize: 300\n",
+            "INSERT INTO ref SELECT id, v FROM src"),
+        new Case("the same, adaptive, 2 partitions", SPARSE,
+            "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, v: v}\npartitions: 2\n",
+            "INSERT INTO ref SELECT id, v FROM src"),
         new Case("an empty source",
             "CREATE TABLE src (id int PRIMARY KEY, v text); CREATE TABLE dst (id int, v text); CREATE TABLE ref (LIKE dst);",
             "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, v: v}\npartitions: 3\n", "SELECT 1"),
