@@ -100,6 +100,9 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
       throw targetBusy(request.target(), active.get());
     }
     ledger.takeOver(run.runId(), request.workflowId());
+    // a new workflow starts unpaused: a backfill must not stay held by the lost workflow's pause
+    ledger.insertEvent(new RunEvent(request.target(), run.runId(), "takeover:" + request.workflowId(),
+        Checkpoints.RESUME, null, request.startedBy(), "taken over by workflow " + request.workflowId()));
     return new RunStart(run.runId(), run.startedBy(), true);
   }
 

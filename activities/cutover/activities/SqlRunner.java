@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * in time (SQLSTATE 55P03) the transaction is rolled back and the whole unit retried after a
  * capped, fully jittered exponential backoff, up to the step's {@code lockRetries}.
  *
- * <p>While the work runs, a watcher on another connection polls {@code pg_blocking_pids} every
- * {@value #POLL_MILLIS} ms and remembers who blocked it; the same watcher heartbeats the Temporal
- * activity (when there is one) every {@value #HEARTBEAT_MILLIS} ms. If Temporal reports the
+ * <p>While the work runs (from {@value #FIRST_POLL_MILLIS} ms on), a watcher on another connection
+ * polls {@code pg_blocking_pids} every {@value #POLL_MILLIS} ms and remembers who blocked it;
+ * the same watcher heartbeats the Temporal activity (when there is one) every
+ * {@value #HEARTBEAT_MILLIS} ms. If Temporal reports the
  * activity cancelled, the watcher cancels the running statement.
  *
  * <p>Failures are {@link ApplicationFailure}s with redacted messages and no attached cause:
@@ -56,6 +57,8 @@ public final class SqlRunner {
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(200);
   public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(5);
   static final long POLL_MILLIS = 100;
+  /** A unit of work is first looked at for blockers when it has run this long. */
+  static final long FIRST_POLL_MILLIS = 100;
   static final long HEARTBEAT_MILLIS = 2000;
   static final int QUERY_CHARS = 200;
 
@@ -151,12 +154,37 @@ public final class SqlRunner {
    * @param action apply or compensate (compensation is named so in messages)
    */
   public <T> Result<T> run(String target, String stepId, String action, Settings settings, Work<T> work) {
-    long started = System.nanoTime();
+    try (Session session = open(target, stepId, action)) {
+      return session.run(settings, work);
+    }
+  }
+
+  /**
+   * Opens a session for work done as many transactions (a backfill's batches): one watcher
+   * looks for blockers and heartbeats for all of them, with the progress the work reports.
+   */
+  public Session open(String target, String stepId, String action) {
     DataSource dataSource = targets.dataSource(target);
-    String subject = "compensate".equals(action) ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
     Watcher watcher = new Watcher(dataSource, stepId, action, currentActivity());
     watcher.start();
-    try {
+    return new Session(dataSource, stepId, action, watcher);
+  }
+
+  /** Units of work of one step, run one after another under one watcher. Not thread-safe. */
+  public final class Session implements AutoCloseable {
+    private final DataSource dataSource;
+    private final String subject;
+    private final Watcher watcher;
+
+    private Session(DataSource dataSource, String stepId, String action, Watcher watcher) {
+      this.dataSource = dataSource;
+      this.subject = "compensate".equals(action) ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
+      this.watcher = watcher;
+    }
+
+    /** Runs the work in one transaction, retrying on lock timeouts; see {@link SqlRunner}. */
+    public <T> Result<T> run(Settings settings, Work<T> work) {
+      long started = System.nanoTime();
       for (int attempt = 1; ; attempt++) {
         watcher.attempt = attempt;
         watcher.throwIfCancelled();
@@ -181,7 +209,43 @@ public final class SqlRunner {
           throw failure(subject, e);
         }
       }
-    } finally {
+    }
+
+    /**
+     * What the next heartbeats report besides liveness and blockers (null: nothing). The first
+     * progress, and a change of state (paused, throttled, running), is sent at once.
+     */
+    public void progress(StepProgress progress) {
+      StepProgress before = watcher.progress;
+      watcher.progress = progress;
+      if (progress != null && (before == null || !java.util.Objects.equals(before.state(), progress.state()))) {
+        watcher.heartbeatSoon();
+      }
+    }
+
+    /** Sleeps between units of work while heartbeats go on; a cancellation ends it by throwing. */
+    public void sleep(long millis) {
+      if (millis > 0) {
+        watcher.pause(millis);
+      }
+    }
+
+    /** Throws when Temporal reported the activity cancelled. */
+    public void throwIfCancelled() {
+      watcher.throwIfCancelled();
+    }
+
+    public Targets targets() {
+      return targets;
+    }
+
+    /** The target's pool, for small reads between units of work (outside their transactions). */
+    public DataSource dataSource() {
+      return dataSource;
+    }
+
+    @Override
+    public void close() {
       watcher.stop();
     }
   }
@@ -297,10 +361,13 @@ public final class SqlRunner {
     private final Object wake = new Object();
     private final Map<Integer, Blocker> seen = new LinkedHashMap<>();
     private volatile Integer pid;
+    private volatile long watchedSince;
     private volatile int attempt;
     private volatile boolean stopped;
     private volatile List<Integer> current = List.of();
     private volatile ActivityCompletionException completion;
+    private volatile StepProgress progress;
+    private volatile boolean heartbeatSoon;
     private Connection connection;
     private long lastHeartbeat = Long.MIN_VALUE;
 
@@ -318,6 +385,7 @@ public final class SqlRunner {
     }
 
     void watch(Integer backendPid) {
+      watchedSince = System.nanoTime();
       pid = backendPid;
       if (backendPid == null) {
         current = List.of();
@@ -358,6 +426,13 @@ public final class SqlRunner {
       throwIfCancelled();
     }
 
+    void heartbeatSoon() {
+      heartbeatSoon = true;
+      synchronized (wake) {
+        wake.notifyAll();
+      }
+    }
+
     void stop() {
       stopped = true;
       synchronized (wake) {
@@ -376,13 +451,18 @@ public final class SqlRunner {
         openConnection();
         while (!stopped) {
           Integer watched = pid;
-          if (watched != null) {
+          long watchedFor = System.nanoTime() - watchedSince;
+          // work that ends within FIRST_POLL_MILLIS (a backfill's batches) is never looked at:
+          // pg_blocking_pids briefly locks the lock manager, too costly to run for every batch
+          boolean early = watchedFor < FIRST_POLL_MILLIS * 1_000_000;
+          if (watched != null && !early) {
             poll(watched);
           }
           heartbeat();
           synchronized (wake) {
             if (!stopped) {
-              wake.wait(POLL_MILLIS);
+              wake.wait(watched != null && early
+                  ? Math.max(1, FIRST_POLL_MILLIS - watchedFor / 1_000_000) : POLL_MILLIS);
             }
           }
         }
@@ -453,13 +533,14 @@ public final class SqlRunner {
         return;
       }
       long now = System.nanoTime();
-      if (lastHeartbeat != Long.MIN_VALUE && now - lastHeartbeat < HEARTBEAT_MILLIS * 1_000_000) {
+      if (lastHeartbeat != Long.MIN_VALUE && now - lastHeartbeat < HEARTBEAT_MILLIS * 1_000_000 && !heartbeatSoon) {
         return;
       }
+      heartbeatSoon = false;
       lastHeartbeat = now;
       List<Integer> pids = pid == null ? List.of() : current;
       try {
-        activity.heartbeat(new StepHeartbeat(stepId, action, attempt, !pids.isEmpty(), pids));
+        activity.heartbeat(new StepHeartbeat(stepId, action, attempt, !pids.isEmpty(), pids, progress));
       } catch (ActivityWorkerShutdownException e) {
         log.info("worker shutting down while step {} runs; letting it finish", stepId);
       } catch (ActivityCompletionException e) {

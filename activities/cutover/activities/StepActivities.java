@@ -27,4 +27,19 @@ public interface StepActivities {
    */
   @ActivityMethod(name = "VerifyStep")
   StepResult verify(VerifyCall call);
+
+  /**
+   * For a batched step (a backfill): fixes the work of its apply or compensation and splits it
+   * into parts, recorded in the ledger; called again it returns the recorded split. Afterwards
+   * the parts run ({@link #runPart}) and {@link #apply} / {@link #compensate} record the result.
+   */
+  @ActivityMethod(name = "PrepareStepParts")
+  StepParts prepareParts(PartsCall call);
+
+  /**
+   * Runs one part of a batched step batch by batch, each batch committed with its checkpoint;
+   * heartbeats carry its progress. Retried, it goes on after its last committed batch.
+   */
+  @ActivityMethod(name = "RunStepPart")
+  PartResult runPart(PartCall call);
 }

@@ -1,11 +1,15 @@
 package cutover.activities;
 
+import cutover.activities.steps.BatchedStep;
+import cutover.activities.steps.PartContext;
+import cutover.activities.steps.PartOutcome;
 import cutover.activities.steps.StepContext;
 import cutover.activities.steps.StepEnvironment;
 import cutover.activities.steps.StepKind;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepOutcome;
 import cutover.plan.PlanStep;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,6 +25,11 @@ import org.jooq.impl.DSL;
  * {@link SqlRunner}: an advisory lock on (run, step) serialises concurrent attempts; the ledger
  * row is checked first (an existing row is returned and nothing runs); then the step's kind runs
  * and its row is written in the same transaction, so the effect and its record commit together.
+ *
+ * <p>A {@link BatchedStep} (a backfill) is routed here too, in three calls: {@code prepareParts}
+ * fixes and splits its work, one {@code runPart} per part commits batch after batch with its
+ * checkpoint, and {@code apply} / {@code compensate} then record the finished result exactly
+ * once, as for any step.
  */
 public final class StepActivitiesImpl implements StepActivities {
   private final SqlRunner runner;
@@ -211,7 +220,8 @@ public final class StepActivitiesImpl implements StepActivities {
             return new Done(existing.get(), true);
           }
           requireRun(ledger, call);
-          if (ledger.step(call.runId(), step.id(), Ledger.APPLY).isEmpty()) {
+          boolean partlyApplied = kind instanceof BatchedStep batched && batched.started(context(call, tx));
+          if (ledger.step(call.runId(), step.id(), Ledger.APPLY).isEmpty() && !partlyApplied) {
             // nothing recorded, nothing written: the step never took effect in this run
             return new Done(new Ledger.StoredStep(call.runId(), step.id(), Ledger.COMPENSATE, phase(call), kind.name(),
                 "not applied: nothing to undo", null, attempt.number(), startedAt, now()), false);
@@ -233,6 +243,71 @@ public final class StepActivitiesImpl implements StepActivities {
               false);
         });
     return finish(step, result);
+  }
+
+  @Override
+  public StepParts prepareParts(PartsCall request) {
+    StepCall call = request == null ? null : request.call();
+    PlanStep step = check(call);
+    BatchedStep kind = batched(step);
+    String action = action(request.action());
+    SqlRunner.Result<StepParts> result = runner.run(call.target(), step.id(), action, SqlRunner.Settings.of(step),
+        (tx, attempt) -> {
+          Ledger ledger = new Ledger(tx);
+          ledger.lockStep(call.runId(), step.id());
+          if (ledger.step(call.runId(), step.id(), action).isPresent()) {
+            return new StepParts(0, true);
+          }
+          requireActiveIfApplying(ledger, call, action);
+          return new StepParts(kind.prepare(context(call, tx), action), false);
+        });
+    return result.value();
+  }
+
+  @Override
+  public PartResult runPart(PartCall request) {
+    StepCall call = request == null ? null : request.call();
+    PlanStep step = check(call);
+    BatchedStep kind = batched(step);
+    String action = action(request.action());
+    long started = System.nanoTime();
+    try (SqlRunner.Session session = runner.open(call.target(), step.id(), action)) {
+      session.run(SqlRunner.Settings.of(step), (tx, attempt) -> {
+        requireActiveIfApplying(new Ledger(tx), call, action);
+        return null;
+      });
+      PartOutcome outcome = kind.runPart(
+          new PartContext(call.runId(), call.target(), step, action, request.part(), request.parts(), session));
+      return new PartResult(step.id(), action, request.part(), outcome.rowsDone(), outcome.batches(),
+          outcome.rowsThisAttempt(), (System.nanoTime() - started) / 1_000_000, outcome.batchP50Millis(),
+          outcome.batchP99Millis(), outcome.batchMaxMillis(), runner.targets().redact(outcome.summary()));
+    } catch (ApplicationFailure | ActivityCompletionException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw SqlErrors.ledgerFailure(e, runner.targets(), "part " + (request.part() + 1) + " of step '" + step.id() + "'");
+    }
+  }
+
+  private static void requireActiveIfApplying(Ledger ledger, StepCall call, String action) {
+    Ledger.StoredRun run = requireRun(ledger, call);
+    if (Ledger.APPLY.equals(action)) {
+      requireActive(call, run);
+    }
+  }
+
+  private static BatchedStep batched(PlanStep step) {
+    if (kind(step) instanceof BatchedStep batched) {
+      return batched;
+    }
+    throw ApplicationFailure.newNonRetryableFailure(
+        "step '" + step.id() + "' (kind " + step.kind() + ") runs in one transaction and has no parts", "BadRequest");
+  }
+
+  private static String action(String action) {
+    if (Ledger.APPLY.equals(action) || Ledger.COMPENSATE.equals(action)) {
+      return action;
+    }
+    throw ApplicationFailure.newNonRetryableFailure("action must be apply or compensate, not " + action, "BadRequest");
   }
 
   private StepResult finish(PlanStep step, SqlRunner.Result<Done> result) {
@@ -313,7 +388,7 @@ public final class StepActivitiesImpl implements StepActivities {
       }
       lastHeartbeat = now;
       try {
-        activity.heartbeat(new StepHeartbeat(call.step().id(), Ledger.APPLY, 1, false, java.util.List.of()));
+        activity.heartbeat(new StepHeartbeat(call.step().id(), Ledger.APPLY, 1, false, java.util.List.of(), null));
       } catch (io.temporal.client.ActivityWorkerShutdownException shuttingDown) {
         // let the step finish; its row is written after it
       }

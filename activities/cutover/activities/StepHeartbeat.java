@@ -10,5 +10,8 @@ import java.util.List;
  * @param attempt the transaction attempt (lock timeouts retry)
  * @param waitingOnLock the step's statement is waiting for a lock right now
  * @param blockerPids backend pids of the sessions it waits on
+ * @param progress how far a batched step has come, or null
  */
-public record StepHeartbeat(String stepId, String action, int attempt, boolean waitingOnLock, List<Integer> blockerPids) {}
+public record StepHeartbeat(
+    String stepId, String action, int attempt, boolean waitingOnLock, List<Integer> blockerPids,
+    StepProgress progress) {}

@@ -249,7 +249,8 @@ public final class PlanParser {
     StepKind kind = kind(map, label);
     String description = optionalText(map, "description", label + ": ");
     String compensate = optionalText(map, "compensate", label + ": ");
-    boolean mayCompensate = kind == null || kind.undo() == StepKind.Undo.DECLARED;
+    boolean mayCompensate =
+        kind == null || kind.undo() == StepKind.Undo.DECLARED || kind.undo() == StepKind.Undo.OPTIONAL;
     if (mayCompensate && map.has("compensate") && (compensate == null ? Nodes.isNull(map.peek("compensate"))
         : compensate.isBlank())) {
       problems.add(map.valueOrKey("compensate"), label + ": compensate: is empty",
@@ -309,6 +310,13 @@ public final class PlanParser {
               label + " (kind " + kind.name() + ") has no compensate: and is not marked irreversible: true",
               "add compensate: with SQL that undoes the step, so a rollback can run it; "
                   + "or, if the step cannot be undone, declare irreversible: true");
+        }
+      }
+      case OPTIONAL -> {
+        if (compensate && irreversible) {
+          problems.add(map.key("irreversible"),
+              label + " has compensate: and irreversible: true, which contradict each other",
+              "keep compensate: if its SQL undoes the step, or remove compensate: if the step truly cannot be undone");
         }
       }
       case NOTHING -> {

@@ -3,6 +3,7 @@ package cutover.plan;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A step kind's view of its own fields in the plan file while the plan is validated. Reading
@@ -30,6 +31,12 @@ public interface StepFields {
 
   /** A list of strings, or a single string taken as a list of one. */
   List<String> optionalStringList(String field);
+
+  /** A mapping of names to text (e.g. column: expression), in the file's order; null when absent. */
+  Map<String, String> optionalStringMap(String field);
+
+  /** The step gives {@code compensate:} SQL or declares {@code irreversible: true}. */
+  boolean declaresUndo();
 
   /** Reports a problem at the given field (or at the step when the field is absent). */
   void problem(String field, String message, String fix);

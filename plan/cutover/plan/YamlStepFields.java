@@ -188,6 +188,50 @@ final class YamlStepFields implements StepFields {
   }
 
   @Override
+  public Map<String, String> optionalStringMap(String field) {
+    Node value = present(field);
+    if (value == null) {
+      return null;
+    }
+    String fix = "write one `name: expression` per line under " + field + ":";
+    if (!(value instanceof MappingNode mapping)) {
+      problems.add(value, label + ": " + field + " must be a mapping of names to text, found " + Nodes.describe(value),
+          fix);
+      return null;
+    }
+    YamlMap entries = new YamlMap(mapping, problems);
+    LinkedHashMap<String, String> result = new LinkedHashMap<>();
+    boolean ok = true;
+    for (String key : entries.keys()) {
+      Node item = entries.value(key);
+      if (Nodes.isNull(item) && !Nodes.text(item).isBlank()) {
+        result.put(key, "NULL"); // `null`, `NULL` or `~`: SQL's NULL
+      } else if (Nodes.isNull(item) || !(item instanceof ScalarNode)) {
+        problems.add(Nodes.at(entries.key(key), item), label + ": " + field + "." + key + " must be text, found "
+            + (Nodes.isNull(item) ? "nothing" : Nodes.describe(item)), fix);
+        ok = false;
+      } else if (Nodes.text(item).isBlank()) {
+        problems.add(item, label + ": " + field + "." + key + " is blank", fix);
+        ok = false;
+      } else {
+        result.put(key, Nodes.text(item));
+      }
+    }
+    if (ok && result.isEmpty()) {
+      problems.add(value, label + ": " + field + " is empty", fix);
+      return null;
+    }
+    return ok ? keep(field, result) : null;
+  }
+
+  @Override
+  public boolean declaresUndo() {
+    Node irreversible = map.peek("irreversible");
+    return map.has("compensate")
+        || irreversible != null && Nodes.isBoolean(irreversible) && Nodes.booleanValue(irreversible);
+  }
+
+  @Override
   public void problem(String field, String message, String fix) {
     Node at = map.has(field) ? map.valueOrKey(field) : map.node();
     problems.add(at, label + ": " + message, fix);

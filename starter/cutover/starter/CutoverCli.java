@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       OperatorCommands.Rollback.class,
       OperatorCommands.Pause.class,
       OperatorCommands.Resume.class,
+      OperatorCommands.Tune.class,
       WorkerCommand.class,
       DevCommand.class,
       DemoCommand.class,

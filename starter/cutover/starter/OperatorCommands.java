@@ -4,6 +4,7 @@ import cutover.worker.TemporalConnection;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateDecision;
 import cutover.workflows.OperatorAction;
+import cutover.workflows.Tuning;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -110,12 +111,16 @@ final class OperatorCommands {
 
     abstract String signal();
 
+    Object payload(String who) {
+      return new OperatorAction(who, reason);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
       String who = Operators.who(as);
       try (TemporalConnection connection = temporal.connect()) {
         int noticesBefore = notices(RunStatus.query(connection, run)).size();
-        connection.client().newUntypedWorkflowStub(run).signal(signal(), new OperatorAction(who, reason));
+        connection.client().newUntypedWorkflowStub(run).signal(signal(), payload(who));
         for (int i = 0; i < 25; i++) {
           List<String> notices = notices(RunStatus.query(connection, run));
           if (notices.size() > noticesBefore) {
@@ -160,7 +165,8 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Hold work before the next step.")
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = "Hold work before the next step; a running backfill pauses after its current batch.")
   static final class Pause extends Act {
     @Override
     String signal() {
@@ -173,6 +179,36 @@ final class OperatorCommands {
     @Override
     String signal() {
       return "resume";
+    }
+  }
+
+  @Command(name = "tune", mixinStandardHelpOptions = true,
+      description = "Change the running backfill's batch size or rate cap, from its next batch on.")
+  static final class Tune extends Act {
+    @Option(names = "--batch-size", paramLabel = "N",
+        description = "rows per batch from now on (100-1000000); 0 lets the size adapt to the batch time again")
+    Integer batchSize;
+
+    @Option(names = "--rate", paramLabel = "R", description = "rows per second for the whole step; 0 removes the cap")
+    Long rate;
+
+    @Override
+    String signal() {
+      return "tune";
+    }
+
+    @Override
+    Object payload(String who) {
+      return new Tuning(who, reason, batchSize, rate);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+      if (batchSize == null && rate == null) {
+        err().println("cutover tune: give --batch-size N, --rate R, or both");
+        return CutoverCli.BAD_INPUT;
+      }
+      return super.call();
     }
   }
 }

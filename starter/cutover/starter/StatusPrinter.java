@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.activities.StepProgress;
 import cutover.workflows.CutoverStatus;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateView;
@@ -35,6 +36,9 @@ final class StatusPrinter {
           current.target(), current.state());
       printSteps(current.steps(), out);
     }
+    if (status.progress() != null) {
+      printProgress(status.progress(), out);
+    }
     if (current != null) {
       printPhaseDetail(current, c == null ? current.run() : c.run(), out);
     }
@@ -62,6 +66,14 @@ final class StatusPrinter {
       out.printf("    %s %-28s %-9s %8s  %s%s%n", mark(step.state()), step.id(), step.kind(),
           step.millis() == null ? "" : step.millis() + " ms", step.outcome() == null ? step.state() : step.outcome(),
           step.pointOfNoReturn() ? "  [point of no return]" : "");
+    }
+  }
+
+  /** Each running backfill part's last heartbeat: rows, estimate, rate, ETA, batch size, pause or throttle. */
+  static void printProgress(List<StepProgress> progress, PrintWriter out) {
+    for (StepProgress p : progress) {
+      out.printf("  %s %s part %d/%d: %s%n", "compensate".equals(p.action()) ? "undoing" : "backfill", p.stepId(),
+          p.part() + 1, p.parts(), p.describe());
     }
   }
 

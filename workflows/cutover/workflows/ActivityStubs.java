@@ -35,6 +35,27 @@ final class ActivityStubs {
             .build());
   }
 
+  /**
+   * The parts of a batched step (a backfill): each heartbeats its progress; a part whose worker
+   * died is retried after the heartbeat timeout and goes on after its last committed batch, so
+   * retries are cheap and plenty are allowed. Errors in the step's own SQL are not retryable.
+   */
+  static StepActivities parts() {
+    return Workflow.newActivityStub(
+        StepActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofHours(24))
+            .setHeartbeatTimeout(Duration.ofSeconds(10))
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setBackoffCoefficient(2)
+                    .setMaximumInterval(Duration.ofSeconds(30))
+                    .setMaximumAttempts(20)
+                    .build())
+            .build());
+  }
+
   /** Ledger writes are idempotent; they retry until the database answers. */
   static LedgerActivities ledger() {
     return Workflow.newActivityStub(

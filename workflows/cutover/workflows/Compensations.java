@@ -1,6 +1,5 @@
 package cutover.workflows;
 
-import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
 import io.temporal.failure.ActivityFailure;
@@ -15,7 +14,7 @@ final class Compensations {
    * Each call is compensated exactly once through the ledger, which also knows whether the step
    * was applied at all. A compensation that fails after its retries waits for {@code retry}.
    */
-  static void undo(List<StepCall> attemptedInOrder, StepActivities steps, Operator operator, LedgerRecorder recorder,
+  static void undo(List<StepCall> attemptedInOrder, StepRunner steps, Operator operator, LedgerRecorder recorder,
       Map<String, StepView> views) {
     operator.state = RunState.ROLLING_BACK;
     for (int i = attemptedInOrder.size() - 1; i >= 0; i--) {

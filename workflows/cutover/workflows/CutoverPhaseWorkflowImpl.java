@@ -7,7 +7,7 @@ import cutover.activities.LedgerActivities;
 import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanRef;
-import cutover.activities.StepActivities;
+import cutover.activities.Checkpoints;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
 import cutover.plan.Phase;
@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
-  private final StepActivities steps = ActivityStubs.steps();
+  private final StepRunner steps = new StepRunner(ActivityStubs.steps(), ActivityStubs.parts());
   private final LedgerActivities ledger = ActivityStubs.ledger();
   private final PlanActivities plans = ActivityStubs.plans();
   private final LedgerRecorder recorder = new LedgerRecorder(ledger);
@@ -30,9 +30,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private String run;
   private String startedBy;
   private String currentStep;
+  /** The batched step (a backfill) whose parts are running, which pause and tune reach within a batch. */
+  private String runningBatched;
   private ApprovalGateState openGate;
   private final Map<String, StepView> views = new LinkedHashMap<>();
-  private final TimedGates timed = new TimedGates(steps, ledger, operator, recorder, views);
+  private final TimedGates timed = new TimedGates(ActivityStubs.steps(), ledger, operator, recorder, views);
   private final List<DecisionView> decisions = new ArrayList<>();
   /** Steps whose apply was started, registered before the call: its outcome may be unknown. */
   private final List<StepCall> attempted = new ArrayList<>();
@@ -111,6 +113,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     }
     operator.state = RunState.RUNNING;
     views.computeIfPresent(step.id(), (k, v) -> v.with("running", null));
+    runningBatched = StepRunner.batched(call) ? step.id() : null;
     try {
       StepResult result = steps.apply(call);
       String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
@@ -120,6 +123,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       String error = "step '" + step.id() + "' failed: " + Failures.describe(failure);
       views.computeIfPresent(step.id(), (k, v) -> v.with("failed", error));
       return error;
+    } finally {
+      runningBatched = null;
     }
   }
 
@@ -137,6 +142,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       views.computeIfPresent(step.id(), (k, v) -> v.with("waiting", gate.waitingFor()));
       Workflow.await(() -> gate.passed() || gate.rejection() != null || operator.rollbackRequested);
       openGate = null;
+      // The decisions that passed or rejected the gate are in the ledger before anything moves on:
+      // a resumed run finds them there.
+      recorder.flush();
     }
     if (gate.passed()) {
       views.computeIfPresent(step.id(), (k, v) -> v.with("completed", "approved by " + String.join(", ", gate.approvedBy())));
@@ -252,7 +260,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   @Override
   public void pause(OperatorAction action) {
     operator.paused = true;
-    operator.notice("paused by " + actor(action));
+    operator.notice("paused by " + actor(action)
+        + (runningBatched == null ? "" : "; backfill " + runningBatched + " pauses after its current batch"));
     recorder.event("pause", currentStep, actor(action), action == null ? null : action.reason());
   }
 
@@ -261,6 +270,30 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     operator.paused = false;
     operator.notice("resumed by " + actor(action));
     recorder.event("resume", currentStep, actor(action), action == null ? null : action.reason());
+  }
+
+  @Override
+  public void tune(Tuning tuning) {
+    String by = tuning == null || blank(tuning.by()) ? "unknown" : tuning.by();
+    String refusal = null;
+    if (tuning == null || tuning.batchSize() == null && tuning.rate() == null) {
+      refusal = "tune needs a batch size or a rate";
+    } else if (tuning.batchSize() != null && tuning.batchSize() != 0
+        && (tuning.batchSize() < 100 || tuning.batchSize() > 1_000_000)) {
+      refusal = "batch size must be between 100 and 1000000 (0: adapt to the batch time)";
+    } else if (tuning.rate() != null && tuning.rate() < 0) {
+      refusal = "rate must not be negative (0: no cap)";
+    } else if (runningBatched == null) {
+      refusal = "no backfill is running";
+    }
+    if (refusal != null) {
+      operator.notice("tune by " + by + " refused: " + refusal);
+      recorder.event("tune_refused", currentStep, by, refusal);
+      return;
+    }
+    String detail = Checkpoints.tuneDetail(tuning.batchSize(), tuning.rate());
+    operator.notice("tuned by " + by + ": backfill " + runningBatched + " " + detail + " from its next batch");
+    recorder.event(Checkpoints.TUNE, runningBatched, by, blank(tuning.reason()) ? detail : detail + "; " + tuning.reason());
   }
 
   static String actor(OperatorAction action) {

@@ -7,7 +7,6 @@ import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanRef;
 import cutover.activities.RunStart;
-import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.plan.Phase;
 import cutover.plan.Plan;
@@ -23,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 public class CutoverWorkflowImpl implements CutoverWorkflow {
-  private final StepActivities steps = ActivityStubs.steps();
+  private final StepRunner steps = new StepRunner(ActivityStubs.steps(), ActivityStubs.parts());
   private final LedgerActivities ledger = ActivityStubs.ledger();
   private final PlanActivities plans = ActivityStubs.plans();
   private final LedgerRecorder recorder = new LedgerRecorder(ledger);
@@ -209,6 +208,11 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     operator.paused = false;
     operator.notice("resumed by " + CutoverPhaseWorkflowImpl.actor(action));
     forward.add(new ForwardedSignal("resume", action));
+  }
+
+  @Override
+  public void tune(Tuning tuning) {
+    forward.add(new ForwardedSignal("tune", tuning));
   }
 
   @Override

@@ -19,7 +19,7 @@ public interface OperatorSignals {
   @SignalMethod(name = "rollback")
   void rollback(OperatorAction action);
 
-  /** Holds work before the next step starts. */
+  /** Holds work before the next step starts; a running backfill pauses after its current batch. */
   @SignalMethod(name = "pause")
   void pause(OperatorAction action);
 
@@ -29,4 +29,8 @@ public interface OperatorSignals {
   /** Ends a {@code wait} or {@code soak} gate early; recorded with who and why. */
   @SignalMethod(name = "skip")
   void skip(GateDecision decision);
+
+  /** Changes the batch size or rate cap of the running backfill, from its next batch on. */
+  @SignalMethod(name = "tune")
+  void tune(Tuning tuning);
 }

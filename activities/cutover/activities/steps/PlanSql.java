@@ -1,6 +1,10 @@
 package cutover.activities.steps;
 
 import java.sql.Statement;
+import org.jooq.DSLContext;
+import org.jooq.conf.Settings;
+import org.jooq.conf.StatementType;
+import org.jooq.impl.DSL;
 
 /**
  * Runs plan-supplied SQL exactly as written, on the step's transaction. A plain JDBC statement,
@@ -9,6 +13,16 @@ import java.sql.Statement;
  */
 final class PlanSql {
   private PlanSql() {}
+
+  /**
+   * The transaction as a context whose statements are static (values inlined by jOOQ), so plan
+   * expressions embedded in jOOQ queries run as written: a {@code ?} (a jsonb operator) is not
+   * taken for a bind marker.
+   */
+  static DSLContext asWritten(DSLContext transaction) {
+    return DSL.using(transaction.configuration().derive(
+        new Settings().withStatementType(StatementType.STATIC_STATEMENT)));
+  }
 
   /** @return rows affected, summed over every statement in the text */
   static long execute(StepContext context, String sql) {

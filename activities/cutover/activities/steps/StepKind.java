@@ -14,6 +14,11 @@ public interface StepKind {
     DECLARED,
     /** The kind restores what it changed by itself (a flag's previous value). */
     AUTOMATIC,
+    /**
+     * {@code compensate:} SQL when the plan gives it, else the kind's own undo (a backfill into a
+     * table removes what it copied); the kind's {@code validate} reports steps it cannot undo itself.
+     */
+    OPTIONAL,
     /** Checks and gates change nothing. */
     NOTHING
   }

@@ -20,6 +20,7 @@ public final class StepKinds {
     register(new FlagStep());
     register(new WaitGate());
     register(new SoakGate());
+    register(new BackfillStep());
   }
 
   private StepKinds() {}
@@ -34,6 +35,14 @@ public final class StepKinds {
 
   public static StepKind get(String name) {
     return find(name).orElseThrow(() -> new IllegalArgumentException("unknown step kind " + name));
+  }
+
+  /**
+   * Whether steps of this kind run in parts of many transactions ({@link BatchedStep}): the one
+   * place the workflows learn how a step executes. Pure, so workflow code may call it.
+   */
+  public static boolean batched(String name) {
+    return KINDS.get(name) instanceof BatchedStep;
   }
 
   public static Set<String> names() {

@@ -41,8 +41,9 @@ import org.yaml.snakeyaml.Yaml;
  *
  * <p>The plan is read as plain maps and each {@code sql} step runs in its own transaction with
  * the plan's lock and statement timeouts, as the engine will run it; {@code validate} and
- * {@code parity} steps run through their step kinds in a transaction; approvals and flags (which
- * need the ledger) are skipped.
+ * {@code parity} steps run through their step kinds in a transaction; {@code backfill} steps run
+ * through the engine's step activities (prepare, parts, record), called directly on the same
+ * database; approvals and flags (which need the ledger) are skipped.
  */
 class ContractTemplatesExampleTest {
 
@@ -55,6 +56,7 @@ class ContractTemplatesExampleTest {
   private static List<Step> plan;
   private static cutover.plan.Plan parsed;
   private static int databases;
+  private static String current;
 
   /** One plan step, as the test needs it. */
   record Step(String phase, String id, String kind, String sql, String compensate,
@@ -146,12 +148,7 @@ class ContractTemplatesExampleTest {
       long templates = templatesPerTenant.values().stream().mapToLong(Long::longValue).sum();
 
       for (Step step : plan) {
-        if (step.kind().equals("sql")) {
-          apply(c, step, step.sql());
-        } else if (List.of("validate", "parity").contains(step.kind())) {
-          StepOutcome outcome = runKind(c, step);
-          assertFalse(outcome.failed(), step.id() + ": " + outcome.summary());
-        }
+        run(c, step);
         if (step.id().equals("create-template-tables")) {
           assertEquals(2L, one(c, """
               SELECT count(*) FROM pg_constraint
@@ -195,8 +192,7 @@ class ContractTemplatesExampleTest {
         if (step.phase().equals("cutover")) {
           break;
         }
-        if (step.kind().equals("sql")) {
-          apply(c, step, step.sql());
+        if (run(c, step)) {
           completed.add(step);
         }
       }
@@ -205,7 +201,9 @@ class ContractTemplatesExampleTest {
 
       for (int i = completed.size() - 1; i >= 0; i--) {
         Step step = completed.get(i);
-        if (step.compensate() != null) {
+        if (step.kind().equals("backfill")) {
+          backfill(step, false);
+        } else if (step.compensate() != null) {
           apply(c, step, step.compensate());
         } else {
           assertTrue(step.irreversible(), step.id() + " has no compensation, so it must be declared irreversible");
@@ -230,9 +228,7 @@ class ContractTemplatesExampleTest {
         if (step.id().equals("parity-templates")) {
           break;
         }
-        if (step.kind().equals("sql")) {
-          apply(c, step, step.sql());
-        }
+        run(c, step);
       }
       String broken = "Bluefin Networks";
       // Lose one copied template (and, as the foreign key requires, its lines) of one tenant.
@@ -273,6 +269,7 @@ class ContractTemplatesExampleTest {
       if (step.kind().equals("sql")) {
         assertTrue(step.compensate() != null || step.irreversible(), step.id() + " needs compensate or irreversible");
       }
+      assertTrue(parsed.step(step.id()).isPresent(), step.id() + " passes the engine's validation");
     }
     assertEquals(List.of("introduce", "copy", "cutover"), phases);
     List<String> pointsOfNoReturn = plan.stream().filter(Step::pointOfNoReturn).map(Step::id).toList();
@@ -309,6 +306,46 @@ class ContractTemplatesExampleTest {
       }
     }
     return steps;
+  }
+
+  /** Runs a step; returns false for steps that change nothing here (checks, approvals, flags). */
+  private static boolean run(Connection c, Step step) throws SQLException {
+    switch (step.kind()) {
+      case "sql" -> apply(c, step, step.sql());
+      case "backfill" -> backfill(step, true);
+      case "validate", "parity" -> {
+        StepOutcome outcome = runKind(c, step);
+        assertFalse(outcome.failed(), step.id() + ": " + outcome.summary());
+        return false; // checks change nothing: nothing to compensate
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Applies or compensates a backfill step through the engine's activities, on the current copy. */
+  private static void backfill(Step step, boolean apply) {
+    cutover.activities.Targets.Target target = new cutover.activities.Targets.Target("example",
+        postgres.getJdbcUrl("postgres", current), "postgres", null);
+    try (cutover.activities.Targets targets = cutover.activities.Targets.of(List.of(target))) {
+      new cutover.activities.LedgerActivitiesImpl(targets).beginRun(new cutover.activities.BeginRun("example", current,
+          "contract-templates", "0", current, "tester", false));
+      cutover.activities.StepActivitiesImpl steps = new cutover.activities.StepActivitiesImpl(targets);
+      cutover.activities.StepCall call = new cutover.activities.StepCall("example", current, step.phase(),
+          parsed.step(step.id()).orElseThrow());
+      String action = apply ? "apply" : "compensate";
+      int parts = steps.prepareParts(new cutover.activities.PartsCall(call, action)).parts();
+      for (int part = 0; part < parts; part++) {
+        steps.runPart(new cutover.activities.PartCall(call, action, part, parts));
+      }
+      if (apply) {
+        steps.apply(call);
+      } else {
+        steps.compensate(call);
+      }
+    }
   }
 
   /** Runs a validate or parity step through its kind, in one transaction, as the engine does. */
@@ -364,6 +401,7 @@ class ContractTemplatesExampleTest {
   private static Connection freshCopy() throws SQLException {
     String name = "run_" + (++databases);
     execute("postgres", "CREATE DATABASE " + name + " TEMPLATE " + LEGACY_DB);
+    current = name;
     return connect(name);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.DecisionRecord;
+import cutover.activities.RunEvent;
 import cutover.plan.Phase;
 import cutover.plan.Plan;
 import cutover.plan.PlanStep;
@@ -250,6 +251,74 @@ class CutoverWorkflowTest {
 
     cutover.resume(new OperatorAction("carol", null));
     assertEquals(RunState.COMPLETED, result(cutover).state());
+  }
+
+  static final Plan BACKFILL_PLAN = new Plan("with-backfill", "demo", null, List.of(
+      new Phase("copy", null, List.of(sql("a"),
+          new PlanStep("b", "backfill", null, null, false, false, Map.of("from", "src", "key", List.of("id")), 1),
+          sql("c")))));
+
+  FakeActivities startWith(TestWorkflowEnvironment env, Worker worker, Plan plan) {
+    taskQueue = worker.getTaskQueue();
+    FakeActivities fake = new FakeActivities(plan);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    return fake;
+  }
+
+  @Test
+  void aBackfillRunsItsPartsInParallelAndPauseAndTuneReachIt(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) throws Exception {
+    FakeActivities fake = startWith(env, worker, BACKFILL_PLAN);
+    fake.partGate = new java.util.concurrent.CountDownLatch(1);
+    CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("backfill").setTaskQueue(taskQueue).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest("with-backfill", "demo", null, null, "carol"));
+    awaitPhase(client, "backfill.copy", s -> "b".equals(s.currentStep()));
+
+    cutover.pause(new OperatorAction("dave", "peak traffic"));
+    awaitPhase(client, "backfill.copy", s -> s.notices().stream().anyMatch(n -> n.contains("backfill b pauses")));
+    cutover.tune(new Tuning("dave", null, 5000, 20000L));
+    cutover.tune(new Tuning("dave", null, 5, null));
+    awaitPhase(client, "backfill.copy", s -> s.notices().stream().anyMatch(n -> n.contains("tune by dave refused")));
+    cutover.resume(new OperatorAction("dave", null));
+    awaitPhase(client, "backfill.copy", s -> s.notices().stream().anyMatch(n -> n.contains("resumed by dave")));
+    fake.partGate.countDown();
+
+    assertEquals(RunState.COMPLETED, result(cutover).state());
+    assertEquals(List.of("a", "b", "c"), fake.applied);
+    assertEquals(java.util.Set.of("b/apply/0", "b/apply/1"), java.util.Set.copyOf(fake.partsRun));
+    RunEvent tune = fake.events.stream().filter(e -> e.kind().equals("tune")).findFirst().orElseThrow();
+    assertEquals("b", tune.stepId());
+    assertEquals("dave", tune.actor());
+    assertEquals("batchSize=5000 rate=20000", tune.detail());
+    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("tune_refused")));
+    List<String> order = fake.events.stream().map(RunEvent::kind)
+        .filter(k -> List.of("pause", "tune", "resume").contains(k)).toList();
+    assertEquals(List.of("pause", "tune", "resume"), order);
+
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
+        client.fetchHistory("backfill"), CutoverWorkflowImpl.class);
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
+        client.fetchHistory("backfill.copy"), CutoverPhaseWorkflowImpl.class);
+  }
+
+  @Test
+  void aRollbackCompensatesABackfillThroughItsParts(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) throws Exception {
+    FakeActivities fake = startWith(env, worker, BACKFILL_PLAN);
+    fake.failNext("c", 1);
+    CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("backfill-rollback").setTaskQueue(taskQueue).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest("with-backfill", "demo", null, null, "carol"));
+    awaitPhase(client, "backfill-rollback.copy", s -> s.state() == RunState.FAILED_WAITING);
+    cutover.rollback(new OperatorAction("carol", "c is broken"));
+
+    assertEquals(RunState.ROLLED_BACK, result(cutover).state());
+    assertEquals(List.of("c", "b", "a"), fake.compensated);
+    assertTrue(fake.partsRun.containsAll(List.of("b/compensate/0", "b/compensate/1")), fake.partsRun.toString());
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
+        client.fetchHistory("backfill-rollback.copy"), CutoverPhaseWorkflowImpl.class);
   }
 
   @Test

@@ -6,6 +6,10 @@ import cutover.activities.EndRun;
 import cutover.activities.GateRef;
 import cutover.activities.LedgerActivities;
 import cutover.activities.ListRuns;
+import cutover.activities.PartCall;
+import cutover.activities.PartResult;
+import cutover.activities.PartsCall;
+import cutover.activities.StepParts;
 import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanPushRequest;
@@ -36,6 +40,10 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   final List<RunEvent> events = new CopyOnWriteArrayList<>();
   final Map<String, String> activeRunByTarget = new ConcurrentHashMap<>();
   final Map<String, String> endedRuns = new ConcurrentHashMap<>();
+  /** Parts run, as "step/action/part". */
+  final List<String> partsRun = new CopyOnWriteArrayList<>();
+  /** When set, every part waits for it before finishing. */
+  volatile java.util.concurrent.CountDownLatch partGate;
   /** step id → how many more applies of it fail. */
   final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
@@ -81,6 +89,25 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
       throw ApplicationFailure.newNonRetryableFailure("step '" + id + "' failed: injected", "VerificationFailed");
     }
     return new StepResult(id, "verify", "holds", null, 1, 5, false);
+  }
+
+  @Override
+  public StepParts prepareParts(PartsCall call) {
+    return new StepParts(2, false);
+  }
+
+  @Override
+  public PartResult runPart(PartCall call) {
+    java.util.concurrent.CountDownLatch gate = partGate;
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    partsRun.add(call.call().step().id() + "/" + call.action() + "/" + call.part());
+    return new PartResult(call.call().step().id(), call.action(), call.part(), 10, 1, 10, 5, 1, 2, 3, "part done");
   }
 
   @Override

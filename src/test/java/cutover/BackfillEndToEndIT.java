@@ -1,0 +1,135 @@
+package cutover;
+
+import static cutover.CutoverEndToEndIT.await;
+import static cutover.CutoverEndToEndIT.count;
+import static cutover.CutoverEndToEndIT.freePort;
+import static cutover.CutoverEndToEndIT.startWorker;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cutover.activities.PlanPushRequest;
+import cutover.activities.PlanPushResult;
+import cutover.activities.Targets;
+import cutover.testing.TestDatabase;
+import cutover.worker.DevEnvironment;
+import cutover.worker.TemporalConnection;
+import cutover.worker.WorkflowRegistration;
+import cutover.workflows.CutoverPhaseWorkflow;
+import cutover.workflows.PhaseRequest;
+import cutover.workflows.PhaseResult;
+import cutover.workflows.PlanPushWorkflow;
+import cutover.workflows.RunState;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testserver.TestServer;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backfill in two parallel parts whose worker process is killed with {@code kill -9} three
+ * times: each time a new worker takes the parts over after the heartbeat timeout, and every part
+ * goes on after its last committed batch. The target has no unique key, so a row copied twice
+ * would show.
+ */
+class BackfillEndToEndIT {
+  static final int ROWS = 30_000;
+
+  @Test
+  void survivesThreeKillsWithEveryRowCopiedExactlyOnce() throws Exception {
+    Targets.Target database = TestDatabase.newDatabase("demo");
+    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE src (id bigint PRIMARY KEY, name text, n int)");
+      s.execute("INSERT INTO src SELECT g * 3, CASE WHEN g % 10 = 0 THEN NULL ELSE md5(g::text) END, g % 97"
+          + " FROM generate_series(1, " + ROWS + ") g");
+      s.execute("CREATE TABLE dst (id bigint, name text, n int)");
+    }
+    String plan = """
+        name: backfill-e2e
+        target: demo
+        phases:
+          - name: copy
+            steps:
+              - id: copy-src
+                kind: backfill
+                from: src
+                key: [id]
+                into: dst
+                columns: {id: id, name: name, n: n}
+                partitions: 2
+                batchSize: 250
+                rate: 3000
+        """;
+
+    int port = freePort();
+    String address = "127.0.0.1:" + port;
+    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+        TemporalConnection connection = TemporalConnection.open(address, "default")) {
+      DevEnvironment.registerSearchAttributes(address);
+      Process worker = startWorker(address, database, 11);
+      WorkflowClient client = connection.client();
+      try {
+        PlanPushResult pushed = client.newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
+            .push(new PlanPushRequest(plan, "plan.yaml", null, "tester"));
+        assertEquals(List.of(), pushed.problems());
+        String run = "bf-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        CutoverPhaseWorkflow phase = client.newWorkflowStub(CutoverPhaseWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
+        WorkflowClient.start(phase::run, new PhaseRequest("backfill-e2e", "demo", null, "copy", null, "tester", null));
+
+        long started = System.nanoTime();
+        long[] seen = {0};
+        for (int kill = 1; kill <= 3; kill++) {
+          long from = seen[0];
+          await("the backfill to move on before kill " + kill, Duration.ofSeconds(90), () -> {
+            seen[0] = rowsDone(database);
+            return seen[0] >= from + 2_500;
+          });
+          worker.destroyForcibly().waitFor();
+          System.out.printf("backfill e2e: kill -9 number %d with %,d of %,d rows copied%n", kill, rowsDone(database),
+              ROWS);
+          worker = startWorker(address, database, 11 + kill);
+        }
+        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+        System.out.printf("backfill e2e: done %.1f s after the start, three kills included%n",
+            (System.nanoTime() - started) / 1e9);
+
+        assertEquals(RunState.COMPLETED, result.state());
+        assertTrue(rowsDone(database) == ROWS, "rows done " + rowsDone(database));
+        assertEquals(checksum(database, "src"), checksum(database, "dst"));
+        assertEquals(0L, count(database, "SELECT 'x', count(*) FROM (SELECT id FROM dst GROUP BY id HAVING count(*) > 1) d")
+            .getOrDefault("x", 0L), "no row copied twice");
+        assertEquals(1L, count(database, "SELECT 'x', count(*) FROM cutover.step WHERE step_id = 'copy-src'"
+            + " AND action = 'apply'").get("x"));
+        int events = client.fetchHistory(run).getEvents().size();
+        System.out.printf("backfill e2e: %d events in the phase's history%n", events);
+        assertTrue(events <= 80, "history events: " + events);
+      } finally {
+        worker.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  static long rowsDone(Targets.Target database) {
+    try {
+      return count(database, "SELECT 'x', coalesce(sum(rows_done), 0) FROM cutover.backfill_checkpoint")
+          .getOrDefault("x", 0L);
+    } catch (RuntimeException noLedgerYet) {
+      return 0;
+    }
+  }
+
+  static String checksum(Targets.Target database, String table) throws Exception {
+    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) || ':' || md5(string_agg(r::text, '|' ORDER BY r::text)) FROM "
+            + table + " r")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

@@ -1,0 +1,564 @@
+package cutover.starter;
+
+import cutover.activities.PartResult;
+import cutover.activities.PlanPushResult;
+import cutover.activities.Targets;
+import cutover.worker.CutoverWorker;
+import cutover.worker.DevEnvironment;
+import cutover.worker.TargetConfig;
+import cutover.worker.TemporalConnection;
+import cutover.worker.WorkflowRegistration;
+import cutover.workflows.CutoverPhaseWorkflow;
+import cutover.workflows.PhaseRequest;
+import cutover.workflows.PhaseResult;
+import cutover.workflows.RunState;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.testserver.TestServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code cutover bench backfill}: the backfill against the database's own copy and update limits. */
+final class BenchBackfill {
+  private BenchBackfill() {}
+
+  @Command(name = "backfill", mixinStandardHelpOptions = true,
+      description = {"Backfill against one INSERT ... SELECT and one UPDATE on a generated table (~140 bytes a row),",
+          "all on one database: defaults, partitions, a concurrent write load, the worker's RSS, history events.",
+          "Runs on an embedded PostgreSQL unless --target names a configured target (it creates and drops",
+          "bench_* tables there). The last line is machine-readable."})
+  static final class Backfill implements Callable<Integer> {
+    static final String TARGET = "bench";
+    static final String COLUMNS = "id, tenant, name, status, amount, created_at, metadata";
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--rows", defaultValue = "5000000", description = "rows in the generated table (default: ${DEFAULT-VALUE})")
+    long rows;
+
+    @Option(names = "--partitions", defaultValue = "2",
+        description = "partitions of the parallel run (default: ${DEFAULT-VALUE}); the default run has one")
+    int partitions;
+
+    @Option(names = "--target", description = "a target configured for the worker (env or --targets-file); default: embedded")
+    String target;
+
+    @Option(names = "--targets-file", description = "properties file of targets, as for `cutover worker`")
+    Path targetsFile;
+
+    @Option(names = "--write-rate", defaultValue = "200",
+        description = "operations per second of the concurrent write load (default: ${DEFAULT-VALUE})")
+    int writeRate;
+
+    @Option(names = "--skip-update", description = "skip the in-place UPDATE comparison")
+    boolean skipUpdate;
+
+    private PrintWriter out;
+    private DataSource db;
+    private TemporalConnection temporal;
+    private String targetName;
+    private int historyEvents;
+    private List<String> report = List.of();
+
+    /** grpc's shutdown chatter (java.util.logging) would bury the results; kept referenced so the level sticks. */
+    private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger("io.grpc");
+
+    @Override
+    public Integer call() throws Exception {
+      GRPC.setLevel(java.util.logging.Level.OFF);
+      out = spec.commandLine().getOut();
+      if (rows < 1000 || partitions < 1 || partitions > 8 || writeRate < 1) {
+        spec.commandLine().getErr().println("cutover bench backfill: --rows >= 1000, --partitions 1-8, --write-rate >= 1");
+        return CutoverCli.BAD_INPUT;
+      }
+      EmbeddedPostgres postgres = null;
+      Targets targets;
+      Map<String, String> workerEnv = new HashMap<>();
+      if (target == null) {
+        say("starting an embedded PostgreSQL ...");
+        postgres = EmbeddedPostgres.builder().start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+          s.execute("CREATE DATABASE bench");
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/bench";
+        targets = Targets.of(List.of(new Targets.Target(TARGET, url, "postgres", null)));
+        workerEnv.put("CUTOVER_TARGET_BENCH_URL", url);
+        workerEnv.put("CUTOVER_TARGET_BENCH_USER", "postgres");
+        targetName = TARGET;
+      } else {
+        targets = TargetConfig.load(targetsFile);
+        if (!targets.has(target)) {
+          spec.commandLine().getErr().println("no target '" + target + "' configured; have: " + targets.names());
+          return CutoverCli.BAD_INPUT;
+        }
+        targetName = target;
+      }
+      int port = DemoCommand.freePort();
+      Process worker = null;
+      CutoverWorker inProcess = null;
+      try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true)) {
+        String address = "127.0.0.1:" + port;
+        DevEnvironment.registerSearchAttributes(address);
+        temporal = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE);
+        db = targets.dataSource(targetName);
+        Optional<Path> jar = ownJar();
+        if (jar.isPresent()) {
+          worker = startWorker(jar.get(), address, workerEnv);
+          say("worker: a separate process (pid " + worker.pid() + "), Temporal test server on " + address);
+        } else {
+          inProcess = CutoverWorker.start(temporal.client(), targets);
+          say("worker: in this process (not running from the jar), Temporal test server on " + address);
+        }
+        report = run(worker);
+      } finally {
+        if (worker != null) {
+          worker.destroy();
+          worker.waitFor();
+        }
+        if (inProcess != null) {
+          inProcess.close();
+        }
+        if (temporal != null) {
+          temporal.close();
+        }
+        targets.close();
+        if (postgres != null) {
+          postgres.close();
+        }
+      }
+      // after every server is down, so their shutdown messages come before it: the last line is the result
+      report.forEach(out::println);
+      out.flush();
+      return CutoverCli.OK;
+    }
+
+    private List<String> run(Process worker) throws Exception {
+      generate();
+      double limit = limitCopy();
+      Run defaults = backfill("defaults", 1, null);
+      Run parallel = backfill(partitions + " partitions", partitions, null);
+
+      long loadSeconds = Math.max(5, Math.round(defaults.seconds));
+      say("write load alone: " + writeRate + " ops/s for " + loadSeconds + " s (half single-row UPDATEs, half INSERTs)");
+      WriteLoad.Latencies baseline;
+      try (WriteLoad load = new WriteLoad(db, writeRate, rows)) {
+        Thread.sleep(loadSeconds * 1000);
+        baseline = load.stop();
+      }
+      say("  " + baseline);
+      WriteLoad.Latencies during;
+      Run loaded;
+      try (WriteLoad load = new WriteLoad(db, writeRate, rows)) {
+        loaded = backfill("defaults, with the write load", 1, null);
+        during = load.stop();
+      }
+      say("  writes during the backfill: " + during);
+
+      double updateLimit = Double.NaN;
+      Run update = null;
+      if (!skipUpdate) {
+        updateLimit = limitUpdate();
+        copyForUpdate("bench_upd");
+        update = backfill("in-place update", 1, "bench_upd");
+        drop("bench_upd");
+      }
+      long rssKb = worker != null ? vmHwmKb(worker.pid()) : vmHwmKb(ProcessHandle.current().pid());
+
+      double ratio = defaults.rowsPerSecond / limit;
+      double parallelRatio = parallel.rowsPerSecond / limit;
+      double updateRatio = update == null ? Double.NaN : update.rowsPerSecond / updateLimit;
+      List<String> lines = new ArrayList<>();
+      lines.add("");
+      lines.add(String.format(Locale.ROOT, "%-40s %12s %8s %s", "run", "rows/s", "ratio", "batches, batch ms p50/p99/max"));
+      lines.add(String.format(Locale.ROOT, "%-40s %,12.0f %8s", "one INSERT ... SELECT", limit, "1.00"));
+      lines.add(line("backfill, defaults (1 part)", defaults, limit));
+      lines.add(line("backfill, " + partitions + " partitions", parallel, limit));
+      lines.add(line("backfill, defaults, with writes", loaded, limit));
+      if (update != null) {
+        lines.add(String.format(Locale.ROOT, "%-40s %,12.0f %8s", "one UPDATE", updateLimit, "1.00"));
+        lines.add(line("backfill, in-place update", update, updateLimit));
+      }
+      lines.add(String.format(Locale.ROOT, "writes at %d/s, ms p50/p99/max: alone %s; during the backfill %s", writeRate,
+          baseline.brief(), during.brief()));
+      lines.add(String.format(Locale.ROOT,
+          "worker peak RSS (VmHWM) %d MB; most history events of a backfill's phase workflow %d", rssKb / 1024,
+          historyEvents));
+      lines.add(String.format(Locale.ROOT,
+          "partitioned_rows_per_s=%.0f partitioned_ratio=%.2f batch_p99_ms=%d with_writes_rows_per_s=%.0f",
+          parallel.rowsPerSecond, parallelRatio, defaults.batchP99, loaded.rowsPerSecond));
+      lines.add(String.format(Locale.ROOT, "backfill rows=%d limit_rows_per_s=%.0f rows_per_s=%.0f ratio=%.2f partitions=%d"
+              + " update_ratio=%.2f write_p99_ms=%.1f baseline_write_p99_ms=%.1f write_max_ms=%.1f rss_mb=%d"
+              + " history_events=%d",
+          rows, limit, defaults.rowsPerSecond, ratio, partitions, updateRatio, during.p99(), baseline.p99(),
+          during.max(), rssKb / 1024, historyEvents));
+      return lines;
+    }
+
+    private static String line(String name, Run run, double limit) {
+      return String.format(Locale.ROOT, "%-40s %,12.0f %8.2f %,d, %d/%d/%d", name, run.rowsPerSecond,
+          run.rowsPerSecond / limit, run.batches, run.batchP50, run.batchP99, run.batchMax);
+    }
+
+    // ------------------------------------------------------------------ the database
+
+    private void generate() throws Exception {
+      say(String.format(Locale.ROOT, "generating bench_src: %,d rows of ~140 bytes (id, tenant uuid, name, status,"
+          + " amount, created_at, jsonb metadata) ...", rows));
+      long started = System.nanoTime();
+      sql("DROP TABLE IF EXISTS bench_src, bench_dst, bench_dst_limit, bench_upd, bench_upd_limit");
+      sql("CREATE TABLE bench_src (id bigint PRIMARY KEY, tenant uuid NOT NULL, name text NOT NULL,"
+          + " status text NOT NULL, amount numeric(12,2), created_at timestamptz NOT NULL, metadata jsonb, score bigint)");
+      long chunk = 1_000_000;
+      for (long from = 1; from <= rows; from += chunk) {
+        sql("INSERT INTO bench_src (" + COLUMNS + ") SELECT g, md5('tenant' || (g % 50))::uuid, 'contract ' || g,"
+            + " (ARRAY['active', 'draft', 'expired'])[g % 3 + 1], (g % 100000) / 100.0,"
+            + " timestamptz '2024-01-01' + g * interval '1 second',"
+            + " jsonb_build_object('tier', g % 4, 'seats', g % 50, 'renewal', 'auto')"
+            + " FROM generate_series(" + from + ", " + Math.min(rows, from + chunk - 1) + ") g");
+      }
+      sql("VACUUM ANALYZE bench_src");
+      say(String.format(Locale.ROOT, "  %.1f s; %s on disk, %.0f bytes a row with its tuple header", seconds(started),
+          text("SELECT pg_size_pretty(pg_relation_size('bench_src'))"),
+          Double.parseDouble(text("SELECT pg_relation_size('bench_src')::float8 / " + rows))));
+    }
+
+    private double limitCopy() throws Exception {
+      sql("CREATE TABLE bench_dst_limit (LIKE bench_src INCLUDING ALL)");
+      sql("CHECKPOINT");
+      long started = System.nanoTime();
+      sql("INSERT INTO bench_dst_limit (" + COLUMNS + ") SELECT " + COLUMNS + " FROM bench_src");
+      double seconds = seconds(started);
+      drop("bench_dst_limit");
+      say(String.format(Locale.ROOT, "limit: one INSERT ... SELECT of %,d rows: %.2f s, %,.0f rows/s", rows, seconds,
+          rows / seconds));
+      return rows / seconds;
+    }
+
+    private double limitUpdate() throws Exception {
+      copyForUpdate("bench_upd_limit");
+      sql("CHECKPOINT");
+      long started = System.nanoTime();
+      sql("UPDATE bench_upd_limit SET score = id * 7 % 1000");
+      double seconds = seconds(started);
+      drop("bench_upd_limit");
+      say(String.format(Locale.ROOT, "limit: one UPDATE of %,d rows: %.2f s, %,.0f rows/s", rows, seconds,
+          rows / seconds));
+      return rows / seconds;
+    }
+
+    private void copyForUpdate(String table) throws Exception {
+      sql("DROP TABLE IF EXISTS " + table);
+      sql("CREATE TABLE " + table + " AS SELECT * FROM bench_src WHERE id <= " + rows);
+      sql("ALTER TABLE " + table + " ADD PRIMARY KEY (id)");
+      sql("VACUUM ANALYZE " + table);
+    }
+
+    // ------------------------------------------------------------------ backfills through Temporal
+
+    /** One backfill run: a copy into a fresh bench_dst, or (updateTable) an update of that table in place. */
+    private Run backfill(String name, int parts, String updateTable) throws Exception {
+      String dst = "bench_dst";
+      if (updateTable == null) {
+        sql("DROP TABLE IF EXISTS " + dst);
+        sql("CREATE TABLE " + dst + " (LIKE bench_src INCLUDING ALL)");
+      }
+      sql("CHECKPOINT");
+      String tag = name.replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+      String planName = "bench-" + tag;
+      StringBuilder plan = new StringBuilder("name: " + planName + "\ntarget: " + targetName + "\nphases:\n"
+          + "  - name: backfill\n    steps:\n      - id: backfill\n        kind: backfill\n");
+      if (updateTable == null) {
+        plan.append("        from: bench_src\n        key: [id]\n        where: id <= ").append(rows)
+            .append("\n        into: ").append(dst).append("\n        columns:\n");
+        for (String column : COLUMNS.split(", ")) {
+          plan.append("          ").append(column).append(": ").append(column).append('\n');
+        }
+      } else {
+        plan.append("        from: ").append(updateTable).append("\n        key: [id]\n")
+            .append("        set: {score: id * 7 % 1000}\n        irreversible: true\n");
+      }
+      if (parts > 1) {
+        plan.append("        partitions: ").append(parts).append('\n');
+      }
+      PlanPushResult pushed = PlanCommand.Push.push(temporal, plan.toString(), planName + ".yaml", targetName, "bench");
+      if (!pushed.problems().isEmpty()) {
+        throw new IllegalStateException("bench plan is invalid: " + pushed.problems());
+      }
+      String workflowId = planName + "-" + UUID.randomUUID().toString().substring(0, 8);
+      WorkflowClient client = temporal.client();
+      CutoverPhaseWorkflow phase = client.newWorkflowStub(CutoverPhaseWorkflow.class, WorkflowOptions.newBuilder()
+          .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(workflowId).build());
+      long started = System.nanoTime();
+      WorkflowClient.start(phase::run, new PhaseRequest(planName, targetName, null, "backfill", null, "bench", null));
+      PhaseResult result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+      double seconds = seconds(started);
+      if (result.state() != RunState.COMPLETED) {
+        throw new IllegalStateException("backfill " + name + " ended " + result.state() + ": " + result.steps());
+      }
+      List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
+      historyEvents = Math.max(historyEvents, events.size());
+      Run run = new Run(name, rows / seconds, seconds, events.size());
+      for (PartResult part : partResults(events)) {
+        run.batches += part.batches();
+        run.batchP50 = Math.max(run.batchP50, part.batchP50Millis());
+        run.batchP99 = Math.max(run.batchP99, part.batchP99Millis());
+        run.batchMax = Math.max(run.batchMax, part.batchMaxMillis());
+      }
+      long copied = updateTable == null ? count("SELECT count(*) FROM " + dst)
+          : count("SELECT count(*) FROM " + updateTable + " WHERE score IS NOT NULL");
+      if (copied != rows) {
+        throw new IllegalStateException("backfill " + name + " wrote " + copied + " rows, not " + rows);
+      }
+      if (updateTable == null) {
+        drop(dst);
+      }
+      say(String.format(Locale.ROOT, "backfill (%s): %.2f s, %,.0f rows/s; %,d batches, batch ms p50/p99/max %d/%d/%d;"
+          + " %d history events", name, seconds, run.rowsPerSecond, run.batches, run.batchP50, run.batchP99,
+          run.batchMax, run.events));
+      return run;
+    }
+
+    /** The results of the RunStepPart activities in a history. */
+    private List<PartResult> partResults(List<HistoryEvent> events) {
+      DataConverter converter = temporal.client().getOptions().getDataConverter();
+      Map<Long, String> types = new HashMap<>();
+      List<PartResult> results = new ArrayList<>();
+      for (HistoryEvent event : events) {
+        if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+          types.put(event.getEventId(), event.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+        } else if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+          var done = event.getActivityTaskCompletedEventAttributes();
+          if ("RunStepPart".equals(types.get(done.getScheduledEventId()))) {
+            results.add(converter.fromPayloads(0, Optional.of(done.getResult()), PartResult.class, PartResult.class));
+          }
+        }
+      }
+      return results;
+    }
+
+    static final class Run {
+      final String name;
+      final double rowsPerSecond;
+      final double seconds;
+      final int events;
+      long batches;
+      long batchP50;
+      long batchP99;
+      long batchMax;
+
+      Run(String name, double rowsPerSecond, double seconds, int events) {
+        this.name = name;
+        this.rowsPerSecond = rowsPerSecond;
+        this.seconds = seconds;
+        this.events = events;
+      }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Process startWorker(Path jar, String address, Map<String, String> env) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "worker", "--address", address));
+      if (targetsFile != null) {
+        command.addAll(List.of("--targets-file", targetsFile.toString()));
+      }
+      File log = Files.createTempFile("cutover-bench-worker", ".log").toFile();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+      builder.environment().putAll(env);
+      say("  worker log: " + log);
+      return builder.start();
+    }
+
+    private static Optional<Path> ownJar() {
+      try {
+        Path location = Path.of(BenchBackfill.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return location.toString().endsWith(".jar") ? Optional.of(location) : Optional.empty();
+      } catch (Exception e) {
+        return Optional.empty();
+      }
+    }
+
+    /** Peak resident set size of a process, from /proc/PID/status (VmHWM), in kB; 0 where unknown. */
+    static long vmHwmKb(long pid) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+          if (line.startsWith("VmHWM:")) {
+            return Long.parseLong(line.replaceAll("[^0-9]", ""));
+          }
+        }
+      } catch (Exception e) {
+        return 0;
+      }
+      return 0;
+    }
+
+    private void drop(String table) throws Exception {
+      sql("DROP TABLE IF EXISTS " + table);
+    }
+
+    private void sql(String sql) throws Exception {
+      try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+        s.execute("SET statement_timeout = 0");
+        s.execute(sql);
+      }
+    }
+
+    private long count(String sql) throws Exception {
+      return Long.parseLong(text(sql));
+    }
+
+    private String text(String sql) throws Exception {
+      try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        r.next();
+        return r.getString(1);
+      }
+    }
+
+    private void say(String line) {
+      out.println(line);
+      out.flush();
+    }
+
+    private static double seconds(long sinceNanos) {
+      return (System.nanoTime() - sinceNanos) / 1e9;
+    }
+  }
+
+  /**
+   * A write load at a fixed rate on bench_src: single-row UPDATEs of random existing rows and
+   * INSERTs of new rows (keys above the backfill's bound), each its own transaction. Latency is
+   * measured from when an operation was due, so a stall delays and counts every operation behind it.
+   */
+  static final class WriteLoad implements AutoCloseable {
+    static final int THREADS = 8;
+
+    private final DataSource db;
+    private final int rate;
+    private final long existing;
+    private final AtomicLong next = new AtomicLong();
+    private final AtomicLong newId;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final List<Thread> threads = new ArrayList<>();
+    private final long[] latencies = new long[1 << 20];
+    private final AtomicLong recorded = new AtomicLong();
+    private final long startNanos = System.nanoTime();
+
+    WriteLoad(DataSource db, int rate, long existing) throws Exception {
+      this.db = db;
+      this.rate = rate;
+      this.existing = existing;
+      try (Connection c = db.getConnection(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) FROM bench_src")) {
+        r.next();
+        newId = new AtomicLong(Math.max(existing, r.getLong(1)) + 1);
+      }
+      for (int i = 0; i < THREADS; i++) {
+        Thread thread = new Thread(this::work, "write-load-" + i);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+      }
+    }
+
+    private void work() {
+      try (Connection c = db.getConnection();
+          PreparedStatement update = c.prepareStatement("UPDATE bench_src SET status = ?, amount = amount + 1 WHERE id = ?");
+          PreparedStatement insert = c.prepareStatement("INSERT INTO bench_src (" + Backfill.COLUMNS + ") VALUES"
+              + " (?, md5('tenant' || (? % 50))::uuid, 'contract ' || ?, 'active', 1.00, now(),"
+              + " jsonb_build_object('tier', 1, 'seats', 2, 'renewal', 'auto'))")) {
+        c.setAutoCommit(true);
+        while (!stopped.get()) {
+          long op = next.getAndIncrement();
+          long due = startNanos + op * 1_000_000_000L / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+          if (stopped.get()) {
+            break;
+          }
+          if (op % 2 == 0) {
+            update.setString(1, op % 3 == 0 ? "draft" : "active");
+            update.setLong(2, 1 + ThreadLocalRandom.current().nextLong(existing));
+            update.executeUpdate();
+          } else {
+            long id = newId.getAndIncrement();
+            insert.setLong(1, id);
+            insert.setLong(2, id);
+            insert.setLong(3, id);
+            insert.executeUpdate();
+          }
+          long index = recorded.getAndIncrement();
+          if (index < latencies.length) {
+            latencies[(int) index] = System.nanoTime() - due;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        throw new IllegalStateException("the write load failed: " + e.getMessage(), e);
+      }
+    }
+
+    record Latencies(long count, double p50, double p99, double max) {
+      String brief() {
+        return String.format(Locale.ROOT, "%.1f/%.1f/%.1f", p50, p99, max);
+      }
+
+      @Override
+      public String toString() {
+        return String.format(Locale.ROOT, "%,d writes, latency ms p50 %.1f, p99 %.1f, max %.1f", count, p50, p99, max);
+      }
+    }
+
+    Latencies stop() throws InterruptedException {
+      stopped.set(true);
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
+      int n = (int) Math.min(recorded.get(), latencies.length);
+      long[] sorted = Arrays.copyOf(latencies, n);
+      Arrays.sort(sorted);
+      if (n == 0) {
+        return new Latencies(0, 0, 0, 0);
+      }
+      return new Latencies(n, sorted[(int) Math.ceil(0.50 * n) - 1] / 1e6, sorted[(int) Math.ceil(0.99 * n) - 1] / 1e6,
+          sorted[n - 1] / 1e6);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (!stopped.get()) {
+        stop();
+      }
+    }
+  }
+}

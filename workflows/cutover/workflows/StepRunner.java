@@ -1,0 +1,92 @@
+package cutover.workflows;
+
+import cutover.activities.PartCall;
+import cutover.activities.PartResult;
+import cutover.activities.PartsCall;
+import cutover.activities.StepActivities;
+import cutover.activities.StepCall;
+import cutover.activities.StepParts;
+import cutover.activities.StepResult;
+import cutover.activities.steps.StepKinds;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies and compensates steps for the workflows. A step of a kind that runs in one
+ * transaction is one activity. A batched step (a backfill) is three stages: prepare its parts,
+ * run every part as its own activity in parallel (batches run inside them, with heartbeats, so
+ * the history grows by a few events per part, never per batch), then record the result.
+ * {@link StepKinds#batched} is the one place that says which.
+ */
+final class StepRunner {
+  static final String APPLY = "apply";
+  static final String COMPENSATE = "compensate";
+
+  private final StepActivities steps;
+  private final StepActivities parts;
+
+  StepRunner(StepActivities steps, StepActivities parts) {
+    this.steps = steps;
+    this.parts = parts;
+  }
+
+  /** Whether the step runs as a batched step, i.e. whether pause and tune reach it within a batch. */
+  static boolean batched(StepCall call) {
+    return StepKinds.batched(call.step().kind());
+  }
+
+  /** @throws ActivityFailure when the step (or one of its parts) failed */
+  StepResult apply(StepCall call) {
+    if (!batched(call)) {
+      return steps.apply(call);
+    }
+    long started = Workflow.currentTimeMillis();
+    runParts(call, APPLY);
+    return took(steps.apply(call), started);
+  }
+
+  /** @throws ActivityFailure when the compensation (or one of its parts) failed */
+  StepResult compensate(StepCall call) {
+    if (!batched(call)) {
+      return steps.compensate(call);
+    }
+    long started = Workflow.currentTimeMillis();
+    runParts(call, COMPENSATE);
+    return took(steps.compensate(call), started);
+  }
+
+  /** The result with the whole batched step's duration (parts included), by the workflow's clock. */
+  private static StepResult took(StepResult result, long started) {
+    return new StepResult(result.stepId(), result.action(), result.outcome(), result.rows(), result.attempts(),
+        Workflow.currentTimeMillis() - started, result.recorded());
+  }
+
+  /** Prepares the parts and runs them all; a failed part fails the step once every part has ended. */
+  private void runParts(StepCall call, String action) {
+    StepParts prepared = steps.prepareParts(new PartsCall(call, action));
+    if (prepared.recorded()) {
+      return;
+    }
+    List<Promise<PartResult>> running = new ArrayList<>();
+    for (int part = 0; part < prepared.parts(); part++) {
+      running.add(Async.function(parts::runPart, new PartCall(call, action, part, prepared.parts())));
+    }
+    ActivityFailure first = null;
+    for (Promise<PartResult> promise : running) {
+      try {
+        promise.get();
+      } catch (ActivityFailure failure) {
+        if (first == null) {
+          first = failure;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
