@@ -170,9 +170,14 @@ final class BenchCommand implements Callable<Integer> {
 
     private List<String> run(Process worker) throws Exception {
       generate();
-      double limit = limitCopy();
-      Run defaults = backfill("defaults", 1, null);
-      Run parallel = backfill(partitions + " partitions", partitions, null);
+      // a worker that has run before: its JIT is warm, as in a cutover's later steps
+      backfill("warm-up", 1, null, Math.min(rows, 200_000));
+      double firstLimit = limitCopy();
+      Run defaults = backfill("defaults", 1, null, rows);
+      Run parallel = backfill(partitions + " partitions", partitions, null, rows);
+      double secondLimit = limitCopy();
+      // the faster of two: the ratios below are conservative
+      double limit = Math.max(firstLimit, secondLimit);
 
       long loadSeconds = Math.max(5, Math.round(defaults.seconds));
       say("write load alone: " + writeRate + " ops/s for " + loadSeconds + " s (half single-row UPDATEs, half INSERTs)");
@@ -185,7 +190,7 @@ final class BenchCommand implements Callable<Integer> {
       WriteLoad.Latencies during;
       Run loaded;
       try (WriteLoad load = new WriteLoad(db, writeRate, rows)) {
-        loaded = backfill("defaults, with the write load", 1, null);
+        loaded = backfill("defaults, with the write load", 1, null, rows);
         during = load.stop();
       }
       say("  writes during the backfill: " + during);
@@ -193,10 +198,11 @@ final class BenchCommand implements Callable<Integer> {
       double updateLimit = Double.NaN;
       Run update = null;
       if (!skipUpdate) {
-        updateLimit = limitUpdate();
+        double firstUpdate = limitUpdate();
         copyForUpdate("bench_upd");
-        update = backfill("in-place update", 1, "bench_upd");
+        update = backfill("in-place update", 1, "bench_upd", rows);
         drop("bench_upd");
+        updateLimit = Math.max(firstUpdate, limitUpdate());
       }
       long rssKb = worker != null ? vmHwmKb(worker.pid()) : vmHwmKb(ProcessHandle.current().pid());
 
@@ -206,7 +212,8 @@ final class BenchCommand implements Callable<Integer> {
       List<String> lines = new ArrayList<>();
       lines.add("");
       lines.add(String.format(Locale.ROOT, "%-40s %12s %8s %s", "run", "rows/s", "ratio", "batches, batch ms p50/p99/max"));
-      lines.add(String.format(Locale.ROOT, "%-40s %,12.0f %8s", "one INSERT ... SELECT", limit, "1.00"));
+      lines.add(String.format(Locale.ROOT, "%-40s %,12.0f %8s  (faster of %,.0f and %,.0f)", "one INSERT ... SELECT",
+          limit, "1.00", firstLimit, secondLimit));
       lines.add(line("backfill, defaults (1 part)", defaults, limit));
       lines.add(line("backfill, " + partitions + " partitions", parallel, limit));
       lines.add(line("backfill, defaults, with writes", loaded, limit));
@@ -292,7 +299,7 @@ final class BenchCommand implements Callable<Integer> {
     // ------------------------------------------------------------------ backfills through Temporal
 
     /** One backfill run: a copy into a fresh bench_dst, or (updateTable) an update of that table in place. */
-    private Run backfill(String name, int parts, String updateTable) throws Exception {
+    private Run backfill(String name, int parts, String updateTable, long upTo) throws Exception {
       String dst = "bench_dst";
       if (updateTable == null) {
         sql("DROP TABLE IF EXISTS " + dst);
@@ -304,7 +311,7 @@ final class BenchCommand implements Callable<Integer> {
       StringBuilder plan = new StringBuilder("name: " + planName + "\ntarget: " + targetName + "\nphases:\n"
           + "  - name: backfill\n    steps:\n      - id: backfill\n        kind: backfill\n");
       if (updateTable == null) {
-        plan.append("        from: bench_src\n        key: [id]\n        where: id <= ").append(rows)
+        plan.append("        from: bench_src\n        key: [id]\n        where: id <= ").append(upTo)
             .append("\n        into: ").append(dst).append("\n        columns:\n");
         for (String column : COLUMNS.split(", ")) {
           plan.append("          ").append(column).append(": ").append(column).append('\n');
@@ -333,7 +340,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
       historyEvents = Math.max(historyEvents, events.size());
-      Run run = new Run(name, rows / seconds, seconds, events.size());
+      Run run = new Run(name, upTo / seconds, seconds, events.size());
       for (PartResult part : partResults(events)) {
         run.batches += part.batches();
         run.batchP50 = Math.max(run.batchP50, part.batchP50Millis());
@@ -342,8 +349,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       long copied = updateTable == null ? count("SELECT count(*) FROM " + dst)
           : count("SELECT count(*) FROM " + updateTable + " WHERE score IS NOT NULL");
-      if (copied != rows) {
-        throw new IllegalStateException("backfill " + name + " wrote " + copied + " rows, not " + rows);
+      if (copied != upTo) {
+        throw new IllegalStateException("backfill " + name + " wrote " + copied + " rows, not " + upTo);
       }
       if (updateTable == null) {
         drop(dst);
