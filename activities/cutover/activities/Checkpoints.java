@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cutover.db.tables.records.BackfillCheckpointRecord;
-import cutover.db.tables.records.RunEventRecord;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -106,26 +105,6 @@ public final class Checkpoints {
         .fetch(Checkpoints::toPart);
   }
 
-  /** The step's parts, each row locked until the transaction ends. */
-  public List<Part> partsForUpdate(String runId, String stepId, String action) {
-    return sql.selectFrom(BACKFILL_CHECKPOINT)
-        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action))
-        .orderBy(BACKFILL_CHECKPOINT.PART)
-        .forUpdate()
-        .fetch(Checkpoints::toPart);
-  }
-
-  /** The part, its row locked until the transaction ends: concurrent attempts take turns batch by batch. */
-  public Optional<Part> lockPart(String runId, String stepId, String action, int part) {
-    return sql.selectFrom(BACKFILL_CHECKPOINT)
-        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.PART.eq(part))
-        .forUpdate()
-        .fetchOptional()
-        .map(Checkpoints::toPart);
-  }
-
   /** A part locked for a batch, with the operators' controls read in the same statement. */
   public record Locked(Part part, Control control) {}
 
@@ -209,22 +188,6 @@ public final class Checkpoints {
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
             BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.STATE.eq(RUNNING))
         .execute();
-  }
-
-  /** The run's pause state and the step's tuning, from the latest operator events. */
-  public Control control(String runId, String stepId) {
-    Optional<RunEventRecord> pause = sql.selectFrom(RUN_EVENT)
-        .where(RUN_EVENT.RUN_ID.eq(runId), RUN_EVENT.KIND.in(PAUSE, RESUME))
-        .orderBy(RUN_EVENT.ID.desc())
-        .limit(1)
-        .fetchOptional();
-    Optional<RunEventRecord> tune = sql.selectFrom(RUN_EVENT)
-        .where(RUN_EVENT.RUN_ID.eq(runId), RUN_EVENT.KIND.eq(TUNE), RUN_EVENT.STEP_ID.eq(stepId))
-        .orderBy(RUN_EVENT.ID.desc())
-        .limit(1)
-        .fetchOptional();
-    return control(pause.map(RunEventRecord::getKind).orElse(null), pause.map(RunEventRecord::getActor).orElse(null),
-        tune.map(RunEventRecord::getDetail).orElse(null), tune.map(RunEventRecord::getActor).orElse(null));
   }
 
   /** The detail of a {@code tune} event: {@code batchSize=N rate=R}, each only when given. */

@@ -115,7 +115,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     views.computeIfPresent(step.id(), (k, v) -> v.with("running", null));
     runningBatched = StepRunner.batched(call) ? step.id() : null;
     try {
-      StepResult result = steps.apply(call);
+      StepResult result = steps.apply(call, () -> operator.rollbackRequested);
       String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
       views.computeIfPresent(step.id(), (k, v) -> v.with("completed", outcome, result.attempts(), result.millis()));
       return null;
@@ -123,6 +123,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       String error = "step '" + step.id() + "' failed: " + Failures.describe(failure);
       views.computeIfPresent(step.id(), (k, v) -> v.with("failed", error));
       return error;
+    } catch (StepRunner.Stopped stopped) {
+      views.computeIfPresent(step.id(), (k, v) -> v.with("failed", stopped.getMessage()));
+      return stopped.getMessage();
     } finally {
       runningBatched = null;
     }

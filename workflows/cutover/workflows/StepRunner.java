@@ -9,11 +9,14 @@ import cutover.activities.StepParts;
 import cutover.activities.StepResult;
 import cutover.activities.steps.StepKinds;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Applies and compensates steps for the workflows. A step of a kind that runs in one
@@ -41,11 +44,22 @@ final class StepRunner {
 
   /** @throws ActivityFailure when the step (or one of its parts) failed */
   StepResult apply(StepCall call) {
+    return apply(call, () -> false);
+  }
+
+  /**
+   * Applies the step; a batched step's parts are cancelled as soon as {@code stop} holds (a
+   * rollback was asked for), and the step then fails as cancelled: its compensation stops any
+   * batch still running and removes what was copied.
+   *
+   * @throws ActivityFailure when the step (or one of its parts) failed or was stopped
+   */
+  StepResult apply(StepCall call, Supplier<Boolean> stop) {
     if (!batched(call)) {
       return steps.apply(call);
     }
     long started = Workflow.currentTimeMillis();
-    runParts(call, APPLY);
+    runParts(call, APPLY, stop);
     return took(steps.apply(call), started);
   }
 
@@ -55,7 +69,7 @@ final class StepRunner {
       return steps.compensate(call);
     }
     long started = Workflow.currentTimeMillis();
-    runParts(call, COMPENSATE);
+    runParts(call, COMPENSATE, () -> false);
     return took(steps.compensate(call), started);
   }
 
@@ -66,27 +80,49 @@ final class StepRunner {
   }
 
   /** Prepares the parts and runs them all; a failed part fails the step once every part has ended. */
-  private void runParts(StepCall call, String action) {
+  private void runParts(StepCall call, String action, Supplier<Boolean> stop) {
     StepParts prepared = steps.prepareParts(new PartsCall(call, action));
     if (prepared.recorded()) {
       return;
     }
     List<Promise<PartResult>> running = new ArrayList<>();
-    for (int part = 0; part < prepared.parts(); part++) {
-      running.add(Async.function(parts::runPart, new PartCall(call, action, part, prepared.parts())));
+    CancellationScope scope = Workflow.newCancellationScope(() -> {
+      for (int part = 0; part < prepared.parts(); part++) {
+        running.add(Async.function(parts::runPart, new PartCall(call, action, part, prepared.parts())));
+      }
+    });
+    scope.run();
+    Workflow.await(() -> stop.get() || running.stream().allMatch(Promise::isCompleted));
+    boolean stopped = !running.stream().allMatch(Promise::isCompleted);
+    if (stopped) {
+      scope.cancel("rollback requested");
     }
     ActivityFailure first = null;
     for (Promise<PartResult> promise : running) {
       try {
         promise.get();
       } catch (ActivityFailure failure) {
-        if (first == null) {
+        if (first == null && !(failure.getCause() instanceof CanceledFailure)) {
           first = failure;
+        }
+      } catch (CanceledFailure cancelled) {
+        if (!stopped) {
+          throw cancelled; // the workflow itself is cancelled
         }
       }
     }
     if (first != null) {
       throw first;
+    }
+    if (stopped) {
+      throw new Stopped("step '" + call.step().id() + "' was stopped for the rollback: its parts were cancelled");
+    }
+  }
+
+  /** A batched step whose parts were cancelled because a rollback was asked for. */
+  static final class Stopped extends RuntimeException {
+    Stopped(String message) {
+      super(message, null, false, false);
     }
   }
 }

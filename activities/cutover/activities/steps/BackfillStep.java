@@ -206,6 +206,7 @@ public final class BackfillStep implements BatchedStep {
         note = "paused by " + batch.control().pausedBy() + "; `cutover resume` goes on";
         session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, note));
         session.sleep(PAUSE_POLL_MILLIS);
+        throttle.idle(PAUSE_POLL_MILLIS * 1_000_000);
         continue;
       }
       if (batch.backOff() != null) {
@@ -215,13 +216,15 @@ public final class BackfillStep implements BatchedStep {
         }
         session.progress(progress(context, part, rowsThisAttempt, started, throttle, "throttled", batch.backOff()));
         session.sleep(LOAD_CHECK_MILLIS);
+        throttle.idle(LOAD_CHECK_MILLIS * 1_000_000);
         continue;
       }
       backingOffSince = 0;
       rowsThisAttempt += batch.rows();
       throttle.record(batch.rows(), batchMillis);
+      throttle.counted(batch.rows());
       batchTimes.add(batchMillis);
-      long wait = throttle.waitMillis(rowsThisAttempt, System.nanoTime() - started);
+      long wait = throttle.waitMillis();
       state = wait > 0 && throttle.ratePerPart() > 0 ? "throttled" : "running";
       note = wait > 0 ? throttle.rateNote() : throttle.tunedBy() == null ? null : "tuned by " + throttle.tunedBy();
       session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, note));

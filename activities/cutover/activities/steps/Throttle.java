@@ -15,6 +15,9 @@ final class Throttle {
   private boolean fixed;
   private Long rate;
   private String tunedBy;
+  /** The rate cap counts rows from here: reset when the rate changes, moved on by idle time. */
+  private long windowStart = System.nanoTime();
+  private long windowRows;
 
   Throttle(BackfillSpec spec, int parts) {
     this.spec = spec;
@@ -37,10 +40,11 @@ final class Throttle {
         }
       }
     }
-    if (control.rate() != null) {
-      rate = control.rate() > 0 ? control.rate() : null;
-    } else {
-      rate = spec.rate();
+    Long newRate = control.rate() == null ? spec.rate() : control.rate() > 0 ? control.rate() : null;
+    if (!java.util.Objects.equals(newRate, rate)) {
+      rate = newRate;
+      windowStart = System.nanoTime();
+      windowRows = 0;
     }
     tunedBy = control.tunedBy();
   }
@@ -75,16 +79,26 @@ final class Throttle {
     }
   }
 
+  /** Counts the rows of a committed batch against the rate cap. */
+  void counted(long rows) {
+    windowRows += rows;
+  }
+
+  /** Time spent paused or backing off does not earn the rate cap a burst afterwards. */
+  void idle(long nanos) {
+    windowStart += nanos;
+  }
+
   /**
    * How long to wait before the next batch, in ms: the plan's pause between batches, and what
-   * keeps this part within its share of the rate cap.
+   * keeps this part within its share of the rate cap (counted since the cap last changed).
    */
-  long waitMillis(long rowsThisAttempt, long elapsedNanos) {
+  long waitMillis() {
     long wait = spec.pauseBetween().toMillis();
     long perPart = ratePerPart();
     if (perPart > 0) {
-      long due = rowsThisAttempt * 1000 / perPart;
-      wait = Math.max(wait, due - elapsedNanos / 1_000_000);
+      long due = windowRows * 1000 / perPart;
+      wait = Math.max(wait, due - (System.nanoTime() - windowStart) / 1_000_000);
     }
     return Math.max(0, wait);
   }

@@ -65,5 +65,8 @@ class CutoverCliTest {
   void badUsageExitsTwo() {
     assertEquals(2, cutover("start").exitCode());
     assertEquals(2, cutover("approve", "run-1").exitCode());
+    assertEquals(2, cutover("tune", "run-1").exitCode(), "tune needs --batch-size or --rate");
+    assertEquals(2, cutover("tune", "run-1", "--batch-size", "many").exitCode());
+    assertEquals(2, cutover("bench", "backfill", "--rows", "10").exitCode());
   }
 }

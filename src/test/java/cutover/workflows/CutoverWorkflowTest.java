@@ -322,6 +322,29 @@ class CutoverWorkflowTest {
   }
 
   @Test
+  void aRollbackDuringABackfillCancelsItsPartsAndCompensatesIt(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) throws Exception {
+    FakeActivities fake = startWith(env, worker, BACKFILL_PLAN);
+    fake.partGate = new java.util.concurrent.CountDownLatch(1);
+    CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("backfill-stop").setTaskQueue(taskQueue).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest("with-backfill", "demo", null, null, "carol"));
+    awaitPhase(client, "backfill-stop.copy", s -> "b".equals(s.currentStep()));
+
+    cutover.rollback(new OperatorAction("carol", "abort the copy"));
+    try {
+      assertEquals(RunState.ROLLED_BACK, result(cutover).state());
+    } finally {
+      fake.partGate.countDown();
+    }
+    assertEquals(List.of("b", "a"), fake.compensated);
+    assertFalse(fake.applied.contains("b"));
+    assertTrue(fake.partsRun.containsAll(List.of("b/compensate/0", "b/compensate/1")), fake.partsRun.toString());
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
+        client.fetchHistory("backfill-stop.copy"), CutoverPhaseWorkflowImpl.class);
+  }
+
+  @Test
   void historiesReplayDeterministically(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
     FakeActivities fake = start(env, worker);
