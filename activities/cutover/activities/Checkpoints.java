@@ -108,6 +108,14 @@ public final class Checkpoints {
   /** A part locked for a batch, with the operators' controls read in the same statement. */
   public record Locked(Part part, Control control) {}
 
+  /** When the step's first part began this action: a batched step's row spans its parts. */
+  public Optional<java.time.OffsetDateTime> firstStarted(String runId, String stepId, String action) {
+    return Optional.ofNullable(sql.select(DSL.min(BACKFILL_CHECKPOINT.STARTED_AT)).from(BACKFILL_CHECKPOINT)
+        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
+            BACKFILL_CHECKPOINT.ACTION.eq(action))
+        .fetchOne(0, java.time.OffsetDateTime.class));
+  }
+
   /**
    * The part, its row locked until the transaction ends (concurrent attempts take turns batch by
    * batch), and the run's pause state and the step's tuning: one round trip per batch.

@@ -90,7 +90,7 @@ public final class StepActivitiesImpl implements StepActivities {
           Ledger.StoredRun run = requireRun(ledger, call);
           requireActive(call, run);
           StepOutcome outcome = kind.apply(context(call, tx));
-          return recordApplied(ledger, call, kind, outcome, attempt, startedAt);
+          return recordApplied(ledger, call, kind, outcome, attempt, began(tx, call, kind, Ledger.APPLY, startedAt));
         });
     return finish(step, result);
   }
@@ -239,8 +239,8 @@ public final class StepActivitiesImpl implements StepActivities {
           } else {
             outcome = kind.compensate(context(call, tx));
           }
-          return new Done(record(ledger, call, kind, Ledger.COMPENSATE, outcome, "compensated", attempt, startedAt),
-              false);
+          return new Done(record(ledger, call, kind, Ledger.COMPENSATE, outcome, "compensated", attempt,
+              began(tx, call, kind, Ledger.COMPENSATE, startedAt)), false);
         });
     return finish(step, result);
   }
@@ -286,6 +286,14 @@ public final class StepActivitiesImpl implements StepActivities {
     } catch (RuntimeException e) {
       throw SqlErrors.ledgerFailure(e, runner.targets(), "part " + (request.part() + 1) + " of step '" + step.id() + "'");
     }
+  }
+
+  /** A batched step began when its first part did; any other step when this call did. */
+  private static OffsetDateTime began(DSLContext tx, StepCall call, StepKind kind, String action, OffsetDateTime now) {
+    if (kind instanceof BatchedStep) {
+      return new Checkpoints(tx).firstStarted(call.runId(), call.step().id(), action).orElse(now);
+    }
+    return now;
   }
 
   private static void requireActiveIfApplying(Ledger ledger, StepCall call, String action) {
