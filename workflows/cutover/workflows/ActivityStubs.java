@@ -20,19 +20,7 @@ final class ActivityStubs {
    * SQL are not retryable: the phase pauses for an operator instead.
    */
   static StepActivities steps() {
-    return Workflow.newActivityStub(
-        StepActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofHours(12))
-            .setHeartbeatTimeout(Duration.ofSeconds(10))
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofSeconds(1))
-                    .setBackoffCoefficient(2)
-                    .setMaximumInterval(Duration.ofSeconds(30))
-                    .setMaximumAttempts(5)
-                    .build())
-            .build());
+    return heartbeating(Duration.ofHours(12), 5);
   }
 
   /**
@@ -41,17 +29,22 @@ final class ActivityStubs {
    * retries are cheap and plenty are allowed. Errors in the step's own SQL are not retryable.
    */
   static StepActivities parts() {
+    return heartbeating(Duration.ofHours(24), 20);
+  }
+
+  /** Step activities heartbeat while they run: a dead worker is noticed after 10 s, not at the timeout. */
+  private static StepActivities heartbeating(Duration startToClose, int maximumAttempts) {
     return Workflow.newActivityStub(
         StepActivities.class,
         ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofHours(24))
+            .setStartToCloseTimeout(startToClose)
             .setHeartbeatTimeout(Duration.ofSeconds(10))
             .setRetryOptions(
                 RetryOptions.newBuilder()
                     .setInitialInterval(Duration.ofSeconds(1))
                     .setBackoffCoefficient(2)
                     .setMaximumInterval(Duration.ofSeconds(30))
-                    .setMaximumAttempts(20)
+                    .setMaximumAttempts(maximumAttempts)
                     .build())
             .build());
   }
