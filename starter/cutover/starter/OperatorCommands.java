@@ -119,11 +119,12 @@ final class OperatorCommands {
     public Integer call() throws InterruptedException {
       String who = Operators.who(as);
       try (TemporalConnection connection = temporal.connect()) {
-        int noticesBefore = notices(RunStatus.query(connection, run)).size();
+        // Compared whole, not by size: a workflow keeps only its latest notices.
+        List<String> before = notices(RunStatus.query(connection, run));
         connection.client().newUntypedWorkflowStub(run).signal(signal(), payload(who));
         for (int i = 0; i < 25; i++) {
           List<String> notices = notices(RunStatus.query(connection, run));
-          if (notices.size() > noticesBefore) {
+          if (!notices.isEmpty() && !notices.equals(before)) {
             String last = notices.get(notices.size() - 1);
             boolean refused = last.contains("refused") || last.contains("ignored");
             (refused ? err() : out()).println(last);

@@ -14,6 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 
 /**
  * The embedded default: Temporal's Java test server on a local port (real time), an embedded
@@ -62,9 +65,10 @@ public final class DevEnvironment implements AutoCloseable {
   /** A database {@code demo} owned by a role with a fresh random password, as a real target would have. */
   private static Targets.Target createDemoDatabase(EmbeddedPostgres postgres) throws SQLException {
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
-    try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
-      sql.execute("CREATE ROLE cutover_demo LOGIN PASSWORD '" + password + "'");
-      sql.execute("CREATE DATABASE demo OWNER cutover_demo");
+    try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
+      DSLContext sql = DSL.using(admin, SQLDialect.POSTGRES);
+      sql.execute("CREATE ROLE {0} LOGIN PASSWORD {1}", DSL.name("cutover_demo"), DSL.inline(password));
+      sql.execute("CREATE DATABASE {0} OWNER {1}", DSL.name(DEMO_TARGET), DSL.name("cutover_demo"));
     }
     return new Targets.Target(DEMO_TARGET, "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/demo",
         "cutover_demo", password);
