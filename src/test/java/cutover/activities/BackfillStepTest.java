@@ -216,9 +216,9 @@ class BackfillStepTest {
     try (BackfillHarness h = new BackfillHarness("bf")) {
       h.execute(ROWS);
       h.execute(REF_ROWS);
-      // each row sleeps 0.5 ms, so a batch of 250 takes over 100 ms: long enough to be caught running
+      // each row sleeps 1 ms, so a batch of 250 takes over 250 ms: long enough to be caught running, twice
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\n"
-          + "columns: {id: id, name: (SELECT name FROM pg_sleep(0.0005)), amount: amount * 2, meta: meta}\n"
+          + "columns: {id: id, name: (SELECT name FROM pg_sleep(0.001)), amount: amount * 2, meta: meta}\n"
           + "batchSize: 250\n");
       AtomicReference<Object> outcome = new AtomicReference<>();
       Thread backfill = new Thread(() -> {
