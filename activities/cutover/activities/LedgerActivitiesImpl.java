@@ -102,7 +102,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
     ledger.takeOver(run.runId(), request.workflowId());
     // a new workflow starts unpaused: a backfill must not stay held by the lost workflow's pause
     ledger.insertEvent(new RunEvent(request.target(), run.runId(), "takeover:" + request.workflowId(),
-        Checkpoints.RESUME, null, request.startedBy(), "taken over by workflow " + request.workflowId()));
+        RunEventKind.RESUME.word(), null, request.startedBy(), "taken over by workflow " + request.workflowId()));
     return new RunStart(run.runId(), run.startedBy(), true);
   }
 

@@ -1,5 +1,6 @@
 package cutover.activities;
 
+import cutover.activities.steps.StepKinds;
 import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
@@ -21,7 +22,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
     String fileName = request.fileName() == null ? "plan.yaml" : request.fileName();
     Plan plan;
     try {
-      plan = PlanParser.parse(request.yaml(), fileName, new LinkedHashSet<>(targets.names()));
+      plan = PlanParser.parse(request.yaml(), fileName, new LinkedHashSet<>(targets.names()), StepKinds.ALL);
     } catch (InvalidPlanException invalid) {
       return refused(request.target(), invalid.problems().stream().map(PlanProblem::format).toList());
     }
@@ -47,7 +48,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
             + (ref.version() == null ? "" : " with version " + ref.version()) + " is pushed for target '"
             + ref.target() + "'; push it first: cutover plan push FILE --target " + ref.target(), "PlanNotFound"));
     try {
-      return new LoadedPlan(PlanParser.parse(stored.source(), stored.fileName(), null), stored.hash());
+      return new LoadedPlan(PlanParser.parse(stored.source(), stored.fileName(), null, StepKinds.ALL), stored.hash());
     } catch (InvalidPlanException invalid) {
       throw ApplicationFailure.newNonRetryableFailure("the pushed plan no longer validates: " + invalid.getMessage(),
           "InvalidPlan");

@@ -1,5 +1,6 @@
 package cutover.activities;
 
+import cutover.activities.steps.StepKinds;
 import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
@@ -53,7 +54,7 @@ public final class ReportActivitiesImpl implements ReportActivities {
     Plan plan = null;
     if (stored.isPresent()) {
       try {
-        plan = PlanParser.parse(stored.get().source(), stored.get().fileName(), null);
+        plan = PlanParser.parse(stored.get().source(), stored.get().fileName(), null, StepKinds.ALL);
       } catch (InvalidPlanException stale) {
         plan = null; // pushed by an older version of cutover: the source is still shown
       }

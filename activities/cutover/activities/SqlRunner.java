@@ -72,9 +72,15 @@ public final class SqlRunner {
       }
     }
 
-    /** The step's {@code lockTimeout}, {@code statementTimeout} and {@code lockRetries}, or their defaults. */
+    /** The step's {@code lockTimeout}, {@code statementTimeout} and {@code lockRetries}, or the defaults. */
     public static Settings of(PlanStep step) {
-      return new Settings(SqlTimeouts.lockTimeout(step), SqlTimeouts.statementTimeout(step), SqlTimeouts.lockRetries(step));
+      return step.spec() instanceof SqlTimeouts timeouts ? of(timeouts)
+          : new Settings(SqlTimeouts.DEFAULT_LOCK_TIMEOUT, SqlTimeouts.DEFAULT_STATEMENT_TIMEOUT,
+              SqlTimeouts.DEFAULT_LOCK_RETRIES);
+    }
+
+    public static Settings of(SqlTimeouts timeouts) {
+      return new Settings(timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries());
     }
   }
 

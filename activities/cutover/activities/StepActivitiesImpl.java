@@ -1,6 +1,7 @@
 package cutover.activities;
 
-import cutover.activities.steps.BatchedStep;
+import cutover.activities.steps.BatchedKind;
+import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.PartContext;
 import cutover.activities.steps.PartOutcome;
 import cutover.activities.steps.StepContext;
@@ -9,6 +10,7 @@ import cutover.activities.steps.StepKind;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepOutcome;
 import cutover.plan.PlanStep;
+import cutover.plan.Undo;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.OffsetDateTime;
@@ -67,16 +69,15 @@ public final class StepActivitiesImpl implements StepActivities {
   @Override
   public StepResult apply(StepCall call) {
     PlanStep step = check(call);
-    StepKind kind = kind(step);
+    ExecutedKind<?> kind = executed(step);
     return switch (kind.execution()) {
-      case IN_TRANSACTION -> applyInTransaction(call, kind);
+      case IN_TRANSACTION, BATCHED -> applyInTransaction(call, kind);
       case OUTSIDE_TRANSACTION -> applyOutsideTransaction(call, kind);
-      case WORKFLOW -> throw ApplicationFailure.newNonRetryableFailure(
-          "step '" + step.id() + "' (kind " + kind.name() + ") is decided by the workflow, not applied", "BadRequest");
+      case WORKFLOW -> throw new IllegalStateException("a gate is not executed");
     };
   }
 
-  private StepResult applyInTransaction(StepCall call, StepKind kind) {
+  private StepResult applyInTransaction(StepCall call, ExecutedKind<?> kind) {
     PlanStep step = call.step();
     OffsetDateTime startedAt = now();
     SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), Ledger.APPLY, SqlRunner.Settings.of(step),
@@ -96,7 +97,7 @@ public final class StepActivitiesImpl implements StepActivities {
   }
 
   /** The work runs with no transaction open; the row is written after it, unless a concurrent attempt wrote it. */
-  private StepResult applyOutsideTransaction(StepCall call, StepKind kind) {
+  private StepResult applyOutsideTransaction(StepCall call, ExecutedKind<?> kind) {
     PlanStep step = call.step();
     OffsetDateTime startedAt = now();
     SqlRunner.Settings settings = SqlRunner.Settings.of(step);
@@ -135,7 +136,7 @@ public final class StepActivitiesImpl implements StepActivities {
       throw ApplicationFailure.newNonRetryableFailure("a verify call needs a target, a run id and a step", "BadRequest");
     }
     PlanStep step = call.step();
-    StepKind kind = kind(step);
+    ExecutedKind<?> kind = executed(step);
     if (!kind.repeatable()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "step '" + step.id() + "' (kind " + kind.name() + ") cannot be repeated; a soak repeats check, parity or http",
@@ -161,7 +162,7 @@ public final class StepActivitiesImpl implements StepActivities {
     return new StepResult(step.id(), "verify", summary, outcome.rows(), result.attempts(), result.millis(), false);
   }
 
-  private Done recordApplied(Ledger ledger, StepCall call, StepKind kind, StepOutcome outcome, SqlRunner.Attempt attempt,
+  private Done recordApplied(Ledger ledger, StepCall call, StepKind<?> kind, StepOutcome outcome, SqlRunner.Attempt attempt,
       OffsetDateTime startedAt) {
     writeReport(ledger, call, kind, null, outcome);
     if (outcome.failed()) {
@@ -170,7 +171,7 @@ public final class StepActivitiesImpl implements StepActivities {
     return new Done(record(ledger, call, kind, Ledger.APPLY, outcome, "applied", attempt, startedAt), false);
   }
 
-  private void writeReport(Ledger ledger, StepCall call, StepKind kind, Integer iteration, StepOutcome outcome) {
+  private void writeReport(Ledger ledger, StepCall call, StepKind<?> kind, Integer iteration, StepOutcome outcome) {
     if (outcome.report() == null && !outcome.failed()) {
       return;
     }
@@ -209,7 +210,7 @@ public final class StepActivitiesImpl implements StepActivities {
   @Override
   public StepResult compensate(StepCall call) {
     PlanStep step = check(call);
-    StepKind kind = kind(step);
+    ExecutedKind<?> kind = executed(step);
     OffsetDateTime startedAt = now();
     SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), Ledger.COMPENSATE, SqlRunner.Settings.of(step),
         (tx, attempt) -> {
@@ -220,7 +221,7 @@ public final class StepActivitiesImpl implements StepActivities {
             return new Done(existing.get(), true);
           }
           requireRun(ledger, call);
-          boolean partlyApplied = kind instanceof BatchedStep batched && batched.started(context(call, tx));
+          boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx));
           if (ledger.step(call.runId(), step.id(), Ledger.APPLY).isEmpty() && !partlyApplied) {
             // nothing recorded, nothing written: the step never took effect in this run
             return new Done(new Ledger.StoredStep(call.runId(), step.id(), Ledger.COMPENSATE, phase(call), kind.name(),
@@ -229,9 +230,9 @@ public final class StepActivitiesImpl implements StepActivities {
           StepOutcome outcome;
           if (step.irreversible()) {
             outcome = StepOutcome.of("irreversible: not undone");
-          } else if (kind.undo() == StepKind.Undo.NOTHING) {
+          } else if (kind.undo() == Undo.NOTHING) {
             outcome = StepOutcome.of("nothing to undo");
-          } else if (kind.undo() == StepKind.Undo.DECLARED && (step.compensate() == null || step.compensate().isBlank())) {
+          } else if (kind.undo() == Undo.DECLARED && (step.compensate() == null || step.compensate().isBlank())) {
             throw ApplicationFailure.newNonRetryableFailure(
                 "step '" + step.id() + "' cannot be compensated: the plan gives no compensate SQL and does not"
                     + " declare it irreversible",
@@ -249,7 +250,7 @@ public final class StepActivitiesImpl implements StepActivities {
   public StepParts prepareParts(PartsCall request) {
     StepCall call = request == null ? null : request.call();
     PlanStep step = check(call);
-    BatchedStep kind = batched(step);
+    BatchedKind<?> kind = batched(step);
     String action = action(request.action());
     SqlRunner.Result<StepParts> result = runner.run(call.target(), step.id(), action, SqlRunner.Settings.of(step),
         (tx, attempt) -> {
@@ -268,7 +269,7 @@ public final class StepActivitiesImpl implements StepActivities {
   public PartResult runPart(PartCall request) {
     StepCall call = request == null ? null : request.call();
     PlanStep step = check(call);
-    BatchedStep kind = batched(step);
+    BatchedKind<?> kind = batched(step);
     String action = action(request.action());
     long started = System.nanoTime();
     try (SqlRunner.Session session = runner.open(call.target(), step.id(), action)) {
@@ -289,9 +290,9 @@ public final class StepActivitiesImpl implements StepActivities {
   }
 
   /** A batched step began when its first part did; any other step when this call did. */
-  private static OffsetDateTime began(DSLContext tx, StepCall call, StepKind kind, String action, OffsetDateTime now) {
-    if (kind instanceof BatchedStep) {
-      return new Checkpoints(tx).firstStarted(call.runId(), call.step().id(), action).orElse(now);
+  private OffsetDateTime began(DSLContext tx, StepCall call, StepKind<?> kind, String action, OffsetDateTime now) {
+    if (kind instanceof BatchedKind<?> batched) {
+      return batched.firstStarted(context(call, tx), action).orElse(now);
     }
     return now;
   }
@@ -303,8 +304,8 @@ public final class StepActivitiesImpl implements StepActivities {
     }
   }
 
-  private static BatchedStep batched(PlanStep step) {
-    if (kind(step) instanceof BatchedStep batched) {
+  private static BatchedKind<?> batched(PlanStep step) {
+    if (kind(step) instanceof BatchedKind<?> batched) {
       return batched;
     }
     throw ApplicationFailure.newNonRetryableFailure(
@@ -331,7 +332,7 @@ public final class StepActivitiesImpl implements StepActivities {
         result.millis(), false);
   }
 
-  private Ledger.StoredStep record(Ledger ledger, StepCall call, StepKind kind, String action, StepOutcome outcome,
+  private Ledger.StoredStep record(Ledger ledger, StepCall call, StepKind<?> kind, String action, StepOutcome outcome,
       String verb, SqlRunner.Attempt attempt, OffsetDateTime startedAt) {
     String history = SqlRunner.lockHistory(verb, attempt.number(), attempt.blockers());
     String summary = outcome.summary() == null || outcome.summary().isBlank() ? verb : outcome.summary();
@@ -419,11 +420,20 @@ public final class StepActivitiesImpl implements StepActivities {
     return call.step();
   }
 
-  private static StepKind kind(PlanStep step) {
-    return StepKinds.find(step.kind()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+  private static StepKind<?> kind(PlanStep step) {
+    return StepKinds.ALL.find(step.kind()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
         "step '" + step.id() + "' has unknown kind '" + step.kind() + "'; this worker knows: "
-            + String.join(", ", StepKinds.names()),
+            + String.join(", ", StepKinds.ALL.names()),
         "StepFailed"));
+  }
+
+  /** The step's kind, which must run in activities: a gate is decided by the workflow. */
+  private static ExecutedKind<?> executed(PlanStep step) {
+    if (kind(step) instanceof ExecutedKind<?> executed) {
+      return executed;
+    }
+    throw ApplicationFailure.newNonRetryableFailure(
+        "step '" + step.id() + "' (kind " + step.kind() + ") is decided by the workflow, not applied", "BadRequest");
   }
 
   private static String phase(StepCall call) {

@@ -1,7 +1,5 @@
 package cutover.plan;
 
-import cutover.activities.steps.StepKind;
-import cutover.activities.steps.StepKinds;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,12 +35,14 @@ public final class PlanParser {
 
   private final Problems problems;
   private final Set<String> knownTargets;
+  private final StepKindCatalog kinds;
   private final Map<String, Integer> phaseLines = new HashMap<>();
   private final Map<String, Integer> stepLines = new HashMap<>();
 
-  private PlanParser(String fileName, Set<String> knownTargets) {
+  private PlanParser(String fileName, Set<String> knownTargets, StepKindCatalog kinds) {
     this.problems = new Problems(fileName == null ? "plan" : fileName);
     this.knownTargets = knownTargets;
+    this.kinds = kinds;
   }
 
   /**
@@ -51,10 +51,12 @@ public final class PlanParser {
    * @param yaml the plan file's text
    * @param fileName the name used in problem positions, e.g. {@code plan.yaml}
    * @param knownTargets the target names configured on the worker, or null to accept any target
+   * @param kinds the step kinds steps may use, with their fields
    * @throws InvalidPlanException listing every problem found, by line and column
    */
-  public static Plan parse(String yaml, String fileName, Set<String> knownTargets) throws InvalidPlanException {
-    PlanParser parser = new PlanParser(fileName, knownTargets);
+  public static Plan parse(String yaml, String fileName, Set<String> knownTargets, StepKindCatalog kinds)
+      throws InvalidPlanException {
+    PlanParser parser = new PlanParser(fileName, knownTargets, kinds);
     Plan plan = parser.plan(yaml == null ? "" : yaml);
     if (!parser.problems.isEmpty()) {
       throw new InvalidPlanException(parser.problems.sorted());
@@ -246,11 +248,11 @@ public final class PlanParser {
     }
     String label = id != null ? "step '" + id + "'" : position;
 
-    StepKind kind = kind(map, label);
+    StepSpecReader kind = kind(map, label);
     String description = optionalText(map, "description", label + ": ");
     String compensate = optionalText(map, "compensate", label + ": ");
     boolean mayCompensate =
-        kind == null || kind.undo() == StepKind.Undo.DECLARED || kind.undo() == StepKind.Undo.OPTIONAL;
+        kind == null || kind.undo() == Undo.DECLARED || kind.undo() == Undo.OPTIONAL;
     if (mayCompensate && map.has("compensate") && (compensate == null ? Nodes.isNull(map.peek("compensate"))
         : compensate.isBlank())) {
       problems.add(map.valueOrKey("compensate"), label + ": compensate: is empty",
@@ -263,41 +265,42 @@ public final class PlanParser {
     Boolean pointOfNoReturn = optionalBoolean(map, "pointOfNoReturn", label);
 
     YamlStepFields fields = new YamlStepFields(map, id, label, problems);
+    StepSpec spec = null;
     if (kind != null) {
-      kind.validate(fields);
+      spec = kind.read(fields);
+      fields.finish();
       undo(map, kind, label, Boolean.TRUE.equals(irreversible));
       map.reportUnknown(problems, label + " (kind " + kind.name() + ")", map.declared());
     } else {
       map.readAll(); // without a kind, its fields cannot be judged
     }
-    return new PlanStep(id, kind == null ? null : kind.name(), description, compensate,
-        Boolean.TRUE.equals(irreversible), Boolean.TRUE.equals(pointOfNoReturn), fields.spec(),
-        YamlMap.line(mapping));
+    return new PlanStep(id, description, compensate, Boolean.TRUE.equals(irreversible),
+        Boolean.TRUE.equals(pointOfNoReturn), spec, YamlMap.line(mapping));
   }
 
-  private StepKind kind(YamlMap map, String label) {
+  private StepSpecReader kind(YamlMap map, String label) {
     Node value = map.value("kind");
-    String kinds = String.join(", ", StepKinds.names());
+    String known = String.join(", ", this.kinds.names());
     if (value == null || Nodes.isNull(value)) {
-      problems.add(value == null ? map.node() : map.key("kind"), label + " has no kind:", "add kind: one of " + kinds);
+      problems.add(value == null ? map.node() : map.key("kind"), label + " has no kind:", "add kind: one of " + known);
       return null;
     }
     if (!Nodes.isString(value)) {
-      problems.add(value, label + ": kind must be text, found " + Nodes.describe(value), "write kind: one of " + kinds);
+      problems.add(value, label + ": kind must be text, found " + Nodes.describe(value), "write kind: one of " + known);
       return null;
     }
     String name = Nodes.text(value);
-    StepKind kind = StepKinds.find(name).orElse(null);
+    StepSpecReader kind = kinds.find(name).orElse(null);
     if (kind == null) {
-      String closest = Names.closest(name, StepKinds.names());
+      String closest = Names.closest(name, kinds.names());
       problems.add(value, label + ": unknown step kind '" + Nodes.shorten(name) + "'",
-          (closest != null ? "did you mean '" + closest + "'? " : "") + "known kinds: " + kinds);
+          (closest != null ? "did you mean '" + closest + "'? " : "") + "known kinds: " + known);
     }
     return kind;
   }
 
   /** How the step is undone must agree with its kind. */
-  private void undo(YamlMap map, StepKind kind, String label, boolean irreversible) {
+  private void undo(YamlMap map, StepSpecReader kind, String label, boolean irreversible) {
     boolean compensate = map.has("compensate");
     switch (kind.undo()) {
       case DECLARED -> {

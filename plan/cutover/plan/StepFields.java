@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A step kind's view of its own fields in the plan file while the plan is validated. Reading
- * a field declares it: after {@code validate}, any field no one read is reported as unknown.
- * Each reader reports a wrong type or value at the field's position and returns null (or the
- * fallback), so a kind reports every problem at once; values read are kept, normalised, in
- * {@link PlanStep#spec()}.
+ * A step kind's view of its own fields in the plan file while the plan is read. Reading a field
+ * declares it: after the kind's {@link StepSpecReader#read}, any field no one read is reported as
+ * unknown. Each reader reports a wrong type or value at the field's position and returns null
+ * (or the fallback), so a kind reports every problem at once.
  */
 public interface StepFields {
 
@@ -41,12 +40,20 @@ public interface StepFields {
   /** Reports a problem at the given field (or at the step when the field is absent). */
   void problem(String field, String message, String fix);
 
-  /** A number, whole or decimal (bounds of a check); kept in the spec as its decimal text. */
+  /** A number, whole or decimal (bounds of a check). */
   BigDecimal optionalNumber(String field);
 
   /**
    * A nested mapping whose fields are read, kept and reported (unknown ones too) like the step's
-   * own; kept in the spec as a map. Null when absent or not a mapping (reported).
+   * own. Null when absent or not a mapping (reported).
    */
   StepFields optionalSection(String field);
+
+  /** One of an enum's constants, written in the plan as {@link #choiceName}; the fallback when absent. */
+  <E extends Enum<E>> E optionalChoice(String field, Class<E> choices, E fallback);
+
+  /** How a plan writes an enum constant: its name in lower case ({@code ON_CONFLICT} as {@code on-conflict}). */
+  static String choiceName(Enum<?> choice) {
+    return choice.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
 }

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +14,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * {@link StepFields} over one step's YAML mapping. Every reader declares its field, reports a
- * bad value at the value's position (at the key when the value is empty), and keeps the values
- * it accepted, normalised, for {@link PlanStep#spec()}. An absent optional field yields the
- * fallback (null for strings and lists) and leaves nothing in the spec.
+ * {@link StepFields} over one step's YAML mapping. Every reader declares its field and reports a
+ * bad value at the value's position (at the key when the value is empty). An absent optional
+ * field yields the fallback (null for strings and lists).
  */
 final class YamlStepFields implements StepFields {
   private static final String GIVE_VALUE = "give it a value or remove the line";
@@ -27,8 +25,7 @@ final class YamlStepFields implements StepFields {
   private final String stepId;
   private final String label;
   private final Problems problems;
-  private final Map<String, Object> accepted = new HashMap<>();
-  private final Map<String, YamlStepFields> sections = new HashMap<>();
+  private final List<YamlStepFields> sections = new ArrayList<>();
 
   /**
    * @param stepId the step's id, or null when it has none
@@ -62,13 +59,13 @@ final class YamlStepFields implements StepFields {
       problems.add(value, label + ": " + field + ": is blank", fix);
       return null;
     }
-    return keep(field, text);
+    return text;
   }
 
   @Override
   public String optionalString(String field) {
     Node value = present(field);
-    return value == null ? null : keep(field, string(field, value));
+    return value == null ? null : string(field, value);
   }
 
   @Override
@@ -82,7 +79,6 @@ final class YamlStepFields implements StepFields {
       return null;
     }
     if (Nodes.isInteger(value) && Nodes.integerValue(value).signum() == 0) {
-      keep(field, Duration.ZERO.toString());
       return Duration.ZERO;
     }
     if (Nodes.isInteger(value)) {
@@ -96,9 +92,7 @@ final class YamlStepFields implements StepFields {
       return null;
     }
     try {
-      Duration duration = Durations.parse(Nodes.text(value));
-      keep(field, duration.toString());
-      return duration;
+      return Durations.parse(Nodes.text(value));
     } catch (Durations.BadDuration e) {
       problems.add(value, label + ": " + field + " '" + Nodes.shorten(Nodes.text(value)) + "' " + e.getMessage(),
           Durations.FORMS);
@@ -130,7 +124,7 @@ final class YamlStepFields implements StepFields {
           "write a whole number " + range);
       return null;
     }
-    return keep(field, number.intValueExact());
+    return number.intValueExact();
   }
 
   @Override
@@ -148,7 +142,7 @@ final class YamlStepFields implements StepFields {
           "write " + field + ": true or " + field + ": false");
       return fallback;
     }
-    return keep(field, Nodes.booleanValue(value));
+    return Nodes.booleanValue(value);
   }
 
   @Override
@@ -164,7 +158,7 @@ final class YamlStepFields implements StepFields {
         problems.add(value, label + ": " + field + ": is blank", fix);
         return null;
       }
-      return keep(field, List.of(text));
+      return List.of(text);
     }
     if (!(value instanceof SequenceNode sequence)) {
       problems.add(value, label + ": " + field + " must be a list of text, found " + Nodes.describe(value), fix);
@@ -184,7 +178,7 @@ final class YamlStepFields implements StepFields {
         items.add(Nodes.text(item));
       }
     }
-    return ok ? keep(field, List.copyOf(items)) : null;
+    return ok ? List.copyOf(items) : null;
   }
 
   @Override
@@ -221,7 +215,7 @@ final class YamlStepFields implements StepFields {
       problems.add(value, label + ": " + field + " is empty", fix);
       return null;
     }
-    return ok ? keep(field, result) : null;
+    return ok ? result : null;
   }
 
   @Override
@@ -249,7 +243,6 @@ final class YamlStepFields implements StepFields {
         BigDecimal number = Nodes.isInteger(value)
             ? new BigDecimal(Nodes.integerValue(value))
             : new BigDecimal(Nodes.text(value).replace("_", ""));
-        keep(field, number.toPlainString());
         return number;
       } catch (NumberFormatException notPlain) {
         // .inf, .nan: reported below
@@ -273,26 +266,39 @@ final class YamlStepFields implements StepFields {
     }
     YamlStepFields section = new YamlStepFields(new YamlMap(mapping, problems), stepId, label + " " + field,
         problems);
-    sections.put(field, section);
+    sections.add(section);
     return section;
   }
 
-  /**
-   * The values accepted, in the order of the step's fields in the file. Called once the kind has
-   * read its fields: fields of nested sections that no one read are reported here.
-   */
-  LinkedHashMap<String, Object> spec() {
-    LinkedHashMap<String, Object> spec = new LinkedHashMap<>();
-    for (String key : map.keys()) {
-      if (accepted.containsKey(key)) {
-        spec.put(key, accepted.get(key));
-      } else if (sections.containsKey(key)) {
-        YamlStepFields section = sections.get(key);
-        section.map.reportUnknown(problems, section.label, section.map.declared());
-        spec.put(key, section.spec());
+  @Override
+  public <E extends Enum<E>> E optionalChoice(String field, Class<E> choices, E fallback) {
+    if (!map.has(field)) {
+      map.value(field);
+      return fallback;
+    }
+    Node value = present(field);
+    if (value == null) {
+      return null;
+    }
+    List<String> names = java.util.Arrays.stream(choices.getEnumConstants()).map(StepFields::choiceName).toList();
+    String text = Nodes.isString(value) ? Nodes.text(value).strip() : null;
+    for (E choice : choices.getEnumConstants()) {
+      if (StepFields.choiceName(choice).equals(text)) {
+        return choice;
       }
     }
-    return spec;
+    problems.add(value, label + ": " + field + " must be one of " + String.join(", ", names) + ", found "
+        + Nodes.describe(value), "write " + field + ": " + names.get(0) + " (or another of " + String.join(", ", names)
+        + ")");
+    return null;
+  }
+
+  /** Called once the kind has read its fields: fields of nested sections that no one read are reported here. */
+  void finish() {
+    for (YamlStepFields section : sections) {
+      section.finish();
+      section.map.reportUnknown(problems, section.label, section.map.declared());
+    }
   }
 
   /** The field's value when present and not empty; reports an empty value; declares the field. */
@@ -314,10 +320,4 @@ final class YamlStepFields implements StepFields {
     return Nodes.text(value);
   }
 
-  private <T> T keep(String field, T value) {
-    if (value != null) {
-      accepted.put(field, value);
-    }
-    return value;
-  }
 }

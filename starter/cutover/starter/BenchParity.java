@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.activities.steps.StepKinds;
 import cutover.activities.BeginRun;
 import cutover.activities.LedgerActivitiesImpl;
 import cutover.activities.SqlRunner;
@@ -85,7 +86,7 @@ final class BenchParity {
                       new: {table: fresh}
                       key: [tenant, id]
                       statementTimeout: 1h
-              """, "bench.yaml", null).phases().get(0).steps().get(0);
+              """, "bench.yaml", null, StepKinds.ALL).phases().get(0).steps().get(0);
           StepActivitiesImpl steps = new StepActivitiesImpl(new SqlRunner(targets));
           long comparing = System.nanoTime();
           String outcome;

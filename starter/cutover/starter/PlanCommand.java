@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.activities.steps.StepKinds;
 import cutover.activities.PlanPushRequest;
 import cutover.activities.PlanPushResult;
 import cutover.activities.Targets;
@@ -43,7 +44,7 @@ final class PlanCommand {
     } catch (NoSuchFileException missing) {
       throw new InvalidPlanException(List.of(new PlanProblem(file.toString(), 1, 1, "file not found", "check the path")));
     }
-    return PlanParser.parse(yaml, file.toString(), knownTargets);
+    return PlanParser.parse(yaml, file.toString(), knownTargets, StepKinds.ALL);
   }
 
   static void printProblems(InvalidPlanException invalid, PrintWriter err) {

@@ -1,7 +1,11 @@
 package cutover.starter;
 
+import cutover.activities.RunEventKind;
 import cutover.activities.RunReport;
-import cutover.plan.Phase;
+import cutover.activities.steps.GateEvents;
+import cutover.activities.steps.GateKind;
+import cutover.activities.steps.StepKind;
+import cutover.activities.steps.StepKinds;
 import cutover.plan.PlanStep;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +43,18 @@ final class RunTimeline {
   /** A failure seen at a point in time (a step that failed before a retry, a refused rollback). */
   record Mark(String stepId, String kind, Instant at, String detail) {}
 
+  /** A step of the plan, or, when the plan could not be read back, as the ledger names it. */
+  private record Entry(String id, String kind, String description, boolean pointOfNoReturn) {
+    static Entry of(PlanStep step) {
+      return new Entry(step.id(), step.kind(), step.description(), step.pointOfNoReturn());
+    }
+  }
+
+  private record PhaseEntries(String name, String description, List<Entry> steps) {}
+
+  private static final List<String> FAILURES = Stream.of(RunEventKind.STEP_FAILED, RunEventKind.COMPENSATION_FAILED,
+      RunEventKind.SOAK_FAILED, RunEventKind.ROLLBACK_REFUSED).map(RunEventKind::word).toList();
+
   final RunReport report;
   final List<PhaseLine> phases = new ArrayList<>();
   final List<StepLine> compensations = new ArrayList<>();
@@ -48,9 +64,9 @@ final class RunTimeline {
 
   RunTimeline(RunReport report) {
     this.report = report;
-    for (Phase phase : phases(report)) {
+    for (PhaseEntries phase : phases(report)) {
       List<StepLine> steps = new ArrayList<>();
-      for (PlanStep step : phase.steps()) {
+      for (Entry step : phase.steps()) {
         steps.add(line(phase.name(), step));
       }
       Instant from = steps.stream().map(StepLine::start).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
@@ -64,7 +80,7 @@ final class RunTimeline {
       }
     }
     for (RunReport.EventRow event : report.events()) {
-      if (List.of("step_failed", "compensation_failed", "soak_failed", "rollback_refused").contains(event.kind())) {
+      if (FAILURES.contains(event.kind())) {
         failures.add(new Mark(event.stepId(), event.kind(), instant(event.at()), event.detail()));
       }
     }
@@ -80,7 +96,9 @@ final class RunTimeline {
     List<Map<String, Object>> rates = new ArrayList<>();
     for (PhaseLine phase : phases) {
       for (StepLine step : phase.steps()) {
-        if ("backfill".equals(step.kind()) && step.rows() != null && step.millis() != null) {
+        boolean batched = StepKinds.ALL.find(step.kind()).map(k -> k.execution() == StepKind.Execution.BATCHED)
+            .orElse(false);
+        if (batched && step.rows() != null && step.millis() != null) {
           Map<String, Object> rate = new LinkedHashMap<>();
           rate.put("step", step.id());
           rate.put("rows", step.rows());
@@ -93,40 +111,43 @@ final class RunTimeline {
     return rates;
   }
 
-  private static List<Phase> phases(RunReport report) {
+  private static List<PhaseEntries> phases(RunReport report) {
     if (report.plan() != null) {
-      return report.plan().phases();
+      return report.plan().phases().stream().map(p -> new PhaseEntries(p.name(), p.description(),
+          p.steps().stream().map(Entry::of).toList())).toList();
     }
     // the plan could not be read back: the phases and steps the ledger holds, in the order they ran
-    Map<String, List<PlanStep>> byPhase = new LinkedHashMap<>();
+    Map<String, List<Entry>> byPhase = new LinkedHashMap<>();
     for (RunReport.StepRow row : report.steps()) {
       if (row.action().equals("apply")) {
         byPhase.computeIfAbsent(row.phase(), p -> new ArrayList<>())
-            .add(new PlanStep(row.stepId(), row.kind(), null, null, false, false, Map.of(), 0));
+            .add(new Entry(row.stepId(), row.kind(), null, false));
       }
     }
-    List<Phase> phases = new ArrayList<>();
-    byPhase.forEach((name, steps) -> phases.add(new Phase(name, null, steps)));
+    List<PhaseEntries> phases = new ArrayList<>();
+    byPhase.forEach((name, steps) -> phases.add(new PhaseEntries(name, null, steps)));
     return phases;
   }
 
-  private StepLine line(String phase, PlanStep step) {
-    return switch (step.kind() == null ? "" : step.kind()) {
-      case "approval" -> approval(phase, step);
-      case "wait" -> timed(phase, step, "wait_started", List.of("wait_fired", "wait_skipped"));
-      case "soak" -> timed(phase, step, "soak_started", List.of("soak_passed", "soak_skipped", "soak_failed"));
-      default -> applied(phase, step);
-    };
+  /** A gate's line from its events and decisions; any other step's from its ledger row. */
+  private StepLine line(String phase, Entry step) {
+    StepKind<?> kind = StepKinds.ALL.find(step.kind()).orElse(null);
+    if (kind instanceof GateKind<?> gate) {
+      GateEvents events = gate.events();
+      return events.decidedByPeople() ? approval(phase, step, events)
+          : timed(phase, step, events.opened().word(), events.ended().stream().map(RunEventKind::word).toList());
+    }
+    return applied(phase, step);
   }
 
-  private StepLine applied(String phase, PlanStep step) {
+  private StepLine applied(String phase, Entry step) {
     RunReport.StepRow row = report.steps().stream()
         .filter(s -> s.stepId().equals(step.id()) && s.action().equals("apply")).findFirst().orElse(null);
     if (row != null) {
       return new StepLine(phase, step.id(), step.kind(), step.description(), instant(row.startedAt()),
           instant(row.finishedAt()), "completed", row.outcome(), row.rows(), row.attempts(), step.pointOfNoReturn());
     }
-    RunReport.EventRow failed = lastEvent(step.id(), List.of("step_failed"));
+    RunReport.EventRow failed = lastEvent(step.id(), List.of(RunEventKind.STEP_FAILED.word()));
     if (failed != null) {
       return new StepLine(phase, step.id(), step.kind(), step.description(), instant(failed.at()), instant(failed.at()),
           "failed", failed.detail(), null, null, step.pointOfNoReturn());
@@ -134,8 +155,8 @@ final class RunTimeline {
     return notRun(phase, step);
   }
 
-  private StepLine approval(String phase, PlanStep step) {
-    RunReport.EventRow opened = firstEvent(step.id(), List.of("gate_opened"));
+  private StepLine approval(String phase, Entry step, GateEvents events) {
+    RunReport.EventRow opened = firstEvent(step.id(), List.of(events.opened().word()));
     List<RunReport.DecisionRow> accepted = report.decisions().stream()
         .filter(d -> d.stepId().equals(step.id()) && d.accepted()).toList();
     List<RunReport.DecisionRow> approvals = accepted.stream().filter(d -> d.decision().equals("approve")).toList();
@@ -152,7 +173,7 @@ final class RunTimeline {
         null, null, step.pointOfNoReturn());
   }
 
-  private StepLine timed(String phase, PlanStep step, String started, List<String> ends) {
+  private StepLine timed(String phase, Entry step, String started, List<String> ends) {
     RunReport.EventRow begin = lastEvent(step.id(), List.of(started));
     if (begin == null) {
       return notRun(phase, step);
@@ -167,7 +188,7 @@ final class RunTimeline {
         end.detail(), null, null, step.pointOfNoReturn());
   }
 
-  private StepLine notRun(String phase, PlanStep step) {
+  private StepLine notRun(String phase, Entry step) {
     return new StepLine(phase, step.id(), step.kind(), step.description(), null, null, "not run", null, null, null,
         step.pointOfNoReturn());
   }

@@ -3,7 +3,7 @@ package cutover.starter;
 import cutover.activities.StepProgress;
 import cutover.workflows.CutoverStatus;
 import cutover.workflows.DecisionView;
-import cutover.workflows.GateView;
+import cutover.activities.steps.GateView;
 import cutover.workflows.PhaseStatus;
 import cutover.workflows.RunState;
 import cutover.workflows.StepView;

@@ -2,14 +2,25 @@ package cutover.workflows;
 
 import cutover.activities.BeginRun;
 import cutover.activities.EndRun;
-import cutover.activities.GateRef;
 import cutover.activities.LedgerActivities;
 import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanRef;
-import cutover.activities.Checkpoints;
+import cutover.activities.steps.backfill.Checkpoints;
+import cutover.activities.RunEventKind;
+import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
+import cutover.activities.VerifyCall;
+import cutover.activities.RunRef;
+import cutover.activities.steps.Decision;
+import cutover.activities.steps.Gate;
+import cutover.activities.steps.GateContext;
+import cutover.activities.steps.GateKind;
+import cutover.activities.steps.GateView;
+import cutover.activities.steps.StepKind;
+import cutover.activities.steps.StepKinds;
+import cutover.activities.steps.StepState;
 import cutover.plan.Phase;
 import cutover.plan.PlanStep;
 import io.temporal.failure.ActivityFailure;
@@ -21,6 +32,8 @@ import java.util.Map;
 
 public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private final StepRunner steps = new StepRunner(ActivityStubs.steps(), ActivityStubs.parts());
+  /** Runs the verifications a soak repeats. */
+  private final StepActivities verifier = ActivityStubs.steps();
   private final LedgerActivities ledger = ActivityStubs.ledger();
   private final PlanActivities plans = ActivityStubs.plans();
   private final LedgerRecorder recorder = new LedgerRecorder(ledger);
@@ -32,9 +45,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private String currentStep;
   /** The batched step (a backfill) whose parts are running, which pause and tune reach within a batch. */
   private String runningBatched;
-  private ApprovalGateState openGate;
+  /** The gate of the step being held, and that step's id. */
+  private Gate gate;
+  private String gateStep;
+  private Long runStartedAt;
   private final Map<String, StepView> views = new LinkedHashMap<>();
-  private final TimedGates timed = new TimedGates(ActivityStubs.steps(), ledger, operator, recorder, views);
   private final List<DecisionView> decisions = new ArrayList<>();
   /** Steps whose apply was started, registered before the call: its outcome may be unknown. */
   private final List<StepCall> attempted = new ArrayList<>();
@@ -83,9 +98,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       currentStep = step.id();
       boolean done = false;
       while (!done) {
-        String failure = isGate(step) ? passGate(step)
-            : TimedGates.holds(step) ? timed.hold(step, request.target(), run, phase.name())
-            : apply(phase, step);
+        StepKind<?> kind = StepKinds.ALL.of(step);
+        String failure = kind instanceof GateKind<?> gateKind ? hold(phase, step, gateKind) : apply(phase, step);
         if (failure == null) {
           done = true;
         } else {
@@ -131,32 +145,117 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     }
   }
 
-  /** Waits for enough approvals; decisions already in the ledger stand. @return null when passed. */
-  private String passGate(PlanStep step) {
-    ApprovalGateState gate = new ApprovalGateState(step, startedBy);
-    gate.replay(ledger.gateDecisions(new GateRef(request.target(), run, step.id())));
-    if (!gate.passed() && gate.rejection() == null) {
-      openGate = gate;
-      // recorded since the report's timeline: histories of gates opened before keep replaying
-      if (Workflow.getVersion("gate-opened-event", Workflow.DEFAULT_VERSION, 1) >= 1) {
-        recorder.event("gate_opened", step.id(), null, "waiting for " + gate.waitingFor());
+  /** Holds a gate until it passes. @return null when passed, else why not */
+  private String hold(Phase phase, PlanStep step, GateKind<?> kind) {
+    gate = kind.open(step, new StepGateContext(phase.name(), step));
+    gateStep = step.id();
+    try {
+      return gate.pass();
+    } finally {
+      gate = null;
+      gateStep = null;
+    }
+  }
+
+  /** A gate's view of this phase: its activities, the ledger's log, and its step's state. */
+  private final class StepGateContext implements GateContext {
+    private final String phase;
+    private final PlanStep step;
+
+    StepGateContext(String phase, PlanStep step) {
+      this.phase = phase;
+      this.step = step;
+    }
+
+    @Override
+    public String run() {
+      return run;
+    }
+
+    @Override
+    public String target() {
+      return request.target();
+    }
+
+    @Override
+    public String phase() {
+      return phase;
+    }
+
+    @Override
+    public String startedBy() {
+      return startedBy;
+    }
+
+    @Override
+    public LedgerActivities ledger() {
+      return ledger;
+    }
+
+    @Override
+    public long runStartedAt() {
+      if (runStartedAt == null) {
+        runStartedAt = ledger.runStartedAt(new RunRef(request.target(), run));
       }
-      operator.state = RunState.WAITING_APPROVAL;
-      views.computeIfPresent(step.id(), (k, v) -> v.with("waiting", gate.waitingFor()));
-      Workflow.await(() -> gate.passed() || gate.rejection() != null || operator.rollbackRequested);
-      openGate = null;
-      // The decisions that passed or rejected the gate are in the ledger before anything moves on:
-      // a resumed run finds them there.
+      return runStartedAt;
+    }
+
+    @Override
+    public String verify(VerifyCall call) {
+      try {
+        verifier.verify(call);
+        return null;
+      } catch (ActivityFailure failure) {
+        return Failures.describe(failure);
+      }
+    }
+
+    @Override
+    public void event(RunEventKind kind, String actor, String detail) {
+      recorder.event(kind.word(), step.id(), actor, detail);
+    }
+
+    @Override
+    public void flush() {
       recorder.flush();
     }
-    if (gate.passed()) {
-      views.computeIfPresent(step.id(), (k, v) -> v.with("completed", "approved by " + String.join(", ", gate.approvedBy())));
-      operator.state = RunState.RUNNING;
-      return null;
+
+    @Override
+    public boolean rollbackRequested() {
+      return operator.rollbackRequested;
     }
-    String why = gate.rejection() != null ? gate.rejection() : "rollback requested while waiting for approval";
-    views.computeIfPresent(step.id(), (k, v) -> v.with("failed", why));
-    return why;
+
+    @Override
+    public void waitingForPeople(String text) {
+      operator.state = RunState.WAITING_APPROVAL;
+      show(StepState.WAITING, text);
+    }
+
+    @Override
+    public void waitingForTime(StepState showAs, String text) {
+      operator.state = RunState.WAITING;
+      show(showAs, text);
+    }
+
+    @Override
+    public void running() {
+      operator.state = RunState.RUNNING;
+    }
+
+    @Override
+    public void completed(String outcome, Integer attempts, Long millis) {
+      views.computeIfPresent(step.id(), (k, v) -> attempts == null && millis == null
+          ? v.with(StepState.COMPLETED.word(), outcome) : v.with(StepState.COMPLETED.word(), outcome, attempts, millis));
+    }
+
+    @Override
+    public void failed(String why) {
+      show(StepState.FAILED, why);
+    }
+
+    private void show(StepState state, String text) {
+      views.computeIfPresent(step.id(), (k, v) -> v.with(state.word(), text));
+    }
   }
 
   private RunState rollBack() {
@@ -169,10 +268,6 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private String pointOfNoReturnHere() {
     String mark = operator.pointOfNoReturn;
     return mark != null && views.containsKey(mark) ? mark : request.pointOfNoReturn();
-  }
-
-  private static boolean isGate(PlanStep step) {
-    return ApprovalGateState.KIND.equals(step.kind());
   }
 
   private void requireInput() {
@@ -207,31 +302,33 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void approve(GateDecision decision) {
-    decide("approve", decision);
+    decide(Decision.APPROVE, decision);
   }
 
   @Override
   public void reject(GateDecision decision) {
-    decide("reject", decision);
+    decide(Decision.REJECT, decision);
   }
 
   @Override
   public void skip(GateDecision decision) {
-    decide("skip", decision);
+    decide(Decision.SKIP, decision);
   }
 
-  private void decide(String kind, GateDecision d) {
+  private void decide(Decision decision, GateDecision d) {
+    String kind = decision.word();
     String by = blank(d.by()) ? "" : d.by().trim();
+    boolean holding = gate != null && gate.holding() && gate.takes(decision);
     String refusal;
     if (by.isEmpty()) {
       refusal = "a decision must say who makes it";
-    } else if ("skip".equals(kind)) {
-      refusal = timed.skip(new GateDecision(d.gate(), by, d.comment(), d.requestId()));
-    } else if (openGate == null || !openGate.id().equals(d.gate())) {
-      refusal = "gate '" + d.gate() + "' is not waiting for a decision"
-          + (openGate == null ? "" : " (waiting: '" + openGate.id() + "')");
+    } else if (!holding || !gateStep.equals(d.gate())) {
+      String open = holding ? gateStep : null;
+      refusal = decision == Decision.SKIP
+          ? "gate '" + d.gate() + "' is not a wait or soak that is holding" + (open == null ? "" : " (holding: '" + open + "')")
+          : "gate '" + d.gate() + "' is not waiting for a decision" + (open == null ? "" : " (waiting: '" + open + "')");
     } else {
-      refusal = openGate.decide(kind, by, d.comment());
+      refusal = gate.decide(decision, by, d.comment());
     }
     DecisionView view = new DecisionView(d.gate(), kind, by, d.comment(), refusal == null, refusal, d.requestId(),
         Workflow.currentTimeMillis());
@@ -296,7 +393,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     }
     String detail = Checkpoints.tuneDetail(tuning.batchSize(), tuning.rate());
     operator.notice("tuned by " + by + ": backfill " + runningBatched + " " + detail + " from its next batch");
-    recorder.event(Checkpoints.TUNE, runningBatched, by, blank(tuning.reason()) ? detail : detail + "; " + tuning.reason());
+    recorder.event(RunEventKind.TUNE.word(), runningBatched, by, blank(tuning.reason()) ? detail : detail + "; " + tuning.reason());
   }
 
   static String actor(OperatorAction action) {
@@ -310,7 +407,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       PlanStep s = attempted.get(i).step();
       wouldUndo.add(s.irreversible() ? s.id() + " (irreversible: not undone)" : s.id());
     }
-    List<GateView> gates = openGate == null ? List.of() : List.of(openGate.view());
+    GateView waiting = gate != null && gate.holding() ? gate.view() : null;
+    List<GateView> gates = waiting == null ? List.of() : List.of(waiting);
     return new PhaseStatus(run, request == null ? null : request.plan(), request == null ? null : request.target(),
         request == null ? null : request.phase(), operator.state, currentStep, List.copyOf(views.values()), gates,
         List.copyOf(decisions), operator.pointOfNoReturn == null ? wouldUndo : List.of(), operator.pointOfNoReturn,

@@ -1,5 +1,6 @@
 package cutover.workflows;
 
+import cutover.activities.steps.GateView;
 import java.util.List;
 
 /**

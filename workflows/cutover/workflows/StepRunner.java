@@ -7,6 +7,7 @@ import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepParts;
 import cutover.activities.StepResult;
+import cutover.activities.steps.StepKind;
 import cutover.activities.steps.StepKinds;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  * transaction is one activity. A batched step (a backfill) is three stages: prepare its parts,
  * run every part as its own activity in parallel (batches run inside them, with heartbeats, so
  * the history grows by a few events per part, never per batch), then record the result.
- * {@link StepKinds#batched} is the one place that says which.
+ * The step's kind says which ({@link StepKind.Execution#BATCHED}).
  */
 final class StepRunner {
   static final String APPLY = "apply";
@@ -39,7 +40,7 @@ final class StepRunner {
 
   /** Whether the step runs as a batched step, i.e. whether pause and tune reach it within a batch. */
   static boolean batched(StepCall call) {
-    return StepKinds.batched(call.step().kind());
+    return StepKinds.ALL.of(call.step()).execution() == StepKind.Execution.BATCHED;
   }
 
   /** @throws ActivityFailure when the step (or one of its parts) failed */

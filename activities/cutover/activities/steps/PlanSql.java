@@ -11,7 +11,7 @@ import org.jooq.impl.DSL;
  * not a jOOQ template: plan SQL may hold {@code {0}}, {@code ?} or dollar-quoted bodies that a
  * template would try to interpret.
  */
-final class PlanSql {
+public final class PlanSql {
   private PlanSql() {}
 
   /**
@@ -19,13 +19,13 @@ final class PlanSql {
    * expressions embedded in jOOQ queries run as written: a {@code ?} (a jsonb operator) is not
    * taken for a bind marker.
    */
-  static DSLContext asWritten(DSLContext transaction) {
+  public static DSLContext asWritten(DSLContext transaction) {
     return DSL.using(transaction.configuration().derive(
         new Settings().withStatementType(StatementType.STATIC_STATEMENT)));
   }
 
   /** @return rows affected, summed over every statement in the text */
-  static long execute(StepContext context, String sql) {
+  public static long execute(StepContext context, String sql) {
     long[] rows = {0};
     context.sql().connection(connection -> {
       try (Statement statement = connection.createStatement()) {

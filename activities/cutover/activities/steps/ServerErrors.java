@@ -5,10 +5,10 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /** The SQLSTATE and the server's own words (message and detail) of an error from the target. */
-final class ServerErrors {
+public final class ServerErrors {
   private ServerErrors() {}
 
-  static String sqlState(Throwable error) {
+  public static String sqlState(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
         return sql.getSQLState();
@@ -18,7 +18,7 @@ final class ServerErrors {
   }
 
   /** "message: detail", without "ERROR:" or positions. */
-  static String describe(Throwable error) {
+  public static String describe(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
         ServerErrorMessage server = psql.getServerErrorMessage();
@@ -30,7 +30,7 @@ final class ServerErrors {
   }
 
   /** Integrity violations (class 23): the data, not the step, is wrong. */
-  static boolean isViolation(Throwable error) {
+  public static boolean isViolation(Throwable error) {
     String state = sqlState(error);
     return state != null && state.startsWith("23");
   }

@@ -1,26 +1,32 @@
 package cutover.activities.steps;
 
-import cutover.plan.PlanStep;
 import cutover.plan.StepFields;
 import java.time.Duration;
 
 /**
- * The lock settings every step that runs SQL shares. {@code lock_timeout} is short by default:
- * while DDL waits for its lock every writer queues behind it, so the timeout caps the stall the
- * application feels; the step then retries with backoff.
+ * The lock settings every step that runs SQL shares, and their defaults. {@code lock_timeout} is
+ * short by default: while DDL waits for its lock every writer queues behind it, so the timeout
+ * caps the stall the application feels; the step then retries with backoff.
  */
-public final class SqlTimeouts {
-  public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMillis(500);
-  public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMinutes(15);
-  public static final int DEFAULT_LOCK_RETRIES = 20;
+public interface SqlTimeouts {
+  Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMillis(500);
+  Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMinutes(15);
+  int DEFAULT_LOCK_RETRIES = 20;
 
-  private SqlTimeouts() {}
+  Duration lockTimeout();
+
+  Duration statementTimeout();
+
+  Integer lockRetries();
+
+  /** The three fields as a plan gives them (null: absent), read and checked together. */
+  record Read(Duration lockTimeout, Duration statementTimeout, Integer lockRetries) {}
 
   /** Declares and checks {@code lockTimeout}, {@code statementTimeout} and {@code lockRetries}. */
-  public static void validate(StepFields fields) {
-    Duration lock = fields.optionalDuration("lockTimeout", DEFAULT_LOCK_TIMEOUT);
-    Duration statement = fields.optionalDuration("statementTimeout", DEFAULT_STATEMENT_TIMEOUT);
-    fields.optionalInteger("lockRetries", 0, 1000, DEFAULT_LOCK_RETRIES);
+  static Read read(StepFields fields) {
+    Duration lock = fields.optionalDuration("lockTimeout", null);
+    Duration statement = fields.optionalDuration("statementTimeout", null);
+    Integer retries = fields.optionalInteger("lockRetries", 0, 1000, null);
     if (lock != null && lock.isZero()) {
       fields.problem("lockTimeout", "lockTimeout 0 would let DDL queue every writer behind it indefinitely",
           "give a bound such as 500ms");
@@ -28,17 +34,18 @@ public final class SqlTimeouts {
     if (statement != null && statement.isZero()) {
       fields.problem("statementTimeout", "statementTimeout 0 disables the bound", "give a bound such as 15m");
     }
+    return new Read(lock, statement, retries);
   }
 
-  public static Duration lockTimeout(PlanStep step) {
-    return step.duration("lockTimeout", DEFAULT_LOCK_TIMEOUT);
+  static Duration lockTimeout(Duration given) {
+    return given == null ? DEFAULT_LOCK_TIMEOUT : given;
   }
 
-  public static Duration statementTimeout(PlanStep step) {
-    return step.duration("statementTimeout", DEFAULT_STATEMENT_TIMEOUT);
+  static Duration statementTimeout(Duration given) {
+    return given == null ? DEFAULT_STATEMENT_TIMEOUT : given;
   }
 
-  public static int lockRetries(PlanStep step) {
-    return step.integer("lockRetries", DEFAULT_LOCK_RETRIES);
+  static Integer lockRetries(Integer given) {
+    return given == null ? DEFAULT_LOCK_RETRIES : given;
   }
 }

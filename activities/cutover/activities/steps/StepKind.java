@@ -1,29 +1,21 @@
 package cutover.activities.steps;
 
+import cutover.plan.PlanStep;
 import cutover.plan.StepFields;
+import cutover.plan.StepSpec;
+import cutover.plan.StepSpecReader;
 
 /**
- * One kind of step. Every kind is one class behind this interface; {@link StepKinds} maps
- * kind names to classes, so adding a kind touches neither the workflows nor the parser.
+ * The definition of one step kind: its name, how it is undone, where it runs, the record of its
+ * fields and how they are read. Each kind is one folder under {@code steps/} holding its spec and
+ * this definition, which is also its executor ({@link ExecutedKind}, {@link BatchedKind}) or its
+ * workflow gate ({@link GateKind}); {@link StepKinds} registers each once.
+ *
+ * @param <S> the kind's spec
  */
-public interface StepKind {
+public interface StepKind<S extends StepSpec> extends StepSpecReader {
 
-  /** How a completed step of this kind is undone by a rollback. */
-  enum Undo {
-    /** The plan must give {@code compensate:} SQL or declare {@code irreversible: true}. */
-    DECLARED,
-    /** The kind restores what it changed by itself (a flag's previous value). */
-    AUTOMATIC,
-    /**
-     * {@code compensate:} SQL when the plan gives it, else the kind's own undo (a backfill into a
-     * table removes what it copied); the kind's {@code validate} reports steps it cannot undo itself.
-     */
-    OPTIONAL,
-    /** Checks and gates change nothing. */
-    NOTHING
-  }
-
-  /** Where a kind's work runs. The routing of each is in one place, {@code StepActivitiesImpl}. */
+  /** Where a kind's work runs. Activities and workflows route on this, never on kind names. */
   enum Execution {
     /** apply runs inside the transaction that also writes the step's ledger row. */
     IN_TRANSACTION,
@@ -33,18 +25,18 @@ public interface StepKind {
      * SQL it needs goes through {@link StepEnvironment#inTransaction}.
      */
     OUTSIDE_TRANSACTION,
-    /** Decided by the phase workflow (people, timers); apply is never called. */
+    /** The work runs in parts of many transactions ({@link BatchedKind}), driven by the workflow. */
+    BATCHED,
+    /** Held by the phase workflow (people, timers): a {@link GateKind}. */
     WORKFLOW
   }
 
-  /** The name used as {@code kind:} in plans. */
-  String name();
+  Execution execution();
 
-  Undo undo();
+  Class<S> specType();
 
-  default Execution execution() {
-    return Execution.IN_TRANSACTION;
-  }
+  @Override
+  S read(StepFields fields);
 
   /**
    * Whether a soak may repeat it: a verification that changes nothing, whose apply can run any
@@ -54,12 +46,8 @@ public interface StepKind {
     return false;
   }
 
-  /** Checks the kind's own fields at plan-load time; reading a field declares it known. */
-  void validate(StepFields fields);
-
-  /** Applies the step. Runs inside the transaction that also writes the step's ledger row. */
-  StepOutcome apply(StepContext context);
-
-  /** Undoes the step. Runs inside the transaction that also writes the compensation's ledger row. */
-  StepOutcome compensate(StepContext context);
+  /** The step's spec as this kind's record. */
+  default S spec(PlanStep step) {
+    return specType().cast(step.spec());
+  }
 }

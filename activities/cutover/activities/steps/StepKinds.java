@@ -1,51 +1,79 @@
 package cutover.activities.steps;
 
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import cutover.activities.steps.approval.ApprovalGate;
+import cutover.activities.steps.backfill.BackfillStep;
+import cutover.activities.steps.check.CheckStep;
+import cutover.activities.steps.command.CommandStep;
+import cutover.activities.steps.flag.FlagStep;
+import cutover.activities.steps.http.HttpStep;
+import cutover.activities.steps.parity.ParityStep;
+import cutover.activities.steps.soak.SoakGate;
+import cutover.activities.steps.sql.SqlStep;
+import cutover.activities.steps.validate.ValidateStep;
+import cutover.activities.steps.wait.WaitGate;
+import cutover.plan.PlanStep;
+import cutover.plan.StepKindCatalog;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The one place that maps {@code kind:} names to step kind classes. */
-public final class StepKinds {
-  private static final Map<String, StepKind> KINDS = new TreeMap<>();
+/**
+ * The one place step kinds are registered. The parser reads plans through it, Temporal's JSON
+ * learns the kinds' specs from it, and activities and workflows find a step's kind in it.
+ */
+public final class StepKinds implements StepKindCatalog {
+  public static final StepKinds ALL = new StepKinds();
 
-  static {
+  private final Map<String, StepKind<?>> kinds = new TreeMap<>();
+
+  private StepKinds() {
     register(new SqlStep());
-    register(new ApprovalGate());
+    register(new BackfillStep());
     register(new ValidateStep());
     register(new ParityStep());
     register(new CheckStep());
     register(new HttpStep());
     register(new CommandStep());
     register(new FlagStep());
+    register(new ApprovalGate());
     register(new WaitGate());
     register(new SoakGate());
-    register(new BackfillStep());
   }
 
-  private StepKinds() {}
-
-  private static void register(StepKind kind) {
-    KINDS.put(kind.name(), kind);
+  private void register(StepKind<?> kind) {
+    kinds.put(kind.name(), kind);
   }
 
-  public static Optional<StepKind> find(String name) {
-    return Optional.ofNullable(KINDS.get(name));
+  @Override
+  public Optional<StepKind<?>> find(String name) {
+    return Optional.ofNullable(name == null ? null : kinds.get(name));
   }
 
-  public static StepKind get(String name) {
-    return find(name).orElseThrow(() -> new IllegalArgumentException("unknown step kind " + name));
+  /** The kind of a step of a loaded plan. */
+  public StepKind<?> of(PlanStep step) {
+    return find(step.kind()).orElseThrow(() -> new IllegalArgumentException(
+        "step '" + step.id() + "' has unknown kind '" + step.kind() + "'; known kinds: " + String.join(", ", names())));
   }
 
-  /**
-   * Whether steps of this kind run in parts of many transactions ({@link BatchedStep}): the one
-   * place the workflows learn how a step executes. Pure, so workflow code may call it.
-   */
-  public static boolean batched(String name) {
-    return KINDS.get(name) instanceof BatchedStep;
+  @Override
+  public Set<String> names() {
+    return Collections.unmodifiableSet(kinds.keySet());
   }
 
-  public static Set<String> names() {
-    return KINDS.keySet();
+  public Collection<StepKind<?>> kinds() {
+    return Collections.unmodifiableCollection(kinds.values());
+  }
+
+  /** Tells Jackson which spec record each {@code kind} names, for plans travelling through Temporal. */
+  public Module jacksonModule() {
+    SimpleModule module = new SimpleModule("cutover-step-kinds");
+    kinds.values().forEach(kind -> module.registerSubtypes(new NamedType(kind.specType(), kind.name())));
+    return module;
   }
 }

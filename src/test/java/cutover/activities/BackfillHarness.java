@@ -1,5 +1,6 @@
 package cutover.activities;
 
+import cutover.activities.steps.StepKinds;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
 import cutover.plan.PlanStep;
@@ -39,7 +40,7 @@ final class BackfillHarness implements AutoCloseable {
   BackfillHarness(String prefix) {
     target = TestDatabase.newDatabase(prefix);
     targets = Targets.of(List.of(target));
-    env = TestActivityEnvironment.newInstance();
+    env = ActivityEnvironments.create();
     env.registerActivitiesImplementations(
         new StepActivitiesImpl(new SqlRunner(targets, Duration.ofMillis(20), Duration.ofMillis(200))),
         new LedgerActivitiesImpl(targets));
@@ -51,7 +52,7 @@ final class BackfillHarness implements AutoCloseable {
         .build();
     steps = env.newActivityStub(StepActivities.class, options);
     ledger = env.newActivityStub(LedgerActivities.class, options);
-    otherEnv = TestActivityEnvironment.newInstance();
+    otherEnv = ActivityEnvironments.create();
     otherEnv.registerActivitiesImplementations(
         new StepActivitiesImpl(new SqlRunner(targets, Duration.ofMillis(20), Duration.ofMillis(200))),
         new LedgerActivitiesImpl(targets));
@@ -65,7 +66,7 @@ final class BackfillHarness implements AutoCloseable {
     String yaml = "name: p\ntarget: t\nphases:\n  - name: copy\n    steps:\n      - id: " + id + "\n        kind: backfill\n"
         + fields.lines().map(line -> "        " + line).reduce("", (a, b) -> a + b + "\n");
     try {
-      Plan plan = PlanParser.parse(yaml, "test.yaml", Set.of("t"));
+      Plan plan = PlanParser.parse(yaml, "test.yaml", Set.of("t"), StepKinds.ALL);
       return plan.step(id).orElseThrow();
     } catch (cutover.plan.InvalidPlanException e) {
       throw new IllegalArgumentException(e.getMessage() + "\n" + yaml, e);

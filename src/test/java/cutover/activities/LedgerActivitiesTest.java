@@ -1,5 +1,6 @@
 package cutover.activities;
 
+import cutover.activities.steps.sql.SqlSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,7 +22,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +43,7 @@ class LedgerActivitiesTest {
     demo = TestDatabase.newDatabase("demo");
     other = TestDatabase.newDatabase("other");
     targets = Targets.of(List.of(demo, other));
-    env = TestActivityEnvironment.newInstance();
+    env = ActivityEnvironments.create();
     env.registerActivitiesImplementations(new LedgerActivitiesImpl(targets), new StepActivitiesImpl(targets));
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
@@ -295,7 +295,7 @@ class LedgerActivitiesTest {
   }
 
   private static PlanStep sqlStep(String id, String sql) {
-    return new PlanStep(id, "sql", null, "SELECT 0", false, false, Map.of("sql", sql), 1);
+    return new PlanStep(id, null, "SELECT 0", false, false, new SqlSpec(sql), 1);
   }
 
   private static ApplicationFailure fails(Executable call) {

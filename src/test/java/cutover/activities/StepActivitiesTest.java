@@ -1,5 +1,7 @@
 package cutover.activities;
 
+import cutover.activities.steps.SqlTimeouts;
+import cutover.activities.steps.sql.SqlSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,9 +24,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,7 @@ class StepActivitiesTest {
   void setUp() throws SQLException {
     target = TestDatabase.newDatabase("steps");
     targets = Targets.of(List.of(target));
-    env = TestActivityEnvironment.newInstance();
+    env = ActivityEnvironments.create();
     env.registerActivitiesImplementations(
         new StepActivitiesImpl(new SqlRunner(targets, Duration.ofMillis(50), Duration.ofMillis(300))),
         new LedgerActivitiesImpl(targets));
@@ -76,7 +76,7 @@ class StepActivitiesTest {
 
   @Test
   void appliesAStepOnceWhenCalledTwice() throws SQLException {
-    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t WHERE id = 1", Map.of());
+    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t WHERE id = 1", NO_TIMEOUTS);
 
     StepResult first = apply(insert);
     StepResult second = apply(insert);
@@ -97,7 +97,7 @@ class StepActivitiesTest {
   void planSqlRunsAsWrittenQuestionMarksIncluded() throws SQLException {
     execute("CREATE TABLE docs (d jsonb)");
     PlanStep jsonb = sqlStep("jsonb", "INSERT INTO docs SELECT '{\"a\": 1}'::jsonb WHERE '{\"a\": 1}'::jsonb ? 'a'",
-        "DELETE FROM docs", Map.of());
+        "DELETE FROM docs", NO_TIMEOUTS);
 
     assertEquals(1L, apply(jsonb).rows());
     assertEquals(1, count("SELECT count(*) FROM docs"));
@@ -106,7 +106,7 @@ class StepActivitiesTest {
   @Test
   void aFailingStepRollsBackAndLeavesNoRecord() throws SQLException {
     PlanStep broken = sqlStep("two-inserts", "INSERT INTO t VALUES (1); INSERT INTO missing VALUES (1)", "DELETE FROM t",
-        Map.of());
+        NO_TIMEOUTS);
 
     ApplicationFailure failure = applyFails(broken);
 
@@ -131,7 +131,7 @@ class StepActivitiesTest {
     List<StepHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
     env.setActivityHeartbeatListener(StepHeartbeat.class, heartbeats::add);
     PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
-        Map.of("lockTimeout", "PT0.2S"));
+        new SqlTimeouts.Read(Duration.ofMillis(200), null, null));
 
     StepResult result;
     try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
@@ -170,7 +170,7 @@ class StepActivitiesTest {
   @Test
   void failsWithLockTimeoutNamingTheBlockerWhenRetriesRunOut() throws Exception {
     PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
-        Map.of("lockTimeout", "PT0.2S", "lockRetries", 2));
+        new SqlTimeouts.Read(Duration.ofMillis(200), null, 2));
 
     ApplicationFailure failure;
     try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
@@ -195,7 +195,7 @@ class StepActivitiesTest {
   @Test
   void cancellingTheActivityStopsAStepWaitingForALock() throws Exception {
     PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
-        Map.of("lockTimeout", "PT10S"));
+        new SqlTimeouts.Read(Duration.ofMillis(10000), null, null));
     try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
       blocker.setAutoCommit(false);
       try (Statement statement = blocker.createStatement()) {
@@ -232,7 +232,7 @@ class StepActivitiesTest {
   @Test
   void aStatementTimeoutIsNotRetriedAndTheSettingsStayInTheTransaction() {
     PlanStep slow = sqlStep("slow", "SELECT pg_sleep(5)", "SELECT 1",
-        Map.of("statementTimeout", "PT0.3S", "lockTimeout", "PT0.2S"));
+        new SqlTimeouts.Read(Duration.ofMillis(200), Duration.ofMillis(300), null));
 
     ApplicationFailure failure = applyFails(slow);
 
@@ -249,7 +249,7 @@ class StepActivitiesTest {
 
   @Test
   void compensatesOnceAndUndoes() throws SQLException {
-    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t WHERE id = 1", Map.of());
+    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t WHERE id = 1", NO_TIMEOUTS);
     apply(insert);
 
     StepResult undone = compensate(insert);
@@ -268,7 +268,7 @@ class StepActivitiesTest {
 
   @Test
   void compensatingAStepNeverAppliedDoesNothing() throws SQLException {
-    PlanStep drop = sqlStep("drop-it", "SELECT 1", "DROP TABLE t", Map.of());
+    PlanStep drop = sqlStep("drop-it", "SELECT 1", "DROP TABLE t", NO_TIMEOUTS);
 
     StepResult result = compensate(drop);
 
@@ -280,8 +280,8 @@ class StepActivitiesTest {
 
   @Test
   void anIrreversibleStepIsRecordedAsNotUndone() throws SQLException {
-    PlanStep irreversible = new PlanStep("drop-old", "sql", null, null, true, false,
-        Map.of("sql", "INSERT INTO t VALUES (7)"), 1);
+    PlanStep irreversible = new PlanStep("drop-old", null, null, true, false, new SqlSpec("INSERT INTO t VALUES (7)"),
+        1);
     apply(irreversible);
 
     StepResult result = compensate(irreversible);
@@ -296,7 +296,7 @@ class StepActivitiesTest {
   @Test
   void theTargetsPasswordNeverShowsInAFailure() throws SQLException {
     String password = TestDatabase.password();
-    PlanStep leaky = sqlStep("leaky", "SELECT CAST('" + password + "' AS integer)", "SELECT 1", Map.of());
+    PlanStep leaky = sqlStep("leaky", "SELECT CAST('" + password + "' AS integer)", "SELECT 1", NO_TIMEOUTS);
 
     ApplicationFailure failure = applyFails(leaky);
 
@@ -308,7 +308,7 @@ class StepActivitiesTest {
 
   @Test
   void aStepOfAnUnknownRunIsRefused() {
-    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t", Map.of());
+    PlanStep insert = sqlStep("insert-one", "INSERT INTO t VALUES (1)", "DELETE FROM t", NO_TIMEOUTS);
     ActivityFailure failure = assertThrows(ActivityFailure.class,
         () -> steps.apply(new StepCall("steps", "no-such-run", "main", insert)));
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
@@ -317,10 +317,11 @@ class StepActivitiesTest {
 
   // ---- helpers
 
-  private static PlanStep sqlStep(String id, String sql, String compensate, Map<String, Object> extra) {
-    Map<String, Object> spec = new HashMap<>(extra);
-    spec.put("sql", sql);
-    return new PlanStep(id, "sql", null, compensate, false, false, spec, 1);
+  private static final SqlTimeouts.Read NO_TIMEOUTS = new SqlTimeouts.Read(null, null, null);
+
+  private static PlanStep sqlStep(String id, String sql, String compensate, SqlTimeouts.Read timeouts) {
+    return new PlanStep(id, null, compensate, false, false,
+        new SqlSpec(sql, timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries()), 1);
   }
 
   private static StepCall call(PlanStep step) {

@@ -1,5 +1,6 @@
 package cutover.activities;
 
+import cutover.activities.steps.StepKinds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -48,7 +49,7 @@ class VerificationStepsTest {
   void setUp() throws SQLException {
     target = TestDatabase.newDatabase("verify");
     targets = Targets.of(List.of(target));
-    env = TestActivityEnvironment.newInstance();
+    env = ActivityEnvironments.create();
     SqlRunner runner = new SqlRunner(targets, Duration.ofMillis(50), Duration.ofMillis(300));
     env.registerActivitiesImplementations(new StepActivitiesImpl(runner), new LedgerActivitiesImpl(targets));
     ActivityOptions options = ActivityOptions.newBuilder()
@@ -406,7 +407,7 @@ class VerificationStepsTest {
   }
 
   private StepActivities allowingCommands() {
-    TestActivityEnvironment other = TestActivityEnvironment.newInstance();
+    TestActivityEnvironment other = ActivityEnvironments.create();
     other.registerActivitiesImplementations(new StepActivitiesImpl(new SqlRunner(targets), true));
     return other.newActivityStub(StepActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
@@ -442,7 +443,7 @@ class VerificationStepsTest {
     String indented = yaml.lines().map(line -> "      " + line).collect(Collectors.joining("\n"));
     try {
       Plan plan = PlanParser.parse("name: t\ntarget: verify\nphases:\n  - name: main\n    steps:\n" + indented + "\n",
-          "t.yaml", null);
+          "t.yaml", null, StepKinds.ALL);
       return plan.phases().get(0).steps().get(0);
     } catch (cutover.plan.InvalidPlanException e) {
       throw new AssertionError(e.getMessage(), e);

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.steps.StepContext;
+import cutover.activities.steps.ExecutedKind;
+import cutover.activities.steps.StepKind;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepOutcome;
 import cutover.plan.PlanStep;
+import cutover.plan.Undo;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +69,7 @@ class ContractTemplatesExampleTest {
   static void loadLegacyDatabaseOnce() throws Exception {
     postgres = EmbeddedPostgres.builder().start();
     plan = readPlan();
-    parsed = cutover.plan.PlanParser.parse(read("plan.yaml"), "plan.yaml", null);
+    parsed = cutover.plan.PlanParser.parse(read("plan.yaml"), "plan.yaml", null, StepKinds.ALL);
     // Loaded once, then every test gets its own copy (CREATE DATABASE ... TEMPLATE).
     execute("postgres", "CREATE DATABASE " + LEGACY_DB);
     try (Connection c = connect(LEGACY_DB); Statement s = c.createStatement()) {
@@ -201,7 +204,7 @@ class ContractTemplatesExampleTest {
 
       for (int i = completed.size() - 1; i >= 0; i--) {
         Step step = completed.get(i);
-        if (step.kind().equals("backfill")) {
+        if (kindOf(step).execution() == StepKind.Execution.BATCHED) {
           backfill(step, false);
         } else if (step.compensate() != null) {
           apply(c, step, step.compensate());
@@ -266,7 +269,7 @@ class ContractTemplatesExampleTest {
       if (!phases.contains(step.phase())) {
         phases.add(step.phase());
       }
-      if (step.kind().equals("sql")) {
+      if (kindOf(step).undo() == Undo.DECLARED) {
         assertTrue(step.compensate() != null || step.irreversible(), step.id() + " needs compensate or irreversible");
       }
       assertTrue(parsed.step(step.id()).isPresent(), step.id() + " passes the engine's validation");
@@ -308,19 +311,23 @@ class ContractTemplatesExampleTest {
     return steps;
   }
 
+  private static StepKind<?> kindOf(Step step) {
+    return StepKinds.ALL.of(parsed.step(step.id()).orElseThrow());
+  }
+
   /** Runs a step; returns false for steps that change nothing here (checks, approvals, flags). */
   private static boolean run(Connection c, Step step) throws SQLException {
-    switch (step.kind()) {
-      case "sql" -> apply(c, step, step.sql());
-      case "backfill" -> backfill(step, true);
-      case "validate", "parity" -> {
-        StepOutcome outcome = runKind(c, step);
-        assertFalse(outcome.failed(), step.id() + ": " + outcome.summary());
-        return false; // checks change nothing: nothing to compensate
-      }
-      default -> {
-        return false;
-      }
+    StepKind<?> kind = kindOf(step);
+    if (kind.execution() == StepKind.Execution.BATCHED) {
+      backfill(step, true);
+    } else if (kind.undo() == Undo.DECLARED) {
+      apply(c, step, step.sql());
+    } else if (kind instanceof ExecutedKind<?> && kind.undo() == Undo.NOTHING) {
+      StepOutcome outcome = runKind(c, step);
+      assertFalse(outcome.failed(), step.id() + ": " + outcome.summary());
+      return false; // checks change nothing: nothing to compensate
+    } else {
+      return false; // approvals, and flags (the application's concern here)
     }
     return true;
   }
@@ -353,7 +360,7 @@ class ContractTemplatesExampleTest {
     PlanStep planStep = parsed.step(step.id()).orElseThrow();
     c.setAutoCommit(false);
     try {
-      StepOutcome outcome = StepKinds.get(planStep.kind())
+      StepOutcome outcome = ((ExecutedKind<?>) StepKinds.ALL.of(planStep))
           .apply(new StepContext("example", "demo", planStep, DSL.using(c, SQLDialect.POSTGRES)));
       c.commit();
       return outcome;

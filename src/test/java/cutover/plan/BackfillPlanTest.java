@@ -1,11 +1,12 @@
 package cutover.plan;
 
+import cutover.activities.steps.StepKinds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cutover.activities.steps.BackfillSpec;
+import cutover.activities.steps.backfill.BackfillSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,21 +35,21 @@ class BackfillPlanTest {
           total: amount * 100
           note: null
         partitions: 3
-        rate: 20000"""), "p.yaml", null).step("b").orElseThrow();
+        rate: 20000"""), "p.yaml", null, StepKinds.ALL).step("b").orElseThrow();
 
-    BackfillSpec spec = BackfillSpec.of(step);
-    assertEquals(List.of("public", "orders"), spec.from());
+    BackfillSpec spec = (BackfillSpec) step.spec();
+    assertEquals(List.of("public", "orders"), spec.fromTable());
     assertEquals(List.of("tenant", "id"), spec.key());
-    assertEquals(List.of("orders_v2"), spec.into());
+    assertEquals(List.of("orders_v2"), spec.intoTable());
     assertEquals(Map.of("tenant", "tenant", "id", "id", "total", "amount * 100", "note", "NULL"), spec.columns());
     assertEquals(List.of("tenant", "id", "total", "note"), List.copyOf(spec.columns().keySet()));
     assertEquals(List.of("tenant", "id"), spec.copiedKey());
-    assertEquals("error", spec.onConflict());
+    assertEquals(BackfillSpec.OnConflict.ERROR, spec.onConflict());
     assertEquals(3, spec.partitions());
     assertEquals(20000L, spec.rate());
     assertNull(spec.batchSize());
     assertEquals(BackfillSpec.DEFAULT_BATCH_TIME, spec.batchTime());
-    assertEquals(Duration.ofMillis(500), spec.settings().lockTimeout());
+    assertEquals(Duration.ofMillis(500), spec.lockTimeout());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -70,17 +71,17 @@ class BackfillPlanTest {
       """)
   void reportsAWrongBackfill(String name, String fields, String message) {
     InvalidPlanException failure = assertThrows(InvalidPlanException.class,
-        () -> PlanParser.parse(plan(fields.replace("\\n", "\n")), "p.yaml", null));
+        () -> PlanParser.parse(plan(fields.replace("\\n", "\n")), "p.yaml", null, StepKinds.ALL));
     assertTrue(failure.getMessage().contains(message), name + ": " + failure.getMessage());
   }
 
   @Test
   void aCopyMayBeUndoneBySqlOrDeclaredIrreversible() throws Exception {
-    PlanParser.parse(plan("from: a\nkey: [id]\ninto: t\ncolumns: {id: id + 1}\ncompensate: DELETE FROM t"), "p.yaml", null);
-    PlanParser.parse(plan("from: a\nkey: [id]\ninto: t\ncolumns: {id: id + 1}\nirreversible: true"), "p.yaml", null);
+    PlanParser.parse(plan("from: a\nkey: [id]\ninto: t\ncolumns: {id: id + 1}\ncompensate: DELETE FROM t"), "p.yaml", null, StepKinds.ALL);
+    PlanParser.parse(plan("from: a\nkey: [id]\ninto: t\ncolumns: {id: id + 1}\nirreversible: true"), "p.yaml", null, StepKinds.ALL);
     InvalidPlanException both = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(
         plan("from: a\nkey: [id]\ninto: t\ncolumns: {id: id}\ncompensate: DELETE FROM t\nirreversible: true"),
-        "p.yaml", null));
+        "p.yaml", null, StepKinds.ALL));
     assertTrue(both.getMessage().contains("contradict"), both.getMessage());
   }
 }

@@ -1,5 +1,8 @@
 package cutover.plan;
 
+import cutover.activities.steps.StepKinds;
+import cutover.activities.steps.approval.ApprovalSpec;
+import cutover.activities.steps.sql.SqlSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -656,7 +657,7 @@ class PlanParserTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidPlans")
   void reportsTheProblemWhereItIs(String name, String yaml, String position, String message, String fix) {
-    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(yaml, "plan.yaml", TARGETS));
+    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(yaml, "plan.yaml", TARGETS, StepKinds.ALL));
     assertEquals(1, e.problems().size(), () -> "expected exactly one problem, got:\n" + e.getMessage());
     PlanProblem problem = e.problems().get(0);
     assertEquals("plan.yaml", problem.file());
@@ -669,14 +670,14 @@ class PlanParserTest {
 
   @Test
   void parsesAValidPlan() throws InvalidPlanException {
-    assertContractTemplates(PlanParser.parse(VALID, "plan.yaml", TARGETS), true);
+    assertContractTemplates(PlanParser.parse(VALID, "plan.yaml", TARGETS, StepKinds.ALL), true);
   }
 
   @Test
   void parsesTheSamePlanWrittenAsJson() throws InvalidPlanException {
-    Plan fromJson = PlanParser.parse(VALID_JSON, "plan.json", TARGETS);
+    Plan fromJson = PlanParser.parse(VALID_JSON, "plan.json", TARGETS, StepKinds.ALL);
     assertContractTemplates(fromJson, false);
-    Plan fromYaml = PlanParser.parse(VALID, "plan.yaml", TARGETS);
+    Plan fromYaml = PlanParser.parse(VALID, "plan.yaml", TARGETS, StepKinds.ALL);
     assertEquals(fromYaml.phases().size(), fromJson.phases().size());
     for (int p = 0; p < fromYaml.phases().size(); p++) {
       List<PlanStep> yamlSteps = fromYaml.phases().get(p).steps();
@@ -684,7 +685,7 @@ class PlanParserTest {
       for (int s = 0; s < yamlSteps.size(); s++) {
         PlanStep y = yamlSteps.get(s);
         PlanStep j = jsonSteps.get(s);
-        assertEquals(new PlanStep(y.id(), y.kind(), y.description(), y.compensate(), y.irreversible(),
+        assertEquals(new PlanStep(y.id(), y.description(), y.compensate(), y.irreversible(),
             y.pointOfNoReturn(), y.spec(), j.line()), j);
       }
     }
@@ -705,15 +706,8 @@ class PlanParserTest {
     assertEquals("DROP TABLE contract_templates;\n", create.compensate());
     assertFalse(create.irreversible());
     assertFalse(create.pointOfNoReturn());
-    Map<String, Object> createSpec = new LinkedHashMap<>();
-    createSpec.put("sql", "CREATE TABLE contract_templates (id bigint PRIMARY KEY);\n");
-    createSpec.put("lockTimeout", "PT0.25S");
-    createSpec.put("statementTimeout", "PT2M");
-    createSpec.put("lockRetries", 5);
-    assertEquals(createSpec, create.spec());
-    assertEquals(List.copyOf(createSpec.keySet()), List.copyOf(create.spec().keySet()));
-    assertEquals(Duration.ofMillis(250), create.duration("lockTimeout", null));
-    assertEquals(5, create.integer("lockRetries", 0));
+    assertEquals(new SqlSpec("CREATE TABLE contract_templates (id bigint PRIMARY KEY);\n", Duration.ofMillis(250),
+        Duration.ofMinutes(2), 5), create.spec());
 
     List<PlanStep> switchSteps = plan.phases().get(1).steps();
     assertEquals(List.of("approve-switch", "drop-old-column"), switchSteps.stream().map(PlanStep::id).toList());
@@ -721,15 +715,13 @@ class PlanParserTest {
     assertEquals("approval", gate.kind());
     assertNull(gate.description());
     assertNull(gate.compensate());
-    assertEquals(Map.of("approvers", List.of("alice", "bob"), "approvals", 2, "separateFromStarter", true), gate.spec());
-    assertEquals(List.of("alice", "bob"), gate.strings("approvers"));
-    assertTrue(gate.flag("separateFromStarter"));
+    assertEquals(new ApprovalSpec(List.of("alice", "bob"), 2, true), gate.spec());
 
     PlanStep drop = plan.step("drop-old-column").orElseThrow();
     assertTrue(drop.irreversible());
     assertTrue(drop.pointOfNoReturn());
     assertNull(drop.compensate());
-    assertEquals(Map.of("sql", "ALTER TABLE contracts DROP COLUMN body"), drop.spec());
+    assertEquals(new SqlSpec("ALTER TABLE contracts DROP COLUMN body"), drop.spec());
 
     if (checkLines) {
       assertEquals(8, create.line());
@@ -739,7 +731,7 @@ class PlanParserTest {
   }
 
   @Test
-  void absentOptionalFieldsLeaveNothingInTheSpec() throws InvalidPlanException {
+  void absentOptionalFieldsTakeTheirDefaultsInTheSpec() throws InvalidPlanException {
     Plan plan = PlanParser.parse("""
         name: p
         target: demo
@@ -753,25 +745,24 @@ class PlanParserTest {
               - id: gate
                 kind: approval
                 approvers: alice
-        """, "plan.yaml", TARGETS);
+        """, "plan.yaml", TARGETS, StepKinds.ALL);
     assertNull(plan.description());
     PlanStep sql = plan.step("s1").orElseThrow();
-    assertEquals(Map.of("sql", "SELECT 1"), sql.spec());
-    assertEquals(Duration.ofMillis(500), sql.duration("lockTimeout", Duration.ofMillis(500)));
-    assertEquals(Map.of("approvers", List.of("alice")), plan.step("gate").orElseThrow().spec());
+    assertEquals(new SqlSpec("SELECT 1", Duration.ofMillis(500), Duration.ofMinutes(15), 20), sql.spec());
+    assertEquals(new ApprovalSpec(List.of("alice"), 1, false), plan.step("gate").orElseThrow().spec());
   }
 
   @Test
   void nullTargetsSkipTheTargetCheck() throws InvalidPlanException {
     String yaml = VALID.replace("target: demo", "target: anywhere-else");
-    assertEquals("anywhere-else", PlanParser.parse(yaml, "plan.yaml", null).target());
-    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(yaml, "plan.yaml", TARGETS));
+    assertEquals("anywhere-else", PlanParser.parse(yaml, "plan.yaml", null, StepKinds.ALL).target());
+    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(yaml, "plan.yaml", TARGETS, StepKinds.ALL));
     assertEquals("unknown target 'anywhere-else'", e.problems().get(0).message());
   }
 
   @Test
   void noConfiguredTargetsSaysSo() {
-    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(VALID, "plan.yaml", Set.of()));
+    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(VALID, "plan.yaml", Set.of(), StepKinds.ALL));
     assertTrue(e.problems().get(0).fix().contains("no targets are configured"));
   }
 
@@ -795,7 +786,7 @@ class PlanParserTest {
 
   @Test
   void reportsEveryProblemInPositionOrder() {
-    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(SEVERAL, "plan.yaml", TARGETS));
+    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(SEVERAL, "plan.yaml", TARGETS, StepKinds.ALL));
     assertEquals(List.of("1:7", "3:1", "7:9", "11:15", "13:12"),
         e.problems().stream().map(p -> p.line() + ":" + p.column()).toList(), e.getMessage());
     assertTrue(e.problems().get(0).message().startsWith("plan name 'Bad Name'"));
@@ -807,7 +798,7 @@ class PlanParserTest {
 
   @Test
   void exceptionMessageHasOneEditorStyleLinePerProblem() {
-    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(SEVERAL, "plan.yaml", TARGETS));
+    InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanParser.parse(SEVERAL, "plan.yaml", TARGETS, StepKinds.ALL));
     List<String> lines = e.getMessage().lines().toList();
     assertEquals(5, lines.size());
     for (String line : lines) {
@@ -829,7 +820,7 @@ class PlanParserTest {
               - id: s1
                 kind: shell
                 command: ls
-        """, "plan.yaml", TARGETS));
+        """, "plan.yaml", TARGETS, StepKinds.ALL));
     assertEquals(1, e.problems().size(), e.getMessage());
   }
 

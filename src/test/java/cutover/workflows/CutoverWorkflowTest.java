@@ -1,5 +1,9 @@
 package cutover.workflows;
 
+import cutover.activities.steps.StepKinds;
+import cutover.activities.steps.approval.ApprovalSpec;
+import cutover.activities.steps.backfill.BackfillSpec;
+import cutover.activities.steps.sql.SqlSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,14 +50,14 @@ class CutoverWorkflowTest {
   static final Plan PLAN = new Plan("three-phases", "demo", null, List.of(
       new Phase("introduce", null, List.of(sql("a"), sql("b"))),
       new Phase("copy", null, List.of(sql("c"),
-          new PlanStep("go", "approval", "go / no-go", null, false, false,
-              Map.of("approvers", List.of("alice", "bob")), 1),
+          new PlanStep("go", "go / no-go", null, false, false,
+              new ApprovalSpec(List.of("alice", "bob"), null, null), 1),
           sql("d"))),
       new Phase("finish", null, List.of(
-          new PlanStep("e", "sql", null, null, true, true, Map.of("sql", "drop"), 1), sql("f")))));
+          new PlanStep("e", null, null, true, true, new SqlSpec("drop"), 1), sql("f")))));
 
   static PlanStep sql(String id) {
-    return new PlanStep(id, "sql", null, "undo " + id, false, false, Map.of("sql", "do " + id), 1);
+    return new PlanStep(id, null, "undo " + id, false, false, new SqlSpec("do " + id), 1);
   }
 
   private String taskQueue;
@@ -255,7 +259,8 @@ class CutoverWorkflowTest {
 
   static final Plan BACKFILL_PLAN = new Plan("with-backfill", "demo", null, List.of(
       new Phase("copy", null, List.of(sql("a"),
-          new PlanStep("b", "backfill", null, null, false, false, Map.of("from", "src", "key", List.of("id")), 1),
+          new PlanStep("b", null, null, false, false, new BackfillSpec("src", null, List.of("id"), null, "dst",
+              Map.of("id", "id"), null, null, null, null, null, null, null, null, null, null, null, null, null), 1),
           sql("c")))));
 
   FakeActivities startWith(TestWorkflowEnvironment env, Worker worker, Plan plan) {
@@ -297,10 +302,8 @@ class CutoverWorkflowTest {
         .filter(k -> List.of("pause", "tune", "resume").contains(k)).toList();
     assertEquals(List.of("pause", "tune", "resume"), order);
 
-    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
-        client.fetchHistory("backfill"), CutoverWorkflowImpl.class);
-    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
-        client.fetchHistory("backfill.copy"), CutoverPhaseWorkflowImpl.class);
+    Replays.replay(client.fetchHistory("backfill"));
+    Replays.replay(client.fetchHistory("backfill.copy"));
   }
 
   @Test
@@ -317,8 +320,7 @@ class CutoverWorkflowTest {
     assertEquals(RunState.ROLLED_BACK, result(cutover).state());
     assertEquals(List.of("c", "b", "a"), fake.compensated);
     assertTrue(fake.partsRun.containsAll(List.of("b/compensate/0", "b/compensate/1")), fake.partsRun.toString());
-    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
-        client.fetchHistory("backfill-rollback.copy"), CutoverPhaseWorkflowImpl.class);
+    Replays.replay(client.fetchHistory("backfill-rollback.copy"));
   }
 
   @Test
@@ -340,8 +342,7 @@ class CutoverWorkflowTest {
     assertEquals(List.of("b", "a"), fake.compensated);
     assertFalse(fake.applied.contains("b"));
     assertTrue(fake.partsRun.containsAll(List.of("b/compensate/0", "b/compensate/1")), fake.partsRun.toString());
-    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
-        client.fetchHistory("backfill-stop.copy"), CutoverPhaseWorkflowImpl.class);
+    Replays.replay(client.fetchHistory("backfill-stop.copy"));
   }
 
   @Test
@@ -357,11 +358,9 @@ class CutoverWorkflowTest {
     cutover.approve(new GateDecision("go", "alice", null, null));
     assertEquals(RunState.COMPLETED, result(cutover).state());
 
-    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
-        client.fetchHistory("replay"), CutoverWorkflowImpl.class);
+    Replays.replay(client.fetchHistory("replay"));
     for (String phase : List.of("introduce", "copy", "finish")) {
-      io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
-          client.fetchHistory("replay." + phase), CutoverPhaseWorkflowImpl.class);
+      Replays.replay(client.fetchHistory("replay." + phase));
     }
   }
 
@@ -395,7 +394,7 @@ class CutoverWorkflowTest {
                   kind: sql
                   sql: DELETE FROM legacy_passwords
                   irreversible: true
-          """, "timed.yaml", null);
+          """, "timed.yaml", null, StepKinds.ALL);
     } catch (cutover.plan.InvalidPlanException e) {
       throw new AssertionError(e.getMessage(), e);
     }
@@ -484,10 +483,8 @@ class CutoverWorkflowTest {
     awaitPhase(client, "timed-replay.aftercare", s -> s.state() == RunState.WAITING);
     cutover.skip(new GateDecision("redirect-window", "carol", null, null));
     assertEquals(RunState.COMPLETED, result(cutover).state());
-    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(client.fetchHistory("timed-replay"),
-        CutoverWorkflowImpl.class);
-    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(client.fetchHistory("timed-replay.aftercare"),
-        CutoverPhaseWorkflowImpl.class);
+    Replays.replay(client.fetchHistory("timed-replay"));
+    Replays.replay(client.fetchHistory("timed-replay.aftercare"));
   }
 
   /** Like awaitPhase, letting Temporal's time run on between looks. */

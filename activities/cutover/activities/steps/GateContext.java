@@ -1,0 +1,55 @@
+package cutover.activities.steps;
+
+import cutover.activities.LedgerActivities;
+import cutover.activities.RunEventKind;
+import cutover.activities.VerifyCall;
+
+/**
+ * What a {@link Gate} works with inside the phase workflow: the run, activities to call, the
+ * ledger's event log, and the step's state as status shows it.
+ */
+public interface GateContext {
+
+  String run();
+
+  String target();
+
+  String phase();
+
+  /** Who started the run. */
+  String startedBy();
+
+  LedgerActivities ledger();
+
+  /** When the run started (T), from the ledger, asked once per phase. */
+  long runStartedAt();
+
+  /**
+   * Runs a repeatable verification through the VerifyStep activity (never recorded as the step).
+   *
+   * @return null when it held, else why not, in words
+   */
+  String verify(VerifyCall call);
+
+  /** Records a run event for the gate's step, in order with the run's other records. */
+  void event(RunEventKind kind, String actor, String detail);
+
+  /** Waits until every record so far is in the ledger. */
+  void flush();
+
+  /** A rollback was asked for: the gate gives way. */
+  boolean rollbackRequested();
+
+  /** The gate waits for people; {@code text} says for whom. */
+  void waitingForPeople(String text);
+
+  /** The gate waits for time ({@code showAs}: the step's state shown, waiting or running). */
+  void waitingForTime(StepState showAs, String text);
+
+  /** The gate's wait is over; the phase runs on. */
+  void running();
+
+  void completed(String outcome, Integer attempts, Long millis);
+
+  void failed(String why);
+}

@@ -1,0 +1,507 @@
+package cutover.activities.steps.backfill;
+
+import cutover.activities.SqlRunner;
+import cutover.activities.StepProgress;
+import cutover.activities.steps.BatchedKind;
+import cutover.activities.steps.PartContext;
+import cutover.activities.steps.PartOutcome;
+import cutover.activities.steps.PlanSql;
+import cutover.activities.steps.StepContext;
+import cutover.activities.steps.StepOutcome;
+import cutover.plan.PlanStep;
+import cutover.plan.StepFields;
+import cutover.plan.Undo;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import io.temporal.failure.ApplicationFailure;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * {@code kind: backfill} — copies rows into a table, or updates a table's rows in place, in
+ * keyset batches: resumable, throttled, parallel by key range.
+ *
+ * <ul>
+ *   <li>source: {@code from: TABLE} or {@code query: SELECT ...}; {@code key: [columns]} (any
+ *       orderable types, one or more columns, no NULLs); {@code where:} a filter, as written
+ *   <li>target: {@code into: TABLE} with {@code columns: {target: source expression}} and
+ *       {@code onConflict: error | nothing | update} (with {@code conflictColumns}); or
+ *       {@code set: {column: expression}} to update the source table in place
+ *   <li>{@code partitions: N} (1–8) splits the key range into parts that run as activities in
+ *       parallel; {@code batchSize} fixes the batch size, else it adapts to {@code batchTime}
+ *       (default 60ms); {@code rate} caps rows per second; {@code pauseBetween} waits between
+ *       batches; {@code maxLockWait} / {@code maxReplicationLag} back off while sessions wait on
+ *       locks of the touched tables, or a replica lags, longer than that
+ * </ul>
+ *
+ * <p>When the step starts, its key range is fixed (the largest key is recorded as the upper
+ * bound): rows the application inserts later with a larger key are not chased, nor are rows
+ * updated after their batch was copied. A plan catches them with a second backfill step (a
+ * second pass, e.g. {@code onConflict: update} with a {@code where:} on an updated-at column) or
+ * by the application's own dual write.
+ *
+ * <p>Each batch commits together with its part's checkpoint (last key, rows done) in
+ * {@code cutover.backfill_checkpoint}, so a retried part goes on after its last committed batch:
+ * no row twice, none skipped. Undone by {@code compensate:} SQL or, for a copy whose key is
+ * copied as-is, by removing the target rows in the copied key ranges, in batches too.
+ */
+public final class BackfillStep implements BatchedKind<BackfillSpec> {
+  static final String NAME = "backfill";
+  static final String APPLY = "apply";
+  static final String COMPENSATE = "compensate";
+  /** How often a part looks at lock waits and replication lag (a query on pg_locks, ~1 ms). */
+  static final long LOAD_CHECK_MILLIS = 500;
+  static final long PAUSE_POLL_MILLIS = 250;
+  /** Batches retried in place after a dropped connection before the part fails (and Temporal retries it). */
+  static final int MAX_RECONNECTS = 3;
+  /** After backing off this long, a part does one batch anyway: it must not starve forever. */
+  static final long MAX_BACKOFF_MILLIS = 30_000;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Undo undo() {
+    return Undo.OPTIONAL;
+  }
+
+  @Override
+  public Class<BackfillSpec> specType() {
+    return BackfillSpec.class;
+  }
+
+  @Override
+  public BackfillSpec read(StepFields fields) {
+    return BackfillSpec.read(fields);
+  }
+
+  // ---------------------------------------------------------------- prepare
+
+  @Override
+  public int prepare(StepContext context, String action) {
+    BackfillSpec spec = spec(context.step());
+    Checkpoints checkpoints = new Checkpoints(context.sql());
+    String run = context.runId();
+    String step = context.step().id();
+    List<Checkpoints.Part> existing = checkpoints.parts(run, step, action);
+    if (!existing.isEmpty()) {
+      return existing.size();
+    }
+    return APPLY.equals(action) ? prepareApply(context, spec, checkpoints) : prepareCompensation(context, spec, checkpoints);
+  }
+
+  private int prepareApply(StepContext context, BackfillSpec spec, Checkpoints checkpoints) {
+    DSLContext sql = context.sql();
+    BackfillSql.Walk source = BackfillSql.source(spec);
+    String nullColumn = BackfillSql.nullKeyColumn(sql, source);
+    if (nullColumn != null) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "': key column " + nullColumn
+          + " is NULL in some rows of " + spec.sourceName() + "; rows with a NULL key cannot be walked in key order."
+          + " Exclude them with where:, or choose a key without NULLs", "StepFailed");
+    }
+    BackfillSql.KeyAndTypes upper = BackfillSql.lastKey(sql, source, null);
+    BackfillSql.KeyAndTypes first = upper == null ? null : BackfillSql.firstKey(sql, source);
+    if (upper == null || first == null) {
+      checkpoints.insert(new Checkpoints.Part(context.runId(), context.step().id(), APPLY, 0, 1, List.of(), null, false,
+          null, null, 0, 0, 0L, Checkpoints.DONE));
+      return 1;
+    }
+    BackfillSql.Walk walk = source.withTypes(upper.types());
+    List<List<String>> splits = BackfillSql.splitKeys(sql, walk, spec.from() != null, upper.key(), spec.partitions());
+    splits = splits.stream().filter(k -> !k.equals(first.key())).toList();
+    int parts = splits.size() + 1;
+    long estimate = BackfillSql.estimateRows(sql, walk, upper.key());
+    for (int i = 0; i < parts; i++) {
+      List<String> lower = i == 0 ? first.key() : splits.get(i - 1);
+      List<String> up = i == parts - 1 ? upper.key() : splits.get(i);
+      checkpoints.insert(new Checkpoints.Part(context.runId(), context.step().id(), APPLY, i, parts, upper.types(),
+          lower, i == 0, up, null, 0, 0, estimate < 0 ? null : Math.max(1, estimate / parts), Checkpoints.RUNNING));
+    }
+    return parts;
+  }
+
+  /**
+   * Stops the apply's parts (an attempt still running writes no further batch), then fixes what
+   * to remove: per apply part, the key range it copied.
+   */
+  private int prepareCompensation(StepContext context, BackfillSpec spec, Checkpoints checkpoints) {
+    String run = context.runId();
+    String step = context.step().id();
+    checkpoints.stop(run, step, APPLY);
+    PlanStep planStep = context.step();
+    if (planStep.irreversible() || planStep.compensate() != null || spec.inPlace()) {
+      return 0; // compensate() runs the SQL, or reports the step irreversible
+    }
+    List<Checkpoints.Part> applied = checkpoints.parts(run, step, APPLY).stream()
+        .filter(p -> p.last() != null && p.batches() > 0)
+        .toList();
+    BackfillSql.Walk copied = BackfillSql.copied(spec);
+    BackfillSql.KeyAndTypes types = applied.isEmpty() ? null : BackfillSql.lastKey(context.sql(), copied, null);
+    if (types == null) {
+      checkpoints.insert(new Checkpoints.Part(run, step, COMPENSATE, 0, 1, List.of(), null, false, null, null, 0, 0,
+          0L, Checkpoints.DONE));
+      return 1;
+    }
+    for (int i = 0; i < applied.size(); i++) {
+      Checkpoints.Part from = applied.get(i);
+      checkpoints.insert(new Checkpoints.Part(run, step, COMPENSATE, i, applied.size(), types.types(), from.lower(),
+          from.lowerInclusive(), from.last(), null, 0, 0, from.rowsDone(), Checkpoints.RUNNING));
+    }
+    return applied.size();
+  }
+
+  @Override
+  public Optional<OffsetDateTime> firstStarted(StepContext context, String action) {
+    return new Checkpoints(context.sql()).firstStarted(context.runId(), context.step().id(), action);
+  }
+
+  @Override
+  public boolean started(StepContext context) {
+    return new Checkpoints(context.sql()).parts(context.runId(), context.step().id(), APPLY).stream()
+        .anyMatch(p -> p.batches() > 0);
+  }
+
+  // ---------------------------------------------------------------- parts
+
+  /** What one batch transaction did. */
+  private record Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff) {}
+
+  @Override
+  public PartOutcome runPart(PartContext context) {
+    BackfillSpec spec = spec(context.step());
+    SqlRunner.Session session = context.session();
+    boolean apply = APPLY.equals(context.action());
+    BackfillSql.Walk walk = apply ? BackfillSql.source(spec) : BackfillSql.copied(spec);
+    Throttle throttle = new Throttle(spec, context.parts());
+    Load load = new Load(spec, apply);
+    long started = System.nanoTime();
+    long rowsThisAttempt = 0;
+    long backingOffSince = 0;
+    int reconnects = 0;
+    BatchTimes batchTimes = new BatchTimes();
+    Stride stride = new Stride();
+    Checkpoints.Part part = null;
+    String state = "running";
+    String note = null;
+    while (true) {
+      session.throwIfCancelled();
+      boolean checkLoad = load.due() && (backingOffSince == 0
+          || System.nanoTime() - backingOffSince < MAX_BACKOFF_MILLIS * 1_000_000);
+      long batchStarted = System.nanoTime();
+      Batch batch;
+      try {
+        batch = session.run(SqlRunner.Settings.of(spec), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
+            checkLoad ? load : null)).value();
+        reconnects = 0;
+      } catch (ApplicationFailure failure) {
+        // a dropped connection or a conflict: the batch rolled back with its checkpoint, so
+        // running it again is exact; after a few tries the part fails and Temporal retries it
+        if (failure.isNonRetryable() || ++reconnects > MAX_RECONNECTS) {
+          throw failure;
+        }
+        session.progress(progress(context, part == null ? firstRead(context) : part, rowsThisAttempt, started, throttle,
+            "retrying", failure.getOriginalMessage()));
+        session.sleep(200L << reconnects);
+        continue;
+      }
+      long batchMillis = (System.nanoTime() - batchStarted) / 1_000_000;
+      part = batch.part();
+      if (batch.finished()) {
+        state = part.stopped() ? "stopped" : "done";
+        session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, null));
+        break;
+      }
+      if (batch.control().paused()) {
+        state = "paused";
+        note = "paused by " + batch.control().pausedBy() + "; `cutover resume` goes on";
+        session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, note));
+        session.sleep(PAUSE_POLL_MILLIS);
+        throttle.idle(PAUSE_POLL_MILLIS * 1_000_000);
+        continue;
+      }
+      if (batch.backOff() != null) {
+        if (backingOffSince == 0) {
+          backingOffSince = System.nanoTime();
+          throttle.shrink();
+        }
+        session.progress(progress(context, part, rowsThisAttempt, started, throttle, "throttled", batch.backOff()));
+        session.sleep(LOAD_CHECK_MILLIS);
+        throttle.idle(LOAD_CHECK_MILLIS * 1_000_000);
+        continue;
+      }
+      backingOffSince = 0;
+      rowsThisAttempt += batch.rows();
+      throttle.record(batch.rows(), batchMillis);
+      throttle.counted(batch.rows());
+      batchTimes.add(batchMillis);
+      long wait = throttle.waitMillis();
+      state = wait > 0 && throttle.ratePerPart() > 0 ? "throttled" : "running";
+      note = wait > 0 ? throttle.rateNote() : throttle.tunedBy() == null ? null : "tuned by " + throttle.tunedBy();
+      session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, note));
+      session.sleep(wait);
+    }
+    if (part.stopped() && apply) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "' part " + (context.part() + 1)
+          + " was stopped: a compensation of the step has begun", "StepStopped");
+    }
+    String verb = !apply ? "removed" : spec.inPlace() ? "updated" : "copied";
+    return new PartOutcome(part.rowsDone(), part.batches(), rowsThisAttempt, batchTimes.percentile(50),
+        batchTimes.percentile(99), batchTimes.max(), String.format(Locale.ROOT,
+            "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)", context.part() + 1, context.parts(), verb,
+            part.rowsDone(), part.batches(), batchTimes.percentile(99)));
+  }
+
+  /** How long each batch transaction of this attempt took (and so held its locks), in ms. */
+  static final class BatchTimes {
+    private long[] millis = new long[64];
+    private int size;
+
+    void add(long value) {
+      if (size == millis.length) {
+        millis = java.util.Arrays.copyOf(millis, size * 2);
+      }
+      millis[size++] = value;
+    }
+
+    long percentile(int p) {
+      if (size == 0) {
+        return 0;
+      }
+      long[] sorted = java.util.Arrays.copyOf(millis, size);
+      java.util.Arrays.sort(sorted);
+      return sorted[Math.min(size - 1, (int) Math.ceil(p / 100.0 * size) - 1)];
+    }
+
+    long max() {
+      return percentile(100);
+    }
+  }
+
+  /** A placeholder before the part's first batch was read: progress needs a part. */
+  private static Checkpoints.Part firstRead(PartContext context) {
+    return new Checkpoints.Part(context.runId(), context.step().id(), context.action(), context.part(), context.parts(),
+        List.of(), null, false, null, null, 0, 0, null, Checkpoints.RUNNING);
+  }
+
+  /**
+   * One transaction: lock the checkpoint, read the operators' controls (a pause or a tune takes
+   * effect here, before any work), maybe look at the load, then one batch.
+   */
+  private Batch batch(PartContext context, BackfillSpec spec, DSLContext tx, BackfillSql.Walk walk, Throttle throttle,
+      Stride stride, Load load) {
+    DSLContext sql = PlanSql.asWritten(tx); // statements that hold plan SQL; the ledger's own are prepared
+    Checkpoints checkpoints = new Checkpoints(tx);
+    String run = context.runId();
+    String step = context.step().id();
+    Checkpoints.Locked locked = checkpoints.lockPartWithControl(run, step, context.action(), context.part())
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("step '" + step + "' has no part "
+            + context.part() + " to " + context.action() + ": its parts were not prepared", "StepFailed"));
+    Checkpoints.Part part = locked.part();
+    Checkpoints.Control control = locked.control();
+    if (part.done() || part.stopped() || part.upper() == null) {
+      return new Batch(-1, part, true, control, null);
+    }
+    if (control.paused()) {
+      return new Batch(-1, part, false, control, null);
+    }
+    if (load != null) {
+      String backOff = load.check(sql);
+      if (backOff != null) {
+        return new Batch(-1, part, false, control, backOff);
+      }
+    }
+    throttle.tune(control);
+    BackfillSql.Walk keyed = walk.withTypes(part.keyTypes());
+    stride.learn(sql, keyed);
+    List<String> from = part.resumeFrom();
+    boolean inclusive = part.resumeInclusive();
+    List<String> end = stride.byValue() ? stride.end(from, inclusive, part.upper(), throttle.size())
+        : BackfillSql.batchEnd(sql, keyed, from, inclusive, part.upper(), throttle.size());
+    if (end == null) {
+      checkpoints.finish(part);
+      return new Batch(0, part.withState(Checkpoints.DONE), true, control, null);
+    }
+    Condition range = keyed.range(from, inclusive, end);
+    int rows;
+    if (!APPLY.equals(context.action())) {
+      rows = BackfillSql.remove(sql, keyed, range);
+    } else if (spec.inPlace()) {
+      rows = BackfillSql.update(sql, spec, keyed, range);
+    } else {
+      rows = BackfillSql.copy(sql, spec, keyed, range);
+    }
+    stride.observe(from, inclusive, end, rows);
+    checkpoints.advance(part, end, rows);
+    return new Batch(rows, part.advancedTo(end, rows), false, control, null);
+  }
+
+  /**
+   * Batches by key value, where that is exact and cheaper. For a table whose key is one integer
+   * column with a unique index, the range {@code (a, a + n]} holds at most n rows, so the batch
+   * can skip the bound query (an index-only read of its keys, ~6% of a copy's time). Used while
+   * the keys are dense (at least half the values in a range exist); across gaps the bound query
+   * jumps to the next keys.
+   */
+  static final class Stride {
+    private Boolean eligible;
+    private double density;
+
+    void learn(DSLContext sql, BackfillSql.Walk walk) {
+      if (eligible == null) {
+        eligible = BackfillSql.uniqueIntegerKey(sql, walk);
+      }
+    }
+
+    boolean byValue() {
+      return Boolean.TRUE.equals(eligible) && density >= 0.5;
+    }
+
+    /** The end of a batch of at most {@code size} keys from {@code from}; null when the range is done. */
+    List<String> end(List<String> from, boolean inclusive, List<String> upper, int size) {
+      BigInteger start = new BigInteger(from.get(0));
+      BigInteger last = new BigInteger(upper.get(0));
+      BigInteger first = inclusive ? start : start.add(BigInteger.ONE);
+      if (first.compareTo(last) > 0) {
+        return null;
+      }
+      return List.of(first.add(BigInteger.valueOf(size - 1L)).min(last).toString());
+    }
+
+    void observe(List<String> from, boolean inclusive, List<String> end, int rows) {
+      if (!Boolean.TRUE.equals(eligible)) {
+        return;
+      }
+      BigInteger first = new BigInteger(from.get(0)).add(inclusive ? BigInteger.ZERO : BigInteger.ONE);
+      double span = new BigInteger(end.get(0)).subtract(first).add(BigInteger.ONE).doubleValue();
+      density = span <= 0 ? 0 : rows / span;
+    }
+  }
+
+  private static StepProgress progress(PartContext context, Checkpoints.Part part, long rowsThisAttempt, long started,
+      Throttle throttle, String state, String note) {
+    double seconds = (System.nanoTime() - started) / 1e9;
+    double rate = seconds > 0 ? rowsThisAttempt / seconds : 0;
+    Long estimate = part.estimatedRows();
+    Long eta = null;
+    if ("done".equals(state)) {
+      eta = 0L;
+    } else if (estimate != null && rate > 0) {
+      eta = Math.max(0, Math.round((estimate - part.rowsDone()) / rate));
+    }
+    return new StepProgress(context.step().id(), context.action(), context.part(), context.parts(), part.rowsDone(),
+        estimate, Math.round(rate * 10) / 10.0, eta, throttle.size(), part.batches(), state, note);
+  }
+
+  /**
+   * The load a backfill watches between batches: the longest current lock wait of a session
+   * that waits on, or holds a lock of, a table the backfill touches; and the replication lag.
+   */
+  private static final class Load {
+    private final BackfillSpec spec;
+    private final List<List<String>> tables = new ArrayList<>();
+    private long lastCheck;
+
+    Load(BackfillSpec spec, boolean apply) {
+      this.spec = spec;
+      if (spec.from() != null && apply) {
+        tables.add(spec.fromTable());
+      }
+      if (spec.intoTable() != null) {
+        tables.add(spec.intoTable());
+      }
+    }
+
+    boolean due() {
+      return System.nanoTime() - lastCheck >= LOAD_CHECK_MILLIS * 1_000_000;
+    }
+
+    /** Why to back off now, or null. One query: the longest lock wait on the touched tables, and the replica lag. */
+    String check(DSLContext sql) {
+      lastCheck = System.nanoTime();
+      List<Field<?>> oids = tables.stream()
+          .<Field<?>>map(t -> DSL.function(DSL.name("to_regclass"), SQLDataType.OTHER,
+              DSL.inline(sql.render(BackfillSql.table(t)))).cast(SQLDataType.BIGINT))
+          .toList();
+      Field<Long[]> touched = oids.isEmpty()
+          ? DSL.field("ARRAY[]::bigint[]", Long[].class)
+          : DSL.field("{0}", Long[].class, DSL.array(oids.toArray(Field[]::new)));
+      org.jooq.Record2<Long, Long> load = sql.select(
+          DSL.field("(SELECT coalesce(max(extract(epoch FROM clock_timestamp() - w.waitstart) * 1000), 0)::bigint"
+              + " FROM pg_catalog.pg_locks w"
+              + " WHERE NOT w.granted AND w.waitstart IS NOT NULL AND w.pid <> pg_backend_pid()"
+              + " AND (w.relation::bigint = ANY({0}) OR EXISTS (SELECT 1 FROM pg_catalog.pg_locks h"
+              + " WHERE h.pid = w.pid AND h.granted AND h.relation::bigint = ANY({0}))))", SQLDataType.BIGINT, touched),
+          DSL.field("(SELECT coalesce(max(extract(epoch FROM greatest(write_lag, flush_lag, replay_lag)) * 1000), 0)"
+              + "::bigint FROM pg_catalog.pg_stat_replication)", SQLDataType.BIGINT))
+          .fetchOne();
+      long waited = load == null || load.value1() == null ? 0 : load.value1();
+      long lag = load == null || load.value2() == null ? 0 : load.value2();
+      if (waited > spec.maxLockWait().toMillis()) {
+        return String.format(Locale.ROOT, "backing off: a session has waited %,d ms for a lock on %s (maxLockWait %,d ms)",
+            waited, String.join(", ", tables.stream().map(t -> String.join(".", t)).toList()),
+            spec.maxLockWait().toMillis());
+      }
+      if (lag > spec.maxReplicationLag().toMillis()) {
+        return String.format(Locale.ROOT, "backing off: replication lag %,d ms (maxReplicationLag %,d ms)", lag,
+            spec.maxReplicationLag().toMillis());
+      }
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- finish
+
+  @Override
+  public StepOutcome apply(StepContext context, BackfillSpec spec) {
+    List<Checkpoints.Part> parts = finished(context, APPLY);
+    long rows = parts.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
+    long batches = parts.stream().mapToLong(Checkpoints.Part::batches).sum();
+    if (parts.size() == 1 && parts.get(0).upper() == null) {
+      return new StepOutcome("nothing to " + (spec.inPlace() ? "update" : "copy") + ": " + spec.sourceName()
+          + " had no rows" + (spec.where() == null ? "" : " matching where:"), 0L);
+    }
+    String what = spec.inPlace()
+        ? String.format(Locale.ROOT, "updated %,d rows of %s", rows, spec.sourceName())
+        : String.format(Locale.ROOT, "copied %,d rows from %s into %s", rows, spec.sourceName(),
+            String.join(".", spec.intoTable()));
+    return new StepOutcome(what + String.format(Locale.ROOT, " in %d part%s, %,d batches", parts.size(),
+        parts.size() == 1 ? "" : "s", batches), rows);
+  }
+
+  @Override
+  public StepOutcome compensate(StepContext context, BackfillSpec spec) {
+    PlanStep step = context.step();
+    if (step.compensate() != null) {
+      long rows = PlanSql.execute(context, step.compensate());
+      return new StepOutcome("compensation ran, " + StepOutcome.rows(rows), rows);
+    }
+    List<Checkpoints.Part> parts = finished(context, COMPENSATE);
+    long rows = parts.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
+    return new StepOutcome(String.format(Locale.ROOT, "removed %,d copied rows from %s", rows,
+        String.join(".", spec.intoTable())), rows);
+  }
+
+  private static List<Checkpoints.Part> finished(StepContext context, String action) {
+    List<Checkpoints.Part> parts = new Checkpoints(context.sql()).parts(context.runId(), context.step().id(), action);
+    String step = context.step().id();
+    if (parts.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + step + "' cannot be recorded as "
+          + (APPLY.equals(action) ? "applied" : "compensated") + ": its parts were never prepared", "StepFailed");
+    }
+    List<String> open = parts.stream().filter(p -> !p.done()).map(p -> String.valueOf(p.part() + 1)).toList();
+    if (!open.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + step + "' is not finished: part(s) " + String.join(", ", open)
+          + " of " + parts.size() + " have not reached the end of their key range; retry the step", "StepFailed");
+    }
+    return parts;
+  }
+}

@@ -1,0 +1,256 @@
+package cutover.activities.steps.backfill;
+
+import static cutover.db.Tables.BACKFILL_CHECKPOINT;
+import static cutover.db.Tables.RUN_EVENT;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import cutover.activities.RunEventKind;
+import cutover.db.tables.records.BackfillCheckpointRecord;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+
+/**
+ * The one writer of {@code cutover.backfill_checkpoint}: the parts of batched steps and how far
+ * each has come. Like {@link Ledger} it works on whatever jOOQ context it is given, so a batch
+ * and its checkpoint commit in one transaction. It also reads the operator controls a running
+ * backfill obeys between batches: the run's latest {@code pause} / {@code resume} event and the
+ * step's latest {@code tune} event, which the workflows record when they receive those signals.
+ */
+public final class Checkpoints {
+  public static final String RUNNING = "running";
+  public static final String DONE = "done";
+  public static final String STOPPED = "stopped";
+  private static final String PAUSE = RunEventKind.PAUSE.word();
+  private static final String RESUME = RunEventKind.RESUME.word();
+  private static final String TUNE = RunEventKind.TUNE.word();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern BATCH_SIZE = Pattern.compile("\\bbatchSize=(\\d+)");
+  private static final Pattern RATE = Pattern.compile("\\brate=(\\d+)");
+
+  /** One part of a step: a key range (lower exclusive, upper inclusive) and how far it has come. */
+  public record Part(
+      String runId,
+      String stepId,
+      String action,
+      int part,
+      int parts,
+      List<String> keyTypes,
+      List<String> lower,
+      boolean lowerInclusive,
+      List<String> upper,
+      List<String> last,
+      long rowsDone,
+      long batches,
+      Long estimatedRows,
+      String state) {
+
+    public boolean done() {
+      return DONE.equals(state);
+    }
+
+    public boolean stopped() {
+      return STOPPED.equals(state);
+    }
+
+    /** Where the next batch starts: after the last batch, else at (or after) the part's lower bound. */
+    public List<String> resumeFrom() {
+      return last != null ? last : lower;
+    }
+
+    /** Whether the key {@link #resumeFrom()} is itself still to do. */
+    public boolean resumeInclusive() {
+      return last == null && lowerInclusive;
+    }
+
+    public Part advancedTo(List<String> key, long rows) {
+      return new Part(runId, stepId, action, part, parts, keyTypes, lower, lowerInclusive, upper, key,
+          rowsDone + rows, batches + 1, estimatedRows, state);
+    }
+
+    public Part withState(String newState) {
+      return new Part(runId, stepId, action, part, parts, keyTypes, lower, lowerInclusive, upper, last, rowsDone,
+          batches, estimatedRows, newState);
+    }
+  }
+
+  /**
+   * What operators asked of a running backfill.
+   *
+   * @param batchSize a fixed batch size, 0 to adapt again, null when never tuned
+   * @param rate rows per second for the whole step, 0 for no cap, null when never tuned
+   */
+  public record Control(boolean paused, String pausedBy, Integer batchSize, Long rate, String tunedBy) {
+    public static final Control NONE = new Control(false, null, null, null, null);
+  }
+
+  private final DSLContext sql;
+
+  public Checkpoints(DSLContext sql) {
+    this.sql = Objects.requireNonNull(sql, "sql");
+  }
+
+  public List<Part> parts(String runId, String stepId, String action) {
+    return sql.selectFrom(BACKFILL_CHECKPOINT)
+        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
+            BACKFILL_CHECKPOINT.ACTION.eq(action))
+        .orderBy(BACKFILL_CHECKPOINT.PART)
+        .fetch(Checkpoints::toPart);
+  }
+
+  /** A part locked for a batch, with the operators' controls read in the same statement. */
+  public record Locked(Part part, Control control) {}
+
+  /** When the step's first part began this action: a batched step's row spans its parts. */
+  public Optional<java.time.OffsetDateTime> firstStarted(String runId, String stepId, String action) {
+    return Optional.ofNullable(sql.select(DSL.min(BACKFILL_CHECKPOINT.STARTED_AT)).from(BACKFILL_CHECKPOINT)
+        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
+            BACKFILL_CHECKPOINT.ACTION.eq(action))
+        .fetchOne(0, java.time.OffsetDateTime.class));
+  }
+
+  /**
+   * The part, its row locked until the transaction ends (concurrent attempts take turns batch by
+   * batch), and the run's pause state and the step's tuning: one round trip per batch.
+   */
+  public Optional<Locked> lockPartWithControl(String runId, String stepId, String action, int part) {
+    Field<String> pauseKind = latest(runId, null, RUN_EVENT.KIND, PAUSE, RESUME).as("cutover_pause_kind");
+    Field<String> pauseActor = latest(runId, null, RUN_EVENT.ACTOR, PAUSE, RESUME).as("cutover_pause_actor");
+    Field<String> tuneDetail = latest(runId, stepId, RUN_EVENT.DETAIL, TUNE).as("cutover_tune_detail");
+    Field<String> tuneActor = latest(runId, stepId, RUN_EVENT.ACTOR, TUNE).as("cutover_tune_actor");
+    return sql.select(BACKFILL_CHECKPOINT.fields()).select(pauseKind, pauseActor, tuneDetail, tuneActor)
+        .from(BACKFILL_CHECKPOINT)
+        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
+            BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.PART.eq(part))
+        .forUpdate()
+        .fetchOptional()
+        .map(r -> new Locked(toPart(r.into(BACKFILL_CHECKPOINT)),
+            control(r.get(pauseKind), r.get(pauseActor), r.get(tuneDetail), r.get(tuneActor))));
+  }
+
+  private static Field<String> latest(String runId, String stepId, Field<String> column, String... kinds) {
+    return DSL.field(DSL.select(column).from(RUN_EVENT)
+        .where(RUN_EVENT.RUN_ID.eq(runId), RUN_EVENT.KIND.in(kinds),
+            stepId == null ? DSL.noCondition() : RUN_EVENT.STEP_ID.eq(stepId))
+        .orderBy(RUN_EVENT.ID.desc())
+        .limit(1));
+  }
+
+  private static Control control(String pauseKind, String pauseActor, String tuneDetail, String tuneActor) {
+    boolean paused = PAUSE.equals(pauseKind);
+    Long batchSize = number(BATCH_SIZE, tuneDetail);
+    return new Control(paused, paused ? pauseActor : null,
+        batchSize == null ? null : (int) Math.min(Integer.MAX_VALUE, batchSize), number(RATE, tuneDetail), tuneActor);
+  }
+
+  public void insert(Part part) {
+    sql.insertInto(BACKFILL_CHECKPOINT)
+        .set(BACKFILL_CHECKPOINT.RUN_ID, part.runId())
+        .set(BACKFILL_CHECKPOINT.STEP_ID, part.stepId())
+        .set(BACKFILL_CHECKPOINT.ACTION, part.action())
+        .set(BACKFILL_CHECKPOINT.PART, part.part())
+        .set(BACKFILL_CHECKPOINT.PARTS, part.parts())
+        .set(BACKFILL_CHECKPOINT.KEY_TYPES, json(part.keyTypes()))
+        .set(BACKFILL_CHECKPOINT.LOWER_KEY, json(part.lower()))
+        .set(BACKFILL_CHECKPOINT.LOWER_INCLUSIVE, part.lowerInclusive())
+        .set(BACKFILL_CHECKPOINT.UPPER_KEY, json(part.upper()))
+        .set(BACKFILL_CHECKPOINT.LAST_KEY, json(part.last()))
+        .set(BACKFILL_CHECKPOINT.ROWS_DONE, part.rowsDone())
+        .set(BACKFILL_CHECKPOINT.BATCHES, part.batches())
+        .set(BACKFILL_CHECKPOINT.ESTIMATED_ROWS, part.estimatedRows())
+        .set(BACKFILL_CHECKPOINT.STATE, part.state())
+        .execute();
+  }
+
+  /** Records a committed batch: it ended at {@code last} and wrote {@code rows} rows. */
+  public void advance(Part part, List<String> last, long rows) {
+    sql.update(BACKFILL_CHECKPOINT)
+        .set(BACKFILL_CHECKPOINT.LAST_KEY, json(last))
+        .set(BACKFILL_CHECKPOINT.ROWS_DONE, BACKFILL_CHECKPOINT.ROWS_DONE.plus(rows))
+        .set(BACKFILL_CHECKPOINT.BATCHES, BACKFILL_CHECKPOINT.BATCHES.plus(1))
+        .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
+        .where(key(part))
+        .execute();
+  }
+
+  public void finish(Part part) {
+    sql.update(BACKFILL_CHECKPOINT)
+        .set(BACKFILL_CHECKPOINT.STATE, DONE)
+        .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
+        .where(key(part))
+        .execute();
+  }
+
+  /** Stops the step's running parts of an action: their attempts write no further batch. */
+  public int stop(String runId, String stepId, String action) {
+    return sql.update(BACKFILL_CHECKPOINT)
+        .set(BACKFILL_CHECKPOINT.STATE, STOPPED)
+        .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
+        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
+            BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.STATE.eq(RUNNING))
+        .execute();
+  }
+
+  /** The detail of a {@code tune} event: {@code batchSize=N rate=R}, each only when given. */
+  public static String tuneDetail(Integer batchSize, Long rate) {
+    StringBuilder text = new StringBuilder();
+    if (batchSize != null) {
+      text.append("batchSize=").append(batchSize);
+    }
+    if (rate != null) {
+      text.append(text.isEmpty() ? "" : " ").append("rate=").append(rate);
+    }
+    return text.toString();
+  }
+
+  private static Long number(Pattern pattern, String text) {
+    if (text == null) {
+      return null;
+    }
+    Matcher m = pattern.matcher(text);
+    return m.find() ? Long.parseLong(m.group(1)) : null;
+  }
+
+  private static org.jooq.Condition key(Part part) {
+    return BACKFILL_CHECKPOINT.RUN_ID.eq(part.runId())
+        .and(BACKFILL_CHECKPOINT.STEP_ID.eq(part.stepId()))
+        .and(BACKFILL_CHECKPOINT.ACTION.eq(part.action()))
+        .and(BACKFILL_CHECKPOINT.PART.eq(part.part()));
+  }
+
+  static String json(List<String> values) {
+    if (values == null) {
+      return null;
+    }
+    try {
+      return JSON.writeValueAsString(values);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<String> list(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return JSON.readValue(json, new TypeReference<List<String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a checkpoint holds a malformed key: " + e.getOriginalMessage());
+    }
+  }
+
+  private static Part toPart(BackfillCheckpointRecord r) {
+    return new Part(r.getRunId(), r.getStepId(), r.getAction(), r.getPart(), r.getParts(), list(r.getKeyTypes()),
+        list(r.getLowerKey()), r.getLowerInclusive(), list(r.getUpperKey()), list(r.getLastKey()), r.getRowsDone(), r.getBatches(),
+        r.getEstimatedRows(), r.getState());
+  }
+}

@@ -1,0 +1,246 @@
+package cutover.activities.steps.check;
+
+import cutover.activities.steps.ExecutedKind;
+import cutover.activities.steps.Json;
+import cutover.activities.steps.PlanSql;
+import cutover.activities.steps.SqlTimeouts;
+import cutover.activities.steps.StepContext;
+import cutover.activities.steps.StepOutcome;
+import cutover.plan.StepFields;
+import cutover.plan.Undo;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code kind: check} — an assertion on the target, read-only unless fixes are allowed:
+ *
+ * <ul>
+ *   <li>{@code query:} SQL that must return no rows (each row is a finding; the first
+ *       {@code show:} ones, default 20, are listed), or
+ *   <li>{@code scalar:} SQL returning one value that must lie within {@code min:} / {@code max:}.
+ *   <li>{@code fix:} optional SQL of safe corrections (a reconciliation), run only when the run
+ *       was started with {@code --allow-fixes}; the check then runs again, in the same
+ *       transaction, and its report lists what was found and what was fixed.
+ * </ul>
+ */
+public final class CheckStep implements ExecutedKind<CheckSpec> {
+  public static final String NAME = "check";
+  private static final int VALUE_CHARS = 200;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Undo undo() {
+    return Undo.NOTHING;
+  }
+
+  @Override
+  public Execution execution() {
+    return Execution.IN_TRANSACTION;
+  }
+
+  @Override
+  public boolean repeatable() {
+    return true;
+  }
+
+  @Override
+  public Class<CheckSpec> specType() {
+    return CheckSpec.class;
+  }
+
+  @Override
+  public CheckSpec read(StepFields fields) {
+    String query = fields.optionalString("query");
+    String scalar = fields.optionalString("scalar");
+    BigDecimal min = fields.optionalNumber("min");
+    BigDecimal max = fields.optionalNumber("max");
+    String fix = fields.optionalString("fix");
+    Integer show = fields.optionalInteger("show", 1, 1000, null);
+    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    if (query == null && scalar == null) {
+      fields.problem("query", "a check needs query: (SQL that must return no rows) or scalar: (SQL returning one value "
+          + "with min:/max:)", "add e.g. query: SELECT id FROM orders WHERE customer_id IS NULL");
+    } else if (query != null && scalar != null) {
+      fields.problem("scalar", "a check has either query: or scalar:, not both", "split it into two check steps");
+    }
+    if (scalar != null && min == null && max == null) {
+      fields.problem("scalar", "scalar: needs bounds", "add min:, max: or both (e.g. max: 0)");
+    }
+    if (query != null && (min != null || max != null)) {
+      fields.problem(min != null ? "min" : "max", "min:/max: bound a scalar:, not a query:",
+          "remove them, or write the check as scalar: SELECT count(*) ...");
+    }
+    if (min != null && max != null && min.compareTo(max) > 0) {
+      fields.problem("min", "min " + min.toPlainString() + " is above max " + max.toPlainString(), "swap them");
+    }
+    return new CheckSpec(query, scalar, min, max, fix, show, timeouts.lockTimeout(), timeouts.statementTimeout(),
+        timeouts.lockRetries());
+  }
+
+  @Override
+  public StepOutcome apply(StepContext context, CheckSpec spec) {
+    Finding found = look(context, spec);
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("mode", spec.query() != null ? "rows" : "scalar");
+    report.put("found", found.json());
+    String fix = spec.fix();
+    if (found.holds()) {
+      report.put("passed", true);
+      return StepOutcome.passed("check holds: " + found.describe(), found.count(), Json.write(report));
+    }
+    Map<String, Object> fixReport = new LinkedHashMap<>();
+    report.put("fix", fixReport);
+    fixReport.put("given", fix != null);
+    fixReport.put("allowed", context.environment().allowFixes());
+    if (fix == null || !context.environment().allowFixes()) {
+      fixReport.put("ran", false);
+      report.put("passed", false);
+      String why = fix == null ? "" : "; its fix was not run: start the run with --allow-fixes to let it";
+      return StepOutcome.failed("check failed: " + found.describe() + why, Json.write(report));
+    }
+    long fixed = PlanSql.execute(context, fix);
+    fixReport.put("ran", true);
+    fixReport.put("rows", fixed);
+    Finding after = look(context, spec);
+    report.put("after", after.json());
+    report.put("passed", after.holds());
+    String story = found.describe() + "; fix ran (" + StepOutcome.rows(fixed) + " changed)";
+    if (after.holds()) {
+      return StepOutcome.passed("check holds after its fix: " + story, fixed, Json.write(report));
+    }
+    return StepOutcome.failed("check failed after its fix: " + story + "; still " + after.describe(),
+        Json.write(report));
+  }
+
+  @Override
+  public StepOutcome compensate(StepContext context, CheckSpec spec) {
+    return StepOutcome.of("nothing to undo");
+  }
+
+  private static Finding look(StepContext context, CheckSpec spec) {
+    String query = spec.query();
+    return query != null ? rows(context, query, spec.show()) : scalar(context, spec);
+  }
+
+  /** What the check saw: the rows found (count, first ones) or the scalar against its bounds. */
+  private record Finding(long count, List<Map<String, String>> rows, String value, BigDecimal min, BigDecimal max,
+      boolean holds) {
+
+    String describe() {
+      if (rows != null) {
+        if (count == 0) {
+          return "no rows";
+        }
+        String listed = rows.stream().map(Finding::row).collect(Collectors.joining("; "));
+        return StepOutcome.rows(count) + " found: " + listed + (count > rows.size() ? "; ..." : "");
+      }
+      String bounds = (min == null ? "" : "≥ " + min.toPlainString()) + (min != null && max != null ? " and " : "")
+          + (max == null ? "" : "≤ " + max.toPlainString());
+      return "value " + value + (holds ? " is " : " is not ") + bounds;
+    }
+
+    Map<String, Object> json() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      if (rows != null) {
+        json.put("rows", count);
+        json.put("first", rows);
+      } else {
+        json.put("value", value);
+        json.put("min", min == null ? null : min.toPlainString());
+        json.put("max", max == null ? null : max.toPlainString());
+      }
+      json.put("holds", holds);
+      return json;
+    }
+
+    private static String row(Map<String, String> row) {
+      return "(" + row.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))
+          + ")";
+    }
+  }
+
+  private static Finding rows(StepContext context, String query, int show) {
+    List<Map<String, String>> first = new ArrayList<>();
+    long[] count = {0};
+    context.sql().connection(connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.setFetchSize(500);
+        try (ResultSet rs = statement.executeQuery(query)) {
+          ResultSetMetaData meta = rs.getMetaData();
+          while (rs.next()) {
+            if (count[0]++ < show) {
+              Map<String, String> row = new LinkedHashMap<>();
+              for (int i = 1; i <= meta.getColumnCount(); i++) {
+                row.put(meta.getColumnLabel(i), shorten(rs.getString(i)));
+              }
+              first.add(row);
+            }
+            if (count[0] % 10_000 == 0) {
+              context.environment().heartbeat();
+            }
+          }
+        }
+      }
+    });
+    return new Finding(count[0], first, null, null, null, count[0] == 0);
+  }
+
+  private static Finding scalar(StepContext context, CheckSpec spec) {
+    BigDecimal min = spec.min();
+    BigDecimal max = spec.max();
+    String[] value = new String[1];
+    int[] rows = {0};
+    context.sql().connection(connection -> {
+      try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(spec.scalar())) {
+        if (rs.getMetaData().getColumnCount() != 1) {
+          throw new IllegalArgumentException("scalar: returned " + rs.getMetaData().getColumnCount()
+              + " columns; it must return one value");
+        }
+        while (rs.next()) {
+          rows[0]++;
+          value[0] = rs.getString(1);
+        }
+      }
+    });
+    if (rows[0] != 1) {
+      throw new IllegalArgumentException("scalar: returned " + StepOutcome.rows(rows[0]) + "; it must return one value");
+    }
+    BigDecimal number = number(value[0]);
+    if (number == null) {
+      return new Finding(1, null, value[0] == null ? "NULL" : "'" + shorten(value[0]) + "' (not a number)", min, max,
+          false);
+    }
+    boolean holds = (min == null || number.compareTo(min) >= 0) && (max == null || number.compareTo(max) <= 0);
+    return new Finding(1, null, number.toPlainString(), min, max, holds);
+  }
+
+  private static BigDecimal number(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return new BigDecimal(text.strip());
+    } catch (NumberFormatException notANumber) {
+      return null;
+    }
+  }
+
+  /** A value as reports show it: at most 200 characters. */
+  public static String shorten(String value) {
+    if (value == null) {
+      return null;
+    }
+    return value.length() <= VALUE_CHARS ? value : value.substring(0, VALUE_CHARS) + "…";
+  }
+}

@@ -1,0 +1,177 @@
+package cutover.activities.steps.parity;
+
+import cutover.activities.steps.ExecutedKind;
+import cutover.activities.steps.Json;
+import cutover.activities.steps.SqlTimeouts;
+import cutover.activities.steps.StepContext;
+import cutover.activities.steps.StepOutcome;
+import cutover.plan.StepFields;
+import cutover.plan.Undo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code kind: parity} — compares legacy and new rows; fails with a readable summary on any
+ * mismatch and writes its findings as JSON to {@code cutover.step_report}.
+ *
+ * <pre>
+ * legacy: {table: contracts, where: is_template}     # or {query: SELECT ...}
+ * new:    {table: contract_templates}
+ * key: [tenant, template_id]          # row-level comparison by key
+ * columns: [template_name]            # compared columns (default: every column both sides share)
+ * groupBy: [tenant]                   # counts / aggregates per group
+ * aggregates: ["count(*)", "sum(rate)"]
+ * times: 3                            # must hold 3 times in a row, interval: apart
+ * </pre>
+ *
+ * <p>Rows are compared in key-range chunks: both sides are hashed inside the database, per chunk,
+ * in one statement (one snapshot); only chunks whose count or hash sum differ are read again,
+ * row by row, to name the first differing keys. See {@link ParityComparison}.
+ *
+ * <p>Each pass runs in a transaction of its own (with the step's timeouts), not in the ledger's:
+ * no lock on the compared tables is held between passes, however long the interval.
+ */
+public final class ParityStep implements ExecutedKind<ParitySpec> {
+  public static final String NAME = "parity";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Undo undo() {
+    return Undo.NOTHING;
+  }
+
+  @Override
+  public Execution execution() {
+    return Execution.OUTSIDE_TRANSACTION;
+  }
+
+  @Override
+  public boolean repeatable() {
+    return true;
+  }
+
+  @Override
+  public Class<ParitySpec> specType() {
+    return ParitySpec.class;
+  }
+
+  @Override
+  public ParitySpec read(StepFields fields) {
+    ParitySpec.Side legacy = side(fields, "legacy");
+    ParitySpec.Side fresh = side(fields, "new");
+    List<String> key = fields.optionalStringList("key");
+    List<String> columns = fields.optionalStringList("columns");
+    List<String> groupBy = fields.optionalStringList("groupBy");
+    List<String> aggregates = fields.optionalStringList("aggregates");
+    Integer chunkRows = fields.optionalInteger("chunkRows", 100, 10_000_000, null);
+    Integer show = fields.optionalInteger("show", 1, 1000, null);
+    Integer times = fields.optionalInteger("times", 1, 100, null);
+    Duration interval = fields.optionalDuration("interval", null);
+    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    if (key == null && groupBy == null) {
+      fields.problem("key", "a parity step needs key: (compare rows by key) or groupBy: (compare counts per group), "
+          + "or both", "add e.g. key: [id] or groupBy: [tenant]");
+    }
+    if (aggregates != null && groupBy == null) {
+      fields.problem("aggregates", "aggregates: are computed per group; give groupBy: too", "add groupBy: [tenant]");
+    }
+    if (interval != null && !interval.isZero() && (times == null || times == 1)) {
+      fields.problem("interval", "interval: is the pause between repeated comparisons; it needs times: 2 or more",
+          "add times: 3, or remove interval:");
+    }
+    if (interval != null && interval.compareTo(Duration.ofHours(1)) > 0) {
+      fields.problem("interval", "interval: above 1h would hold the step for hours; use a soak step for that",
+          "write a soak step with every: and for:");
+    }
+    return new ParitySpec(legacy, fresh, key, columns, groupBy, aggregates, chunkRows, show, times, interval,
+        timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries());
+  }
+
+  private static ParitySpec.Side side(StepFields fields, String field) {
+    StepFields side = fields.optionalSection(field);
+    if (side == null) {
+      fields.problem(field, "a parity step needs " + field + ": with table: or query:",
+          "add e.g. " + field + ": {table: orders} or " + field + ": {query: SELECT ...}");
+      return null;
+    }
+    String table = side.optionalString("table");
+    String query = side.optionalString("query");
+    String where = side.optionalString("where");
+    if ((table == null) == (query == null)) {
+      side.problem(table == null ? "query" : "table", field + ": needs exactly one of table: or query:",
+          "write " + field + ": {table: orders} or " + field + ": {query: SELECT ...}");
+    }
+    if (where != null && table == null) {
+      side.problem("where", "where: filters a table:; a query: carries its own WHERE", "move the condition into the query");
+    }
+    if (table != null) {
+      String[] parts = table.split("\\.", -1);
+      boolean bad = parts.length > 2;
+      for (String part : parts) {
+        bad |= part.isBlank() || part.contains("\"") || !part.strip().equals(part);
+      }
+      if (bad) {
+        side.problem("table", "'" + table + "' is not a table name", "write table or schema.table, without quotes");
+      }
+    }
+    return new ParitySpec.Side(table, where, query);
+  }
+
+  @Override
+  public StepOutcome apply(StepContext context, ParitySpec spec) {
+    int times = spec.times();
+    Duration interval = spec.interval();
+    List<Map<String, Object>> passes = new ArrayList<>();
+    ParityComparison.Result last = null;
+    for (int pass = 1; pass <= times; pass++) {
+      if (pass > 1) {
+        pause(context, interval);
+      }
+      last = context.sql() != null ? new ParityComparison(context, spec, context.sql()).run()
+          : context.environment().inTransaction(sql -> new ParityComparison(context, spec, sql).run());
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("pass", pass);
+      summary.put("holds", last.holds());
+      summary.put("millis", last.millis());
+      passes.add(summary);
+      if (!last.holds()) {
+        break;
+      }
+    }
+    Map<String, Object> report = new LinkedHashMap<>(last.report());
+    report.put("timesRequired", times);
+    report.put("passes", passes);
+    String held = times == 1 ? "" : " (" + passes.size() + " of " + times + " passes)";
+    if (!last.holds()) {
+      String when = times == 1 ? "" : " on pass " + passes.size() + " of " + times;
+      return StepOutcome.failed("parity does not hold" + when + ": " + last.summary(), Json.write(report));
+    }
+    return StepOutcome.passed("parity holds" + held + ": " + last.summary(), last.rows(), Json.write(report));
+  }
+
+  @Override
+  public StepOutcome compensate(StepContext context, ParitySpec spec) {
+    return StepOutcome.of("nothing to undo");
+  }
+
+  private static void pause(StepContext context, Duration interval) {
+    long until = System.nanoTime() + interval.toNanos();
+    long left;
+    while ((left = until - System.nanoTime()) > 0) {
+      context.environment().heartbeat();
+      try {
+        Thread.sleep(Math.min(1000, Math.max(1, left / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted between parity passes");
+      }
+    }
+  }
+}
