@@ -20,11 +20,6 @@ import java.util.Optional;
  */
 public interface BatchedKind<S extends StepSpec> extends ExecutedKind<S> {
 
-  @Override
-  default Execution execution() {
-    return Execution.BATCHED;
-  }
-
   /**
    * Fixes and splits the work of {@code action} (apply or compensate) inside the context's transaction; returns the
    * number of parts to run (0: nothing to run in parts).

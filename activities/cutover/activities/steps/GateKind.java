@@ -10,11 +10,6 @@ import cutover.plan.StepSpec;
  */
 public interface GateKind<S extends StepSpec> extends StepKind<S> {
 
-  @Override
-  default Execution execution() {
-    return Execution.WORKFLOW;
-  }
-
   /** The events that mark this kind's gates in the ledger. */
   GateEvents events();
 

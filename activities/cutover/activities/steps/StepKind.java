@@ -4,6 +4,7 @@ import cutover.plan.PlanStep;
 import cutover.plan.StepFields;
 import cutover.plan.StepSpec;
 import cutover.plan.StepSpecReader;
+import cutover.plan.Undo;
 
 /**
  * The definition of one step kind: its name, how it is undone, where it runs, the record of its
@@ -31,9 +32,35 @@ public interface StepKind<S extends StepSpec> extends StepSpecReader {
     WORKFLOW
   }
 
-  Execution execution();
+  /**
+   * What the kind is.
+   *
+   * @param name the {@code kind:} plans use
+   * @param undo how a completed step is undone
+   * @param execution where its work runs
+   * @param specType the record of its fields
+   */
+  record Definition<S extends StepSpec>(String name, Undo undo, Execution execution, Class<S> specType) {}
 
-  Class<S> specType();
+  Definition<S> definition();
+
+  @Override
+  default String name() {
+    return definition().name();
+  }
+
+  @Override
+  default Undo undo() {
+    return definition().undo();
+  }
+
+  default Execution execution() {
+    return definition().execution();
+  }
+
+  default Class<S> specType() {
+    return definition().specType();
+  }
 
   @Override
   S read(StepFields fields);

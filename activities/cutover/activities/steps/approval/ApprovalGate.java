@@ -26,18 +26,8 @@ public final class ApprovalGate implements GateKind<ApprovalSpec> {
   static final String NAME = "approval";
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.NOTHING;
-  }
-
-  @Override
-  public Class<ApprovalSpec> specType() {
-    return ApprovalSpec.class;
+  public Definition<ApprovalSpec> definition() {
+    return new Definition<>(NAME, Undo.NOTHING, Execution.WORKFLOW, ApprovalSpec.class);
   }
 
   @Override

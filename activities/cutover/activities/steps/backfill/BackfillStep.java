@@ -65,18 +65,8 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
   static final long MAX_BACKOFF_MILLIS = 30_000;
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.OPTIONAL;
-  }
-
-  @Override
-  public Class<BackfillSpec> specType() {
-    return BackfillSpec.class;
+  public Definition<BackfillSpec> definition() {
+    return new Definition<>(NAME, Undo.OPTIONAL, Execution.BATCHED, BackfillSpec.class);
   }
 
   @Override

@@ -35,28 +35,13 @@ public final class CheckStep implements ExecutedKind<CheckSpec> {
   private static final int VALUE_CHARS = 200;
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.NOTHING;
-  }
-
-  @Override
-  public Execution execution() {
-    return Execution.IN_TRANSACTION;
+  public Definition<CheckSpec> definition() {
+    return new Definition<>(NAME, Undo.NOTHING, Execution.IN_TRANSACTION, CheckSpec.class);
   }
 
   @Override
   public boolean repeatable() {
     return true;
-  }
-
-  @Override
-  public Class<CheckSpec> specType() {
-    return CheckSpec.class;
   }
 
   @Override

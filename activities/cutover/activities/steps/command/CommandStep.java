@@ -31,23 +31,8 @@ public final class CommandStep implements ExecutedKind<CommandSpec> {
   private static final int LINE_CHARS = 500;
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.NOTHING;
-  }
-
-  @Override
-  public Execution execution() {
-    return Execution.OUTSIDE_TRANSACTION;
-  }
-
-  @Override
-  public Class<CommandSpec> specType() {
-    return CommandSpec.class;
+  public Definition<CommandSpec> definition() {
+    return new Definition<>(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, CommandSpec.class);
   }
 
   @Override

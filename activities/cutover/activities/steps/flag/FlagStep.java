@@ -21,23 +21,8 @@ public final class FlagStep implements ExecutedKind<FlagSpec> {
   static final String EVERYONE = "";
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.AUTOMATIC;
-  }
-
-  @Override
-  public Execution execution() {
-    return Execution.IN_TRANSACTION;
-  }
-
-  @Override
-  public Class<FlagSpec> specType() {
-    return FlagSpec.class;
+  public Definition<FlagSpec> definition() {
+    return new Definition<>(NAME, Undo.AUTOMATIC, Execution.IN_TRANSACTION, FlagSpec.class);
   }
 
   @Override

@@ -44,28 +44,13 @@ public final class HttpStep implements ExecutedKind<HttpSpec> {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)\\}");
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.NOTHING;
-  }
-
-  @Override
-  public Execution execution() {
-    return Execution.OUTSIDE_TRANSACTION;
+  public Definition<HttpSpec> definition() {
+    return new Definition<>(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, HttpSpec.class);
   }
 
   @Override
   public boolean repeatable() {
     return true;
-  }
-
-  @Override
-  public Class<HttpSpec> specType() {
-    return HttpSpec.class;
   }
 
   @Override

@@ -38,28 +38,13 @@ public final class ParityStep implements ExecutedKind<ParitySpec> {
   public static final String NAME = "parity";
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.NOTHING;
-  }
-
-  @Override
-  public Execution execution() {
-    return Execution.OUTSIDE_TRANSACTION;
+  public Definition<ParitySpec> definition() {
+    return new Definition<>(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, ParitySpec.class);
   }
 
   @Override
   public boolean repeatable() {
     return true;
-  }
-
-  @Override
-  public Class<ParitySpec> specType() {
-    return ParitySpec.class;
   }
 
   @Override

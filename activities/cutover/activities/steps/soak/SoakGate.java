@@ -40,18 +40,8 @@ public final class SoakGate implements GateKind<SoakSpec> {
   private final HttpStep http = new HttpStep();
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.NOTHING;
-  }
-
-  @Override
-  public Class<SoakSpec> specType() {
-    return SoakSpec.class;
+  public Definition<SoakSpec> definition() {
+    return new Definition<>(NAME, Undo.NOTHING, Execution.WORKFLOW, SoakSpec.class);
   }
 
   @Override

@@ -16,23 +16,8 @@ public final class SqlStep implements ExecutedKind<SqlSpec> {
   static final String NAME = "sql";
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.DECLARED;
-  }
-
-  @Override
-  public Execution execution() {
-    return Execution.IN_TRANSACTION;
-  }
-
-  @Override
-  public Class<SqlSpec> specType() {
-    return SqlSpec.class;
+  public Definition<SqlSpec> definition() {
+    return new Definition<>(NAME, Undo.DECLARED, Execution.IN_TRANSACTION, SqlSpec.class);
   }
 
   @Override

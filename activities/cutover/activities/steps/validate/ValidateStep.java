@@ -36,23 +36,8 @@ public final class ValidateStep implements ExecutedKind<ValidateSpec> {
   static final String NAME = "validate";
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.NOTHING;
-  }
-
-  @Override
-  public Execution execution() {
-    return Execution.IN_TRANSACTION;
-  }
-
-  @Override
-  public Class<ValidateSpec> specType() {
-    return ValidateSpec.class;
+  public Definition<ValidateSpec> definition() {
+    return new Definition<>(NAME, Undo.NOTHING, Execution.IN_TRANSACTION, ValidateSpec.class);
   }
 
   @Override

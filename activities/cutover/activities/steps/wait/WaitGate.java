@@ -32,18 +32,8 @@ public final class WaitGate implements GateKind<WaitSpec> {
   static final Duration LONGEST = Duration.ofDays(3660);
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Undo undo() {
-    return Undo.NOTHING;
-  }
-
-  @Override
-  public Class<WaitSpec> specType() {
-    return WaitSpec.class;
+  public Definition<WaitSpec> definition() {
+    return new Definition<>(NAME, Undo.NOTHING, Execution.WORKFLOW, WaitSpec.class);
   }
 
   @Override
