@@ -12,6 +12,8 @@ public interface SqlTimeouts {
   Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMillis(500);
   Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMinutes(15);
   int DEFAULT_LOCK_RETRIES = 20;
+  /** PostgreSQL keeps both timeouts as an int of milliseconds: it refuses anything longer. */
+  Duration LONGEST = Duration.ofMillis(Integer.MAX_VALUE);
 
   Duration lockTimeout();
 
@@ -33,6 +35,13 @@ public interface SqlTimeouts {
     }
     if (statement != null && statement.isZero()) {
       fields.problem("statementTimeout", "statementTimeout 0 disables the bound", "give a bound such as 15m");
+    }
+    for (String field : new String[] {"lockTimeout", "statementTimeout"}) {
+      Duration given = field.equals("lockTimeout") ? lock : statement;
+      if (given != null && given.compareTo(LONGEST) > 0) {
+        fields.problem(field, field + " " + given + " is longer than PostgreSQL accepts (" + LONGEST.toMillis()
+            + " ms, about 24.8 days)", "give at most 24d; a step that needs longer should be split into batches");
+      }
     }
     return new Read(lock, statement, retries);
   }
