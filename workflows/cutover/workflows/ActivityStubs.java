@@ -32,7 +32,11 @@ final class ActivityStubs {
     return heartbeating(Duration.ofHours(24), 20);
   }
 
-  /** Step activities heartbeat while they run: a dead worker is noticed after 10 s, not at the timeout. */
+  /**
+   * Step activities heartbeat while they run: a dead worker is noticed after 10 s, not at the
+   * timeout. The backoff between attempts stays at most 2 s, so after many lost workers a healthy
+   * one still takes the work up within the heartbeat timeout and a few seconds.
+   */
   private static StepActivities heartbeating(Duration startToClose, int maximumAttempts) {
     return Workflow.newActivityStub(
         StepActivities.class,
@@ -43,7 +47,7 @@ final class ActivityStubs {
                 RetryOptions.newBuilder()
                     .setInitialInterval(Duration.ofSeconds(1))
                     .setBackoffCoefficient(2)
-                    .setMaximumInterval(Duration.ofSeconds(30))
+                    .setMaximumInterval(Duration.ofSeconds(2))
                     .setMaximumAttempts(maximumAttempts)
                     .build())
             .build());

@@ -96,8 +96,18 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     return new StepParts(2, false);
   }
 
+  /** How many more attempts of a part fail as a lost worker's would (retryable). */
+  final AtomicInteger lostPartAttempts = new AtomicInteger();
+  /** When each attempt of a part was scheduled, by Temporal's clock, in epoch ms. */
+  final List<Long> partAttemptsScheduledAt = new CopyOnWriteArrayList<>();
+
   @Override
   public PartResult runPart(PartCall call) {
+    partAttemptsScheduledAt.add(io.temporal.activity.Activity.getExecutionContext().getInfo()
+        .getCurrentAttemptScheduledTimestamp());
+    if (lostPartAttempts.getAndDecrement() > 0) {
+      throw ApplicationFailure.newFailure("the worker running this part was lost", "WorkerLost");
+    }
     java.util.concurrent.CountDownLatch gate = partGate;
     if (gate != null && call.action().equals("apply")) {
       try {

@@ -1,0 +1,67 @@
+package cutover.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cutover.activities.steps.backfill.BackfillSpec;
+import cutover.plan.Phase;
+import cutover.plan.Plan;
+import cutover.plan.PlanStep;
+import cutover.worker.CutoverDataConverter;
+import cutover.worker.WorkflowRegistration;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A step whose worker keeps dying is retried soon after each loss: the retry backoff stays short,
+ * so a healthy worker picks the work up within the heartbeat timeout and a few seconds, however
+ * many workers were lost before.
+ */
+class StepRetryTest {
+  /** The longest wait between two attempts of a step activity. */
+  static final long MOST_BACKOFF_MILLIS = 2_000;
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal = CutoverWorkflowTest.withSearchAttributes(TestWorkflowExtension.newBuilder())
+      .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create()).build())
+      .registerWorkflowImplementationTypes(WorkflowRegistration.OPTIONS, WorkflowRegistration.TYPES.toArray(Class<?>[]::new))
+      .setDoNotStart(true)
+      .build();
+
+  static final Plan PLAN = new Plan("retried", "demo", null, List.of(new Phase("copy", null, List.of(
+      new PlanStep("b", null, null, false, false, new BackfillSpec("src", null, List.of("id"), null, "dst",
+          Map.of("id", "id"), null, null, null, null, null, null, null, null, null, null, null, null, null), 1)))));
+
+  @Test
+  void aPartWhoseWorkersKeepDyingIsRetriedWithinSecondsEachTime(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    FakeActivities fake = new FakeActivities(PLAN);
+    fake.lostPartAttempts.set(9);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+
+    CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("retried").setTaskQueue(worker.getTaskQueue()).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest("retried", "demo", null, null, "carol"));
+    assertEquals(RunState.COMPLETED, WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class).state());
+
+    // two parts, each lost nine times between them, then done
+    List<Long> at = fake.partAttemptsScheduledAt;
+    assertTrue(at.size() >= 11, at.toString());
+    List<Long> sorted = at.stream().sorted().toList();
+    long longest = 0;
+    for (int i = 1; i < sorted.size(); i++) {
+      longest = Math.max(longest, sorted.get(i) - sorted.get(i - 1));
+    }
+    assertTrue(longest <= MOST_BACKOFF_MILLIS + 500, "longest wait between attempts " + longest + " ms: " + sorted);
+  }
+}
