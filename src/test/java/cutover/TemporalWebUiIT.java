@@ -147,6 +147,9 @@ class TemporalWebUiIT {
     // As pasted: typed key by key, the editor's auto-closing brackets would add to the JSON.
     ((JavascriptExecutor) browser).executeScript("document.execCommand('insertText', false, arguments[0]);", json);
     assertEquals(json, editor.getText().replaceAll("\\s*\\n\\s*", ""), "the input editor holds the JSON");
+    // Leaving the editor reformats the JSON and moves the form: done before reaching for the button.
+    browser.findElement(By.cssSelector("input[data-testid='workflowType']")).click();
+    Thread.sleep(500);
     WebElement plain = browser.findElement(By.id("json/plain"));
     if (!plain.isSelected()) {
       browser.findElement(By.xpath("//label[.//input[@id='json/plain']]")).click();
