@@ -102,15 +102,21 @@ class TemporalWebUiIT {
     browser.get(server.workflowUrl(run));
     awaitText("Completed", Duration.ofSeconds(30));
     shot("ok-4-workflow-completed");
+    // "Search Attributes" is a tab of the workflow's page.
+    waitFor(By.xpath("//*[normalize-space()='Search Attributes'][not(*[normalize-space()='Search Attributes'])]"))
+        .click();
+    awaitText("CutoverTarget", Duration.ofSeconds(10));
+    shot("ok-5-workflow-search-attributes");
     String page = bodyText();
     for (String attribute : List.of("CutoverRun", "CutoverPlan", "CutoverTarget", "CutoverState")) {
       assertTrue(page.contains(attribute), "the workflow's page shows search attribute " + attribute);
     }
+    assertTrue(page.contains("completed") && page.contains("contract-templates"), page);
 
     browser.get(server.uiUrl() + "/namespaces/default/workflows?query="
         + java.net.URLEncoder.encode("CutoverTarget = \"demo\"", java.nio.charset.StandardCharsets.UTF_8));
     awaitText(run, Duration.ofSeconds(30));
-    shot("ok-5-workflows-by-search-attribute");
+    shot("ok-6-workflows-by-search-attribute");
   }
 
   @Test
@@ -175,11 +181,11 @@ class TemporalWebUiIT {
     return new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
-  /** Waits for a text on the page, reloading now and then (the UI polls, but not every view). */
+  /** Waits for a text on the page, in any case (the UI shows states in capitals), reloading now and then. */
   private static void awaitText(String text, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     int waited = 0;
-    while (!bodyText().contains(text)) {
+    while (!bodyText().toLowerCase(java.util.Locale.ROOT).contains(text.toLowerCase(java.util.Locale.ROOT))) {
       if (System.nanoTime() > deadline) {
         shot("timeout-" + text.replaceAll("\\W", "_"));
         throw new AssertionError("the page " + browser.getCurrentUrl() + " never showed " + text + "; it shows:\n"
