@@ -18,7 +18,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     long began = System.nanoTime();
     out.println("starting Temporal's test server, an embedded PostgreSQL and a worker ...");
     out.flush();
-    try (DevEnvironment dev = DevEnvironment.start(freePort())) {
+    try (DevEnvironment dev = DevEnvironment.start(DevEnvironment.freePort())) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
       return run(dev, out, spec.commandLine().getErr(), began);
@@ -200,11 +199,5 @@ final class DemoCommand implements Callable<Integer> {
 
   private static double seconds(long sinceNanos) {
     return (System.nanoTime() - sinceNanos) / 1e9;
-  }
-
-  static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

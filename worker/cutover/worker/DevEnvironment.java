@@ -8,6 +8,7 @@ import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,6 +43,13 @@ public final class DevEnvironment implements AutoCloseable {
     this.connection = connection;
     this.worker = worker;
     this.address = address;
+  }
+
+  /** A local port free now, for a port-bound Temporal test server. */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   public static DevEnvironment start(int temporalPort) throws IOException, SQLException {

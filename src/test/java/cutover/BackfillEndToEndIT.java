@@ -2,7 +2,6 @@ package cutover;
 
 import static cutover.CutoverEndToEndIT.await;
 import static cutover.CutoverEndToEndIT.count;
-import static cutover.CutoverEndToEndIT.freePort;
 import static cutover.CutoverEndToEndIT.startWorker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +64,7 @@ class BackfillEndToEndIT {
                 rate: 3000
         """;
 
-    int port = freePort();
+    int port = DevEnvironment.freePort();
     String address = "127.0.0.1:" + port;
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
         TemporalConnection connection = TemporalConnection.open(address, "default")) {

@@ -33,7 +33,7 @@ class RunReportTest {
   @Test
   void theDemoRunsAndReportsItsRunInHtmlAndJson(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("cutover-report.html");
-    try (DevEnvironment dev = DevEnvironment.start(DemoCommand.freePort())) {
+    try (DevEnvironment dev = DevEnvironment.start(DevEnvironment.freePort())) {
       DemoCommand demo = new DemoCommand();
       demo.report = html;
       StringWriter demoOut = new StringWriter();
