@@ -14,16 +14,7 @@ import java.util.stream.Collectors;
  * The aggregates (default {@code count(*)}) per group, from both sides in one statement,
  * compared group by group.
  */
-final class GroupComparison {
-  private final ParityReads reads;
-  private final ComparedSide legacy;
-  private final ComparedSide fresh;
-
-  GroupComparison(ParityReads reads, ComparedSide legacy, ComparedSide fresh) {
-    this.reads = reads;
-    this.legacy = legacy;
-    this.fresh = fresh;
-  }
+record GroupComparison(ParityReads reads, ComparedSide legacy, ComparedSide fresh) {
 
   /** @param show how many differing groups to name */
   ParityComparison.Finding run(List<String> groupBy, List<String> aggregates, int show) {

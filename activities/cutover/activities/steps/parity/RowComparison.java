@@ -14,24 +14,11 @@ import java.util.TreeSet;
  * The rows of both sides compared by key: the key space is cut into chunks ({@link KeyChunks});
  * one statement hashes the compared columns of every row on both sides and sums the hashes per
  * chunk, with a count. Chunks whose count or sum differ are read again ({@link RowRecheck}).
+ *
+ * @param compared the columns hashed; empty: keys only
  */
-final class RowComparison {
-  private final StepContext context;
-  private final ParityReads reads;
-  private final ComparedSide legacy;
-  private final ComparedSide fresh;
-  private final List<String> key;
-  private final List<String> compared;
-
-  RowComparison(StepContext context, ParityReads reads, ComparedSide legacy, ComparedSide fresh, List<String> key,
-      List<String> compared) {
-    this.context = context;
-    this.reads = reads;
-    this.legacy = legacy;
-    this.fresh = fresh;
-    this.key = key;
-    this.compared = compared;
-  }
+record RowComparison(StepContext context, ParityReads reads, ComparedSide legacy, ComparedSide fresh,
+    List<String> key, List<String> compared) {
 
   /** @param show how many differing keys to name, per way of differing */
   ParityComparison.Finding run(int chunkRows, int show) {
@@ -76,7 +63,6 @@ final class RowComparison {
           String.join(", ", key), cells.size(), cells.size() == 1 ? "" : "s", columns);
       return new ParityComparison.Finding(null, fine, json, legacyRows);
     }
-    RowRecheck recheck = new RowRecheck(context, reads, chunks, legacy, fresh, key, compared, show);
-    return recheck.run(differing, legacyRows, newRows, legacyChunks, newChunks, json);
+    return new RowRecheck(this, chunks, show).run(differing, legacyRows, newRows, legacyChunks, newChunks, json);
   }
 }

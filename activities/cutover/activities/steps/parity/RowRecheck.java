@@ -1,6 +1,5 @@
 package cutover.activities.steps.parity;
 
-import cutover.activities.steps.StepContext;
 import cutover.activities.steps.check.CheckStep;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,24 +44,19 @@ final class RowRecheck {
     }
   }
 
-  private final StepContext context;
+  private final RowComparison comparison;
   private final ParityReads reads;
-  private final KeyChunks chunks;
-  private final ComparedSide legacy;
-  private final ComparedSide fresh;
   private final List<String> key;
   private final List<String> compared;
+  private final KeyChunks chunks;
   private final int show;
 
-  RowRecheck(StepContext context, ParityReads reads, KeyChunks chunks, ComparedSide legacy, ComparedSide fresh,
-      List<String> key, List<String> compared, int show) {
-    this.context = context;
-    this.reads = reads;
+  RowRecheck(RowComparison comparison, KeyChunks chunks, int show) {
+    this.comparison = comparison;
+    reads = comparison.reads();
+    key = comparison.key();
+    compared = comparison.compared();
     this.chunks = chunks;
-    this.legacy = legacy;
-    this.fresh = fresh;
-    this.key = key;
-    this.compared = compared;
     this.show = show;
   }
 
@@ -80,8 +74,8 @@ final class RowRecheck {
     int rechecked = 0;
     long read = 0;
     for (List<List<String>> cells : batches(differing, legacyChunks, newChunks)) {
-      Map<List<String>, String> legacyRowsRead = rowHashes(legacy, cells);
-      Map<List<String>, String> newRowsRead = rowHashes(fresh, cells);
+      Map<List<String>, String> legacyRowsRead = rowHashes(comparison.legacy(), cells);
+      Map<List<String>, String> newRowsRead = rowHashes(comparison.fresh(), cells);
       read += Math.max(legacyRowsRead.size(), newRowsRead.size());
       rechecked += cells.size();
       TreeSet<List<String>> keys = new TreeSet<>(Keys.ORDER);
@@ -98,7 +92,7 @@ final class RowRecheck {
           changed.add(k, show);
         }
       }
-      context.environment().heartbeat();
+      comparison.context().environment().heartbeat();
     }
     boolean complete = rechecked == differing.size();
     json.put("recheckMillis", (System.nanoTime() - began) / 1_000_000);
@@ -191,8 +185,8 @@ final class RowRecheck {
     }
     String keys = key.stream().map(k -> reads.column(k) + "::text").collect(Collectors.joining(", "));
     Map<List<String>, String> rows = new HashMap<>();
-    for (String[] row : reads.fetch("SELECT " + keys + ", " + reads.rowHash(compared) + "::text FROM " + side.from()
-        + " s WHERE " + String.join(" OR ", predicates))) {
+    for (String[] row : reads.fetch("SELECT " + keys + ", " + reads.rowHash(compared) + "::text FROM "
+        + side.from() + " s WHERE " + String.join(" OR ", predicates))) {
       List<String> k = new ArrayList<>(key.size());
       for (int i = 0; i < key.size(); i++) {
         k.add(row[i]);
@@ -206,8 +200,8 @@ final class RowRecheck {
   private Map<String, Object> columnDiff(List<String> k) {
     Map<String, Object> diff = new LinkedHashMap<>();
     diff.put("key", Keys.map(key, k));
-    String[] before = oneRow(legacy, k);
-    String[] after = oneRow(fresh, k);
+    String[] before = oneRow(comparison.legacy(), k);
+    String[] after = oneRow(comparison.fresh(), k);
     List<String> words = new ArrayList<>();
     Map<String, Object> columns = new LinkedHashMap<>();
     for (int i = 0; i < compared.size(); i++) {
