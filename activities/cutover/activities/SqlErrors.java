@@ -72,15 +72,6 @@ final class SqlErrors {
     return text == null || text.isBlank() ? shown.getClass().getSimpleName() : text;
   }
 
-  /** The constraint a server error names, or null. */
-  static String constraint(Throwable error) {
-    SQLException sql = sqlException(error);
-    if (sql instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-      return psql.getServerErrorMessage().getConstraint();
-    }
-    return null;
-  }
-
   /**
    * A failure for errors around the ledger (not a step's own SQL): transient errors retry, other
    * SQL errors do not. The message is redacted and the original exception is not attached, so no

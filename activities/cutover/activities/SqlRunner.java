@@ -1,6 +1,5 @@
 package cutover.activities;
 
-import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 
 import cutover.activities.steps.SqlTimeouts;
@@ -8,16 +7,12 @@ import cutover.plan.PlanStep;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
-import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -25,9 +20,7 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record3;
-import org.jooq.Record5;
 import org.jooq.SQLDialect;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.slf4j.Logger;
@@ -40,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * in time (SQLSTATE 55P03) the transaction is rolled back and the whole unit retried after a
  * capped, fully jittered exponential backoff, up to the step's {@code lockRetries}.
  *
- * <p>While the work runs (from {@value #FIRST_POLL_MILLIS} ms on), a watcher on another connection
- * polls {@code pg_blocking_pids} every {@value #POLL_MILLIS} ms and remembers who blocked it;
- * the same watcher heartbeats the Temporal activity (when there is one) every
- * {@value #HEARTBEAT_MILLIS} ms. If Temporal reports the
- * activity cancelled, the watcher cancels the running statement.
+ * <p>While the work runs (from {@value LockWatcher#FIRST_POLL_MILLIS} ms on), a {@link LockWatcher}
+ * on another connection polls {@code pg_blocking_pids} every {@value LockWatcher#POLL_MILLIS} ms
+ * and remembers who blocked it; the same watcher heartbeats the Temporal activity (when there is
+ * one) every {@value LockWatcher#HEARTBEAT_MILLIS} ms. If Temporal reports the activity
+ * cancelled, the watcher cancels the running statement.
  *
  * <p>Failures are {@link ApplicationFailure}s with redacted messages and no attached cause:
  * {@code LockTimeout} (retries exhausted, names the blockers), {@code StatementTimeout},
@@ -56,11 +49,6 @@ public final class SqlRunner {
 
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(200);
   public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(5);
-  static final long POLL_MILLIS = 100;
-  /** A unit of work is first looked at for blockers when it has run this long. */
-  static final long FIRST_POLL_MILLIS = 100;
-  static final long HEARTBEAT_MILLIS = 2000;
-  static final int QUERY_CHARS = 200;
 
   /** The lock settings of one unit of work. */
   public record Settings(Duration lockTimeout, Duration statementTimeout, int lockRetries) {
@@ -171,7 +159,7 @@ public final class SqlRunner {
    */
   public Session open(String target, String stepId, String action) {
     DataSource dataSource = targets.dataSource(target);
-    Watcher watcher = new Watcher(dataSource, stepId, action, currentActivity());
+    LockWatcher watcher = new LockWatcher(dataSource, targets, stepId, action, currentActivity());
     watcher.start();
     return new Session(dataSource, stepId, action, watcher);
   }
@@ -180,9 +168,9 @@ public final class SqlRunner {
   public final class Session implements AutoCloseable {
     private final DataSource dataSource;
     private final String subject;
-    private final Watcher watcher;
+    private final LockWatcher watcher;
 
-    private Session(DataSource dataSource, String stepId, String action, Watcher watcher) {
+    private Session(DataSource dataSource, String stepId, String action, LockWatcher watcher) {
       this.dataSource = dataSource;
       this.subject = "compensate".equals(action) ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
       this.watcher = watcher;
@@ -192,7 +180,7 @@ public final class SqlRunner {
     public <T> Result<T> run(Settings settings, Work<T> work) {
       long started = System.nanoTime();
       for (int attempt = 1; ; attempt++) {
-        watcher.attempt = attempt;
+        watcher.attempt(attempt);
         watcher.throwIfCancelled();
         try {
           T value = once(dataSource, settings, work, attempt, watcher);
@@ -222,11 +210,7 @@ public final class SqlRunner {
      * progress, and a change of state (paused, throttled, running), is sent at once.
      */
     public void progress(StepProgress progress) {
-      StepProgress before = watcher.progress;
-      watcher.progress = progress;
-      if (progress != null && (before == null || !java.util.Objects.equals(before.state(), progress.state()))) {
-        watcher.heartbeatSoon();
-      }
+      watcher.progress(progress);
     }
 
     /** Sleeps between units of work while heartbeats go on; a cancellation ends it by throwing. */
@@ -268,7 +252,7 @@ public final class SqlRunner {
     return String.join("; ", parts);
   }
 
-  private <T> T once(DataSource dataSource, Settings settings, Work<T> work, int attempt, Watcher watcher)
+  private <T> T once(DataSource dataSource, Settings settings, Work<T> work, int attempt, LockWatcher watcher)
       throws Exception {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
@@ -356,238 +340,5 @@ public final class SqlRunner {
   private static String millis(Duration duration) {
     return seconds(duration.toMillis());
   }
-
-  /** Polls who blocks the running statement, and heartbeats; one thread per unit of work. */
-  private final class Watcher implements Runnable {
-    private final DataSource dataSource;
-    private final String stepId;
-    private final String action;
-    private final ActivityExecutionContext activity;
-    private final Thread thread;
-    private final Object wake = new Object();
-    private final Map<Integer, Blocker> seen = new LinkedHashMap<>();
-    private volatile Integer pid;
-    private volatile long watchedSince;
-    private volatile int attempt;
-    private volatile boolean stopped;
-    private volatile List<Integer> current = List.of();
-    private volatile ActivityCompletionException completion;
-    private volatile StepProgress progress;
-    private volatile boolean heartbeatSoon;
-    private Connection connection;
-    private long lastHeartbeat = Long.MIN_VALUE;
-
-    Watcher(DataSource dataSource, String stepId, String action, ActivityExecutionContext activity) {
-      this.dataSource = dataSource;
-      this.stepId = stepId;
-      this.action = action;
-      this.activity = activity;
-      this.thread = new Thread(this, "cutover-watch-" + stepId);
-      thread.setDaemon(true);
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    void watch(Integer backendPid) {
-      watchedSince = System.nanoTime();
-      pid = backendPid;
-      if (backendPid == null) {
-        current = List.of();
-      } else {
-        synchronized (wake) {
-          wake.notifyAll();
-        }
-      }
-    }
-
-    List<Blocker> blockers() {
-      synchronized (seen) {
-        return List.copyOf(seen.values());
-      }
-    }
-
-    void throwIfCancelled() {
-      ActivityCompletionException e = completion;
-      if (e != null) {
-        throw e;
-      }
-    }
-
-    /** Sleeps between attempts; a cancellation reported by a heartbeat ends the pause. */
-    void pause(long millis) {
-      long until = System.nanoTime() + millis * 1_000_000;
-      synchronized (wake) {
-        long left;
-        while ((left = until - System.nanoTime()) > 0 && completion == null) {
-          try {
-            wake.wait(Math.max(1, left / 1_000_000));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApplicationFailure.newFailure("step '" + stepId + "' was interrupted", "Interrupted");
-          }
-        }
-      }
-      throwIfCancelled();
-    }
-
-    void heartbeatSoon() {
-      heartbeatSoon = true;
-      synchronized (wake) {
-        wake.notifyAll();
-      }
-    }
-
-    void stop() {
-      stopped = true;
-      synchronized (wake) {
-        wake.notifyAll();
-      }
-      try {
-        thread.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public void run() {
-      try {
-        openConnection();
-        while (!stopped) {
-          Integer watched = pid;
-          long watchedFor = System.nanoTime() - watchedSince;
-          // work that ends within FIRST_POLL_MILLIS (a backfill's batches) is never looked at:
-          // pg_blocking_pids briefly locks the lock manager, too costly to run for every batch
-          boolean early = watchedFor < FIRST_POLL_MILLIS * 1_000_000;
-          if (watched != null && !early) {
-            poll(watched);
-          }
-          heartbeat();
-          synchronized (wake) {
-            if (!stopped) {
-              wake.wait(watched != null && early
-                  ? Math.max(1, FIRST_POLL_MILLIS - watchedFor / 1_000_000) : POLL_MILLIS);
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        closeConnection();
-      }
-    }
-
-    private void openConnection() {
-      if (connection != null) {
-        return;
-      }
-      try {
-        connection = dataSource.getConnection();
-        connection.setAutoCommit(true);
-      } catch (SQLException | RuntimeException e) {
-        log.debug("no connection to watch step {}: {}", stepId, targets.redact(e.getMessage()));
-        closeConnection();
-      }
-    }
-
-    private void poll(int watched) {
-      try {
-        openConnection();
-        if (connection == null) {
-          return;
-        }
-        DSLContext sql = DSL.using(connection, SQLDialect.POSTGRES);
-        Table<?> activityView = DSL.table(name("pg_catalog", "pg_stat_activity")).as("a");
-        Field<Integer> blockerPid = field(name("a", "pid"), SQLDataType.INTEGER);
-        Field<String> application = field(name("a", "application_name"), SQLDataType.VARCHAR);
-        Field<String> state = field(name("a", "state"), SQLDataType.VARCHAR);
-        Field<OffsetDateTime> transactionStart = field(name("a", "xact_start"), SQLDataType.TIMESTAMPWITHTIMEZONE);
-        Field<Long> transactionMillis = DSL.field(
-            "(extract(epoch from (clock_timestamp() - {0})) * 1000)::bigint", SQLDataType.BIGINT, transactionStart);
-        Field<String> query = field(name("a", "query"), SQLDataType.VARCHAR);
-        List<Record5<Integer, String, String, Long, String>> rows = sql
-            .select(blockerPid, application, state, transactionMillis, DSL.left(query, QUERY_CHARS))
-            .from(activityView)
-            .where(blockerPid.eq(DSL.any(
-                DSL.function(name("pg_blocking_pids"), SQLDataType.INTEGER.array(), DSL.val(watched)))))
-            .orderBy(blockerPid)
-            .queryTimeout(5)
-            .fetch();
-        if (!Objects.equals(pid, watched)) {
-          return; // the attempt ended while we looked
-        }
-        List<Integer> pids = new ArrayList<>();
-        synchronized (seen) {
-          for (Record5<Integer, String, String, Long, String> row : rows) {
-            Blocker blocker = new Blocker(row.value1(), targets.redact(row.value2()), row.value3(),
-                row.value4() == null ? -1 : row.value4(), targets.redact(row.value5()));
-            seen.put(blocker.pid(), blocker);
-            pids.add(blocker.pid());
-          }
-        }
-        current = List.copyOf(pids);
-      } catch (RuntimeException e) {
-        log.debug("could not look for blockers of step {}: {}", stepId, targets.redact(e.getMessage()));
-        closeConnection();
-      }
-    }
-
-    private void heartbeat() {
-      if (activity == null || completion != null) {
-        return;
-      }
-      long now = System.nanoTime();
-      if (lastHeartbeat != Long.MIN_VALUE && now - lastHeartbeat < HEARTBEAT_MILLIS * 1_000_000 && !heartbeatSoon) {
-        return;
-      }
-      heartbeatSoon = false;
-      lastHeartbeat = now;
-      List<Integer> pids = pid == null ? List.of() : current;
-      try {
-        activity.heartbeat(new StepHeartbeat(stepId, action, attempt, !pids.isEmpty(), pids, progress));
-      } catch (ActivityWorkerShutdownException e) {
-        log.info("worker shutting down while step {} runs; letting it finish", stepId);
-      } catch (ActivityCompletionException e) {
-        completion = e;
-        log.info("step {} was cancelled in Temporal; cancelling its statement", stepId);
-        cancelStatement();
-        synchronized (wake) {
-          wake.notifyAll();
-        }
-      } catch (RuntimeException e) {
-        log.debug("heartbeat of step {} failed: {}", stepId, e.toString());
-      }
-    }
-
-    private void cancelStatement() {
-      Integer watched = pid;
-      if (watched == null) {
-        return;
-      }
-      try {
-        openConnection();
-        if (connection == null) {
-          return;
-        }
-        DSL.using(connection, SQLDialect.POSTGRES)
-            .select(DSL.function(name("pg_cancel_backend"), SQLDataType.BOOLEAN, DSL.val(watched)))
-            .fetch();
-      } catch (RuntimeException e) {
-        log.warn("could not cancel the statement of step {}: {}", stepId, targets.redact(e.getMessage()));
-      }
-    }
-
-    private void closeConnection() {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException ignored) {
-          // the pool discards it
-        }
-        connection = null;
-      }
-    }
-  }
 }
+

@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.starter.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

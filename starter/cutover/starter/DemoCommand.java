@@ -19,7 +19,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -81,9 +80,9 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     Path state = binary.isPresent() ? Files.createTempDirectory("cutover-demo") : null;
     try (DevEnvironment dev = binary.isPresent()
-        ? DevEnvironment.start(TemporalDevServer.start(binary.get(), freePort(), freePort(), state.resolve("temporal.db"),
-            state.resolve("temporal.log")), null, false)
-        : DevEnvironment.start(freePort())) {
+        ? DevEnvironment.start(TemporalDevServer.start(binary.get(), TemporalDevServer.freePort(),
+            TemporalDevServer.freePort(), state.resolve("temporal.db"), state.resolve("temporal.log")), null, false)
+        : DevEnvironment.start(TemporalDevServer.freePort())) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
       if (dev.devServer() != null) {
@@ -241,11 +240,5 @@ final class DemoCommand implements Callable<Integer> {
 
   private static double seconds(long sinceNanos) {
     return (System.nanoTime() - sinceNanos) / 1e9;
-  }
-
-  static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

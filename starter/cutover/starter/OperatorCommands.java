@@ -47,7 +47,10 @@ final class OperatorCommands {
     @Option(names = "--comment", description = "why")
     String comment;
 
-    abstract String decision();
+    /** The signal, which is the command's own name ({@code approve}, {@code reject}, {@code skip}). */
+    String decision() {
+      return spec.name();
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -80,36 +83,24 @@ final class OperatorCommands {
   }
 
   @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a gate.")
-  static final class Approve extends Decide {
-    @Override
-    String decision() {
-      return "approve";
-    }
-  }
+  static final class Approve extends Decide {}
 
   @Command(name = "reject", mixinStandardHelpOptions = true,
       description = "Reject a gate: the phase waits for retry (reopens the gate) or rollback.")
-  static final class Reject extends Decide {
-    @Override
-    String decision() {
-      return "reject";
-    }
-  }
+  static final class Reject extends Decide {}
 
   @Command(name = "skip", mixinStandardHelpOptions = true,
       description = "End a wait or soak gate now; recorded with who and why.")
-  static final class Skip extends Decide {
-    @Override
-    String decision() {
-      return "skip";
-    }
-  }
+  static final class Skip extends Decide {}
 
   abstract static class Act extends Signal {
     @Option(names = "--reason", description = "why (recorded in the ledger)")
     String reason;
 
-    abstract String signal();
+    /** The signal, which is the command's own name ({@code retry}, {@code rollback}, ...). */
+    String signal() {
+      return spec.name();
+    }
 
     Object payload(String who) {
       return new OperatorAction(who, reason);
@@ -150,38 +141,18 @@ final class OperatorCommands {
   }
 
   @Command(name = "retry", mixinStandardHelpOptions = true, description = "Retry the failed step or compensation.")
-  static final class Retry extends Act {
-    @Override
-    String signal() {
-      return "retry";
-    }
-  }
+  static final class Retry extends Act {}
 
   @Command(name = "rollback", mixinStandardHelpOptions = true,
       description = "Undo completed steps in reverse order, across phases; refused after the point of no return.")
-  static final class Rollback extends Act {
-    @Override
-    String signal() {
-      return "rollback";
-    }
-  }
+  static final class Rollback extends Act {}
 
   @Command(name = "pause", mixinStandardHelpOptions = true,
       description = "Hold work before the next step; a running backfill pauses after its current batch.")
-  static final class Pause extends Act {
-    @Override
-    String signal() {
-      return "pause";
-    }
-  }
+  static final class Pause extends Act {}
 
   @Command(name = "resume", mixinStandardHelpOptions = true, description = "Let a paused run go on.")
-  static final class Resume extends Act {
-    @Override
-    String signal() {
-      return "resume";
-    }
-  }
+  static final class Resume extends Act {}
 
   @Command(name = "tune", mixinStandardHelpOptions = true,
       description = "Change the running backfill's batch size or rate cap, from its next batch on.")
@@ -192,11 +163,6 @@ final class OperatorCommands {
 
     @Option(names = "--rate", paramLabel = "R", description = "rows per second for the whole step; 0 removes the cap")
     Long rate;
-
-    @Override
-    String signal() {
-      return "tune";
-    }
 
     @Override
     Object payload(String who) {

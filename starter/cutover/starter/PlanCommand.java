@@ -34,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, description = "Check and register plans.",
     subcommands = {PlanCommand.Validate.class, PlanCommand.Push.class})
-final class PlanCommand {
+public final class PlanCommand {
 
   /** The plan file, parsed and validated; problems are printed and the exit code is 2. */
   static Plan parse(Path file, Set<String> knownTargets, PrintWriter err) throws IOException, InvalidPlanException {
@@ -96,7 +96,7 @@ final class PlanCommand {
 
   @Command(name = "push", mixinStandardHelpOptions = true,
       description = "Register a plan by name, versioned by content hash, in the target's ledger (through the worker).")
-  static final class Push implements Callable<Integer> {
+  public static final class Push implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
 
@@ -133,7 +133,7 @@ final class PlanCommand {
       }
     }
 
-    static PlanPushResult push(TemporalConnection connection, String yaml, String fileName, String target, String who) {
+    public static PlanPushResult push(TemporalConnection connection, String yaml, String fileName, String target, String who) {
       PlanPushWorkflow push = connection.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
           .setTaskQueue(WorkflowRegistration.TASK_QUEUE)
           .setWorkflowId("cutover-plan-push-" + UUID.randomUUID())

@@ -1,8 +1,8 @@
 package cutover;
 
+import cutover.worker.TemporalDevServer;
 import static cutover.CutoverEndToEndIT.await;
 import static cutover.CutoverEndToEndIT.count;
-import static cutover.CutoverEndToEndIT.freePort;
 import static cutover.CutoverEndToEndIT.startWorker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +65,7 @@ class BackfillEndToEndIT {
                 rate: 3000
         """;
 
-    int port = freePort();
+    int port = TemporalDevServer.freePort();
     String address = "127.0.0.1:" + port;
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
         TemporalConnection connection = TemporalConnection.open(address, "default")) {

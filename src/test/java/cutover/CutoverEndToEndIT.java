@@ -1,5 +1,6 @@
 package cutover;
 
+import cutover.worker.TemporalDevServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testserver.TestServer;
 import java.io.File;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -58,7 +58,7 @@ class CutoverEndToEndIT {
     Map<String, Long> templateLinesPerTenant = count(database, "SELECT l.tenant::text, count(*) FROM contract_lines l "
         + "JOIN contracts c USING (tenant, contract_id) WHERE c.is_template GROUP BY l.tenant");
 
-    int port = freePort();
+    int port = TemporalDevServer.freePort();
     String address = "127.0.0.1:" + port;
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
         TemporalConnection connection = TemporalConnection.open(address, "default")) {
@@ -224,12 +224,6 @@ class CutoverEndToEndIT {
         throw new AssertionError("timed out waiting for " + what);
       }
       Thread.sleep(100);
-    }
-  }
-
-  static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -1,5 +1,6 @@
 package cutover;
 
+import cutover.worker.TemporalDevServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,7 @@ class ResumeAfterTemporalLossTest {
     Targets.Target database = CutoverEndToEndIT.exampleDatabase();
     String run = "resume-me";
     try (Targets targets = Targets.of(List.of(database))) {
-      int port = CutoverEndToEndIT.freePort();
+      int port = TemporalDevServer.freePort();
       String address = "127.0.0.1:" + port;
       try (TestServer.PortBoundTestServer first = TestServer.createPortBoundServer(port, true);
           TemporalConnection connection = TemporalConnection.open(address, "default");
@@ -59,7 +60,7 @@ class ResumeAfterTemporalLossTest {
       Map<String, Long> appliedBefore = CutoverEndToEndIT.count(database,
           "SELECT step_id, count(*) FROM cutover.step WHERE action = 'apply' GROUP BY step_id");
 
-      int secondPort = CutoverEndToEndIT.freePort();
+      int secondPort = TemporalDevServer.freePort();
       String secondAddress = "127.0.0.1:" + secondPort;
       try (TestServer.PortBoundTestServer second = TestServer.createPortBoundServer(secondPort, true);
           TemporalConnection connection = TemporalConnection.open(secondAddress, "default");

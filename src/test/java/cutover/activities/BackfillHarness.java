@@ -80,10 +80,7 @@ final class BackfillHarness implements AutoCloseable {
   /** Prepares, runs every part one after the other, and records the step. */
   StepResult apply(PlanStep step) {
     StepCall call = call(step);
-    StepParts parts = steps.prepareParts(new PartsCall(call, "apply"));
-    for (int i = 0; i < parts.parts(); i++) {
-      steps.runPart(new PartCall(call, "apply", i, parts.parts()));
-    }
+    runParts(steps, call, "apply");
     return steps.apply(call);
   }
 
@@ -120,11 +117,16 @@ final class BackfillHarness implements AutoCloseable {
 
   StepResult compensate(PlanStep step, StepActivities with) {
     StepCall call = call(step);
-    StepParts parts = with.prepareParts(new PartsCall(call, "compensate"));
-    for (int i = 0; i < parts.parts(); i++) {
-      with.runPart(new PartCall(call, "compensate", i, parts.parts()));
-    }
+    runParts(with, call, "compensate");
     return with.compensate(call);
+  }
+
+  /** Prepares the step's parts for the action and runs them one after the other. */
+  private static void runParts(StepActivities with, StepCall call, String action) {
+    StepParts parts = with.prepareParts(new PartsCall(call, action));
+    for (int i = 0; i < parts.parts(); i++) {
+      with.runPart(new PartCall(call, action, i, parts.parts()));
+    }
   }
 
   void execute(String sql) throws SQLException {

@@ -18,7 +18,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -369,15 +368,6 @@ class StepActivitiesTest {
   }
 
   private long ledgerRows(String stepId) throws SQLException {
-    try (Connection connection = TestDatabase.connect(target);
-        PreparedStatement statement = connection.prepareStatement(
-            "SELECT count(*) FROM cutover.step WHERE run_id = ? AND step_id = ?")) {
-      statement.setString(1, RUN);
-      statement.setString(2, stepId);
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
+    return TestDatabase.count(target, "SELECT count(*) FROM cutover.step WHERE run_id = ? AND step_id = ?", RUN, stepId);
   }
 }

@@ -23,7 +23,6 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -498,15 +497,7 @@ class VerificationStepsTest {
   }
 
   private long ledgerSteps(String stepId) throws SQLException {
-    try (Connection connection = TestDatabase.connect(target);
-        PreparedStatement statement = connection.prepareStatement(
-            "SELECT count(*) FROM cutover.step WHERE run_id = ? AND step_id = ? AND action = 'apply'")) {
-      statement.setString(1, RUN);
-      statement.setString(2, stepId);
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
+    return TestDatabase.count(target,
+        "SELECT count(*) FROM cutover.step WHERE run_id = ? AND step_id = ? AND action = 'apply'", RUN, stepId);
   }
 }

@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.worker.TemporalDevServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,7 @@ class RunReportTest {
   @Test
   void theDemoRunsAndReportsItsRunInHtmlAndJson(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("cutover-report.html");
-    try (DevEnvironment dev = DevEnvironment.start(DemoCommand.freePort())) {
+    try (DevEnvironment dev = DevEnvironment.start(TemporalDevServer.freePort())) {
       DemoCommand demo = new DemoCommand();
       demo.report = html;
       StringWriter demoOut = new StringWriter();

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Properties;
@@ -81,6 +83,19 @@ public final class TestDatabase {
   /** A plain JDBC connection (autocommit on) to the target's database, as the target's user. */
   public static Connection connect(Targets.Target target) throws SQLException {
     return connect(target, "cutover-test");
+  }
+
+  /** The first column of the first row of a query with parameters, as a number (a count). */
+  public static long count(Targets.Target target, String sql, Object... parameters) throws SQLException {
+    try (Connection connection = connect(target); PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
   }
 
   /** A plain JDBC connection that shows the given application_name in pg_stat_activity. */

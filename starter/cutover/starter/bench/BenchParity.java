@@ -1,6 +1,5 @@
-package cutover.starter;
+package cutover.starter.bench;
 
-import cutover.activities.steps.StepKinds;
 import cutover.activities.BeginRun;
 import cutover.activities.LedgerActivitiesImpl;
 import cutover.activities.SqlRunner;
@@ -8,8 +7,10 @@ import cutover.activities.StepActivitiesImpl;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
 import cutover.activities.Targets;
+import cutover.activities.steps.StepKinds;
 import cutover.plan.PlanParser;
 import cutover.plan.PlanStep;
+import cutover.starter.CutoverCli;
 import io.temporal.failure.ApplicationFailure;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
@@ -20,9 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cutover bench parity}: the parity step against the database's own hashing time. */
 final class BenchParity {

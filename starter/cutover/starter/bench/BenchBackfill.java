@@ -1,8 +1,11 @@
-package cutover.starter;
+package cutover.starter.bench;
 
+import cutover.worker.TemporalDevServer;
 import cutover.activities.PartResult;
 import cutover.activities.PlanPushResult;
 import cutover.activities.Targets;
+import cutover.starter.CutoverCli;
+import cutover.starter.PlanCommand;
 import cutover.worker.CutoverWorker;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TargetConfig;
@@ -42,9 +45,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cutover bench backfill}: the backfill against the database's own copy and update limits. */
 final class BenchBackfill {
@@ -121,7 +124,7 @@ final class BenchBackfill {
         }
         targetName = target;
       }
-      int port = DemoCommand.freePort();
+      int port = TemporalDevServer.freePort();
       Process worker = null;
       CutoverWorker inProcess = null;
       try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true)) {
