@@ -8,6 +8,7 @@ import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
 import cutover.plan.PlanProblem;
+import cutover.plan.schema.PlanSchema;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TargetConfig;
 import cutover.worker.TemporalConnection;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, description = "Check and register plans.",
-    subcommands = {PlanCommand.Validate.class, PlanCommand.Push.class})
+    subcommands = {PlanCommand.Validate.class, PlanCommand.Push.class, PlanCommand.Schema.class})
 public final class PlanCommand {
 
   /** The plan file, parsed and validated; problems are printed and the exit code is 2. */
@@ -91,6 +92,20 @@ public final class PlanCommand {
         printProblems(invalid, spec.commandLine().getErr());
         return CutoverCli.BAD_INPUT;
       }
+    }
+  }
+
+  @Command(name = "schema", mixinStandardHelpOptions = true,
+      description = "Print the JSON Schema of plan files (draft-07), for editors; the repository keeps it as plan.schema.json.")
+  static final class Schema implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(new PlanSchema(StepKinds.ALL.specTypes()).text());
+      out.flush();
+      return CutoverCli.OK;
     }
   }
 

@@ -15,6 +15,15 @@ public interface SqlTimeouts {
   /** PostgreSQL keeps both timeouts as an int of milliseconds: it refuses anything longer. */
   Duration LONGEST = Duration.ofMillis(Integer.MAX_VALUE);
 
+  // For the plan schema: each spec record's three fields carry these (a test checks the defaults).
+  String LOCK_TIMEOUT_DEFAULT = "500ms";
+  String STATEMENT_TIMEOUT_DEFAULT = "15m";
+  String LOCK_RETRIES_DEFAULT = "" + DEFAULT_LOCK_RETRIES;
+  String LOCK_TIMEOUT_DESCRIPTION = "SET LOCAL lock_timeout: how long a statement may wait for a lock before the "
+      + "step gives up and retries; short, because writers queue behind DDL that waits for its lock. Not 0.";
+  String STATEMENT_TIMEOUT_DESCRIPTION = "SET LOCAL statement_timeout: the longest any one statement may run. Not 0.";
+  String LOCK_RETRIES_DESCRIPTION = "How often a lock timeout is retried, with capped, jittered backoff; 0 to 1000.";
+
   Duration lockTimeout();
 
   Duration statementTimeout();

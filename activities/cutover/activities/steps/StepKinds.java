@@ -16,8 +16,10 @@ import cutover.activities.steps.validate.ValidateStep;
 import cutover.activities.steps.wait.WaitGate;
 import cutover.plan.PlanStep;
 import cutover.plan.StepKindCatalog;
+import cutover.plan.StepSpec;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +70,13 @@ public final class StepKinds implements StepKindCatalog {
 
   public Collection<StepKind<?>> kinds() {
     return Collections.unmodifiableCollection(kinds.values());
+  }
+
+  /** Each kind's name and spec record, by name: what the plan schema describes. */
+  public Map<String, Class<? extends StepSpec>> specTypes() {
+    Map<String, Class<? extends StepSpec>> specs = new LinkedHashMap<>();
+    kinds.values().forEach(kind -> specs.put(kind.name(), kind.specType()));
+    return Collections.unmodifiableMap(specs);
   }
 
   /** Tells Jackson which spec record each {@code kind} names, for plans travelling through Temporal. */

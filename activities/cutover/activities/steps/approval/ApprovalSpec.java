@@ -1,5 +1,8 @@
 package cutover.activities.steps.approval;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import cutover.plan.StepSpec;
 import java.util.List;
 
@@ -10,7 +13,16 @@ import java.util.List;
  * @param approvals how many distinct people must approve
  * @param separateFromStarter the person who started the run cannot be the only approver
  */
-public record ApprovalSpec(List<String> approvers, Integer approvals, Boolean separateFromStarter) implements StepSpec {
+@JsonClassDescription("A gate that waits for `cutover approve` / `cutover reject`.")
+public record ApprovalSpec(
+    @JsonPropertyDescription("Who may decide; anyone when omitted.")
+    List<String> approvers,
+    @JsonProperty(defaultValue = "" + DEFAULT_APPROVALS)
+    @JsonPropertyDescription("How many distinct people must approve; 1 to 20, at most as many as approvers:.")
+    Integer approvals,
+    @JsonProperty(defaultValue = "false")
+    @JsonPropertyDescription("The person who started the run cannot be the only approver.")
+    Boolean separateFromStarter) implements StepSpec {
   public static final int DEFAULT_APPROVALS = 1;
 
   public ApprovalSpec {

@@ -1,10 +1,15 @@
 package cutover.activities.steps.backfill;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepFields;
 import cutover.plan.StepSpec;
+import cutover.plan.schema.ExactlyOneOf;
+import cutover.plan.schema.Required;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,25 +34,59 @@ import java.util.regex.Pattern;
  * @param batchSize a fixed batch size, or null to adapt it to {@code batchTime}
  * @param rate a cap on rows per second for the whole step (all parts), or null
  */
+@JsonClassDescription("Copies rows into a table (into: with columns:) or updates them in place (set:), in keyset "
+    + "batches on key:, each committed with its checkpoint; resumable, throttled, parallel by key range.")
+@ExactlyOneOf({"from", "query"})
+@ExactlyOneOf({"into", "set"})
 public record BackfillSpec(
+    @JsonPropertyDescription("The source table, table or schema.table.")
     String from,
+    @JsonPropertyDescription("The source query; its columns include the key.")
     String query,
+    @Required
+    @JsonPropertyDescription("The column(s) that order and split the rows, e.g. [tenant, id]; any orderable type, no NULLs.")
     List<String> key,
+    @JsonPropertyDescription("A filter on the source, as written.")
     String where,
+    @JsonPropertyDescription("The target table of a copy, table or schema.table.")
     String into,
+    @JsonPropertyDescription("A copy's columns: target column to source expression, as written.")
     Map<String, String> columns,
+    @JsonPropertyDescription("An update in place of the from: table: column to expression.")
     Map<String, String> set,
+    @JsonProperty(defaultValue = "error")
+    @JsonPropertyDescription("A copied row whose key is already in the target: error fails the step, nothing keeps the "
+        + "target's row, update upserts on conflictColumns:.")
     OnConflict onConflict,
+    @JsonPropertyDescription("With onConflict: update: the target's unique key, among the copied columns.")
     List<String> conflictColumns,
+    @JsonProperty(defaultValue = "1")
+    @JsonPropertyDescription("Key ranges copied in parallel, each its own activity; 1 to 8.")
     Integer partitions,
+    @JsonPropertyDescription("A fixed batch size, 100 to 1000000; when omitted it adapts to batchTime:.")
     Integer batchSize,
+    @JsonProperty(defaultValue = "60ms")
+    @JsonPropertyDescription("The time of one batch the batch size adapts to.")
     Duration batchTime,
+    @JsonPropertyDescription("A cap on rows per second for the whole step (all partitions).")
     Long rate,
+    @JsonProperty(defaultValue = "0s")
+    @JsonPropertyDescription("A pause between two batches of a partition.")
     Duration pauseBetween,
+    @JsonProperty(defaultValue = "500ms")
+    @JsonPropertyDescription("Back off while a session has waited longer than this on a lock of a table the step touches.")
     Duration maxLockWait,
+    @JsonProperty(defaultValue = "10s")
+    @JsonPropertyDescription("Back off while a replica lags more than this (pg_stat_replication).")
     Duration maxReplicationLag,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
     Duration lockTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
     Duration statementTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
     Integer lockRetries) implements StepSpec, SqlTimeouts {
 
   /**

@@ -1,7 +1,11 @@
 package cutover.activities.steps.check;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
+import cutover.plan.schema.ExactlyOneOf;
 import java.math.BigDecimal;
 import java.time.Duration;
 
@@ -15,8 +19,32 @@ import java.time.Duration;
  * @param fix SQL of safe corrections, run only when the run allows fixes, or null
  * @param show how many of the rows found are listed
  */
-public record CheckSpec(String query, String scalar, BigDecimal min, BigDecimal max, String fix, Integer show,
-    Duration lockTimeout, Duration statementTimeout, Integer lockRetries) implements StepSpec, SqlTimeouts {
+@JsonClassDescription("An assertion: query: must return no rows, or scalar: must lie within min: / max:. fix: SQL "
+    + "runs only in runs started with --allow-fixes, then the check runs again.")
+@ExactlyOneOf({"query", "scalar"})
+public record CheckSpec(
+    @JsonPropertyDescription("SQL that must return no rows.")
+    String query,
+    @JsonPropertyDescription("SQL returning one value that must lie within min: / max: (one of them at least).")
+    String scalar,
+    @JsonPropertyDescription("The scalar's lower bound.")
+    BigDecimal min,
+    @JsonPropertyDescription("The scalar's upper bound.")
+    BigDecimal max,
+    @JsonPropertyDescription("SQL of safe corrections, run only when the run allows fixes.")
+    String fix,
+    @JsonProperty(defaultValue = "" + DEFAULT_SHOW)
+    @JsonPropertyDescription("How many of the rows found are listed; 1 to 1000.")
+    Integer show,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
+    Duration lockTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
+    Duration statementTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
+    Integer lockRetries) implements StepSpec, SqlTimeouts {
   public static final int DEFAULT_SHOW = 20;
 
   public CheckSpec {

@@ -1,7 +1,11 @@
 package cutover.activities.steps.flag;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
+import cutover.plan.schema.Required;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,8 +17,28 @@ import java.util.List;
  * @param value the text set, or null to set {@code enabled}
  * @param tenants the tenants it is set for; empty: for everyone
  */
-public record FlagSpec(String flag, Boolean enabled, String value, List<String> tenants, Duration lockTimeout,
-    Duration statementTimeout, Integer lockRetries) implements StepSpec, SqlTimeouts {
+@JsonClassDescription("Sets a row of cutover.flag, announced by NOTIFY cutover_flag; a rollback restores the "
+    + "previous values.")
+public record FlagSpec(
+    @Required
+    @JsonPropertyDescription("The flag's name, at most 200 characters.")
+    String flag,
+    @JsonProperty(defaultValue = "false")
+    @JsonPropertyDescription("Switches the flag on or off (set as the text true / false) when value: is not given.")
+    Boolean enabled,
+    @JsonPropertyDescription("The text set, instead of enabled:; at most 2000 characters.")
+    String value,
+    @JsonPropertyDescription("The tenants it is set for; everyone when omitted.")
+    List<String> tenants,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
+    Duration lockTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
+    Duration statementTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
+    Integer lockRetries) implements StepSpec, SqlTimeouts {
 
   public FlagSpec {
     enabled = enabled != null && enabled;

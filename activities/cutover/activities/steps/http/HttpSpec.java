@@ -1,7 +1,11 @@
 package cutover.activities.steps.http;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
+import cutover.plan.schema.ExactlyOneOf;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,9 +24,47 @@ import java.util.List;
  * @param concurrency requests at a time
  * @param show how many failures are listed
  */
-public record HttpSpec(String url, List<String> urls, String rows, Integer sample, Integer status, String location,
-    String bodyContains, String method, Duration timeout, Integer concurrency, Integer show, Duration lockTimeout,
-    Duration statementTimeout, Integer lockRetries) implements StepSpec, SqlTimeouts {
+@JsonClassDescription("Smoke checks of status, redirect target and body, for a sample of a query's rows; redirects "
+    + "are not followed.")
+@ExactlyOneOf({"url", "urls"})
+public record HttpSpec(
+    @JsonPropertyDescription("One http(s) URL, or a template whose {column} placeholders rows: fills.")
+    String url,
+    @JsonPropertyDescription("Several URLs or templates.")
+    List<String> urls,
+    @JsonPropertyDescription("SQL whose rows fill the templates' {column} placeholders.")
+    String rows,
+    @JsonProperty(defaultValue = "" + DEFAULT_SAMPLE)
+    @JsonPropertyDescription("How many of the rows are used; 1 to 10000.")
+    Integer sample,
+    @JsonProperty(defaultValue = "" + DEFAULT_STATUS)
+    @JsonPropertyDescription("The status code every answer must have; 100 to 599.")
+    Integer status,
+    @JsonPropertyDescription("The redirect target every answer must name (a template too).")
+    String location,
+    @JsonPropertyDescription("Text every answer's body must contain (a template too).")
+    String bodyContains,
+    @JsonProperty(defaultValue = DEFAULT_METHOD)
+    @JsonPropertyDescription("GET or HEAD.")
+    String method,
+    @JsonProperty(defaultValue = "10s")
+    @JsonPropertyDescription("The timeout of each request.")
+    Duration timeout,
+    @JsonProperty(defaultValue = "" + DEFAULT_CONCURRENCY)
+    @JsonPropertyDescription("Requests at a time; 1 to 64.")
+    Integer concurrency,
+    @JsonProperty(defaultValue = "" + DEFAULT_SHOW)
+    @JsonPropertyDescription("How many failures are listed; 1 to 1000.")
+    Integer show,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
+    Duration lockTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
+    Duration statementTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
+    Integer lockRetries) implements StepSpec, SqlTimeouts {
   public static final int DEFAULT_SAMPLE = 20;
   public static final int DEFAULT_STATUS = 200;
   public static final String DEFAULT_METHOD = "GET";

@@ -1,9 +1,13 @@
 package cutover.activities.steps.parity;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
+import cutover.plan.schema.ExactlyOneOf;
+import cutover.plan.schema.Required;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,9 +25,46 @@ import java.util.List;
  * @param times how many comparisons in a row must hold
  * @param interval the pause between them
  */
-public record ParitySpec(Side legacy, @JsonProperty("new") Side fresh, List<String> key, List<String> columns,
-    List<String> groupBy, List<String> aggregates, Integer chunkRows, Integer show, Integer times, Duration interval,
-    Duration lockTimeout, Duration statementTimeout, Integer lockRetries) implements StepSpec, SqlTimeouts {
+@JsonClassDescription("Compares a legacy and a new side: aggregates per group (groupBy:), and rows by key (key:), "
+    + "hashed in the database per key-range chunk; give key:, groupBy: or both.")
+public record ParitySpec(
+    @Required
+    @JsonPropertyDescription("The rows as they were: {table:, where:} or {query:}.")
+    Side legacy,
+    @Required
+    @JsonProperty("new")
+    @JsonPropertyDescription("The rows as they are now: {table:, where:} or {query:}.")
+    Side fresh,
+    @JsonPropertyDescription("Compare rows by these columns; no row comparison when omitted.")
+    List<String> key,
+    @JsonPropertyDescription("The compared columns; every column both sides share when omitted.")
+    List<String> columns,
+    @JsonPropertyDescription("Compare aggregates per group of these columns, e.g. [tenant]; no group comparison when omitted.")
+    List<String> groupBy,
+    @JsonProperty(defaultValue = "count(*)")
+    @JsonPropertyDescription("Aggregates computed per group; needs groupBy:.")
+    List<String> aggregates,
+    @JsonProperty(defaultValue = "" + DEFAULT_CHUNK_ROWS)
+    @JsonPropertyDescription("Rows per key-range chunk; 100 to 10000000.")
+    Integer chunkRows,
+    @JsonProperty(defaultValue = "" + DEFAULT_SHOW)
+    @JsonPropertyDescription("How many differences are listed; 1 to 1000.")
+    Integer show,
+    @JsonProperty(defaultValue = "" + DEFAULT_TIMES)
+    @JsonPropertyDescription("How many comparisons in a row must hold; 1 to 100.")
+    Integer times,
+    @JsonProperty(defaultValue = "0s")
+    @JsonPropertyDescription("The pause between repeated comparisons (times: 2 or more); at most 1h.")
+    Duration interval,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
+    Duration lockTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
+    Duration statementTimeout,
+    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
+    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
+    Integer lockRetries) implements StepSpec, SqlTimeouts {
   public static final int DEFAULT_CHUNK_ROWS = 10_000;
   public static final int DEFAULT_SHOW = 20;
   public static final int DEFAULT_TIMES = 1;
@@ -58,5 +99,13 @@ public record ParitySpec(Side legacy, @JsonProperty("new") Side fresh, List<Stri
    * @param query SQL whose rows are compared, or null when a table is given
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Side(String table, String where, String query) {}
+  @JsonClassDescription("One side of a parity comparison: a table, with an optional filter, or a query.")
+  @ExactlyOneOf({"table", "query"})
+  public record Side(
+      @JsonPropertyDescription("A table, table or schema.table.")
+      String table,
+      @JsonPropertyDescription("A condition on table:.")
+      String where,
+      @JsonPropertyDescription("SQL whose rows are compared; it carries its own WHERE.")
+      String query) {}
 }

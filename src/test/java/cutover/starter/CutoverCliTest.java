@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The CLI's exit codes and messages for plan validation: 0 valid, 2 invalid, nothing started. */
+/** The CLI's exit codes and messages for plan validation: 0 valid, 2 invalid, nothing started; the plan schema. */
 class CutoverCliTest {
 
   record Run(int exitCode, String out, String err) {}
@@ -31,6 +31,13 @@ class CutoverCliTest {
     Run run = cutover("plan", "validate", "examples/contract-templates/plan.yaml");
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("plan contract-templates is valid: 3 phases, 11 steps, target demo"), run.out());
+  }
+
+  @Test
+  void planSchemaPrintsTheKeptSchema() throws Exception {
+    Run run = cutover("plan", "schema");
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(Files.readString(Path.of("plan.schema.json")), run.out());
   }
 
   @Test

@@ -1,0 +1,57 @@
+package cutover.plan.schema;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/**
+ * The shape of a plan file, for the schema only: the plan's fields, a phase's, and those every
+ * step has. They mirror {@code PlanParser.PLAN_FIELDS}, {@code PHASE_FIELDS} and
+ * {@code STEP_FIELDS} (a test keeps them equal). A step's kind-specific fields come from its kind's
+ * spec record, added per kind by {@link PlanSchema}.
+ */
+@JsonClassDescription("A cutover plan: phases of steps, run in order. Checked fully by `cutover plan validate`.")
+public record PlanDocument(
+    @Required
+    @JsonPropertyDescription("The plan's name in the target's ledger, e.g. contract-templates.")
+    String name,
+    @Required
+    @JsonPropertyDescription("A target name configured on the worker, never a URL.")
+    String target,
+    @JsonPropertyDescription("What the plan does, for people.")
+    String description,
+    @Required
+    @JsonPropertyDescription("The phases, run in order.")
+    List<Phase> phases) {
+
+  @JsonClassDescription("A phase: steps run in order; a rollback undoes the phase's completed steps.")
+  public record Phase(
+      @Required
+      @JsonPropertyDescription("The phase's name, unique in the plan.")
+      String name,
+      @JsonPropertyDescription("What the phase does, for people.")
+      String description,
+      @Required
+      @JsonPropertyDescription("The phase's steps, run in order.")
+      List<Step> steps) {}
+
+  @JsonClassDescription("A step: the fields every step has, and those of its kind.")
+  public record Step(
+      @Required
+      @JsonPropertyDescription("The step's id, unique in the whole plan.")
+      String id,
+      @Required
+      @JsonPropertyDescription("The step's kind; it decides which other fields the step takes.")
+      String kind,
+      @JsonPropertyDescription("What the step does, for people.")
+      String description,
+      @JsonPropertyDescription("SQL that undoes the step on a rollback. A kind that undoes nothing, or undoes itself, takes none.")
+      String compensate,
+      @JsonProperty(defaultValue = "false")
+      @JsonPropertyDescription("The step cannot be undone; a kind that needs compensate: takes this instead.")
+      Boolean irreversible,
+      @JsonProperty(defaultValue = "false")
+      @JsonPropertyDescription("Once this step completes, rollback of the cutover is refused.")
+      Boolean pointOfNoReturn) {}
+}
