@@ -4,6 +4,7 @@ import cutover.activities.StepProgress;
 import cutover.workflows.CutoverStatus;
 import cutover.workflows.DecisionView;
 import cutover.activities.steps.GateView;
+import cutover.activities.steps.StepState;
 import cutover.workflows.PhaseStatus;
 import cutover.workflows.RunState;
 import cutover.workflows.StepView;
@@ -64,7 +65,7 @@ final class StatusPrinter {
   private static void printSteps(List<StepView> steps, PrintWriter out) {
     for (StepView step : steps) {
       out.printf("    %s %-28s %-9s %8s  %s%s%n", mark(step.state()), step.id(), step.kind(),
-          step.millis() == null ? "" : step.millis() + " ms", step.outcome() == null ? step.state() : step.outcome(),
+          step.millis() == null ? "" : step.millis() + " ms", step.outcome() == null ? word(step.state()) : step.outcome(),
           step.pointOfNoReturn() ? "  [point of no return]" : "");
     }
   }
@@ -94,14 +95,18 @@ final class StatusPrinter {
     }
   }
 
-  static String mark(String state) {
-    return switch (state) {
-      case "completed" -> "✓";
-      case "running", "compensating" -> "▶";
-      case "waiting" -> "⏸";
-      case "failed", "compensation_failed" -> "✗";
-      case "compensated" -> "↶";
-      default -> "·";
+  static String mark(StepState state) {
+    return state == null ? "·" : switch (state) {
+      case COMPLETED -> "✓";
+      case RUNNING, COMPENSATING -> "▶";
+      case WAITING -> "⏸";
+      case FAILED, COMPENSATION_FAILED -> "✗";
+      case COMPENSATED -> "↶";
+      case PENDING -> "·";
     };
+  }
+
+  private static String word(StepState state) {
+    return state == null ? "?" : state.word();
   }
 }

@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param earlierPhasesRollbackWouldUndo the steps of finished phases a rollback would compensate
  *     after the running phase's own, in that order; empty once the point of no return has passed
+ * @param answers how this workflow answered the latest signals, oldest first; a signal it forwards is
+ *     answered by the running phase
  */
 public record CutoverStatus(
     String run,
@@ -23,7 +25,8 @@ public record CutoverStatus(
     List<String> earlierPhasesRollbackWouldUndo,
     String pointOfNoReturn,
     String lastError,
-    List<String> notices) {
+    List<String> notices,
+    List<SignalAnswer> answers) {
 
   /** @param state pending, running, completed, rolled_back */
   public record PhaseView(String name, String state, String workflowId, List<StepView> steps) {}

@@ -3,6 +3,7 @@ package cutover.workflows;
 import cutover.activities.DecisionRecord;
 import cutover.activities.LedgerActivities;
 import cutover.activities.RunEvent;
+import cutover.activities.RunEventKind;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
@@ -30,9 +31,9 @@ final class LedgerRecorder {
     Async.procedure(this::drain);
   }
 
-  void event(String kind, String stepId, String actor, String detail) {
-    String key = kind + ":" + Workflow.randomUUID();
-    pending.add(() -> ledger.recordEvent(new RunEvent(target, run, key, kind, stepId, actor, detail)));
+  void event(RunEventKind kind, String stepId, String actor, String detail) {
+    String key = kind.word() + ":" + Workflow.randomUUID();
+    pending.add(() -> ledger.recordEvent(new RunEvent(target, run, key, kind.word(), stepId, actor, detail)));
   }
 
   void decision(DecisionView d) {
