@@ -6,6 +6,7 @@ import cutover.workflows.DecisionView;
 import cutover.workflows.GateDecision;
 import cutover.workflows.OperatorAction;
 import cutover.workflows.OperatorSignal;
+import cutover.workflows.OperatorSignals;
 import cutover.workflows.SignalAnswer;
 import cutover.workflows.Tuning;
 import java.io.PrintWriter;
@@ -107,7 +108,7 @@ final class OperatorCommands {
     return answers.stream().filter(a -> requestId.equals(a.requestId())).findFirst();
   }
 
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a gate.")
+  @Command(name = OperatorSignals.APPROVE, mixinStandardHelpOptions = true, description = "Approve a gate.")
   static final class Approve extends Decide {
     @Override
     Decision decision() {
@@ -115,7 +116,7 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "reject", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.REJECT, mixinStandardHelpOptions = true,
       description = "Reject a gate: the phase waits for retry (reopens the gate) or rollback.")
   static final class Reject extends Decide {
     @Override
@@ -124,7 +125,7 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "skip", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.SKIP, mixinStandardHelpOptions = true,
       description = "End a wait or soak gate now; recorded with who and why.")
   static final class Skip extends Decide {
     @Override
@@ -160,7 +161,7 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Retry the failed step or compensation.")
+  @Command(name = OperatorSignals.RETRY, mixinStandardHelpOptions = true, description = "Retry the failed step or compensation.")
   static final class Retry extends Act {
     @Override
     OperatorSignal signal() {
@@ -168,7 +169,7 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "rollback", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.ROLLBACK, mixinStandardHelpOptions = true,
       description = "Undo completed steps in reverse order, across phases; refused after the point of no return.")
   static final class Rollback extends Act {
     @Override
@@ -177,7 +178,7 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.PAUSE, mixinStandardHelpOptions = true,
       description = "Hold work before the next step; a running backfill pauses after its current batch.")
   static final class Pause extends Act {
     @Override
@@ -186,7 +187,7 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Let a paused run go on.")
+  @Command(name = OperatorSignals.RESUME, mixinStandardHelpOptions = true, description = "Let a paused run go on.")
   static final class Resume extends Act {
     @Override
     OperatorSignal signal() {
@@ -194,7 +195,7 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "tune", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.TUNE, mixinStandardHelpOptions = true,
       description = "Change the running backfill's batch size or rate cap, from its next batch on.")
   static final class Tune extends Act {
     @Option(names = "--batch-size", paramLabel = "N",

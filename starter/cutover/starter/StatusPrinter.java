@@ -25,7 +25,7 @@ final class StatusPrinter {
       out.printf("state %s%s%n", c.state(), c.currentPhase() == null ? "" : " · phase " + c.currentPhase());
       for (CutoverStatus.PhaseView phase : c.phases()) {
         boolean running = current != null && phase.name().equals(current.phase());
-        out.printf("  phase %-20s %s%n", phase.name(), running ? current.state() : phase.state());
+        out.printf("  phase %-20s %s%n", phase.name(), running ? current.state() : phase.state().word());
         printSteps(running ? current.steps() : phase.steps(), out);
       }
       if (!c.compensations().isEmpty()) {

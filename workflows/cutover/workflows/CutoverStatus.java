@@ -1,6 +1,8 @@
 package cutover.workflows;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The answer of the cutover's {@code status} query. The running phase's own status (steps, gates)
@@ -28,6 +30,24 @@ public record CutoverStatus(
     List<String> notices,
     List<SignalAnswer> answers) {
 
-  /** @param state pending, running, completed, rolled_back */
-  public record PhaseView(String name, String state, String workflowId, List<StepView> steps) {}
+  public record PhaseView(String name, PhaseState state, String workflowId, List<StepView> steps) {}
+
+  /** Where a phase of the cutover is. */
+  public enum PhaseState {
+    PENDING,
+    RUNNING,
+    COMPLETED,
+    ROLLED_BACK;
+
+    /** The word status shows: {@code rolled_back}. */
+    @JsonValue
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** How a phase that ran ended. */
+    static PhaseState of(RunState ended) {
+      return ended == RunState.COMPLETED ? COMPLETED : ROLLED_BACK;
+    }
+  }
 }

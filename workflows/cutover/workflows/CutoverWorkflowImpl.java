@@ -81,7 +81,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
       operator.notice("resumed run " + run + ": steps already in the ledger are not applied again");
     }
     recorder.start(input.target(), run);
-    plan.phases().forEach(p -> phases.put(p.name(), new CutoverStatus.PhaseView(p.name(), "pending", null, List.of())));
+    plan.phases().forEach(p -> phases.put(p.name(), new CutoverStatus.PhaseView(p.name(), CutoverStatus.PhaseState.PENDING, null, List.of())));
     Async.procedure(this::forwardSignals);
 
     for (Phase phase : plan.phases()) {
@@ -110,12 +110,12 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     currentPhase = phase.name();
     currentPhaseWorkflowId = childId;
     operator.state = RunState.RUNNING;
-    phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), "running", childId, List.of()));
+    phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), CutoverStatus.PhaseState.RUNNING, childId, List.of()));
     PhaseResult result = child.run(new PhaseRequest(plan.name(), request.target(), hash, phase.name(), run, startedBy,
         operator.pointOfNoReturn, request.allowFixes()));
     currentPhase = null;
     currentPhaseWorkflowId = null;
-    phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), result.state().name().toLowerCase(), childId,
+    phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), CutoverStatus.PhaseState.of(result.state()), childId,
         result.steps()));
     return result;
   }
