@@ -161,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
       String phaseWorkflowId = result.run() + "." + phase.phase();
       for (DecisionView d : connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, phaseWorkflowId).status()
           .decisions()) {
-        out.printf("  %s %s by %s%s: %s%n", d.decision(), d.gate(), d.by(), d.accepted() ? "" : " (refused)",
+        out.printf("  %s %s by %s%s: %s%n", d.decision().word(), d.gate(), d.by(), d.accepted() ? "" : " (refused)",
             d.accepted() ? d.comment() : d.refusal());
       }
     }

@@ -85,7 +85,7 @@ final class StatusPrinter {
       out.printf("  reject:  cutover reject %s --gate %s --comment \"...\"%n", run, gate.gate());
     }
     for (DecisionView d : phase.decisions()) {
-      out.printf("decision: %s %s by %s%s%s%n", d.decision(), d.gate(), d.by(),
+      out.printf("decision: %s %s by %s%s%s%n", d.decision().word(), d.gate(), d.by(),
           d.comment() == null ? "" : " (\"" + d.comment() + "\")", d.accepted() ? "" : " — REFUSED: " + d.refusal());
     }
     if (phase.pointOfNoReturn() != null) {

@@ -26,7 +26,8 @@ final class Compensations {
       while (true) {
         try {
           StepResult result = steps.compensate(call);
-          views.computeIfPresent(id, (k, v) -> v.with(StepState.COMPENSATED, result.outcome(), result.attempts(), result.millis()));
+          views.computeIfPresent(id,
+              (k, v) -> v.with(StepState.COMPENSATED, result.outcome(), result.attempts(), result.millis()));
           break;
         } catch (ActivityFailure failure) {
           String error = "compensation of step '" + id + "' failed: " + Failures.describe(failure);

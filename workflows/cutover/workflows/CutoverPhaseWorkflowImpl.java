@@ -131,7 +131,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     try {
       StepResult result = steps.apply(call, () -> operator.rollbackRequested);
       String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
-      views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.COMPLETED, outcome, result.attempts(), result.millis()));
+      views.computeIfPresent(step.id(),
+          (k, v) -> v.with(StepState.COMPLETED, outcome, result.attempts(), result.millis()));
       return null;
     } catch (ActivityFailure failure) {
       String error = "step '" + step.id() + "' failed: " + Failures.describe(failure);
@@ -259,7 +260,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   }
 
   private RunState rollBack() {
-    recorder.event(RunEventKind.ROLLBACK, currentStep, null, "compensating " + attempted.size() + " step(s) of phase " + request.phase());
+    recorder.event(RunEventKind.ROLLBACK, currentStep, null,
+        "compensating " + attempted.size() + " step(s) of phase " + request.phase());
     Compensations.undo(attempted, steps, operator, recorder, views);
     operator.state = RunState.ROLLED_BACK;
     return RunState.ROLLED_BACK;
@@ -331,7 +333,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     } else {
       refusal = gate.decide(decision, by, d.comment());
     }
-    DecisionView view = new DecisionView(d.gate(), kind, by, d.comment(), refusal == null, refusal, d.requestId(),
+    DecisionView view = new DecisionView(d.gate(), decision, by, d.comment(), refusal == null, refusal, d.requestId(),
         Workflow.currentTimeMillis());
     decisions.add(view);
     recorder.decision(view);
@@ -350,14 +352,15 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       operator.answer(requestId(action), OperatorSignal.RETRY, false,
           "retry by " + actor(action) + " ignored: nothing is waiting for a retry");
     }
-    recorder.event(waiting ? RunEventKind.RETRY : RunEventKind.RETRY_IGNORED, currentStep, actor(action), action == null ? null : action.reason());
+    recorder.event(waiting ? RunEventKind.RETRY : RunEventKind.RETRY_IGNORED, currentStep, actor(action),
+        action == null ? null : action.reason());
   }
 
   @Override
   public void rollback(OperatorAction action) {
     String refusal = operator.requestRollback(actor(action), requestId(action));
-    recorder.event(refusal == null ? RunEventKind.ROLLBACK_REQUESTED : RunEventKind.ROLLBACK_REFUSED, currentStep, actor(action),
-        refusal == null ? (action == null ? null : action.reason()) : refusal);
+    recorder.event(refusal == null ? RunEventKind.ROLLBACK_REQUESTED : RunEventKind.ROLLBACK_REFUSED, currentStep,
+        actor(action), refusal == null ? (action == null ? null : action.reason()) : refusal);
   }
 
   @Override

@@ -81,7 +81,8 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
       operator.notice("resumed run " + run + ": steps already in the ledger are not applied again");
     }
     recorder.start(input.target(), run);
-    plan.phases().forEach(p -> phases.put(p.name(), new CutoverStatus.PhaseView(p.name(), CutoverStatus.PhaseState.PENDING, null, List.of())));
+    plan.phases().forEach(p -> phases.put(p.name(),
+        new CutoverStatus.PhaseView(p.name(), CutoverStatus.PhaseState.PENDING, null, List.of())));
     Async.procedure(this::forwardSignals);
 
     for (Phase phase : plan.phases()) {

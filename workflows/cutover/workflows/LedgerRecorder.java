@@ -39,7 +39,7 @@ final class LedgerRecorder {
   void decision(DecisionView d) {
     String signalId = d.requestId() != null ? d.requestId() : Workflow.randomUUID().toString();
     pending.add(() -> ledger.recordDecision(new DecisionRecord(
-        target, run, d.gate(), d.decision(), d.by(), d.comment(), d.accepted(), d.refusal(), signalId, d.atMillis())));
+        target, run, d.gate(), d.decision().word(), d.by(), d.comment(), d.accepted(), d.refusal(), signalId, d.atMillis())));
   }
 
   /** Waits until everything queued is in the ledger. */
