@@ -1,6 +1,7 @@
 package cutover.starter;
 
 import cutover.activities.PlanPushResult;
+import cutover.activities.steps.StepState;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalDevServer;
 import cutover.worker.TemporalConnection;
@@ -12,6 +13,7 @@ import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.CutoverWorkflow;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateDecision;
+import cutover.workflows.OperatorSignal;
 import cutover.workflows.PhaseResult;
 import cutover.workflows.RunState;
 import cutover.workflows.StepView;
@@ -53,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "where to write the run's HTML report (default: ${DEFAULT-VALUE} in the working directory)")
   Path report = Path.of("cutover-report.html");
 
-  private final Map<String, String> printedStates = new HashMap<>();
+  private final Map<String, StepState> printedStates = new HashMap<>();
 
   @Option(names = "--temporal", defaultValue = "auto", paramLabel = "auto|test-server|PATH",
       description = "which Temporal server: auto (the Temporal CLI if on PATH, else Java's test server), test-server,"
@@ -156,15 +158,15 @@ final class DemoCommand implements Callable<Integer> {
           ? status.phase().steps() : phase.steps());
     }
     for (StepView step : steps) {
-      if (step.state().equals(printedStates.put(step.id(), step.state()))) {
+      if (step.state() == null || step.state() == printedStates.put(step.id(), step.state())) {
         continue;
       }
       switch (step.state()) {
-        case "running" -> out.printf("  ▶ %-10s %-28s %s%n", step.phase(), step.id(), step.kind());
-        case "completed" -> out.printf("  ✓ %-10s %-28s %6s ms  %s%n", step.phase(), step.id(),
+        case RUNNING -> out.printf("  ▶ %-10s %-28s %s%n", step.phase(), step.id(), step.kind());
+        case COMPLETED -> out.printf("  ✓ %-10s %-28s %6s ms  %s%n", step.phase(), step.id(),
             step.millis() == null ? "-" : step.millis(), step.outcome());
-        case "waiting" -> out.printf("  ⏸ %-10s %-28s waiting for %s%n", step.phase(), step.id(), step.outcome());
-        case "failed" -> out.printf("  ✗ %-10s %-28s %s%n", step.phase(), step.id(), step.outcome());
+        case WAITING -> out.printf("  ⏸ %-10s %-28s waiting for %s%n", step.phase(), step.id(), step.outcome());
+        case FAILED -> out.printf("  ✗ %-10s %-28s %s%n", step.phase(), step.id(), step.outcome());
         default -> { }
       }
     }
@@ -173,10 +175,10 @@ final class DemoCommand implements Callable<Integer> {
           .ifPresent(gate -> {
             out.printf("    demo: approving gate %s as %s — in a real cutover a person runs:%n"
                 + "          cutover approve %s --gate %s --comment \"...\"%n", gate.gate(), APPROVER, run, gate.gate());
-            connection.client().newUntypedWorkflowStub(run).signal("approve",
+            connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.APPROVE.word(),
                 new GateDecision(gate.gate(), APPROVER, "approved by the demo after the per-tenant comparison passed",
                     "demo-" + gate.gate()));
-            printedStates.put(gate.gate(), "approving");
+            printedStates.remove(gate.gate()); // its state prints again after the approval
           });
     }
     out.flush();
@@ -199,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
       String phaseWorkflowId = result.run() + "." + phase.phase();
       for (DecisionView d : connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, phaseWorkflowId).status()
           .decisions()) {
-        out.printf("  %s %s by %s%s: %s%n", d.decision(), d.gate(), d.by(), d.accepted() ? "" : " (refused)",
+        out.printf("  %s %s by %s%s: %s%n", d.decision().word(), d.gate(), d.by(), d.accepted() ? "" : " (refused)",
             d.accepted() ? d.comment() : d.refusal());
       }
     }

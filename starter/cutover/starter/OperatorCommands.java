@@ -1,9 +1,13 @@
 package cutover.starter;
 
+import cutover.activities.steps.Decision;
 import cutover.worker.TemporalConnection;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateDecision;
 import cutover.workflows.OperatorAction;
+import cutover.workflows.OperatorSignal;
+import cutover.workflows.OperatorSignals;
+import cutover.workflows.SignalAnswer;
 import cutover.workflows.Tuning;
 import java.io.PrintWriter;
 import java.util.List;
@@ -47,49 +51,74 @@ final class OperatorCommands {
     @Option(names = "--comment", description = "why")
     String comment;
 
-    /** The signal, which is the command's own name ({@code approve}, {@code reject}, {@code skip}). */
-    String decision() {
-      return spec.name();
+    /** The decision, which is the command's own name ({@code approve}, {@code reject}, {@code skip}). */
+    Decision decision() {
+      return Decision.of(spec.name());
     }
 
     @Override
     public Integer call() throws InterruptedException {
       String requestId = UUID.randomUUID().toString();
       String who = Operators.who(as);
+      String word = decision().word();
       try (TemporalConnection connection = temporal.connect()) {
-        connection.client().newUntypedWorkflowStub(run).signal(decision(), new GateDecision(gate, who, comment, requestId));
-        for (int i = 0; i < 50; i++) {
-          Optional<DecisionView> seen = find(RunStatus.query(connection, run), requestId);
-          if (seen.isPresent()) {
-            DecisionView d = seen.get();
-            if (!d.accepted()) {
-              err().printf("%s of gate %s by %s was refused: %s%n", decision(), gate, who, d.refusal());
-              return CutoverCli.FAILED;
-            }
-            out().printf("%s of gate %s by %s recorded%n", decision(), gate, who);
-            return CutoverCli.OK;
-          }
-          Thread.sleep(200);
+        connection.client().newUntypedWorkflowStub(run)
+            .signal(OperatorSignal.of(decision()).word(), new GateDecision(gate, who, comment, requestId));
+        Optional<Answered> answered = awaitAnswer(connection, run, requestId);
+        if (answered.isEmpty()) {
+          out().printf("%s of gate %s sent; see `cutover status %s`%n", word, gate, run);
+          return CutoverCli.OK;
         }
-        out().printf("%s of gate %s sent; see `cutover status %s`%n", decision(), gate, run);
+        if (!answered.get().answer().accepted()) {
+          err().printf("%s of gate %s by %s was refused: %s%n", word, gate, who, refusal(answered.get(), requestId));
+          return CutoverCli.FAILED;
+        }
+        out().printf("%s of gate %s by %s recorded%n", word, gate, who);
         return CutoverCli.OK;
       }
     }
 
-    private static Optional<DecisionView> find(RunStatus status, String requestId) {
-      List<DecisionView> decisions = status.phase() == null ? List.of() : status.phase().decisions();
-      return decisions.stream().filter(d -> requestId.equals(d.requestId())).findFirst();
+    /** The refusal of the phase's decision; a decision the cutover could not deliver has only its answer. */
+    private static String refusal(Answered answered, String requestId) {
+      List<DecisionView> decisions = answered.status().phase() == null ? List.of() : answered.status().phase().decisions();
+      return decisions.stream().filter(d -> requestId.equals(d.requestId())).map(DecisionView::refusal).findFirst()
+          .orElse(answered.answer().message());
     }
   }
 
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a gate.")
+  /** A workflow's answer, and the status it was read from. */
+  record Answered(SignalAnswer answer, RunStatus status) {}
+
+  /**
+   * The workflow's answer to the signal sent with {@code requestId}: the running phase's if it has
+   * one (it acts on forwarded signals), else the cutover's; empty if none came within a few seconds.
+   */
+  static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId)
+      throws InterruptedException {
+    for (int i = 0; i < 50; i++) {
+      RunStatus status = RunStatus.query(connection, run);
+      Optional<SignalAnswer> answer = find(status.phase() == null ? List.of() : status.phase().answers(), requestId)
+          .or(() -> find(status.cutover() == null ? List.of() : status.cutover().answers(), requestId));
+      if (answer.isPresent()) {
+        return Optional.of(new Answered(answer.get(), status));
+      }
+      Thread.sleep(200);
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<SignalAnswer> find(List<SignalAnswer> answers, String requestId) {
+    return answers.stream().filter(a -> requestId.equals(a.requestId())).findFirst();
+  }
+
+  @Command(name = OperatorSignals.APPROVE, mixinStandardHelpOptions = true, description = "Approve a gate.")
   static final class Approve extends Decide {}
 
-  @Command(name = "reject", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.REJECT, mixinStandardHelpOptions = true,
       description = "Reject a gate: the phase waits for retry (reopens the gate) or rollback.")
   static final class Reject extends Decide {}
 
-  @Command(name = "skip", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.SKIP, mixinStandardHelpOptions = true,
       description = "End a wait or soak gate now; recorded with who and why.")
   static final class Skip extends Decide {}
 
@@ -98,63 +127,46 @@ final class OperatorCommands {
     String reason;
 
     /** The signal, which is the command's own name ({@code retry}, {@code rollback}, ...). */
-    String signal() {
-      return spec.name();
+    OperatorSignal signal() {
+      return OperatorSignal.of(spec.name());
     }
 
-    Object payload(String who) {
-      return new OperatorAction(who, reason);
+    Object payload(String who, String requestId) {
+      return new OperatorAction(who, reason, requestId);
     }
 
     @Override
     public Integer call() throws InterruptedException {
+      String requestId = UUID.randomUUID().toString();
       String who = Operators.who(as);
       try (TemporalConnection connection = temporal.connect()) {
-        // Compared whole, not by size: a workflow keeps only its latest notices.
-        List<String> before = notices(RunStatus.query(connection, run));
-        connection.client().newUntypedWorkflowStub(run).signal(signal(), payload(who));
-        for (int i = 0; i < 25; i++) {
-          List<String> notices = notices(RunStatus.query(connection, run));
-          if (!notices.isEmpty() && !notices.equals(before)) {
-            String last = notices.get(notices.size() - 1);
-            boolean refused = last.contains("refused") || last.contains("ignored");
-            (refused ? err() : out()).println(last);
-            return refused ? CutoverCli.FAILED : CutoverCli.OK;
-          }
-          Thread.sleep(200);
+        connection.client().newUntypedWorkflowStub(run).signal(signal().word(), payload(who, requestId));
+        Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId).map(Answered::answer);
+        if (answer.isEmpty()) {
+          out().printf("%s sent to %s; see `cutover status %s`%n", signal().word(), run, run);
+          return CutoverCli.OK;
         }
-        out().printf("%s sent to %s; see `cutover status %s`%n", signal(), run, run);
-        return CutoverCli.OK;
+        (answer.get().accepted() ? out() : err()).println(answer.get().message());
+        return answer.get().accepted() ? CutoverCli.OK : CutoverCli.FAILED;
       }
-    }
-
-    private static List<String> notices(RunStatus status) {
-      List<String> all = new java.util.ArrayList<>();
-      if (status.cutover() != null) {
-        all.addAll(status.cutover().notices());
-      }
-      if (status.phase() != null) {
-        all.addAll(status.phase().notices());
-      }
-      return all;
     }
   }
 
-  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Retry the failed step or compensation.")
+  @Command(name = OperatorSignals.RETRY, mixinStandardHelpOptions = true, description = "Retry the failed step or compensation.")
   static final class Retry extends Act {}
 
-  @Command(name = "rollback", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.ROLLBACK, mixinStandardHelpOptions = true,
       description = "Undo completed steps in reverse order, across phases; refused after the point of no return.")
   static final class Rollback extends Act {}
 
-  @Command(name = "pause", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.PAUSE, mixinStandardHelpOptions = true,
       description = "Hold work before the next step; a running backfill pauses after its current batch.")
   static final class Pause extends Act {}
 
-  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Let a paused run go on.")
+  @Command(name = OperatorSignals.RESUME, mixinStandardHelpOptions = true, description = "Let a paused run go on.")
   static final class Resume extends Act {}
 
-  @Command(name = "tune", mixinStandardHelpOptions = true,
+  @Command(name = OperatorSignals.TUNE, mixinStandardHelpOptions = true,
       description = "Change the running backfill's batch size or rate cap, from its next batch on.")
   static final class Tune extends Act {
     @Option(names = "--batch-size", paramLabel = "N",
@@ -165,8 +177,13 @@ final class OperatorCommands {
     Long rate;
 
     @Override
-    Object payload(String who) {
-      return new Tuning(who, reason, batchSize, rate);
+    OperatorSignal signal() {
+      return OperatorSignal.TUNE;
+    }
+
+    @Override
+    Object payload(String who, String requestId) {
+      return new Tuning(who, reason, batchSize, rate, requestId);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class ReportRenderer {
     for (RunTimeline.PhaseLine phase : timeline.phases) {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("name", phase.name());
-      p.put("status", phase.status());
+      p.put("status", phase.status().word());
       p.put("start", text(phase.start()));
       p.put("end", text(phase.end()));
       p.put("millis", phase.millis());
@@ -82,7 +82,7 @@ final class ReportRenderer {
     step.put("phase", s.phase());
     step.put("id", s.id());
     step.put("kind", s.kind());
-    step.put("status", s.status());
+    step.put("status", s.status().word());
     step.put("start", text(s.start()));
     step.put("end", text(s.end()));
     step.put("millis", s.millis());
@@ -138,7 +138,7 @@ final class ReportRenderer {
         .append("<th>start</th><th>end</th><th>duration</th><th>outcome</th></tr></thead>\n<tbody>\n");
     for (RunTimeline.PhaseLine phase : timeline.phases) {
       h.append("<tr class=\"phase\"><td colspan=\"3\">").append(esc(phase.name())).append(" <span class=\"st st-")
-          .append(cls(phase.status())).append("\">").append(esc(phase.status())).append("</span></td><td>")
+          .append(cls(phase.status())).append("\">").append(esc(phase.status().word())).append("</span></td><td>")
           .append(esc(when(phase.start(), clock))).append("</td><td>").append(esc(when(phase.end(), clock))).append("</td><td>")
           .append(duration(phase.millis())).append("</td><td>").append(esc(phase.description())).append("</td></tr>\n");
       for (RunTimeline.StepLine step : phase.steps()) {
@@ -234,7 +234,7 @@ final class ReportRenderer {
         .append(step.pointOfNoReturn() ? " <span class=\"ponr\" title=\"point of no return\">⚑</span>" : "")
         .append("</td><td>").append(esc(step.kind())).append("</td><td>").append(esc(when(step.start(), clock)))
         .append("</td><td>").append(esc(when(step.end(), clock))).append("</td><td>").append(duration(step.millis()))
-        .append("</td><td><span class=\"st st-").append(cls(step.status())).append("\">").append(esc(step.status()))
+        .append("</td><td><span class=\"st st-").append(cls(step.status())).append("\">").append(esc(step.status().word()))
         .append("</span> ").append(esc(step.outcome())).append("</td></tr>\n");
   }
 
@@ -264,12 +264,12 @@ final class ReportRenderer {
     }
     int y = 24;
     for (RunTimeline.PhaseLine phase : timeline.phases) {
-      bar(h, y, "phase " + phase.name(), phase.start(), phase.end(), t0, span, "bar-phase", phase.status(),
-          "phase " + phase.name() + ": " + phase.status(), true);
+      bar(h, y, "phase " + phase.name(), phase.start(), phase.end(), t0, span, "bar-phase", phase.status().word(),
+          "phase " + phase.name() + ": " + phase.status().word(), true);
       y += ROW;
       for (RunTimeline.StepLine step : phase.steps()) {
         bar(h, y, "  " + step.id() + " (" + step.kind() + ")", step.start(), step.end() == null ? t1 : step.end(), t0,
-            span, "bar-" + cls(step.status()), step.status(), step.id() + ": " + step.status()
+            span, "bar-" + cls(step.status()), step.status().word(), step.id() + ": " + step.status().word()
                 + (step.outcome() == null ? "" : " — " + step.outcome()), false);
         y += ROW;
       }
@@ -280,7 +280,7 @@ final class ReportRenderer {
           "compensations", true);
       y += ROW;
       for (RunTimeline.StepLine step : timeline.compensations) {
-        bar(h, y, "  undo " + step.id(), step.start(), step.end(), t0, span, "bar-compensated", "compensated",
+        bar(h, y, "  undo " + step.id(), step.start(), step.end(), t0, span, "bar-compensated", RunTimeline.Status.COMPENSATED.word(),
             step.id() + ": " + step.outcome(), false);
         y += ROW;
       }
@@ -346,8 +346,8 @@ final class ReportRenderer {
     return out.toString();
   }
 
-  private static String cls(String status) {
-    return status == null ? "none" : status.replace(' ', '-');
+  private static String cls(RunTimeline.Status status) {
+    return status == null ? "none" : status.word().replace(' ', '-');
   }
 
   private static String fmt(double value) {

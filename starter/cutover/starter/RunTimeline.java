@@ -1,7 +1,9 @@
 package cutover.starter;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import cutover.activities.RunEventKind;
 import cutover.activities.RunReport;
+import cutover.activities.steps.Decision;
 import cutover.activities.steps.GateEvents;
 import cutover.activities.steps.GateKind;
 import cutover.activities.steps.StepKind;
@@ -11,10 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -25,8 +29,32 @@ import java.util.stream.Stream;
  */
 final class RunTimeline {
 
+  /** Where a step or a phase of the timeline ended up. */
+  enum Status {
+    COMPLETED("completed"),
+    FAILED("failed"),
+    REJECTED("rejected"),
+    SKIPPED("skipped"),
+    WAITING("waiting"),
+    COMPENSATED("compensated"),
+    NOT_RUN("not run"),
+    PARTLY_RUN("partly run");
+
+    private final String word;
+
+    Status(String word) {
+      this.word = word;
+    }
+
+    /** The word the report shows: {@code not run}. */
+    @JsonValue
+    String word() {
+      return word;
+    }
+  }
+
   /** One step as it ran; start and end are null when it never ran. */
-  record StepLine(String phase, String id, String kind, String description, Instant start, Instant end, String status,
+  record StepLine(String phase, String id, String kind, String description, Instant start, Instant end, Status status,
       String outcome, Long rows, Integer attempts, boolean pointOfNoReturn) {
 
     Long millis() {
@@ -34,7 +62,7 @@ final class RunTimeline {
     }
   }
 
-  record PhaseLine(String name, String description, Instant start, Instant end, String status, List<StepLine> steps) {
+  record PhaseLine(String name, String description, Instant start, Instant end, Status status, List<StepLine> steps) {
     Long millis() {
       return start == null || end == null ? null : Math.max(0, Duration.between(start, end).toMillis());
     }
@@ -52,8 +80,8 @@ final class RunTimeline {
 
   private record PhaseEntries(String name, String description, List<Entry> steps) {}
 
-  private static final List<String> FAILURES = Stream.of(RunEventKind.STEP_FAILED, RunEventKind.COMPENSATION_FAILED,
-      RunEventKind.SOAK_FAILED, RunEventKind.ROLLBACK_REFUSED).map(RunEventKind::word).toList();
+  private static final Set<RunEventKind> FAILURES = EnumSet.of(RunEventKind.STEP_FAILED, RunEventKind.COMPENSATION_FAILED,
+      RunEventKind.SOAK_FAILED, RunEventKind.ROLLBACK_REFUSED);
 
   final RunReport report;
   final List<PhaseLine> phases = new ArrayList<>();
@@ -76,11 +104,11 @@ final class RunTimeline {
     for (RunReport.StepRow row : report.steps()) {
       if (row.action().equals("compensate")) {
         compensations.add(new StepLine(row.phase(), row.stepId(), row.kind(), null, instant(row.startedAt()),
-            instant(row.finishedAt()), "compensated", row.outcome(), row.rows(), row.attempts(), false));
+            instant(row.finishedAt()), Status.COMPENSATED, row.outcome(), row.rows(), row.attempts(), false));
       }
     }
     for (RunReport.EventRow event : report.events()) {
-      if (FAILURES.contains(event.kind())) {
+      if (FAILURES.contains(RunEventKind.of(event.kind()))) {
         failures.add(new Mark(event.stepId(), event.kind(), instant(event.at()), event.detail()));
       }
     }
@@ -135,7 +163,7 @@ final class RunTimeline {
     if (kind instanceof GateKind<?> gate) {
       GateEvents events = gate.events();
       return events.decidedByPeople() ? approval(phase, step, events)
-          : timed(phase, step, events.opened().word(), events.ended().stream().map(RunEventKind::word).toList());
+          : timed(phase, step, events.opened(), events.ended());
     }
     return applied(phase, step);
   }
@@ -145,51 +173,55 @@ final class RunTimeline {
         .filter(s -> s.stepId().equals(step.id()) && s.action().equals("apply")).findFirst().orElse(null);
     if (row != null) {
       return new StepLine(phase, step.id(), step.kind(), step.description(), instant(row.startedAt()),
-          instant(row.finishedAt()), "completed", row.outcome(), row.rows(), row.attempts(), step.pointOfNoReturn());
+          instant(row.finishedAt()), Status.COMPLETED, row.outcome(), row.rows(), row.attempts(), step.pointOfNoReturn());
     }
-    RunReport.EventRow failed = lastEvent(step.id(), List.of(RunEventKind.STEP_FAILED.word()));
+    RunReport.EventRow failed = lastEvent(step.id(), List.of(RunEventKind.STEP_FAILED));
     if (failed != null) {
       return new StepLine(phase, step.id(), step.kind(), step.description(), instant(failed.at()), instant(failed.at()),
-          "failed", failed.detail(), null, null, step.pointOfNoReturn());
+          Status.FAILED, failed.detail(), null, null, step.pointOfNoReturn());
     }
     return notRun(phase, step);
   }
 
   private StepLine approval(String phase, Entry step, GateEvents events) {
-    RunReport.EventRow opened = firstEvent(step.id(), List.of(events.opened().word()));
+    RunReport.EventRow opened = firstEvent(step.id(), List.of(events.opened()));
     List<RunReport.DecisionRow> accepted = report.decisions().stream()
         .filter(d -> d.stepId().equals(step.id()) && d.accepted()).toList();
-    List<RunReport.DecisionRow> approvals = accepted.stream().filter(d -> d.decision().equals("approve")).toList();
+    List<RunReport.DecisionRow> approvals = accepted.stream().filter(d -> Decision.APPROVE.word().equals(d.decision())).toList();
     RunReport.DecisionRow last = accepted.isEmpty() ? null : accepted.get(accepted.size() - 1);
     Instant start = opened != null ? instant(opened.at()) : accepted.isEmpty() ? null : instant(accepted.get(0).at());
     if (last == null) {
       return start == null ? notRun(phase, step) : new StepLine(phase, step.id(), step.kind(), step.description(),
-          start, null, "waiting", opened.detail(), null, null, step.pointOfNoReturn());
+          start, null, Status.WAITING, opened.detail(), null, null, step.pointOfNoReturn());
     }
-    String status = last.decision().equals("reject") ? "rejected" : "completed";
-    String outcome = status.equals("rejected") ? "rejected by " + last.by() + comment(last)
+    Status status = Decision.REJECT.word().equals(last.decision()) ? Status.REJECTED : Status.COMPLETED;
+    String outcome = status == Status.REJECTED ? "rejected by " + last.by() + comment(last)
         : "approved by " + String.join(", ", approvals.stream().map(d -> d.by() + comment(d)).toList());
     return new StepLine(phase, step.id(), step.kind(), step.description(), start, instant(last.at()), status, outcome,
         null, null, step.pointOfNoReturn());
   }
 
-  private StepLine timed(String phase, Entry step, String started, List<String> ends) {
+  private StepLine timed(String phase, Entry step, RunEventKind started, List<RunEventKind> ends) {
     RunReport.EventRow begin = lastEvent(step.id(), List.of(started));
     if (begin == null) {
       return notRun(phase, step);
     }
     RunReport.EventRow end = lastEvent(step.id(), ends);
     if (end == null || instant(end.at()).isBefore(instant(begin.at()))) {
-      return new StepLine(phase, step.id(), step.kind(), step.description(), instant(begin.at()), null, "waiting",
+      return new StepLine(phase, step.id(), step.kind(), step.description(), instant(begin.at()), null, Status.WAITING,
           begin.detail(), null, null, step.pointOfNoReturn());
     }
-    String status = end.kind().endsWith("skipped") ? "skipped" : end.kind().endsWith("failed") ? "failed" : "completed";
+    Status status = switch (RunEventKind.of(end.kind())) {
+      case WAIT_SKIPPED, SOAK_SKIPPED -> Status.SKIPPED;
+      case SOAK_FAILED -> Status.FAILED;
+      default -> Status.COMPLETED;
+    };
     return new StepLine(phase, step.id(), step.kind(), step.description(), instant(begin.at()), instant(end.at()), status,
         end.detail(), null, null, step.pointOfNoReturn());
   }
 
   private StepLine notRun(String phase, Entry step) {
-    return new StepLine(phase, step.id(), step.kind(), step.description(), null, null, "not run", null, null, null,
+    return new StepLine(phase, step.id(), step.kind(), step.description(), null, null, Status.NOT_RUN, null, null, null,
         step.pointOfNoReturn());
   }
 
@@ -197,32 +229,33 @@ final class RunTimeline {
     return d.comment() == null || d.comment().isBlank() ? "" : " (\"" + d.comment() + "\")";
   }
 
-  private RunReport.EventRow firstEvent(String stepId, List<String> kinds) {
-    return report.events().stream().filter(e -> stepId.equals(e.stepId()) && kinds.contains(e.kind())).findFirst()
+  private RunReport.EventRow firstEvent(String stepId, List<RunEventKind> kinds) {
+    return report.events().stream().filter(e -> stepId.equals(e.stepId()) && kinds.contains(RunEventKind.of(e.kind())))
+        .findFirst()
         .orElse(null);
   }
 
-  private RunReport.EventRow lastEvent(String stepId, List<String> kinds) {
+  private RunReport.EventRow lastEvent(String stepId, List<RunEventKind> kinds) {
     RunReport.EventRow found = null;
     for (RunReport.EventRow e : report.events()) {
-      if (stepId.equals(e.stepId()) && kinds.contains(e.kind())) {
+      if (stepId.equals(e.stepId()) && kinds.contains(RunEventKind.of(e.kind()))) {
         found = e;
       }
     }
     return found;
   }
 
-  private static String phaseStatus(List<StepLine> steps) {
-    if (steps.stream().allMatch(s -> s.status().equals("not run"))) {
-      return "not run";
+  private static Status phaseStatus(List<StepLine> steps) {
+    if (steps.stream().allMatch(s -> s.status() == Status.NOT_RUN)) {
+      return Status.NOT_RUN;
     }
-    if (steps.stream().anyMatch(s -> s.status().equals("failed") || s.status().equals("rejected"))) {
-      return "failed";
+    if (steps.stream().anyMatch(s -> s.status() == Status.FAILED || s.status() == Status.REJECTED)) {
+      return Status.FAILED;
     }
-    if (steps.stream().allMatch(s -> List.of("completed", "skipped").contains(s.status()))) {
-      return "completed";
+    if (steps.stream().allMatch(s -> s.status() == Status.COMPLETED || s.status() == Status.SKIPPED)) {
+      return Status.COMPLETED;
     }
-    return "partly run";
+    return Status.PARTLY_RUN;
   }
 
   static Instant instant(String text) {

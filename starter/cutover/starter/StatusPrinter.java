@@ -4,6 +4,7 @@ import cutover.activities.StepProgress;
 import cutover.workflows.CutoverStatus;
 import cutover.workflows.DecisionView;
 import cutover.activities.steps.GateView;
+import cutover.activities.steps.StepState;
 import cutover.workflows.PhaseStatus;
 import cutover.workflows.RunState;
 import cutover.workflows.StepView;
@@ -24,7 +25,7 @@ final class StatusPrinter {
       out.printf("state %s%s%n", c.state(), c.currentPhase() == null ? "" : " · phase " + c.currentPhase());
       for (CutoverStatus.PhaseView phase : c.phases()) {
         boolean running = current != null && phase.name().equals(current.phase());
-        out.printf("  phase %-20s %s%n", phase.name(), running ? current.state() : phase.state());
+        out.printf("  phase %-20s %s%n", phase.name(), running ? current.state() : phase.state().word());
         printSteps(running ? current.steps() : phase.steps(), out);
       }
       if (!c.compensations().isEmpty()) {
@@ -64,7 +65,7 @@ final class StatusPrinter {
   private static void printSteps(List<StepView> steps, PrintWriter out) {
     for (StepView step : steps) {
       out.printf("    %s %-28s %-9s %8s  %s%s%n", mark(step.state()), step.id(), step.kind(),
-          step.millis() == null ? "" : step.millis() + " ms", step.outcome() == null ? step.state() : step.outcome(),
+          step.millis() == null ? "" : step.millis() + " ms", step.outcome() == null ? word(step.state()) : step.outcome(),
           step.pointOfNoReturn() ? "  [point of no return]" : "");
     }
   }
@@ -84,7 +85,7 @@ final class StatusPrinter {
       out.printf("  reject:  cutover reject %s --gate %s --comment \"...\"%n", run, gate.gate());
     }
     for (DecisionView d : phase.decisions()) {
-      out.printf("decision: %s %s by %s%s%s%n", d.decision(), d.gate(), d.by(),
+      out.printf("decision: %s %s by %s%s%s%n", d.decision().word(), d.gate(), d.by(),
           d.comment() == null ? "" : " (\"" + d.comment() + "\")", d.accepted() ? "" : " — REFUSED: " + d.refusal());
     }
     if (phase.pointOfNoReturn() != null) {
@@ -94,14 +95,18 @@ final class StatusPrinter {
     }
   }
 
-  static String mark(String state) {
-    return switch (state) {
-      case "completed" -> "✓";
-      case "running", "compensating" -> "▶";
-      case "waiting" -> "⏸";
-      case "failed", "compensation_failed" -> "✗";
-      case "compensated" -> "↶";
-      default -> "·";
+  static String mark(StepState state) {
+    return state == null ? "·" : switch (state) {
+      case COMPLETED -> "✓";
+      case RUNNING, COMPENSATING -> "▶";
+      case WAITING -> "⏸";
+      case FAILED, COMPENSATION_FAILED -> "✗";
+      case COMPENSATED -> "↶";
+      case PENDING -> "·";
     };
+  }
+
+  private static String word(StepState state) {
+    return state == null ? "?" : state.word();
   }
 }

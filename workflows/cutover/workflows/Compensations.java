@@ -1,7 +1,9 @@
 package cutover.workflows;
 
+import cutover.activities.RunEventKind;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
+import cutover.activities.steps.StepState;
 import io.temporal.failure.ActivityFailure;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +22,19 @@ final class Compensations {
     for (int i = attemptedInOrder.size() - 1; i >= 0; i--) {
       StepCall call = attemptedInOrder.get(i);
       String id = call.step().id();
-      views.computeIfPresent(id, (k, v) -> v.with("compensating", null));
+      views.computeIfPresent(id, (k, v) -> v.with(StepState.COMPENSATING, null));
       while (true) {
         try {
           StepResult result = steps.compensate(call);
-          views.computeIfPresent(id, (k, v) -> v.with("compensated", result.outcome(), result.attempts(), result.millis()));
+          views.computeIfPresent(id,
+              (k, v) -> v.with(StepState.COMPENSATED, result.outcome(), result.attempts(), result.millis()));
           break;
         } catch (ActivityFailure failure) {
           String error = "compensation of step '" + id + "' failed: " + Failures.describe(failure);
-          views.computeIfPresent(id, (k, v) -> v.with("compensation_failed", error));
-          recorder.event("compensation_failed", id, null, error);
+          views.computeIfPresent(id, (k, v) -> v.with(StepState.COMPENSATION_FAILED, error));
+          recorder.event(RunEventKind.COMPENSATION_FAILED, id, null, error);
           operator.awaitRetry(error);
-          recorder.event("retry", id, null, "compensation retried");
+          recorder.event(RunEventKind.RETRY, id, null, "compensation retried");
         }
       }
     }

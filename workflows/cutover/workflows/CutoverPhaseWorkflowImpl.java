@@ -103,7 +103,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
         if (failure == null) {
           done = true;
         } else {
-          recorder.event("step_failed", step.id(), null, failure);
+          recorder.event(RunEventKind.STEP_FAILED, step.id(), null, failure);
           if (!operator.awaitRetryOrRollback(failure)) {
             return rollBack();
           }
@@ -126,19 +126,20 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       attempted.add(call);
     }
     operator.state = RunState.RUNNING;
-    views.computeIfPresent(step.id(), (k, v) -> v.with("running", null));
+    views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.RUNNING, null));
     runningBatched = StepRunner.batched(call) ? step.id() : null;
     try {
       StepResult result = steps.apply(call, () -> operator.rollbackRequested);
       String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
-      views.computeIfPresent(step.id(), (k, v) -> v.with("completed", outcome, result.attempts(), result.millis()));
+      views.computeIfPresent(step.id(),
+          (k, v) -> v.with(StepState.COMPLETED, outcome, result.attempts(), result.millis()));
       return null;
     } catch (ActivityFailure failure) {
       String error = "step '" + step.id() + "' failed: " + Failures.describe(failure);
-      views.computeIfPresent(step.id(), (k, v) -> v.with("failed", error));
+      views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.FAILED, error));
       return error;
     } catch (StepRunner.Stopped stopped) {
-      views.computeIfPresent(step.id(), (k, v) -> v.with("failed", stopped.getMessage()));
+      views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.FAILED, stopped.getMessage()));
       return stopped.getMessage();
     } finally {
       runningBatched = null;
@@ -212,7 +213,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
     @Override
     public void event(RunEventKind kind, String actor, String detail) {
-      recorder.event(kind.word(), step.id(), actor, detail);
+      recorder.event(kind, step.id(), actor, detail);
     }
 
     @Override
@@ -245,7 +246,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     @Override
     public void completed(String outcome, Integer attempts, Long millis) {
       views.computeIfPresent(step.id(), (k, v) -> attempts == null && millis == null
-          ? v.with(StepState.COMPLETED.word(), outcome) : v.with(StepState.COMPLETED.word(), outcome, attempts, millis));
+          ? v.with(StepState.COMPLETED, outcome) : v.with(StepState.COMPLETED, outcome, attempts, millis));
     }
 
     @Override
@@ -254,12 +255,13 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     }
 
     private void show(StepState state, String text) {
-      views.computeIfPresent(step.id(), (k, v) -> v.with(state.word(), text));
+      views.computeIfPresent(step.id(), (k, v) -> v.with(state, text));
     }
   }
 
   private RunState rollBack() {
-    recorder.event("rollback", currentStep, null, "compensating " + attempted.size() + " step(s) of phase " + request.phase());
+    recorder.event(RunEventKind.ROLLBACK, currentStep, null,
+        "compensating " + attempted.size() + " step(s) of phase " + request.phase());
     Compensations.undo(attempted, steps, operator, recorder, views);
     operator.state = RunState.ROLLED_BACK;
     return RunState.ROLLED_BACK;
@@ -315,7 +317,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     decide(Decision.SKIP, decision);
   }
 
-  private void decide(Decision decision, GateDecision d) {
+  private void decide(Decision decision, GateDecision sent) {
+    GateDecision d = sent == null ? new GateDecision(null, null, null, null) : sent;
     String kind = decision.word();
     String by = blank(d.by()) ? "" : d.by().trim();
     boolean holding = gate != null && gate.holding() && gate.takes(decision);
@@ -330,12 +333,13 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     } else {
       refusal = gate.decide(decision, by, d.comment());
     }
-    DecisionView view = new DecisionView(d.gate(), kind, by, d.comment(), refusal == null, refusal, d.requestId(),
+    DecisionView view = new DecisionView(d.gate(), decision, by, d.comment(), refusal == null, refusal, d.requestId(),
         Workflow.currentTimeMillis());
     decisions.add(view);
     recorder.decision(view);
-    operator.notice((refusal == null ? "" : "refused: ") + kind + " of '" + d.gate() + "' by " + by
-        + (refusal == null ? "" : " — " + refusal));
+    operator.answer(d.requestId(), OperatorSignal.of(decision), refusal == null,
+        (refusal == null ? "" : "refused: ") + kind + " of '" + d.gate() + "' by " + by
+            + (refusal == null ? "" : " — " + refusal));
   }
 
   @Override
@@ -343,33 +347,35 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     boolean waiting = operator.state == RunState.FAILED_WAITING || operator.state == RunState.ROLLBACK_FAILED_WAITING;
     if (waiting) {
       operator.retryRequested = true;
-      operator.notice("retry requested by " + actor(action));
+      operator.answer(requestId(action), OperatorSignal.RETRY, true, "retry requested by " + actor(action));
     } else {
-      operator.notice("retry by " + actor(action) + " ignored: nothing is waiting for a retry");
+      operator.answer(requestId(action), OperatorSignal.RETRY, false,
+          "retry by " + actor(action) + " ignored: nothing is waiting for a retry");
     }
-    recorder.event(waiting ? "retry" : "retry_ignored", currentStep, actor(action), action == null ? null : action.reason());
+    recorder.event(waiting ? RunEventKind.RETRY : RunEventKind.RETRY_IGNORED, currentStep, actor(action),
+        action == null ? null : action.reason());
   }
 
   @Override
   public void rollback(OperatorAction action) {
-    String refusal = operator.requestRollback(actor(action));
-    recorder.event(refusal == null ? "rollback_requested" : "rollback_refused", currentStep, actor(action),
-        refusal == null ? (action == null ? null : action.reason()) : refusal);
+    String refusal = operator.requestRollback(actor(action), requestId(action));
+    recorder.event(refusal == null ? RunEventKind.ROLLBACK_REQUESTED : RunEventKind.ROLLBACK_REFUSED, currentStep,
+        actor(action), refusal == null ? (action == null ? null : action.reason()) : refusal);
   }
 
   @Override
   public void pause(OperatorAction action) {
     operator.paused = true;
-    operator.notice("paused by " + actor(action)
+    operator.answer(requestId(action), OperatorSignal.PAUSE, true, "paused by " + actor(action)
         + (runningBatched == null ? "" : "; backfill " + runningBatched + " pauses after its current batch"));
-    recorder.event("pause", currentStep, actor(action), action == null ? null : action.reason());
+    recorder.event(RunEventKind.PAUSE, currentStep, actor(action), action == null ? null : action.reason());
   }
 
   @Override
   public void resume(OperatorAction action) {
     operator.paused = false;
-    operator.notice("resumed by " + actor(action));
-    recorder.event("resume", currentStep, actor(action), action == null ? null : action.reason());
+    operator.answer(requestId(action), OperatorSignal.RESUME, true, "resumed by " + actor(action));
+    recorder.event(RunEventKind.RESUME, currentStep, actor(action), action == null ? null : action.reason());
   }
 
   @Override
@@ -387,17 +393,26 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       refusal = "no backfill is running";
     }
     if (refusal != null) {
-      operator.notice("tune by " + by + " refused: " + refusal);
-      recorder.event("tune_refused", currentStep, by, refusal);
+      operator.answer(requestId(tuning), OperatorSignal.TUNE, false, "tune by " + by + " refused: " + refusal);
+      recorder.event(RunEventKind.TUNE_REFUSED, currentStep, by, refusal);
       return;
     }
     String detail = Checkpoints.tuneDetail(tuning.batchSize(), tuning.rate());
-    operator.notice("tuned by " + by + ": backfill " + runningBatched + " " + detail + " from its next batch");
-    recorder.event(RunEventKind.TUNE.word(), runningBatched, by, blank(tuning.reason()) ? detail : detail + "; " + tuning.reason());
+    operator.answer(requestId(tuning), OperatorSignal.TUNE, true,
+        "tuned by " + by + ": backfill " + runningBatched + " " + detail + " from its next batch");
+    recorder.event(RunEventKind.TUNE, runningBatched, by, blank(tuning.reason()) ? detail : detail + "; " + tuning.reason());
   }
 
   static String actor(OperatorAction action) {
     return action == null || blank(action.by()) ? "unknown" : action.by();
+  }
+
+  static String requestId(OperatorAction action) {
+    return action == null ? null : action.requestId();
+  }
+
+  private static String requestId(Tuning tuning) {
+    return tuning == null ? null : tuning.requestId();
   }
 
   @Override
@@ -412,6 +427,6 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     return new PhaseStatus(run, request == null ? null : request.plan(), request == null ? null : request.target(),
         request == null ? null : request.phase(), operator.state, currentStep, List.copyOf(views.values()), gates,
         List.copyOf(decisions), operator.pointOfNoReturn == null ? wouldUndo : List.of(), operator.pointOfNoReturn,
-        operator.lastError, List.copyOf(operator.notices));
+        operator.lastError, List.copyOf(operator.notices), List.copyOf(operator.answers));
   }
 }

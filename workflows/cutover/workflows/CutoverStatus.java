@@ -1,6 +1,8 @@
 package cutover.workflows;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The answer of the cutover's {@code status} query. The running phase's own status (steps, gates)
@@ -8,6 +10,8 @@ import java.util.List;
  *
  * @param earlierPhasesRollbackWouldUndo the steps of finished phases a rollback would compensate
  *     after the running phase's own, in that order; empty once the point of no return has passed
+ * @param answers how this workflow answered the latest signals, oldest first; a signal it forwards is
+ *     answered by the running phase
  */
 public record CutoverStatus(
     String run,
@@ -23,8 +27,27 @@ public record CutoverStatus(
     List<String> earlierPhasesRollbackWouldUndo,
     String pointOfNoReturn,
     String lastError,
-    List<String> notices) {
+    List<String> notices,
+    List<SignalAnswer> answers) {
 
-  /** @param state pending, running, completed, rolled_back */
-  public record PhaseView(String name, String state, String workflowId, List<StepView> steps) {}
+  public record PhaseView(String name, PhaseState state, String workflowId, List<StepView> steps) {}
+
+  /** Where a phase of the cutover is. */
+  public enum PhaseState {
+    PENDING,
+    RUNNING,
+    COMPLETED,
+    ROLLED_BACK;
+
+    /** The word status shows: {@code rolled_back}. */
+    @JsonValue
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** How a phase that ran ended. */
+    static PhaseState of(RunState ended) {
+      return ended == RunState.COMPLETED ? COMPLETED : ROLLED_BACK;
+    }
+  }
 }

@@ -6,6 +6,7 @@ import cutover.activities.LedgerActivities;
 import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanRef;
+import cutover.activities.RunEventKind;
 import cutover.activities.RunStart;
 import cutover.activities.StepCall;
 import cutover.plan.Phase;
@@ -41,7 +42,8 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   /** Signals for the running phase, delivered in order by {@link #forwardSignals()}. */
   private final Deque<ForwardedSignal> forward = new ArrayDeque<>();
 
-  private record ForwardedSignal(String name, Object payload) {}
+  /** @param answeredHere this workflow answered it already (it holds pause and resume itself too) */
+  private record ForwardedSignal(OperatorSignal signal, Object payload, String requestId, boolean answeredHere) {}
 
   @Override
   public CutoverResult run(CutoverRequest input) {
@@ -79,7 +81,8 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
       operator.notice("resumed run " + run + ": steps already in the ledger are not applied again");
     }
     recorder.start(input.target(), run);
-    plan.phases().forEach(p -> phases.put(p.name(), new CutoverStatus.PhaseView(p.name(), "pending", null, List.of())));
+    plan.phases().forEach(p -> phases.put(p.name(),
+        new CutoverStatus.PhaseView(p.name(), CutoverStatus.PhaseState.PENDING, null, List.of())));
     Async.procedure(this::forwardSignals);
 
     for (Phase phase : plan.phases()) {
@@ -108,19 +111,19 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     currentPhase = phase.name();
     currentPhaseWorkflowId = childId;
     operator.state = RunState.RUNNING;
-    phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), "running", childId, List.of()));
+    phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), CutoverStatus.PhaseState.RUNNING, childId, List.of()));
     PhaseResult result = child.run(new PhaseRequest(plan.name(), request.target(), hash, phase.name(), run, startedBy,
         operator.pointOfNoReturn, request.allowFixes()));
     currentPhase = null;
     currentPhaseWorkflowId = null;
-    phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), result.state().name().toLowerCase(), childId,
+    phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), CutoverStatus.PhaseState.of(result.state()), childId,
         result.steps()));
     return result;
   }
 
   /** Compensates the steps of completed phases, the last phase first. */
   private RunState rollBackPhases(List<PhaseResult> completed, String why) {
-    recorder.event("rollback", null, null, why);
+    recorder.event(RunEventKind.ROLLBACK, null, null, why);
     List<StepCall> calls = new ArrayList<>();
     for (PhaseResult phaseResult : completed) {
       for (String stepId : phaseResult.attempted()) {
@@ -151,9 +154,14 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
       Workflow.await(() -> !forward.isEmpty() && currentPhaseWorkflowId != null);
       ForwardedSignal signal = forward.poll();
       try {
-        Workflow.newUntypedExternalWorkflowStub(currentPhaseWorkflowId).signal(signal.name(), signal.payload());
+        Workflow.newUntypedExternalWorkflowStub(currentPhaseWorkflowId).signal(signal.signal().word(), signal.payload());
       } catch (RuntimeException closed) {
-        operator.notice(signal.name() + " not delivered: phase " + currentPhase + " had already finished");
+        String text = signal.signal().word() + " not delivered: phase " + currentPhase + " had already finished";
+        if (signal.answeredHere()) {
+          operator.notice(text);
+        } else {
+          operator.answer(signal.requestId(), signal.signal(), false, text);
+        }
       }
     }
   }
@@ -162,57 +170,70 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void approve(GateDecision decision) {
-    forward.add(new ForwardedSignal("approve", decision));
+    forwardDecision(OperatorSignal.APPROVE, decision);
   }
 
   @Override
   public void reject(GateDecision decision) {
-    forward.add(new ForwardedSignal("reject", decision));
+    forwardDecision(OperatorSignal.REJECT, decision);
   }
 
   @Override
   public void skip(GateDecision decision) {
-    forward.add(new ForwardedSignal("skip", decision));
+    forwardDecision(OperatorSignal.SKIP, decision);
+  }
+
+  private void forwardDecision(OperatorSignal signal, GateDecision decision) {
+    forward.add(new ForwardedSignal(signal, decision, decision == null ? null : decision.requestId(), false));
+  }
+
+  private void forwardAction(OperatorSignal signal, OperatorAction action, boolean answeredHere) {
+    forward.add(new ForwardedSignal(signal, action, CutoverPhaseWorkflowImpl.requestId(action), answeredHere));
   }
 
   @Override
   public void retry(OperatorAction action) {
     if (operator.state == RunState.ROLLBACK_FAILED_WAITING) {
       operator.retryRequested = true;
-      recorder.event("retry", null, CutoverPhaseWorkflowImpl.actor(action), "compensation retried");
+      operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.RETRY, true,
+          "retry of the compensation requested by " + CutoverPhaseWorkflowImpl.actor(action));
+      recorder.event(RunEventKind.RETRY, null, CutoverPhaseWorkflowImpl.actor(action), "compensation retried");
     } else {
-      forward.add(new ForwardedSignal("retry", action));
+      forwardAction(OperatorSignal.RETRY, action, false);
     }
   }
 
   @Override
   public void rollback(OperatorAction action) {
     if (currentPhaseWorkflowId != null) {
-      forward.add(new ForwardedSignal("rollback", action));
+      forwardAction(OperatorSignal.ROLLBACK, action, false);
       return;
     }
-    String refusal = operator.requestRollback(CutoverPhaseWorkflowImpl.actor(action));
-    recorder.event(refusal == null ? "rollback_requested" : "rollback_refused", null,
+    String refusal = operator.requestRollback(CutoverPhaseWorkflowImpl.actor(action),
+        CutoverPhaseWorkflowImpl.requestId(action));
+    recorder.event(refusal == null ? RunEventKind.ROLLBACK_REQUESTED : RunEventKind.ROLLBACK_REFUSED, null,
         CutoverPhaseWorkflowImpl.actor(action), refusal);
   }
 
   @Override
   public void pause(OperatorAction action) {
     operator.paused = true;
-    operator.notice("paused by " + CutoverPhaseWorkflowImpl.actor(action));
-    forward.add(new ForwardedSignal("pause", action));
+    operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.PAUSE, true,
+        "paused by " + CutoverPhaseWorkflowImpl.actor(action));
+    forwardAction(OperatorSignal.PAUSE, action, true);
   }
 
   @Override
   public void resume(OperatorAction action) {
     operator.paused = false;
-    operator.notice("resumed by " + CutoverPhaseWorkflowImpl.actor(action));
-    forward.add(new ForwardedSignal("resume", action));
+    operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.RESUME, true,
+        "resumed by " + CutoverPhaseWorkflowImpl.actor(action));
+    forwardAction(OperatorSignal.RESUME, action, true);
   }
 
   @Override
   public void tune(Tuning tuning) {
-    forward.add(new ForwardedSignal("tune", tuning));
+    forward.add(new ForwardedSignal(OperatorSignal.TUNE, tuning, tuning == null ? null : tuning.requestId(), false));
   }
 
   @Override
@@ -229,6 +250,6 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     return new CutoverStatus(run, plan == null ? request == null ? null : request.plan() : plan.name(), hash,
         request == null ? null : request.target(), startedBy, operator.state, currentPhase, currentPhaseWorkflowId,
         List.copyOf(phases.values()), List.copyOf(compensations.values()), wouldUndo, operator.pointOfNoReturn,
-        operator.lastError, List.copyOf(operator.notices));
+        operator.lastError, List.copyOf(operator.notices), List.copyOf(operator.answers));
   }
 }

@@ -1,5 +1,7 @@
 package cutover.workflows;
 
+import cutover.activities.steps.Decision;
+
 /** A decision at a gate as the status query shows it; refused ones say why. */
 public record DecisionView(
-    String gate, String decision, String by, String comment, boolean accepted, String refusal, String requestId, long atMillis) {}
+    String gate, Decision decision, String by, String comment, boolean accepted, String refusal, String requestId, long atMillis) {}

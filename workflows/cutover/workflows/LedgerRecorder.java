@@ -3,6 +3,7 @@ package cutover.workflows;
 import cutover.activities.DecisionRecord;
 import cutover.activities.LedgerActivities;
 import cutover.activities.RunEvent;
+import cutover.activities.RunEventKind;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
@@ -30,15 +31,15 @@ final class LedgerRecorder {
     Async.procedure(this::drain);
   }
 
-  void event(String kind, String stepId, String actor, String detail) {
-    String key = kind + ":" + Workflow.randomUUID();
-    pending.add(() -> ledger.recordEvent(new RunEvent(target, run, key, kind, stepId, actor, detail)));
+  void event(RunEventKind kind, String stepId, String actor, String detail) {
+    String key = kind.word() + ":" + Workflow.randomUUID();
+    pending.add(() -> ledger.recordEvent(new RunEvent(target, run, key, kind.word(), stepId, actor, detail)));
   }
 
   void decision(DecisionView d) {
     String signalId = d.requestId() != null ? d.requestId() : Workflow.randomUUID().toString();
     pending.add(() -> ledger.recordDecision(new DecisionRecord(
-        target, run, d.gate(), d.decision(), d.by(), d.comment(), d.accepted(), d.refusal(), signalId, d.atMillis())));
+        target, run, d.gate(), d.decision().word(), d.by(), d.comment(), d.accepted(), d.refusal(), signalId, d.atMillis())));
   }
 
   /** Waits until everything queued is in the ledger. */

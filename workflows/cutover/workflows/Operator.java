@@ -9,7 +9,8 @@ import java.util.List;
  * handlers only set flags here; the workflow's main line acts on them between steps.
  */
 final class Operator {
-  private static final int NOTICES_KEPT = 50;
+  /** Notices and answers kept for the status query; older ones are in the ledger. */
+  private static final int KEPT = 50;
 
   RunState state = RunState.RUNNING;
   boolean paused;
@@ -19,23 +20,34 @@ final class Operator {
   String pointOfNoReturn;
   String lastError;
   final List<String> notices = new ArrayList<>();
+  final List<SignalAnswer> answers = new ArrayList<>();
 
   void notice(String text) {
-    notices.add(text);
-    if (notices.size() > NOTICES_KEPT) {
-      notices.remove(0);
+    keep(notices, text);
+  }
+
+  /** Answers a signal: the sender reads {@code accepted}, people read the message as a notice. */
+  void answer(String requestId, OperatorSignal signal, boolean accepted, String message) {
+    keep(answers, new SignalAnswer(requestId, signal, accepted, message));
+    notice(message);
+  }
+
+  private static <T> void keep(List<T> list, T item) {
+    list.add(item);
+    if (list.size() > KEPT) {
+      list.remove(0);
     }
   }
 
   /** @return why a rollback is refused now, or null if it is accepted */
-  String requestRollback(String by) {
+  String requestRollback(String by, String requestId) {
     if (pointOfNoReturn != null) {
       String refusal = "rollback refused: step '" + pointOfNoReturn + "' is the point of no return and has completed";
-      notice(refusal + " (asked by " + by + ")");
+      answer(requestId, OperatorSignal.ROLLBACK, false, refusal + " (asked by " + by + ")");
       return refusal;
     }
     rollbackRequested = true;
-    notice("rollback requested by " + by);
+    answer(requestId, OperatorSignal.ROLLBACK, true, "rollback requested by " + by);
     return null;
   }
 

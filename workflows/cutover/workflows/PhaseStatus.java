@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param rollbackWouldUndo the steps a rollback of this phase would compensate, in the order it would
  * @param pointOfNoReturn the completed step after which rollback is refused, or null
+ * @param answers how this phase answered the latest signals, oldest first
  */
 public record PhaseStatus(
     String run,
@@ -22,4 +23,5 @@ public record PhaseStatus(
     List<String> rollbackWouldUndo,
     String pointOfNoReturn,
     String lastError,
-    List<String> notices) {}
+    List<String> notices,
+    List<SignalAnswer> answers) {}

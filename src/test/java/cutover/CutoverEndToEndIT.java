@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cutover.activities.steps.StepState;
 import cutover.activities.PlanPushResult;
 import cutover.activities.Targets;
 import cutover.testing.TestDatabase;
@@ -95,7 +96,7 @@ class CutoverEndToEndIT {
             () -> count(database, rowsDone).get("x") > rowsAtKill);
         double movingAgainSeconds = (System.nanoTime() - killedAt) / 1e9;
         await("the slow step to complete on the new worker", Duration.ofSeconds(60),
-            () -> "completed".equals(stepState(client, run, slowStep)));
+            () -> stepState(client, run, slowStep) == StepState.COMPLETED);
         System.out.printf("e2e: worker killed with kill -9 mid-backfill; a new worker committed its next batch %.1f s"
             + " later, completed the step %.1f s after the kill%n", movingAgainSeconds,
             (System.nanoTime() - killedAt) / 1e9);
@@ -166,7 +167,8 @@ class CutoverEndToEndIT {
     return new Yaml(options).dump(plan);
   }
 
-  static String stepState(WorkflowClient client, String run, String stepId) {
+  /** @return the step's state; null while no worker answers */
+  static StepState stepState(WorkflowClient client, String run, String stepId) {
     try {
       CutoverStatus status = client.newWorkflowStub(CutoverWorkflow.class, run).status();
       List<StepView> steps = new ArrayList<>();
@@ -175,9 +177,9 @@ class CutoverEndToEndIT {
         steps.addAll(client.newWorkflowStub(CutoverPhaseWorkflow.class, status.currentPhaseWorkflowId()).status().steps());
       }
       return steps.stream().filter(s -> s.id().equals(stepId)).map(StepView::state)
-          .filter(s -> !s.equals("pending")).findFirst().orElse("pending");
+          .filter(s -> s != StepState.PENDING).findFirst().orElse(StepState.PENDING);
     } catch (RuntimeException noWorkerYet) {
-      return "unknown";
+      return null;
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.PlanPushRequest;
 import cutover.activities.Targets;
+import cutover.activities.steps.StepState;
 import cutover.worker.CutoverWorker;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalConnection;
@@ -53,7 +54,7 @@ class ResumeAfterTemporalLossTest {
         cutover.pause(new OperatorAction("tester", "before the loss"));
         cutover.approve(new GateDecision("go-no-go", "dba-on-call", "approved before the loss", null));
         CutoverEndToEndIT.await("the gate to pass", Duration.ofSeconds(30),
-            () -> "completed".equals(CutoverEndToEndIT.stepState(connection.client(), run, "go-no-go")));
+            () -> CutoverEndToEndIT.stepState(connection.client(), run, "go-no-go") == StepState.COMPLETED);
       }
       assertEquals(Map.of("x", 1L), CutoverEndToEndIT.count(database,
           "SELECT 'x', count(*) FROM cutover.decision WHERE accepted AND step_id = 'go-no-go'"));

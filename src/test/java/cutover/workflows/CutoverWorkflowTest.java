@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.DecisionRecord;
 import cutover.activities.RunEvent;
+import cutover.activities.RunEventKind;
+import cutover.activities.steps.Decision;
+import cutover.activities.steps.StepState;
 import cutover.plan.Phase;
 import cutover.plan.Plan;
 import cutover.plan.PlanStep;
@@ -171,7 +174,7 @@ class CutoverWorkflowTest {
     cutover.approve(new GateDecision("go", "alice", null, null));
     assertEquals(RunState.COMPLETED, result(cutover).state());
     assertEquals(List.of("a", "b", "c", "d", "e", "f"), fake.applied);
-    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("retry") && "carol".equals(e.actor())));
+    assertTrue(fake.events.stream().anyMatch(e -> RunEventKind.RETRY.word().equals(e.kind()) && "carol".equals(e.actor())));
   }
 
   @Test
@@ -212,7 +215,26 @@ class CutoverWorkflowTest {
 
     cutover.retry(new OperatorAction("carol", null));
     assertEquals(RunState.COMPLETED, result(cutover).state());
-    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("rollback_refused")));
+    assertTrue(fake.events.stream().anyMatch(e -> RunEventKind.ROLLBACK_REFUSED.word().equals(e.kind())));
+  }
+
+  @Test
+  void anEmptyDecisionIsAnsweredAsRefusedAndTheGateStillWaits(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    start(env, worker);
+    CutoverWorkflow cutover = startCutover(client, "empty");
+    awaitPhase(client, "empty.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    // the Temporal UI sends an empty approve as a null payload
+    client.newUntypedWorkflowStub("empty.copy").signal(OperatorSignal.APPROVE.word(), (Object) null);
+    PhaseStatus after = awaitPhase(client, "empty.copy", s -> !s.answers().isEmpty());
+    SignalAnswer answer = after.answers().get(0);
+    assertEquals(OperatorSignal.APPROVE, answer.signal());
+    assertFalse(answer.accepted());
+    assertTrue(answer.message().contains("a decision must say who makes it"), answer.message());
+    assertEquals(RunState.WAITING_APPROVAL, after.state());
+
+    cutover.approve(new GateDecision("go", "alice", null, "a1"));
+    assertEquals(RunState.COMPLETED, result(cutover).state());
   }
 
   @Test
@@ -293,14 +315,14 @@ class CutoverWorkflowTest {
     assertEquals(RunState.COMPLETED, result(cutover).state());
     assertEquals(List.of("a", "b", "c"), fake.applied);
     assertEquals(java.util.Set.of("b/apply/0", "b/apply/1"), java.util.Set.copyOf(fake.partsRun));
-    RunEvent tune = fake.events.stream().filter(e -> e.kind().equals("tune")).findFirst().orElseThrow();
+    RunEvent tune = fake.events.stream().filter(e -> RunEventKind.TUNE.word().equals(e.kind())).findFirst().orElseThrow();
     assertEquals("b", tune.stepId());
     assertEquals("dave", tune.actor());
     assertEquals("batchSize=5000 rate=20000", tune.detail());
-    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("tune_refused")));
-    List<String> order = fake.events.stream().map(RunEvent::kind)
-        .filter(k -> List.of("pause", "tune", "resume").contains(k)).toList();
-    assertEquals(List.of("pause", "tune", "resume"), order);
+    assertTrue(fake.events.stream().anyMatch(e -> RunEventKind.TUNE_REFUSED.word().equals(e.kind())));
+    List<RunEventKind> order = fake.events.stream().map(e -> RunEventKind.of(e.kind()))
+        .filter(k -> List.of(RunEventKind.PAUSE, RunEventKind.TUNE, RunEventKind.RESUME).contains(k)).toList();
+    assertEquals(List.of(RunEventKind.PAUSE, RunEventKind.TUNE, RunEventKind.RESUME), order);
 
     Replays.replay(client.fetchHistory("backfill"));
     Replays.replay(client.fetchHistory("backfill.copy"));
@@ -411,7 +433,7 @@ class CutoverWorkflowTest {
 
     PhaseStatus waiting = awaitPhase(client, "timed.aftercare", s -> s.state() == RunState.WAITING);
     StepView wait = waiting.steps().get(1);
-    assertEquals("waiting", wait.state());
+    assertEquals(StepState.WAITING, wait.state());
     String fires = java.time.Instant.ofEpochMilli(t + Duration.ofDays(90).toMillis()).toString();
     assertTrue(wait.outcome().startsWith("waiting until " + fires + " (T+90d); skip: cutover skip timed --gate "
         + "redirect-window"), wait.outcome());
@@ -427,7 +449,7 @@ class CutoverWorkflowTest {
     List<StepView> views = result.phases().get(0).steps();
     assertTrue(views.get(1).outcome().startsWith("waited until " + fires), views.get(1).outcome());
     assertEquals("held for 7d: 8 checks clean", views.get(2).outcome());
-    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("soak_passed")));
+    assertTrue(fake.events.stream().anyMatch(e -> RunEventKind.SOAK_PASSED.word().equals(e.kind())));
   }
 
   @Test
@@ -437,7 +459,7 @@ class CutoverWorkflowTest {
     fake.runStartedAtMillis = env.currentTimeMillis() - Duration.ofDays(100).toMillis(); // T+90d has passed
     fake.failures.put("seven-days-clean", new java.util.concurrent.atomic.AtomicInteger(0));
     CutoverWorkflow cutover = startCutover(client, "soak-fails", "timed");
-    awaitPhase(client, "soak-fails.aftercare", s -> s.steps().get(2).state().equals("running"));
+    awaitPhase(client, "soak-fails.aftercare", s -> s.steps().get(2).state() == StepState.RUNNING);
     fake.failNext("seven-days-clean", 1);
     // the first check ran before failNext: the soak fails at its second check, a day in
     PhaseStatus failed = awaitPhaseSkippingTime(env, client, "soak-fails.aftercare",
@@ -459,7 +481,7 @@ class CutoverWorkflowTest {
     awaitPhase(client, "skip.aftercare", s -> s.state() == RunState.WAITING);
     cutover.skip(new GateDecision("announce", "mallory", null, "s0"));
     cutover.skip(new GateDecision("redirect-window", "carol", "legal cleared early deletion", "s1"));
-    awaitPhase(client, "skip.aftercare", s -> s.steps().get(1).state().equals("completed"));
+    awaitPhase(client, "skip.aftercare", s -> s.steps().get(1).state() == StepState.COMPLETED);
     cutover.skip(new GateDecision("seven-days-clean", "carol", "monitoring covers it", "s2"));
     assertEquals(RunState.COMPLETED, result(cutover).state());
 
@@ -468,9 +490,9 @@ class CutoverWorkflowTest {
     assertFalse(skips.get(0).accepted());
     assertTrue(skips.get(0).refusal().contains("gate 'announce' is not a wait or soak that is holding"));
     assertTrue(skips.get(1).accepted());
-    assertEquals("skip", skips.get(1).decision());
+    assertEquals(Decision.SKIP.word(), skips.get(1).decision());
     assertEquals("carol", skips.get(1).decidedBy());
-    assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("wait_skipped") && "carol".equals(e.actor())
+    assertTrue(fake.events.stream().anyMatch(e -> RunEventKind.WAIT_SKIPPED.word().equals(e.kind()) && "carol".equals(e.actor())
         && e.detail().equals("skipped by carol: legal cleared early deletion")));
   }
 

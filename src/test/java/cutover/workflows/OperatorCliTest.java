@@ -1,0 +1,93 @@
+package cutover.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cutover.starter.CutoverCli;
+import cutover.worker.DevEnvironment;
+import cutover.worker.TemporalConnection;
+import cutover.worker.WorkflowRegistration;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testserver.TestServer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The CLI's signal commands against a running cutover (activities faked): the exit code and the
+ * message come from the workflow's structured answer to the command's own request.
+ */
+class OperatorCliTest {
+
+  record Run(int exitCode, String out, String err) {}
+
+  @Test
+  void refusalsExitOneWithTheirReasonAndAcceptedSignalsExitZero() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String address = "127.0.0.1:" + port;
+    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+        TemporalConnection connection = TemporalConnection.open(address, "default")) {
+      DevEnvironment.registerSearchAttributes(address);
+      WorkflowClient client = connection.client();
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE,
+          WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
+      WorkflowRegistration.register(worker);
+      FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
+      fake.failNext("f", 1);
+      worker.registerActivitiesImplementations(fake);
+      factory.start();
+      try {
+        CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId("cli").setTaskQueue(WorkflowRegistration.TASK_QUEUE).build());
+        WorkflowClient.start(cutover::run, new CutoverRequest("three-phases", "demo", null, null, "carol"));
+        CutoverWorkflowTest.awaitPhase(client, "cli.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+
+        Run mallory = cutover("approve", "cli", "--gate", "go", "--as", "mallory", "--address", address);
+        assertEquals(CutoverCli.FAILED, mallory.exitCode(), mallory.out());
+        assertTrue(mallory.err().contains("approve of gate go by mallory was refused: mallory may not decide gate 'go'"),
+            mallory.err());
+
+        Run early = cutover("retry", "cli", "--as", "carol", "--address", address);
+        assertEquals(CutoverCli.FAILED, early.exitCode(), early.out());
+        assertTrue(early.err().contains("retry by carol ignored: nothing is waiting for a retry"), early.err());
+
+        Run alice = cutover("approve", "cli", "--gate", "go", "--as", "alice", "--address", address);
+        assertEquals(CutoverCli.OK, alice.exitCode(), alice.err());
+        assertTrue(alice.out().contains("approve of gate go by alice recorded"), alice.out());
+
+        CutoverWorkflowTest.awaitPhase(client, "cli.finish", s -> s.state() == RunState.FAILED_WAITING);
+        Run rollback = cutover("rollback", "cli", "--as", "carol", "--reason", "f failed", "--address", address);
+        assertEquals(CutoverCli.FAILED, rollback.exitCode(), rollback.out());
+        assertTrue(rollback.err().contains("rollback refused: step 'e' is the point of no return"), rollback.err());
+
+        Run retry = cutover("retry", "cli", "--as", "carol", "--address", address);
+        assertEquals(CutoverCli.OK, retry.exitCode(), retry.err());
+        assertTrue(retry.out().contains("retry requested by carol"), retry.out());
+        assertEquals(RunState.COMPLETED, WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class).state());
+      } finally {
+        factory.shutdownNow();
+      }
+    }
+  }
+
+  static Run cutover(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = CutoverCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+}
