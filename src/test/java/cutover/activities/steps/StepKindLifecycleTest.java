@@ -2,8 +2,10 @@ package cutover.activities.steps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,12 +23,15 @@ import cutover.activities.StepCall;
 import cutover.activities.StepParts;
 import cutover.activities.StepResult;
 import cutover.activities.Targets;
+import cutover.activities.steps.snapshot.SnapshotStep;
 import cutover.plan.InvalidPlanException;
 import cutover.plan.PlanParser;
 import cutover.plan.PlanStep;
 import cutover.testing.TestDatabase;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,6 +44,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -215,8 +221,40 @@ class StepKindLifecycleTest {
               assertEquals(0, report.at("/after/rows").asInt());
               assertTrue(report.at("/after/holds").asBoolean());
             }, null, Undone.KEPT,
-            (db, r) -> assertEquals(3, db.count("SELECT count(*) FROM customers"))));
+            (db, r) -> assertEquals(3, db.count("SELECT count(*) FROM customers"))),
+        new Case("snapshot: rows kept in a schema of the run, put back by a rollback after the phase changed them",
+            CONTRACTS,
+            """
+            kind: snapshot
+            tables: [contract_lines, contracts]
+            """, false,
+            (db, r) -> {
+              assertEquals(8L, r.rows());
+              JsonNode report = db.onlyReport();
+              String schema = report.at("/schema").asText();
+              assertEquals(SnapshotStep.schemaName(RUN, STEP), schema);
+              assertEquals("contract_lines", report.at("/tables/0/table").asText());
+              assertEquals(5, report.at("/tables/0/rows").asInt());
+              assertEquals("contracts", report.at("/tables/1/table").asText());
+              assertEquals(3, report.at("/tables/1/rows").asInt());
+              assertEquals(5, db.count("SELECT count(*) FROM " + schema + ".contract_lines"));
+              assertEquals(3, db.count("SELECT count(*) FROM " + schema + ".contracts"));
+            },
+            "DELETE FROM contract_lines WHERE qty > 1; UPDATE contracts SET name = 'changed';"
+                + " INSERT INTO contracts (name) VALUES ('new'); INSERT INTO contract_lines VALUES (99, 4, 1)",
+            Undone.RESTORED,
+            (db, r) -> {
+              assertEquals(8L, r.rows());
+              assertEquals(0, db.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'cutover\\_snapshot\\_%'"));
+            }));
   }
+
+  /** Two tables, one referencing the other, with an identity and a generated column. */
+  private static final String CONTRACTS = "CREATE TABLE contracts (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+      + " name text NOT NULL, shout text GENERATED ALWAYS AS (upper(name)) STORED);"
+      + " CREATE TABLE contract_lines (id int PRIMARY KEY, contract int NOT NULL REFERENCES contracts, qty int NOT NULL);"
+      + " INSERT INTO contracts (name) VALUES ('a'), ('b'), ('c');"
+      + " INSERT INTO contract_lines VALUES (1, 1, 1), (2, 1, 2), (3, 2, 1), (4, 3, 5), (5, 3, 1)";
 
   private Targets.Target target;
   private Targets targets;
@@ -293,12 +331,80 @@ class StepKindLifecycleTest {
     assertEquals(1, db.ledgerRows("compensate").size());
   }
 
+  /**
+   * A rollback runs compensations in reverse order: a later step's schema change is undone by its
+   * own compensation before the snapshot puts the rows back, so the tables end as they were.
+   */
+  @Test
+  void aSnapshotRestoresRowsAfterTheLaterStepsOfItsPhaseAreUndone() throws Exception {
+    Database db = new Database(target);
+    db.execute(CONTRACTS);
+    String before = db.fingerprint();
+    PlanStep snapshot = step("keep", """
+        kind: snapshot
+        tables: [contracts, contract_lines]
+        """);
+    PlanStep reshape = step("reshape", """
+        kind: sql
+        sql: ALTER TABLE contracts ADD COLUMN region text NOT NULL DEFAULT 'eu'; UPDATE contracts SET region = 'us', name = 'x'; DELETE FROM contract_lines WHERE contract = 3
+        compensate: ALTER TABLE contracts DROP COLUMN region
+        """);
+    run(call(snapshot), "apply");
+    run(call(reshape), "apply");
+
+    assertEquals(0L, run(call(reshape), "compensate").rows());
+    assertEquals(8L, run(call(snapshot), "compensate").rows());
+
+    assertEquals(before, db.fingerprint());
+  }
+
+  /** A table that an unlisted table references cannot be truncated: the restore fails whole and keeps the snapshot. */
+  @Test
+  void aSnapshotRefusesToRestoreATableReferencedFromOutsideIt() throws Exception {
+    Database db = new Database(target);
+    db.execute(CONTRACTS);
+    PlanStep snapshot = step("""
+        kind: snapshot
+        tables: [contracts]
+        """);
+    run(call(snapshot), "apply");
+    db.execute("UPDATE contracts SET name = 'changed'");
+
+    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> run(call(snapshot), "compensate"));
+
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
+    assertEquals("StepFailed", cause.getType());
+    assertTrue(cause.isNonRetryable());
+    assertEquals(List.of(), db.ledgerRows("compensate"));
+    assertEquals(3, db.count("SELECT count(*) FROM contracts WHERE name = 'changed'"), "nothing was restored");
+    assertEquals(3, db.count("SELECT count(*) FROM " + SnapshotStep.schemaName(RUN, STEP) + ".contracts"),
+        "the snapshot is kept");
+  }
+
+  @Test
+  void snapshotSchemasAreValidDistinctIdentifiers() {
+    String longRun = "run-" + "x".repeat(300);
+    assertNotEquals(SnapshotStep.schemaName("run-1", "keep"), SnapshotStep.schemaName("run_1", "keep"));
+    assertNotEquals(SnapshotStep.schemaName(longRun + "a", "keep"), SnapshotStep.schemaName(longRun + "b", "keep"));
+    for (String schema : List.of(SnapshotStep.schemaName("Run-1", "keep"), SnapshotStep.schemaName(longRun, "keep"))) {
+      assertTrue(schema.matches("cutover_snapshot_[a-z0-9_]+") && schema.length() <= 63, schema);
+    }
+  }
+
+  private StepCall call(PlanStep step) {
+    return new StepCall(target.name(), RUN, "change", step);
+  }
+
   /** The step as a validated one-step plan gives it. */
   static PlanStep step(String fields) {
-    String yaml = "name: p\ntarget: t\nphases:\n  - name: change\n    steps:\n      - id: " + STEP + "\n"
+    return step(STEP, fields);
+  }
+
+  static PlanStep step(String id, String fields) {
+    String yaml = "name: p\ntarget: t\nphases:\n  - name: change\n    steps:\n      - id: " + id + "\n"
         + fields.lines().map(line -> "        " + line + "\n").reduce("", String::concat);
     try {
-      return PlanParser.parse(yaml, "lifecycle.yaml", Set.of("t"), StepKinds.ALL).step(STEP).orElseThrow();
+      return PlanParser.parse(yaml, "lifecycle.yaml", Set.of("t"), StepKinds.ALL).step(id).orElseThrow();
     } catch (InvalidPlanException e) {
       throw new IllegalArgumentException(e.getMessage() + "\n" + yaml, e);
     }
