@@ -10,6 +10,7 @@ import cutover.activities.steps.command.CommandStep;
 import cutover.activities.steps.flag.FlagStep;
 import cutover.activities.steps.http.HttpStep;
 import cutover.activities.steps.parity.ParityStep;
+import cutover.activities.steps.snapshot.SnapshotStep;
 import cutover.activities.steps.soak.SoakGate;
 import cutover.activities.steps.sql.SqlStep;
 import cutover.activities.steps.validate.ValidateStep;
@@ -46,6 +47,7 @@ public final class StepKinds implements StepKindCatalog {
     register(new ApprovalGate());
     register(new WaitGate());
     register(new SoakGate());
+    register(new SnapshotStep());
   }
 
   private void register(StepKind<?> kind) {
