@@ -62,9 +62,7 @@ public final class SqlRunner {
 
     /** The step's {@code lockTimeout}, {@code statementTimeout} and {@code lockRetries}, or the defaults. */
     public static Settings of(PlanStep step) {
-      return step.spec() instanceof SqlTimeouts timeouts ? of(timeouts)
-          : new Settings(SqlTimeouts.DEFAULT_LOCK_TIMEOUT, SqlTimeouts.DEFAULT_STATEMENT_TIMEOUT,
-              SqlTimeouts.DEFAULT_LOCK_RETRIES);
+      return of(step.spec() instanceof SqlTimeouts.Given given ? given.timeouts() : SqlTimeouts.DEFAULTS);
     }
 
     public static Settings of(SqlTimeouts timeouts) {

@@ -2,10 +2,12 @@ package cutover.plan.schema;
 
 import com.fasterxml.classmate.ResolvedType;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,9 +25,11 @@ import com.github.victools.jsonschema.generator.TypeScope;
 import com.github.victools.jsonschema.module.jackson.JacksonModule;
 import com.github.victools.jsonschema.module.jackson.JacksonOption;
 import cutover.plan.StepSpec;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +92,46 @@ public final class PlanSchema {
     schema.put("$schema", DRAFT_07);
     schema.put("title", "cutover plan");
     schema.setAll(generated);
+    mergeUnwrapped(schema);
     return schema;
+  }
+
+  /** Keys of an {@code allOf} part that victools makes for an {@code @JsonUnwrapped} component. */
+  private static final List<String> PLAIN_PARTS = List.of("type", "properties", "required", "additionalProperties");
+
+  /**
+   * victools gives a record with an {@code @JsonUnwrapped} component (a verification nested in a
+   * soak) as {@code allOf} of its own fields and the component's, each closed: in draft-07 each
+   * part would refuse the other's fields. Merged into one closed object instead.
+   */
+  private static void mergeUnwrapped(JsonNode node) {
+    if (node instanceof ObjectNode object && object.get("allOf") instanceof ArrayNode parts && parts.size() > 0) {
+      boolean plain = true;
+      for (JsonNode part : parts) {
+        Iterator<String> names = part.fieldNames();
+        while (names.hasNext()) {
+          plain &= PLAIN_PARTS.contains(names.next());
+        }
+      }
+      if (plain) {
+        object.remove("allOf");
+        ObjectNode properties = object.has("properties") ? (ObjectNode) object.get("properties")
+            : object.putObject("properties");
+        for (JsonNode part : parts) {
+          if (part.has("properties")) {
+            properties.setAll((ObjectNode) part.get("properties"));
+          }
+          if (part.has("required")) {
+            ArrayNode required = object.has("required") ? (ArrayNode) object.get("required")
+                : object.putArray("required");
+            required.addAll((ArrayNode) part.get("required"));
+          }
+        }
+        object.put("type", "object");
+        object.put("additionalProperties", false);
+      }
+    }
+    node.forEach(PlanSchema::mergeUnwrapped);
   }
 
   /** The schema as {@code cutover plan schema} prints it and plan.schema.json keeps it. */
@@ -156,6 +199,7 @@ public final class PlanSchema {
         ObjectNode fields = context.createStandardDefinition(context.getTypeContext().resolve(spec), this);
         ObjectNode properties = fields.has("properties") ? (ObjectNode) fields.get("properties")
             : fields.putObject("properties");
+        unwrapped(spec, fields, properties, context, this);
         List<String> own = new ArrayList<>();
         properties.fieldNames().forEachRemaining(own::add);
         common.fieldNames().forEachRemaining(field -> {
@@ -175,6 +219,37 @@ public final class PlanSchema {
       // NO: the standard definition already carries the type's attributes; YES would apply them
       // again and bring back additionalProperties: false.
       return new CustomDefinition(step, CustomDefinition.DefinitionType.STANDARD, CustomDefinition.AttributeInclusion.NO);
+    }
+  }
+
+  /**
+   * Fields of a component marked {@code @JsonUnwrapped} (the lock settings shared by kinds that run
+   * SQL) are the step's own in the plan, as in JSON: they join the kind's properties.
+   */
+  private static void unwrapped(Class<?> spec, ObjectNode fields, ObjectNode properties, SchemaGenerationContext context,
+      CustomDefinitionProviderV2 caller) {
+    for (RecordComponent component : spec.getRecordComponents()) {
+      if (component.getAccessor().getAnnotation(JsonUnwrapped.class) == null
+          && !fieldAnnotated(spec, component.getName())) {
+        continue;
+      }
+      ObjectNode inner = context.createStandardDefinition(context.getTypeContext().resolve(component.getType()), caller);
+      properties.remove(component.getName());
+      if (inner.has("properties")) {
+        properties.setAll((ObjectNode) inner.get("properties"));
+      }
+      if (inner.has("required")) {
+        ArrayNode required = fields.has("required") ? (ArrayNode) fields.get("required") : fields.putArray("required");
+        required.addAll((ArrayNode) inner.get("required"));
+      }
+    }
+  }
+
+  private static boolean fieldAnnotated(Class<?> spec, String name) {
+    try {
+      return spec.getDeclaredField(name).getAnnotation(JsonUnwrapped.class) != null;
+    } catch (NoSuchFieldException e) {
+      return false;
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonValue;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepFields;
@@ -79,15 +80,8 @@ public record BackfillSpec(
     @JsonProperty(defaultValue = "10s")
     @JsonPropertyDescription("Back off while a replica lags more than this (pg_stat_replication).")
     Duration maxReplicationLag,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
-    Duration lockTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
-    Duration statementTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
-    Integer lockRetries) implements StepSpec, SqlTimeouts {
+    @JsonUnwrapped
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
   /**
    * Batch time the batch size adapts to. Measured on 5M rows of ~140 bytes (2 cores): batches
@@ -141,9 +135,7 @@ public record BackfillSpec(
     pauseBetween = pauseBetween == null ? Duration.ZERO : pauseBetween;
     maxLockWait = maxLockWait == null ? DEFAULT_MAX_LOCK_WAIT : maxLockWait;
     maxReplicationLag = maxReplicationLag == null ? DEFAULT_MAX_REPLICATION_LAG : maxReplicationLag;
-    lockTimeout = SqlTimeouts.lockTimeout(lockTimeout);
-    statementTimeout = SqlTimeouts.statementTimeout(statementTimeout);
-    lockRetries = SqlTimeouts.lockRetries(lockRetries);
+    timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 
   @Override
@@ -222,11 +214,11 @@ public record BackfillSpec(
     Duration pauseBetween = fields.optionalDuration("pauseBetween", null);
     Duration maxLockWait = fields.optionalDuration("maxLockWait", null);
     Duration maxReplicationLag = fields.optionalDuration("maxReplicationLag", null);
-    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    SqlTimeouts timeouts = SqlTimeouts.read(fields);
     problems(fields, from, query, key, where, into, columns, set, onConflict, conflictColumns);
     return new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict), conflictColumns,
         partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween, maxLockWait,
-        maxReplicationLag, timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries());
+        maxReplicationLag, timeouts);
   }
 
   private static void problems(StepFields fields, String from, String query, List<String> key, String where,

@@ -189,7 +189,7 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
       long batchStarted = System.nanoTime();
       Batch batch;
       try {
-        batch = session.run(SqlRunner.Settings.of(spec), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
+        batch = session.run(SqlRunner.Settings.of(spec.timeouts()), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
             checkLoad ? load : null)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {

@@ -3,11 +3,11 @@ package cutover.activities.steps.check;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
 import cutover.plan.schema.ExactlyOneOf;
 import java.math.BigDecimal;
-import java.time.Duration;
 
 /**
  * The fields of a {@code check} step.
@@ -36,22 +36,13 @@ public record CheckSpec(
     @JsonProperty(defaultValue = "" + DEFAULT_SHOW)
     @JsonPropertyDescription("How many of the rows found are listed; 1 to 1000.")
     Integer show,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
-    Duration lockTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
-    Duration statementTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
-    Integer lockRetries) implements StepSpec, SqlTimeouts {
+    @JsonUnwrapped
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
   public static final int DEFAULT_SHOW = 20;
 
   public CheckSpec {
     show = show == null ? DEFAULT_SHOW : show;
-    lockTimeout = SqlTimeouts.lockTimeout(lockTimeout);
-    statementTimeout = SqlTimeouts.statementTimeout(statementTimeout);
-    lockRetries = SqlTimeouts.lockRetries(lockRetries);
+    timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 
   @Override

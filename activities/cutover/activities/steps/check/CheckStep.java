@@ -52,7 +52,7 @@ public final class CheckStep implements ExecutedKind<CheckSpec> {
     BigDecimal max = fields.optionalNumber("max");
     String fix = fields.optionalString("fix");
     Integer show = fields.optionalInteger("show", 1, 1000, null);
-    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if (query == null && scalar == null) {
       fields.problem("query", "a check needs query: (SQL that must return no rows) or scalar: (SQL returning one value "
           + "with min:/max:)", "add e.g. query: SELECT id FROM orders WHERE customer_id IS NULL");
@@ -69,8 +69,7 @@ public final class CheckStep implements ExecutedKind<CheckSpec> {
     if (min != null && max != null && min.compareTo(max) > 0) {
       fields.problem("min", "min " + min.toPlainString() + " is above max " + max.toPlainString(), "swap them");
     }
-    return new CheckSpec(query, scalar, min, max, fix, show, timeouts.lockTimeout(), timeouts.statementTimeout(),
-        timeouts.lockRetries());
+    return new CheckSpec(query, scalar, min, max, fix, show, timeouts);
   }
 
   @Override

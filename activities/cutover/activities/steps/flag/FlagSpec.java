@@ -3,10 +3,10 @@ package cutover.activities.steps.flag;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
 import cutover.plan.schema.Required;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -30,22 +30,13 @@ public record FlagSpec(
     String value,
     @JsonPropertyDescription("The tenants it is set for; everyone when omitted.")
     List<String> tenants,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
-    Duration lockTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
-    Duration statementTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
-    Integer lockRetries) implements StepSpec, SqlTimeouts {
+    @JsonUnwrapped
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
   public FlagSpec {
     enabled = enabled != null && enabled;
     tenants = tenants == null ? List.of() : List.copyOf(tenants);
-    lockTimeout = SqlTimeouts.lockTimeout(lockTimeout);
-    statementTimeout = SqlTimeouts.statementTimeout(statementTimeout);
-    lockRetries = SqlTimeouts.lockRetries(lockRetries);
+    timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 
   /** The value the step sets: value:, else enabled: as "true" / "false". */

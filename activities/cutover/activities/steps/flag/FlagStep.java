@@ -31,7 +31,7 @@ public final class FlagStep implements ExecutedKind<FlagSpec> {
     boolean hasEnabled = fields.optionalBoolean("enabled", false);
     String value = fields.optionalString("value");
     List<String> tenants = fields.optionalStringList("tenants");
-    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if (flag != null && flag.length() > 200) {
       fields.problem("flag", "the flag's name is longer than 200 characters", "shorten it");
     }
@@ -44,8 +44,7 @@ public final class FlagStep implements ExecutedKind<FlagSpec> {
     if (tenants != null && tenants.stream().anyMatch(t -> t.length() > 200)) {
       fields.problem("tenants", "a tenant is longer than 200 characters", "use the tenant's id");
     }
-    return new FlagSpec(flag, hasEnabled, value, tenants, timeouts.lockTimeout(), timeouts.statementTimeout(),
-        timeouts.lockRetries());
+    return new FlagSpec(flag, hasEnabled, value, tenants, timeouts);
   }
 
   @Override

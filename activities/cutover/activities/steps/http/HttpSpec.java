@@ -3,6 +3,7 @@ package cutover.activities.steps.http;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
 import cutover.plan.schema.ExactlyOneOf;
@@ -56,15 +57,8 @@ public record HttpSpec(
     @JsonProperty(defaultValue = "" + DEFAULT_SHOW)
     @JsonPropertyDescription("How many failures are listed; 1 to 1000.")
     Integer show,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
-    Duration lockTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
-    Duration statementTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
-    Integer lockRetries) implements StepSpec, SqlTimeouts {
+    @JsonUnwrapped
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
   public static final int DEFAULT_SAMPLE = 20;
   public static final int DEFAULT_STATUS = 200;
   public static final String DEFAULT_METHOD = "GET";
@@ -80,9 +74,7 @@ public record HttpSpec(
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     concurrency = concurrency == null ? DEFAULT_CONCURRENCY : concurrency;
     show = show == null ? DEFAULT_SHOW : show;
-    lockTimeout = SqlTimeouts.lockTimeout(lockTimeout);
-    statementTimeout = SqlTimeouts.statementTimeout(statementTimeout);
-    lockRetries = SqlTimeouts.lockRetries(lockRetries);
+    timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 
   @Override

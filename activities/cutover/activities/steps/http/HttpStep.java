@@ -66,7 +66,7 @@ public final class HttpStep implements ExecutedKind<HttpSpec> {
     Duration timeout = fields.optionalDuration("timeout", null);
     Integer concurrency = fields.optionalInteger("concurrency", 1, 64, null);
     Integer show = fields.optionalInteger("show", 1, 1000, null);
-    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if ((url == null) == (urls == null)) {
       fields.problem("url", "an http step needs url: or urls:, one of them",
           "add e.g. url: https://example.org/health, or urls: [...]");
@@ -109,7 +109,7 @@ public final class HttpStep implements ExecutedKind<HttpSpec> {
       fields.problem("timeout", "timeout must be above 0 and at most 5m", "write e.g. timeout: 10s");
     }
     return new HttpSpec(url, urls, rows, sample, status, location, body, method, timeout, concurrency, show,
-        timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries());
+        timeouts);
   }
 
   /** One request to make, with what its answer must show. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
 import cutover.plan.schema.ExactlyOneOf;
@@ -56,15 +57,8 @@ public record ParitySpec(
     @JsonProperty(defaultValue = "0s")
     @JsonPropertyDescription("The pause between repeated comparisons (times: 2 or more); at most 1h.")
     Duration interval,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
-    Duration lockTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
-    Duration statementTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
-    Integer lockRetries) implements StepSpec, SqlTimeouts {
+    @JsonUnwrapped
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
   public static final int DEFAULT_CHUNK_ROWS = 10_000;
   public static final int DEFAULT_SHOW = 20;
   public static final int DEFAULT_TIMES = 1;
@@ -80,9 +74,7 @@ public record ParitySpec(
     show = show == null ? DEFAULT_SHOW : show;
     times = times == null ? DEFAULT_TIMES : times;
     interval = interval == null ? DEFAULT_INTERVAL : interval;
-    lockTimeout = SqlTimeouts.lockTimeout(lockTimeout);
-    statementTimeout = SqlTimeouts.statementTimeout(statementTimeout);
-    lockRetries = SqlTimeouts.lockRetries(lockRetries);
+    timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 
   @Override

@@ -59,7 +59,7 @@ public final class ParityStep implements ExecutedKind<ParitySpec> {
     Integer show = fields.optionalInteger("show", 1, 1000, null);
     Integer times = fields.optionalInteger("times", 1, 100, null);
     Duration interval = fields.optionalDuration("interval", null);
-    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if (key == null && groupBy == null) {
       fields.problem("key", "a parity step needs key: (compare rows by key) or groupBy: (compare counts per group), "
           + "or both", "add e.g. key: [id] or groupBy: [tenant]");
@@ -76,7 +76,7 @@ public final class ParityStep implements ExecutedKind<ParitySpec> {
           "write a soak step with every: and for:");
     }
     return new ParitySpec(legacy, fresh, key, columns, groupBy, aggregates, chunkRows, show, times, interval,
-        timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries());
+        timeouts);
   }
 
   private static ParitySpec.Side side(StepFields fields, String field) {

@@ -1,12 +1,11 @@
 package cutover.activities.steps.snapshot;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
 import cutover.plan.schema.Required;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,21 +20,12 @@ public record SnapshotSpec(
     @JsonPropertyDescription("The tables whose rows are kept, table or schema.table; list the tables that reference "
         + "them too, or the restore cannot truncate them.")
     List<String> tables,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
-    Duration lockTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
-    Duration statementTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
-    Integer lockRetries) implements StepSpec, SqlTimeouts {
+    @JsonUnwrapped
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
   public SnapshotSpec {
     tables = tables == null ? List.of() : List.copyOf(tables);
-    lockTimeout = SqlTimeouts.lockTimeout(lockTimeout);
-    statementTimeout = SqlTimeouts.statementTimeout(statementTimeout);
-    lockRetries = SqlTimeouts.lockRetries(lockRetries);
+    timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 
   @Override

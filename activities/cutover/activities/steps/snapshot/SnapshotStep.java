@@ -62,7 +62,7 @@ public final class SnapshotStep implements ExecutedKind<SnapshotSpec> {
   @Override
   public SnapshotSpec read(StepFields fields) {
     List<String> tables = fields.optionalStringList("tables");
-    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if (tables == null || tables.isEmpty()) {
       fields.problem("tables", "a snapshot step needs the tables whose rows it keeps",
           "list them, e.g. tables: [contracts, contract_lines]");
@@ -84,7 +84,7 @@ public final class SnapshotStep implements ExecutedKind<SnapshotSpec> {
         }
       }
     }
-    return new SnapshotSpec(tables, timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries());
+    return new SnapshotSpec(tables, timeouts);
   }
 
   @Override

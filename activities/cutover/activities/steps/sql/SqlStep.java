@@ -23,8 +23,8 @@ public final class SqlStep implements ExecutedKind<SqlSpec> {
   @Override
   public SqlSpec read(StepFields fields) {
     String sql = fields.requiredString("sql", "give the SQL to run, e.g. `sql: ALTER TABLE ...`");
-    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
-    return new SqlSpec(sql, timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries());
+    SqlTimeouts timeouts = SqlTimeouts.read(fields);
+    return new SqlSpec(sql, timeouts);
   }
 
   @Override

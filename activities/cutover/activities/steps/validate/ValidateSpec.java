@@ -1,11 +1,10 @@
 package cutover.activities.steps.validate;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,22 +20,13 @@ public record ValidateSpec(
     List<String> constraints,
     @JsonPropertyDescription("Tables (table or schema.table) whose NOT VALID constraints are all validated.")
     List<String> tables,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_TIMEOUT_DESCRIPTION)
-    Duration lockTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.STATEMENT_TIMEOUT_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.STATEMENT_TIMEOUT_DESCRIPTION)
-    Duration statementTimeout,
-    @JsonProperty(defaultValue = SqlTimeouts.LOCK_RETRIES_DEFAULT)
-    @JsonPropertyDescription(SqlTimeouts.LOCK_RETRIES_DESCRIPTION)
-    Integer lockRetries) implements StepSpec, SqlTimeouts {
+    @JsonUnwrapped
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
   public ValidateSpec {
     constraints = constraints == null ? List.of() : List.copyOf(constraints);
     tables = tables == null ? List.of() : List.copyOf(tables);
-    lockTimeout = SqlTimeouts.lockTimeout(lockTimeout);
-    statementTimeout = SqlTimeouts.statementTimeout(statementTimeout);
-    lockRetries = SqlTimeouts.lockRetries(lockRetries);
+    timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 
   @Override

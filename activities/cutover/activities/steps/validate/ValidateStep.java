@@ -44,7 +44,7 @@ public final class ValidateStep implements ExecutedKind<ValidateSpec> {
   public ValidateSpec read(StepFields fields) {
     List<String> constraints = fields.optionalStringList("constraints");
     List<String> tables = fields.optionalStringList("tables");
-    SqlTimeouts.Read timeouts = SqlTimeouts.read(fields);
+    SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if (constraints == null && tables == null) {
       fields.problem("constraints", "a validate step needs constraints: or tables:",
           "name the constraints (constraints: [orders_customer_fkey]) or the tables whose NOT VALID constraints to "
@@ -52,8 +52,7 @@ public final class ValidateStep implements ExecutedKind<ValidateSpec> {
     }
     checkNames(fields, "constraints", constraints, 3);
     checkNames(fields, "tables", tables, 2);
-    return new ValidateSpec(constraints, tables, timeouts.lockTimeout(), timeouts.statementTimeout(),
-        timeouts.lockRetries());
+    return new ValidateSpec(constraints, tables, timeouts);
   }
 
   private static void checkNames(StepFields fields, String field, List<String> names, int maxParts) {

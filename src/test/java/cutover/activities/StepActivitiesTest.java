@@ -130,7 +130,7 @@ class StepActivitiesTest {
     List<StepHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
     env.setActivityHeartbeatListener(StepHeartbeat.class, heartbeats::add);
     PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
-        new SqlTimeouts.Read(Duration.ofMillis(200), null, null));
+        new SqlTimeouts(Duration.ofMillis(200), null, null));
 
     StepResult result;
     try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
@@ -169,7 +169,7 @@ class StepActivitiesTest {
   @Test
   void failsWithLockTimeoutNamingTheBlockerWhenRetriesRunOut() throws Exception {
     PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
-        new SqlTimeouts.Read(Duration.ofMillis(200), null, 2));
+        new SqlTimeouts(Duration.ofMillis(200), null, 2));
 
     ApplicationFailure failure;
     try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
@@ -194,7 +194,7 @@ class StepActivitiesTest {
   @Test
   void cancellingTheActivityStopsAStepWaitingForALock() throws Exception {
     PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
-        new SqlTimeouts.Read(Duration.ofMillis(10000), null, null));
+        new SqlTimeouts(Duration.ofMillis(10000), null, null));
     try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
       blocker.setAutoCommit(false);
       try (Statement statement = blocker.createStatement()) {
@@ -231,7 +231,7 @@ class StepActivitiesTest {
   @Test
   void aStatementTimeoutIsNotRetriedAndTheSettingsStayInTheTransaction() {
     PlanStep slow = sqlStep("slow", "SELECT pg_sleep(5)", "SELECT 1",
-        new SqlTimeouts.Read(Duration.ofMillis(200), Duration.ofMillis(300), null));
+        new SqlTimeouts(Duration.ofMillis(200), Duration.ofMillis(300), null));
 
     ApplicationFailure failure = applyFails(slow);
 
@@ -316,11 +316,11 @@ class StepActivitiesTest {
 
   // ---- helpers
 
-  private static final SqlTimeouts.Read NO_TIMEOUTS = new SqlTimeouts.Read(null, null, null);
+  private static final SqlTimeouts NO_TIMEOUTS = SqlTimeouts.DEFAULTS;
 
-  private static PlanStep sqlStep(String id, String sql, String compensate, SqlTimeouts.Read timeouts) {
+  private static PlanStep sqlStep(String id, String sql, String compensate, SqlTimeouts timeouts) {
     return new PlanStep(id, null, compensate, false, false,
-        new SqlSpec(sql, timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries()), 1);
+        new SqlSpec(sql, timeouts), 1);
   }
 
   private static StepCall call(PlanStep step) {

@@ -49,7 +49,7 @@ class BackfillPlanTest {
     assertEquals(20000L, spec.rate());
     assertNull(spec.batchSize());
     assertEquals(BackfillSpec.DEFAULT_BATCH_TIME, spec.batchTime());
-    assertEquals(Duration.ofMillis(500), spec.lockTimeout());
+    assertEquals(Duration.ofMillis(500), spec.timeouts().lockTimeout());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package cutover.plan;
 
+import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.approval.ApprovalSpec;
 import cutover.activities.steps.sql.SqlSpec;
@@ -706,8 +707,8 @@ class PlanParserTest {
     assertEquals("DROP TABLE contract_templates;\n", create.compensate());
     assertFalse(create.irreversible());
     assertFalse(create.pointOfNoReturn());
-    assertEquals(new SqlSpec("CREATE TABLE contract_templates (id bigint PRIMARY KEY);\n", Duration.ofMillis(250),
-        Duration.ofMinutes(2), 5), create.spec());
+    assertEquals(new SqlSpec("CREATE TABLE contract_templates (id bigint PRIMARY KEY);\n",
+        new SqlTimeouts(Duration.ofMillis(250), Duration.ofMinutes(2), 5)), create.spec());
 
     List<PlanStep> switchSteps = plan.phases().get(1).steps();
     assertEquals(List.of("approve-switch", "drop-old-column"), switchSteps.stream().map(PlanStep::id).toList());
@@ -748,7 +749,8 @@ class PlanParserTest {
         """, "plan.yaml", TARGETS, StepKinds.ALL);
     assertNull(plan.description());
     PlanStep sql = plan.step("s1").orElseThrow();
-    assertEquals(new SqlSpec("SELECT 1", Duration.ofMillis(500), Duration.ofMinutes(15), 20), sql.spec());
+    assertEquals(new SqlSpec("SELECT 1", new SqlTimeouts(Duration.ofMillis(500), Duration.ofMinutes(15), 20)),
+        sql.spec());
     assertEquals(new ApprovalSpec(List.of("alice"), 1, false), plan.step("gate").orElseThrow().spec());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
@@ -137,12 +138,21 @@ class PlanSchemaTest {
   @ParameterizedTest
   @MethodSource("specTypes")
   void defaultsAreTheRecordsOwn(Class<? extends StepSpec> spec) throws Exception {
-    RecordComponent[] components = spec.getRecordComponents();
-    Constructor<? extends StepSpec> canonical =
-        spec.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType).toArray(Class[]::new));
-    StepSpec empty = canonical.newInstance(new Object[components.length]);
+    assertDefaultsDocumented(spec, spec.getSimpleName());
+  }
+
+  /** The record's fields, and those of its {@code @JsonUnwrapped} components (the lock settings), as the plan has them. */
+  private static void assertDefaultsDocumented(Class<?> type, String owner) throws Exception {
+    RecordComponent[] components = type.getRecordComponents();
+    Constructor<?> canonical =
+        type.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType).toArray(Class[]::new));
+    Object empty = canonical.newInstance(new Object[components.length]);
     for (RecordComponent component : components) {
-      String name = spec.getSimpleName() + "." + component.getName();
+      String name = owner + "." + component.getName();
+      if (component.getAccessor().isAnnotationPresent(JsonUnwrapped.class)) {
+        assertDefaultsDocumented(component.getType(), name);
+        continue;
+      }
       Object value = component.getAccessor().invoke(empty);
       assertTrue(component.getAccessor().isAnnotationPresent(JsonPropertyDescription.class), name + " has no description");
       JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);

@@ -3,6 +3,7 @@ package cutover.activities.steps.backfill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cutover.activities.steps.SqlTimeouts;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class ThrottleTest {
   static BackfillSpec spec(Integer batchSize, Long rate) {
     return new BackfillSpec("src", null, List.of("id"), null, "dst", null, null, BackfillSpec.OnConflict.ERROR,
         List.of(), 1, batchSize, Duration.ofMillis(60), rate, Duration.ZERO, Duration.ofMillis(500),
-        Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMinutes(15), 20);
+        Duration.ofSeconds(10), SqlTimeouts.DEFAULTS);
   }
 
   @Test
