@@ -1,5 +1,6 @@
 package cutover.activities;
 
+import cutover.activities.steps.backfill.Tunings;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -156,6 +157,25 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
         "an event needs a target, run id, key and kind");
     guard("recording an event of run " + event.runId(), () -> {
       new Ledger(targets.dsl(event.target())).insertEvent(event);
+      return null;
+    });
+  }
+
+  @Override
+  public void recordTune(TuneRecord tune) {
+    RunEvent event = tune == null ? null : tune.event();
+    require(event != null && notBlank(event.target()) && notBlank(event.runId()) && notBlank(event.eventKey())
+            && RunEventKind.TUNE.word().equals(event.kind()) && notBlank(event.stepId()) && notBlank(event.actor()),
+        "a tune needs a target, run id, key, step id and who tuned, and its event's kind is tune");
+    require(tune.batchSize() != null || tune.rate() != null, "a tune needs a batch size or a rate");
+    guard("recording a tune of run " + event.runId(), () -> {
+      targets.dsl(event.target()).transaction(configuration -> {
+        // a retry after the commit finds its event and merges nothing twice
+        if (new Ledger(configuration.dsl()).insertEvent(event)) {
+          new Tunings(configuration.dsl()).merge(event.runId(), event.stepId(), tune.batchSize(), tune.rate(),
+              event.actor());
+        }
+      });
       return null;
     });
   }

@@ -1,6 +1,7 @@
 package cutover.activities.steps.backfill;
 
 import static cutover.db.Tables.BACKFILL_CHECKPOINT;
+import static cutover.db.Tables.BACKFILL_TUNING;
 import static cutover.db.Tables.RUN_EVENT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,8 +12,6 @@ import cutover.db.tables.records.BackfillCheckpointRecord;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -21,8 +20,9 @@ import org.jooq.impl.DSL;
  * The one writer of {@code cutover.backfill_checkpoint}: the parts of batched steps and how far
  * each has come. Like {@link Ledger} it works on whatever jOOQ context it is given, so a batch
  * and its checkpoint commit in one transaction. It also reads the operator controls a running
- * backfill obeys between batches: the run's latest {@code pause} / {@code resume} event and the
- * step's latest {@code tune} event, which the workflows record when they receive those signals.
+ * backfill obeys between batches: the run's latest {@code pause} / {@code resume} event, which
+ * the workflows record when they receive those signals, and the step's merged tuning
+ * ({@code cutover.backfill_tuning}, written by {@link Tunings}).
  */
 public final class Checkpoints {
   public static final String RUNNING = "running";
@@ -30,11 +30,8 @@ public final class Checkpoints {
   public static final String STOPPED = "stopped";
   private static final String PAUSE = RunEventKind.PAUSE.word();
   private static final String RESUME = RunEventKind.RESUME.word();
-  private static final String TUNE = RunEventKind.TUNE.word();
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern BATCH_SIZE = Pattern.compile("\\bbatchSize=(\\d+)");
-  private static final Pattern RATE = Pattern.compile("\\brate=(\\d+)");
 
   /** One part of a step: a key range (lower exclusive, upper inclusive) and how far it has come. */
   public record Part(
@@ -122,33 +119,31 @@ public final class Checkpoints {
    * batch), and the run's pause state and the step's tuning: one round trip per batch.
    */
   public Optional<Locked> lockPartWithControl(String runId, String stepId, String action, int part) {
-    Field<String> pauseKind = latest(runId, null, RUN_EVENT.KIND, PAUSE, RESUME).as("cutover_pause_kind");
-    Field<String> pauseActor = latest(runId, null, RUN_EVENT.ACTOR, PAUSE, RESUME).as("cutover_pause_actor");
-    Field<String> tuneDetail = latest(runId, stepId, RUN_EVENT.DETAIL, TUNE).as("cutover_tune_detail");
-    Field<String> tuneActor = latest(runId, stepId, RUN_EVENT.ACTOR, TUNE).as("cutover_tune_actor");
-    return sql.select(BACKFILL_CHECKPOINT.fields()).select(pauseKind, pauseActor, tuneDetail, tuneActor)
+    Field<String> pauseKind = latestPause(runId, RUN_EVENT.KIND).as("cutover_pause_kind");
+    Field<String> pauseActor = latestPause(runId, RUN_EVENT.ACTOR).as("cutover_pause_actor");
+    return sql.select(BACKFILL_CHECKPOINT.fields())
+        .select(pauseKind, pauseActor, BACKFILL_TUNING.BATCH_SIZE, BACKFILL_TUNING.RATE, BACKFILL_TUNING.TUNED_BY)
         .from(BACKFILL_CHECKPOINT)
+        .leftJoin(BACKFILL_TUNING)
+        .on(BACKFILL_TUNING.RUN_ID.eq(BACKFILL_CHECKPOINT.RUN_ID), BACKFILL_TUNING.STEP_ID.eq(BACKFILL_CHECKPOINT.STEP_ID))
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
             BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.PART.eq(part))
         .forUpdate()
+        .of(BACKFILL_CHECKPOINT)
         .fetchOptional()
-        .map(r -> new Locked(toPart(r.into(BACKFILL_CHECKPOINT)),
-            control(r.get(pauseKind), r.get(pauseActor), r.get(tuneDetail), r.get(tuneActor))));
+        .map(r -> {
+          boolean paused = PAUSE.equals(r.get(pauseKind));
+          return new Locked(toPart(r.into(BACKFILL_CHECKPOINT)), new Control(paused,
+              paused ? r.get(pauseActor) : null, r.get(BACKFILL_TUNING.BATCH_SIZE), r.get(BACKFILL_TUNING.RATE),
+              r.get(BACKFILL_TUNING.TUNED_BY)));
+        });
   }
 
-  private static Field<String> latest(String runId, String stepId, Field<String> column, String... kinds) {
+  private static Field<String> latestPause(String runId, Field<String> column) {
     return DSL.field(DSL.select(column).from(RUN_EVENT)
-        .where(RUN_EVENT.RUN_ID.eq(runId), RUN_EVENT.KIND.in(kinds),
-            stepId == null ? DSL.noCondition() : RUN_EVENT.STEP_ID.eq(stepId))
+        .where(RUN_EVENT.RUN_ID.eq(runId), RUN_EVENT.KIND.in(PAUSE, RESUME))
         .orderBy(RUN_EVENT.ID.desc())
         .limit(1));
-  }
-
-  private static Control control(String pauseKind, String pauseActor, String tuneDetail, String tuneActor) {
-    boolean paused = PAUSE.equals(pauseKind);
-    Long batchSize = number(BATCH_SIZE, tuneDetail);
-    return new Control(paused, paused ? pauseActor : null,
-        batchSize == null ? null : (int) Math.min(Integer.MAX_VALUE, batchSize), number(RATE, tuneDetail), tuneActor);
   }
 
   public void insert(Part part) {
@@ -197,26 +192,6 @@ public final class Checkpoints {
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
             BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.STATE.eq(RUNNING))
         .execute();
-  }
-
-  /** The detail of a {@code tune} event: {@code batchSize=N rate=R}, each only when given. */
-  public static String tuneDetail(Integer batchSize, Long rate) {
-    StringBuilder text = new StringBuilder();
-    if (batchSize != null) {
-      text.append("batchSize=").append(batchSize);
-    }
-    if (rate != null) {
-      text.append(text.isEmpty() ? "" : " ").append("rate=").append(rate);
-    }
-    return text.toString();
-  }
-
-  private static Long number(Pattern pattern, String text) {
-    if (text == null) {
-      return null;
-    }
-    Matcher m = pattern.matcher(text);
-    return m.find() ? Long.parseLong(m.group(1)) : null;
   }
 
   private static org.jooq.Condition key(Part part) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.DecisionRecord;
 import cutover.activities.RunEvent;
+import cutover.activities.TuneRecord;
 import cutover.plan.Phase;
 import cutover.plan.Plan;
 import cutover.plan.PlanStep;
@@ -297,6 +298,7 @@ class CutoverWorkflowTest {
     assertEquals("b", tune.stepId());
     assertEquals("dave", tune.actor());
     assertEquals("batchSize=5000 rate=20000", tune.detail());
+    assertEquals(List.of(new TuneRecord(tune, 5000, 20000L)), fake.tunes, "the values travel as values, with their event");
     assertTrue(fake.events.stream().anyMatch(e -> e.kind().equals("tune_refused")));
     List<String> order = fake.events.stream().map(RunEvent::kind)
         .filter(k -> List.of("pause", "tune", "resume").contains(k)).toList();

@@ -22,6 +22,7 @@ import cutover.activities.RunSummary;
 import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
+import cutover.activities.TuneRecord;
 import cutover.activities.VerifyCall;
 import cutover.plan.Plan;
 import io.temporal.failure.ApplicationFailure;
@@ -141,6 +142,15 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   @Override
   public void recordEvent(RunEvent event) {
     events.add(event);
+  }
+
+  /** Tunes recorded, in order; their events are in {@link #events} too. */
+  final List<TuneRecord> tunes = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void recordTune(TuneRecord tune) {
+    tunes.add(tune);
+    events.add(tune.event());
   }
 
   /** What runStartedAt answers: the T of a wait's until: T+... */
