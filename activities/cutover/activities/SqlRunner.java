@@ -159,7 +159,7 @@ public final class SqlRunner {
    * @param stepId names the work in messages and heartbeats
    * @param action apply or compensate (compensation is named so in messages)
    */
-  public <T> Result<T> run(String target, String stepId, String action, Settings settings, Work<T> work) {
+  public <T> Result<T> run(String target, String stepId, StepAction action, Settings settings, Work<T> work) {
     try (Session session = open(target, stepId, action)) {
       return session.run(settings, work);
     }
@@ -169,7 +169,7 @@ public final class SqlRunner {
    * Opens a session for work done as many transactions (a backfill's batches): one watcher
    * looks for blockers and heartbeats for all of them, with the progress the work reports.
    */
-  public Session open(String target, String stepId, String action) {
+  public Session open(String target, String stepId, StepAction action) {
     DataSource dataSource = targets.dataSource(target);
     Watcher watcher = new Watcher(dataSource, stepId, action, currentActivity());
     watcher.start();
@@ -182,9 +182,9 @@ public final class SqlRunner {
     private final String subject;
     private final Watcher watcher;
 
-    private Session(DataSource dataSource, String stepId, String action, Watcher watcher) {
+    private Session(DataSource dataSource, String stepId, StepAction action, Watcher watcher) {
       this.dataSource = dataSource;
-      this.subject = "compensate".equals(action) ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
+      this.subject = action == StepAction.COMPENSATE ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
       this.watcher = watcher;
     }
 
@@ -361,7 +361,7 @@ public final class SqlRunner {
   private final class Watcher implements Runnable {
     private final DataSource dataSource;
     private final String stepId;
-    private final String action;
+    private final StepAction action;
     private final ActivityExecutionContext activity;
     private final Thread thread;
     private final Object wake = new Object();
@@ -377,7 +377,7 @@ public final class SqlRunner {
     private Connection connection;
     private long lastHeartbeat = Long.MIN_VALUE;
 
-    Watcher(DataSource dataSource, String stepId, String action, ActivityExecutionContext activity) {
+    Watcher(DataSource dataSource, String stepId, StepAction action, ActivityExecutionContext activity) {
       this.dataSource = dataSource;
       this.stepId = stepId;
       this.action = action;

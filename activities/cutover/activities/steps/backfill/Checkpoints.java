@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cutover.activities.RunEventKind;
+import cutover.activities.StepAction;
 import cutover.db.tables.records.BackfillCheckpointRecord;
 import java.util.List;
 import java.util.Objects;
@@ -18,16 +19,13 @@ import org.jooq.impl.DSL;
 
 /**
  * The one writer of {@code cutover.backfill_checkpoint}: the parts of batched steps and how far
- * each has come. Like {@link Ledger} it works on whatever jOOQ context it is given, so a batch
+ * each has come. Like the ledger's other writers it works on whatever jOOQ context it is given, so a batch
  * and its checkpoint commit in one transaction. It also reads the operator controls a running
  * backfill obeys between batches: the run's latest {@code pause} / {@code resume} event, which
  * the workflows record when they receive those signals, and the step's merged tuning
  * ({@code cutover.backfill_tuning}, written by {@link Tunings}).
  */
 public final class Checkpoints {
-  public static final String RUNNING = "running";
-  public static final String DONE = "done";
-  public static final String STOPPED = "stopped";
   private static final String PAUSE = RunEventKind.PAUSE.word();
   private static final String RESUME = RunEventKind.RESUME.word();
 
@@ -37,7 +35,7 @@ public final class Checkpoints {
   public record Part(
       String runId,
       String stepId,
-      String action,
+      StepAction action,
       int part,
       int parts,
       List<String> keyTypes,
@@ -48,14 +46,14 @@ public final class Checkpoints {
       long rowsDone,
       long batches,
       Long estimatedRows,
-      String state) {
+      PartState state) {
 
     public boolean done() {
-      return DONE.equals(state);
+      return state == PartState.DONE;
     }
 
     public boolean stopped() {
-      return STOPPED.equals(state);
+      return state == PartState.STOPPED;
     }
 
     /** Where the next batch starts: after the last batch, else at (or after) the part's lower bound. */
@@ -73,7 +71,7 @@ public final class Checkpoints {
           rowsDone + rows, batches + 1, estimatedRows, state);
     }
 
-    public Part withState(String newState) {
+    public Part withState(PartState newState) {
       return new Part(runId, stepId, action, part, parts, keyTypes, lower, lowerInclusive, upper, last, rowsDone,
           batches, estimatedRows, newState);
     }
@@ -95,10 +93,10 @@ public final class Checkpoints {
     this.sql = Objects.requireNonNull(sql, "sql");
   }
 
-  public List<Part> parts(String runId, String stepId, String action) {
+  public List<Part> parts(String runId, String stepId, StepAction action) {
     return sql.selectFrom(BACKFILL_CHECKPOINT)
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()))
         .orderBy(BACKFILL_CHECKPOINT.PART)
         .fetch(Checkpoints::toPart);
   }
@@ -107,10 +105,10 @@ public final class Checkpoints {
   public record Locked(Part part, Control control) {}
 
   /** When the step's first part began this action: a batched step's row spans its parts. */
-  public Optional<java.time.OffsetDateTime> firstStarted(String runId, String stepId, String action) {
+  public Optional<java.time.OffsetDateTime> firstStarted(String runId, String stepId, StepAction action) {
     return Optional.ofNullable(sql.select(DSL.min(BACKFILL_CHECKPOINT.STARTED_AT)).from(BACKFILL_CHECKPOINT)
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()))
         .fetchOne(0, java.time.OffsetDateTime.class));
   }
 
@@ -118,7 +116,7 @@ public final class Checkpoints {
    * The part, its row locked until the transaction ends (concurrent attempts take turns batch by
    * batch), and the run's pause state and the step's tuning: one round trip per batch.
    */
-  public Optional<Locked> lockPartWithControl(String runId, String stepId, String action, int part) {
+  public Optional<Locked> lockPartWithControl(String runId, String stepId, StepAction action, int part) {
     Field<String> pauseKind = latestPause(runId, RUN_EVENT.KIND).as("cutover_pause_kind");
     Field<String> pauseActor = latestPause(runId, RUN_EVENT.ACTOR).as("cutover_pause_actor");
     return sql.select(BACKFILL_CHECKPOINT.fields())
@@ -127,7 +125,7 @@ public final class Checkpoints {
         .leftJoin(BACKFILL_TUNING)
         .on(BACKFILL_TUNING.RUN_ID.eq(BACKFILL_CHECKPOINT.RUN_ID), BACKFILL_TUNING.STEP_ID.eq(BACKFILL_CHECKPOINT.STEP_ID))
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.PART.eq(part))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()), BACKFILL_CHECKPOINT.PART.eq(part))
         .forUpdate()
         .of(BACKFILL_CHECKPOINT)
         .fetchOptional()
@@ -150,7 +148,7 @@ public final class Checkpoints {
     sql.insertInto(BACKFILL_CHECKPOINT)
         .set(BACKFILL_CHECKPOINT.RUN_ID, part.runId())
         .set(BACKFILL_CHECKPOINT.STEP_ID, part.stepId())
-        .set(BACKFILL_CHECKPOINT.ACTION, part.action())
+        .set(BACKFILL_CHECKPOINT.ACTION, part.action().word())
         .set(BACKFILL_CHECKPOINT.PART, part.part())
         .set(BACKFILL_CHECKPOINT.PARTS, part.parts())
         .set(BACKFILL_CHECKPOINT.KEY_TYPES, json(part.keyTypes()))
@@ -161,7 +159,7 @@ public final class Checkpoints {
         .set(BACKFILL_CHECKPOINT.ROWS_DONE, part.rowsDone())
         .set(BACKFILL_CHECKPOINT.BATCHES, part.batches())
         .set(BACKFILL_CHECKPOINT.ESTIMATED_ROWS, part.estimatedRows())
-        .set(BACKFILL_CHECKPOINT.STATE, part.state())
+        .set(BACKFILL_CHECKPOINT.STATE, part.state().word())
         .execute();
   }
 
@@ -178,26 +176,26 @@ public final class Checkpoints {
 
   public void finish(Part part) {
     sql.update(BACKFILL_CHECKPOINT)
-        .set(BACKFILL_CHECKPOINT.STATE, DONE)
+        .set(BACKFILL_CHECKPOINT.STATE, PartState.DONE.word())
         .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
         .where(key(part))
         .execute();
   }
 
   /** Stops the step's running parts of an action: their attempts write no further batch. */
-  public int stop(String runId, String stepId, String action) {
+  public int stop(String runId, String stepId, StepAction action) {
     return sql.update(BACKFILL_CHECKPOINT)
-        .set(BACKFILL_CHECKPOINT.STATE, STOPPED)
+        .set(BACKFILL_CHECKPOINT.STATE, PartState.STOPPED.word())
         .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.STATE.eq(RUNNING))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()), BACKFILL_CHECKPOINT.STATE.eq(PartState.RUNNING.word()))
         .execute();
   }
 
   private static org.jooq.Condition key(Part part) {
     return BACKFILL_CHECKPOINT.RUN_ID.eq(part.runId())
         .and(BACKFILL_CHECKPOINT.STEP_ID.eq(part.stepId()))
-        .and(BACKFILL_CHECKPOINT.ACTION.eq(part.action()))
+        .and(BACKFILL_CHECKPOINT.ACTION.eq(part.action().word()))
         .and(BACKFILL_CHECKPOINT.PART.eq(part.part()));
   }
 
@@ -224,8 +222,8 @@ public final class Checkpoints {
   }
 
   private static Part toPart(BackfillCheckpointRecord r) {
-    return new Part(r.getRunId(), r.getStepId(), r.getAction(), r.getPart(), r.getParts(), list(r.getKeyTypes()),
+    return new Part(r.getRunId(), r.getStepId(), StepAction.of(r.getAction()), r.getPart(), r.getParts(), list(r.getKeyTypes()),
         list(r.getLowerKey()), r.getLowerInclusive(), list(r.getUpperKey()), list(r.getLastKey()), r.getRowsDone(), r.getBatches(),
-        r.getEstimatedRows(), r.getState());
+        r.getEstimatedRows(), PartState.of(r.getState()));
   }
 }

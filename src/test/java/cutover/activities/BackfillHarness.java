@@ -80,9 +80,9 @@ final class BackfillHarness implements AutoCloseable {
   /** Prepares, runs every part one after the other, and records the step. */
   StepResult apply(PlanStep step) {
     StepCall call = call(step);
-    StepParts parts = steps.prepareParts(new PartsCall(call, "apply"));
+    StepParts parts = steps.prepareParts(new PartsCall(call, StepAction.APPLY));
     for (int i = 0; i < parts.parts(); i++) {
-      steps.runPart(new PartCall(call, "apply", i, parts.parts()));
+      steps.runPart(new PartCall(call, StepAction.APPLY, i, parts.parts()));
     }
     return steps.apply(call);
   }
@@ -90,14 +90,14 @@ final class BackfillHarness implements AutoCloseable {
   /** Prepares and runs every part in parallel, then records the step. */
   StepResult applyInParallel(PlanStep step) throws Exception {
     StepCall call = call(step);
-    StepParts parts = steps.prepareParts(new PartsCall(call, "apply"));
+    StepParts parts = steps.prepareParts(new PartsCall(call, StepAction.APPLY));
     List<Thread> threads = new ArrayList<>();
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     for (int i = 0; i < parts.parts(); i++) {
       int part = i;
       Thread thread = new Thread(() -> {
         try {
-          steps.runPart(new PartCall(call, "apply", part, parts.parts()));
+          steps.runPart(new PartCall(call, StepAction.APPLY, part, parts.parts()));
         } catch (Throwable e) {
           errors.add(e);
         }
@@ -120,9 +120,9 @@ final class BackfillHarness implements AutoCloseable {
 
   StepResult compensate(PlanStep step, StepActivities with) {
     StepCall call = call(step);
-    StepParts parts = with.prepareParts(new PartsCall(call, "compensate"));
+    StepParts parts = with.prepareParts(new PartsCall(call, StepAction.COMPENSATE));
     for (int i = 0; i < parts.parts(); i++) {
-      with.runPart(new PartCall(call, "compensate", i, parts.parts()));
+      with.runPart(new PartCall(call, StepAction.COMPENSATE, i, parts.parts()));
     }
     return with.compensate(call);
   }

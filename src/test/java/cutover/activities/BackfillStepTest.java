@@ -303,18 +303,18 @@ class BackfillStepTest {
           && "paused".equals(b.progress().state())));
 
       tune(h, "bob", 700, null, null);
-      tune(h, "carol", null, 200_000L, "batchSize=1 was far too slow");
-      assertEquals("700 200000 carol",
+      tune(h, "carol", null, 5_000L, "batchSize=1 was far too slow");
+      assertEquals("700 5000 carol",
           h.text("SELECT batch_size || ' ' || rate || ' ' || tuned_by FROM cutover.backfill_tuning"));
       long whilePaused = batches(h);
       event(h, "resume", null, "alice", null);
       await("batches again", () -> batches(h) > whilePaused);
       assertBatchesHold(h, 700);
       await("a heartbeat with the tuned rate", () -> h.heartbeats.stream().anyMatch(b -> b.progress() != null
-          && String.valueOf(b.progress().note()).contains("rate cap 200,000 rows/s (tuned by carol)")
+          && String.valueOf(b.progress().note()).contains("rate cap 5,000 rows/s (tuned by carol)")
           && b.progress().batchSize() == 700));
 
-      tune(h, "bob", 5000, null, null);
+      tune(h, "bob", 5000, 0L, null); // 0: no cap
       backfill.join();
       assertEquals(20000, done.get().rows());
       assertEquals(20000, h.count("SELECT count(DISTINCT id) FROM dst"));
@@ -329,11 +329,11 @@ class BackfillStepTest {
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id}\n"
           + "batchSize: 100\npauseBetween: 20ms\n");
       StepCall call = h.call(step);
-      assertEquals(1, h.steps.prepareParts(new PartsCall(call, "apply")).parts());
+      assertEquals(1, h.steps.prepareParts(new PartsCall(call, StepAction.APPLY)).parts());
       AtomicReference<Object> firstAttempt = new AtomicReference<>();
       Thread part = new Thread(() -> {
         try {
-          firstAttempt.set(h.steps.runPart(new PartCall(call, "apply", 0, 1)));
+          firstAttempt.set(h.steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1)));
         } catch (Throwable e) {
           firstAttempt.set(e);
         }
@@ -357,7 +357,7 @@ class BackfillStepTest {
       AtomicReference<Throwable> retryFailure = new AtomicReference<>();
       Thread retry = new Thread(() -> {
         try {
-          h.otherSteps.runPart(new PartCall(call, "apply", 0, 1));
+          h.otherSteps.runPart(new PartCall(call, StepAction.APPLY, 0, 1));
         } catch (Throwable e) {
           retryFailure.set(e);
         }
@@ -459,11 +459,11 @@ class BackfillStepTest {
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id}\n"
           + "batchSize: 100\npauseBetween: 5ms\n");
       StepCall call = h.call(step);
-      assertEquals(1, h.steps.prepareParts(new PartsCall(call, "apply")).parts());
+      assertEquals(1, h.steps.prepareParts(new PartsCall(call, StepAction.APPLY)).parts());
       AtomicReference<Throwable> failure = new AtomicReference<>();
       Thread part = new Thread(() -> {
         try {
-          h.steps.runPart(new PartCall(call, "apply", 0, 1));
+          h.steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1));
         } catch (Throwable e) {
           failure.set(e);
         }
@@ -502,7 +502,7 @@ class BackfillStepTest {
       h.execute("CREATE TABLE src (a int, b int); INSERT INTO src VALUES (1, 1), (2, NULL); CREATE TABLE dst (a int, b int)");
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [a, b]\ninto: dst\ncolumns: {a: a, b: b}\n");
       ActivityFailure failure = assertThrows(ActivityFailure.class,
-          () -> h.steps.prepareParts(new PartsCall(h.call(step), "apply")));
+          () -> h.steps.prepareParts(new PartsCall(h.call(step), StepAction.APPLY)));
       String message = ((ApplicationFailure) failure.getCause()).getOriginalMessage();
       assertTrue(message.contains("key column b is NULL in some rows of src"), message);
       assertEquals(0, h.count("SELECT count(*) FROM dst"));
