@@ -31,6 +31,13 @@ public interface LedgerActivities {
   @ActivityMethod(name = "RecordRunEvent")
   void recordEvent(RunEvent event);
 
+  /**
+   * Records a tune of a batched step: its event and the merge of its values into the step's
+   * tuning, in one transaction; idempotent by the event's key.
+   */
+  @ActivityMethod(name = "RecordTune")
+  void recordTune(TuneRecord tune);
+
   /** When the run began (epoch millis), as the ledger recorded it: the T of a wait's {@code until: T+90d}. */
   @ActivityMethod(name = "RunStartedAt")
   long runStartedAt(RunRef run);

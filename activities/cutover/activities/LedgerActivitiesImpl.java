@@ -1,5 +1,6 @@
 package cutover.activities;
 
+import cutover.activities.steps.backfill.Tunings;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,7 +19,7 @@ import org.jooq.DSLContext;
 public final class LedgerActivitiesImpl implements LedgerActivities {
   static final int DEFAULT_LIST_LIMIT = 20;
   static final int MAX_LIST_LIMIT = 1000;
-  private static final Set<String> END_STATES = Set.of(Ledger.COMPLETED, Ledger.ROLLED_BACK, Ledger.FAILED);
+  private static final Set<String> END_STATES = Set.of(Runs.COMPLETED, Runs.ROLLED_BACK, Runs.FAILED);
 
   private final Targets targets;
 
@@ -36,7 +37,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
       DSLContext dsl = targets.dsl(request.target());
       // an insert can lose a race with a concurrent begin of the same run id; look again then
       for (int round = 0; round < 5; round++) {
-        RunStart start = dsl.transactionResult(configuration -> begin(new Ledger(configuration.dsl()), request));
+        RunStart start = dsl.transactionResult(configuration -> begin(configuration.dsl(), request));
         if (start != null) {
           return start;
         }
@@ -47,10 +48,11 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
   }
 
   /** One try at beginning the run; null when a concurrent change calls for another look. */
-  private RunStart begin(Ledger ledger, BeginRun request) {
-    Optional<Ledger.StoredRun> existing = ledger.runForUpdate(request.runId());
+  private RunStart begin(DSLContext tx, BeginRun request) {
+    Runs ledger = new Runs(tx);
+    Optional<Runs.StoredRun> existing = ledger.runForUpdate(request.runId());
     if (existing.isPresent()) {
-      return existingRun(ledger, request, existing.get());
+      return existingRun(tx, request, existing.get());
     }
     if (request.resume()) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -64,14 +66,15 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
     if (ledger.run(request.runId()).isPresent()) {
       return null;
     }
-    Optional<Ledger.StoredRun> active = ledger.activeRun();
+    Optional<Runs.StoredRun> active = ledger.activeRun();
     if (active.isPresent()) {
       throw targetBusy(request.target(), active.get());
     }
     return null;
   }
 
-  private RunStart existingRun(Ledger ledger, BeginRun request, Ledger.StoredRun run) {
+  private RunStart existingRun(DSLContext tx, BeginRun request, Runs.StoredRun run) {
+    Runs ledger = new Runs(tx);
     if (!request.resume()) {
       if (run.workflowId().equals(request.workflowId())) {
         return new RunStart(run.runId(), run.startedBy(), false); // a retry of the same begin
@@ -95,18 +98,18 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
               + " would mix two plans: resume it with the version it started with",
           "PlanChanged");
     }
-    Optional<Ledger.StoredRun> active = ledger.activeRun();
+    Optional<Runs.StoredRun> active = ledger.activeRun();
     if (active.isPresent() && !active.get().runId().equals(run.runId())) {
       throw targetBusy(request.target(), active.get());
     }
     ledger.takeOver(run.runId(), request.workflowId());
     // a new workflow starts unpaused: a backfill must not stay held by the lost workflow's pause
-    ledger.insertEvent(new RunEvent(request.target(), run.runId(), "takeover:" + request.workflowId(),
+    new RunEvents(tx).insertEvent(new RunEvent(request.target(), run.runId(), "takeover:" + request.workflowId(),
         RunEventKind.RESUME.word(), null, request.startedBy(), "taken over by workflow " + request.workflowId()));
     return new RunStart(run.runId(), run.startedBy(), true);
   }
 
-  private static ApplicationFailure targetBusy(String target, Ledger.StoredRun active) {
+  private static ApplicationFailure targetBusy(String target, Runs.StoredRun active) {
     return ApplicationFailure.newNonRetryableFailure(
         "target '" + target + "' already has an active cutover: run " + active.runId() + " (workflow "
             + active.workflowId() + "), started by " + active.startedBy() + " at "
@@ -122,7 +125,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
     require(END_STATES.contains(request.state()),
         "a run ends as completed, rolled_back or failed, not '" + request.state() + "'");
     guard("ending run " + request.runId(), () -> {
-      if (!new Ledger(targets.dsl(request.target())).endRun(request.runId(), request.state(), request.detail())) {
+      if (!new Runs(targets.dsl(request.target())).endRun(request.runId(), request.state(), request.detail())) {
         throw ApplicationFailure.newNonRetryableFailure(
             "there is no run " + request.runId() + " on target '" + request.target() + "' to end", "RunNotFound");
       }
@@ -136,7 +139,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
             && notBlank(decision.stepId()) && notBlank(decision.signalId()),
         "a decision needs a target, run id, step id and signal id");
     guard("recording a decision of run " + decision.runId(), () -> {
-      new Ledger(targets.dsl(decision.target())).insertDecision(decision);
+      new Decisions(targets.dsl(decision.target())).insertDecision(decision);
       return null;
     });
   }
@@ -146,7 +149,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
     require(gate != null && notBlank(gate.target()) && notBlank(gate.runId()) && notBlank(gate.stepId()),
         "a gate needs a target, run id and step id");
     return guard("reading the decisions of run " + gate.runId(),
-        () -> new Ledger(targets.dsl(gate.target())).acceptedDecisions(gate.target(), gate.runId(), gate.stepId()));
+        () -> new Decisions(targets.dsl(gate.target())).acceptedDecisions(gate.target(), gate.runId(), gate.stepId()));
   }
 
   @Override
@@ -155,7 +158,26 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
             && notBlank(event.kind()),
         "an event needs a target, run id, key and kind");
     guard("recording an event of run " + event.runId(), () -> {
-      new Ledger(targets.dsl(event.target())).insertEvent(event);
+      new RunEvents(targets.dsl(event.target())).insertEvent(event);
+      return null;
+    });
+  }
+
+  @Override
+  public void recordTune(TuneRecord tune) {
+    RunEvent event = tune == null ? null : tune.event();
+    require(event != null && notBlank(event.target()) && notBlank(event.runId()) && notBlank(event.eventKey())
+            && RunEventKind.TUNE.word().equals(event.kind()) && notBlank(event.stepId()) && notBlank(event.actor()),
+        "a tune needs a target, run id, key, step id and who tuned, and its event's kind is tune");
+    require(tune.batchSize() != null || tune.rate() != null, "a tune needs a batch size or a rate");
+    guard("recording a tune of run " + event.runId(), () -> {
+      targets.dsl(event.target()).transaction(configuration -> {
+        // a retry after the commit finds its event and merges nothing twice
+        if (new RunEvents(configuration.dsl()).insertEvent(event)) {
+          new Tunings(configuration.dsl()).merge(event.runId(), event.stepId(), tune.batchSize(), tune.rate(),
+              event.actor());
+        }
+      });
       return null;
     });
   }
@@ -163,7 +185,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
   @Override
   public long runStartedAt(RunRef run) {
     require(run != null && notBlank(run.target()) && notBlank(run.runId()), "runStartedAt needs a target and a run id");
-    return guard("reading run " + run.runId(), () -> new Ledger(targets.dsl(run.target())).run(run.runId())
+    return guard("reading run " + run.runId(), () -> new Runs(targets.dsl(run.target())).run(run.runId())
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
             "there is no run " + run.runId() + " on target '" + run.target() + "'", "RunNotFound"))
         .startedAt().toInstant().toEpochMilli());
@@ -177,7 +199,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
       // two names may point at one database: keep each run once
       Map<String, RunSummary> runs = new LinkedHashMap<>();
       for (String name : names) {
-        for (RunSummary run : new Ledger(targets.dsl(name)).recentRuns(limit)) {
+        for (RunSummary run : new Runs(targets.dsl(name)).recentRuns(limit)) {
           runs.putIfAbsent(run.runId(), run);
         }
       }

@@ -45,7 +45,7 @@ final class LockWatcher implements Runnable {
   private final DataSource dataSource;
   private final Targets targets;
   private final String stepId;
-  private final String action;
+  private final StepAction action;
   private final ActivityExecutionContext activity;
   private final Thread thread;
   private final Object wake = new Object();
@@ -62,7 +62,8 @@ final class LockWatcher implements Runnable {
   private long lastHeartbeat = Long.MIN_VALUE;
 
   /** @param targets redacts what the watcher logs and reports */
-  LockWatcher(DataSource dataSource, Targets targets, String stepId, String action, ActivityExecutionContext activity) {
+  LockWatcher(DataSource dataSource, Targets targets, String stepId, StepAction action,
+      ActivityExecutionContext activity) {
     this.dataSource = dataSource;
     this.targets = targets;
     this.stepId = stepId;

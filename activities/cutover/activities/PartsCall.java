@@ -1,4 +1,4 @@
 package cutover.activities;
 
 /** Prepare the parts of a batched step's apply or compensation. */
-public record PartsCall(StepCall call, String action) {}
+public record PartsCall(StepCall call, StepAction action) {}

@@ -32,7 +32,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
           + String.join(", ", targets.names())));
     }
     String hash = PlanParser.hash(request.yaml());
-    boolean created = new Ledger(targets.dsl(target))
+    boolean created = new Plans(targets.dsl(target))
         .savePlan(plan.name(), hash, request.yaml(), fileName, request.pushedBy() == null ? "unknown" : request.pushedBy());
     return new PlanPushResult(plan.name(), target, hash, created, List.of());
   }
@@ -43,7 +43,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
       throw ApplicationFailure.newNonRetryableFailure("target '" + ref.target() + "' is not configured on the worker; "
           + "it has: " + String.join(", ", targets.names()), "UnknownTarget");
     }
-    Ledger.StoredPlan stored = new Ledger(targets.dsl(ref.target())).loadPlan(ref.name(), ref.version())
+    Plans.StoredPlan stored = new Plans(targets.dsl(ref.target())).loadPlan(ref.name(), ref.version())
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("no plan named '" + ref.name() + "'"
             + (ref.version() == null ? "" : " with version " + ref.version()) + " is pushed for target '"
             + ref.target() + "'; push it first: cutover plan push FILE --target " + ref.target(), "PlanNotFound"));

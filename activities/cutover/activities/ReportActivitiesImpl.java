@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jooq.DSLContext;
 
 /** The ledger's record of a run, read for {@code cutover report}; every text passes the redactor. */
 public final class ReportActivitiesImpl implements ReportActivities {
@@ -33,8 +34,8 @@ public final class ReportActivitiesImpl implements ReportActivities {
     List<String> names = ref.target() == null || ref.target().isBlank() ? targets.names() : List.of(ref.target());
     try {
       for (String name : names) {
-        Ledger ledger = new Ledger(targets.dsl(name));
-        Optional<Ledger.StoredRun> run = ledger.run(ref.runId());
+        DSLContext ledger = targets.dsl(name);
+        Optional<Runs.StoredRun> run = new Runs(ledger).run(ref.runId());
         if (run.isPresent()) {
           return report(name, ledger, run.get());
         }
@@ -49,8 +50,8 @@ public final class ReportActivitiesImpl implements ReportActivities {
         + "; `cutover list` shows the runs", "RunNotFound");
   }
 
-  private RunReport report(String target, Ledger ledger, Ledger.StoredRun run) {
-    Optional<Ledger.StoredPlan> stored = ledger.planByHash(run.planName(), run.planHash());
+  private RunReport report(String target, DSLContext ledger, Runs.StoredRun run) {
+    Optional<Plans.StoredPlan> stored = new Plans(ledger).planByHash(run.planName(), run.planHash());
     Plan plan = null;
     if (stored.isPresent()) {
       try {
@@ -60,27 +61,27 @@ public final class ReportActivitiesImpl implements ReportActivities {
       }
     }
     List<RunReport.StepRow> steps = new ArrayList<>();
-    for (Ledger.StoredStep s : ledger.steps(run.runId())) {
-      steps.add(new RunReport.StepRow(s.stepId(), s.action(), s.phase(), s.kind(), redact(s.outcome()), s.rows(),
+    for (AppliedSteps.StoredStep s : new AppliedSteps(ledger).steps(run.runId())) {
+      steps.add(new RunReport.StepRow(s.stepId(), s.action().word(), s.phase(), s.kind(), redact(s.outcome()), s.rows(),
           s.attempts(), time(s.startedAt()), time(s.finishedAt())));
     }
     List<RunReport.DecisionRow> decisions = new ArrayList<>();
-    for (DecisionRecord d : ledger.decisions(target, run.runId())) {
+    for (DecisionRecord d : new Decisions(ledger).decisions(target, run.runId())) {
       decisions.add(new RunReport.DecisionRow(d.stepId(), d.decision(), d.decidedBy(), redact(d.comment()),
           d.accepted(), redact(d.refusal()), java.time.Instant.ofEpochMilli(d.decidedAtMillis()).toString()));
     }
     List<RunReport.EventRow> events = new ArrayList<>();
-    for (Map.Entry<RunEvent, OffsetDateTime> e : ledger.timedEvents(target, run.runId())) {
+    for (Map.Entry<RunEvent, OffsetDateTime> e : new RunEvents(ledger).timedEvents(target, run.runId())) {
       RunEvent event = e.getKey();
       events.add(new RunReport.EventRow(event.kind(), event.stepId(), event.actor(), redact(event.detail()),
           time(e.getValue())));
     }
-    List<Ledger.StoredReport> stored2 = ledger.reports(run.runId());
+    List<StepReports.StoredReport> stored2 = new StepReports(ledger).reports(run.runId());
     Map<String, Integer> passedChecksLeft = new HashMap<>();
     List<RunReport.FindingRow> findings = new ArrayList<>();
     int omitted = 0;
     for (int i = stored2.size() - 1; i >= 0; i--) {
-      Ledger.StoredReport r = stored2.get(i);
+      StepReports.StoredReport r = stored2.get(i);
       if (r.iteration() != null && r.passed()) {
         int left = passedChecksLeft.merge(r.stepId(), 1, Integer::sum);
         if (left > PASSED_SOAK_CHECKS_KEPT) {

@@ -145,7 +145,7 @@ public final class SqlRunner {
    * @param stepId names the work in messages and heartbeats
    * @param action apply or compensate (compensation is named so in messages)
    */
-  public <T> Result<T> run(String target, String stepId, String action, Settings settings, Work<T> work) {
+  public <T> Result<T> run(String target, String stepId, StepAction action, Settings settings, Work<T> work) {
     try (Session session = open(target, stepId, action)) {
       return session.run(settings, work);
     }
@@ -155,7 +155,7 @@ public final class SqlRunner {
    * Opens a session for work done as many transactions (a backfill's batches): one watcher
    * looks for blockers and heartbeats for all of them, with the progress the work reports.
    */
-  public Session open(String target, String stepId, String action) {
+  public Session open(String target, String stepId, StepAction action) {
     DataSource dataSource = targets.dataSource(target);
     LockWatcher watcher = new LockWatcher(dataSource, targets, stepId, action, currentActivity());
     watcher.start();
@@ -168,9 +168,9 @@ public final class SqlRunner {
     private final String subject;
     private final LockWatcher watcher;
 
-    private Session(DataSource dataSource, String stepId, String action, LockWatcher watcher) {
+    private Session(DataSource dataSource, String stepId, StepAction action, LockWatcher watcher) {
       this.dataSource = dataSource;
-      this.subject = "compensate".equals(action) ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
+      this.subject = action == StepAction.COMPENSATE ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
       this.watcher = watcher;
     }
 

@@ -55,8 +55,8 @@ public final class StepActivitiesImpl implements StepActivities {
    * What one transaction decided: a row already there, or one written now; or a verification
    * that did not hold ({@code failed}: its report is written, no step row).
    */
-  private record Done(Ledger.StoredStep step, boolean recorded, StepOutcome failed) {
-    Done(Ledger.StoredStep step, boolean recorded) {
+  private record Done(AppliedSteps.StoredStep step, boolean recorded, StepOutcome failed) {
+    Done(AppliedSteps.StoredStep step, boolean recorded) {
       this(step, recorded, null);
     }
   }
@@ -80,18 +80,18 @@ public final class StepActivitiesImpl implements StepActivities {
   private StepResult applyInTransaction(StepCall call, ExecutedKind<?> kind) {
     PlanStep step = call.step();
     OffsetDateTime startedAt = now();
-    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), Ledger.APPLY, SqlRunner.Settings.of(step),
+    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.APPLY, SqlRunner.Settings.of(step),
         (tx, attempt) -> {
-          Ledger ledger = new Ledger(tx);
+          AppliedSteps ledger = new AppliedSteps(tx);
           ledger.lockStep(call.runId(), step.id());
-          Optional<Ledger.StoredStep> existing = ledger.step(call.runId(), step.id(), Ledger.APPLY);
+          Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.APPLY);
           if (existing.isPresent()) {
             return new Done(existing.get(), true);
           }
-          Ledger.StoredRun run = requireRun(ledger, call);
+          Runs.StoredRun run = requireRun(tx, call);
           requireActive(call, run);
           StepOutcome outcome = kind.apply(context(call, tx));
-          return recordApplied(ledger, call, kind, outcome, attempt, began(tx, call, kind, Ledger.APPLY, startedAt));
+          return recordApplied(tx, call, kind, outcome, attempt, began(tx, call, kind, StepAction.APPLY, startedAt));
         });
     return finish(step, result);
   }
@@ -101,11 +101,11 @@ public final class StepActivitiesImpl implements StepActivities {
     PlanStep step = call.step();
     OffsetDateTime startedAt = now();
     SqlRunner.Settings settings = SqlRunner.Settings.of(step);
-    Optional<Ledger.StoredStep> before = runner.run(call.target(), step.id(), Ledger.APPLY, settings, (tx, attempt) -> {
-      Ledger ledger = new Ledger(tx);
-      Optional<Ledger.StoredStep> existing = ledger.step(call.runId(), step.id(), Ledger.APPLY);
+    Optional<AppliedSteps.StoredStep> before = runner.run(call.target(), step.id(), StepAction.APPLY, settings, (tx, attempt) -> {
+      AppliedSteps ledger = new AppliedSteps(tx);
+      Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.APPLY);
       if (existing.isEmpty()) {
-        requireActive(call, requireRun(ledger, call));
+        requireActive(call, requireRun(tx, call));
       }
       return existing;
     }).value();
@@ -113,14 +113,14 @@ public final class StepActivitiesImpl implements StepActivities {
       return before.get().toResult(true);
     }
     StepOutcome outcome = outside(call, () -> kind.apply(context(call, null)));
-    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), Ledger.APPLY, settings, (tx, attempt) -> {
-      Ledger ledger = new Ledger(tx);
+    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.APPLY, settings, (tx, attempt) -> {
+      AppliedSteps ledger = new AppliedSteps(tx);
       ledger.lockStep(call.runId(), step.id());
-      Optional<Ledger.StoredStep> existing = ledger.step(call.runId(), step.id(), Ledger.APPLY);
+      Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.APPLY);
       if (existing.isPresent()) {
         return new Done(existing.get(), true);
       }
-      return recordApplied(ledger, call, kind, outcome, attempt, startedAt);
+      return recordApplied(tx, call, kind, outcome, attempt, startedAt);
     });
     return finish(step, result);
   }
@@ -147,11 +147,11 @@ public final class StepActivitiesImpl implements StepActivities {
     StepOutcome outside = kind.execution() == StepKind.Execution.OUTSIDE_TRANSACTION
         ? outside(asCall, () -> kind.apply(context(asCall, null)))
         : null;
-    SqlRunner.Result<StepOutcome> result = runner.run(call.target(), step.id(), Ledger.APPLY, settings, (tx, attempt) -> {
-      Ledger ledger = new Ledger(tx);
-      requireRun(ledger, asCall);
+    SqlRunner.Result<StepOutcome> result = runner.run(call.target(), step.id(), StepAction.APPLY, settings, (tx, attempt) -> {
+      AppliedSteps ledger = new AppliedSteps(tx);
+      requireRun(tx, asCall);
       StepOutcome outcome = outside != null ? outside : kind.apply(context(asCall, tx));
-      writeReport(ledger, asCall, kind, call.iteration(), outcome);
+      writeReport(tx, asCall, kind, call.iteration(), outcome);
       return outcome;
     });
     StepOutcome outcome = result.value();
@@ -159,25 +159,25 @@ public final class StepActivitiesImpl implements StepActivities {
     if (outcome.failed()) {
       throw verificationFailed(step, summary);
     }
-    return new StepResult(step.id(), "verify", summary, outcome.rows(), result.attempts(), result.millis(), false);
+    return new StepResult(step.id(), StepAction.VERIFY, summary, outcome.rows(), result.attempts(), result.millis(), false);
   }
 
-  private Done recordApplied(Ledger ledger, StepCall call, StepKind<?> kind, StepOutcome outcome, SqlRunner.Attempt attempt,
+  private Done recordApplied(DSLContext tx, StepCall call, StepKind<?> kind, StepOutcome outcome, SqlRunner.Attempt attempt,
       OffsetDateTime startedAt) {
-    writeReport(ledger, call, kind, null, outcome);
+    writeReport(tx, call, kind, null, outcome);
     if (outcome.failed()) {
       return new Done(null, false, outcome); // the report commits; the step is not applied
     }
-    return new Done(record(ledger, call, kind, Ledger.APPLY, outcome, "applied", attempt, startedAt), false);
+    return new Done(record(tx, call, kind, StepAction.APPLY, outcome, "applied", attempt, startedAt), false);
   }
 
-  private void writeReport(Ledger ledger, StepCall call, StepKind<?> kind, Integer iteration, StepOutcome outcome) {
+  private void writeReport(DSLContext tx, StepCall call, StepKind<?> kind, Integer iteration, StepOutcome outcome) {
     if (outcome.report() == null && !outcome.failed()) {
       return;
     }
     String summary = runner.targets().redact(outcome.summary() == null ? "" : outcome.summary());
     String report = runner.targets().redact(outcome.report() == null ? "{}" : outcome.report());
-    ledger.insertReport(new Ledger.StoredReport(call.runId(), call.step().id(), kind.name(), iteration,
+    new StepReports(tx).insertReport(new StepReports.StoredReport(call.runId(), call.step().id(), kind.name(), iteration,
         !outcome.failed(), summary, report, null));
   }
 
@@ -198,8 +198,8 @@ public final class StepActivitiesImpl implements StepActivities {
         "VerificationFailed");
   }
 
-  private static void requireActive(StepCall call, Ledger.StoredRun run) {
-    if (!Ledger.ACTIVE.equals(run.state())) {
+  private static void requireActive(StepCall call, Runs.StoredRun run) {
+    if (!Runs.ACTIVE.equals(run.state())) {
       throw ApplicationFailure.newNonRetryableFailure(
           "step '" + call.step().id() + "' not applied: run " + call.runId() + " is " + run.state()
               + ", not active; resume it with `cutover start --resume " + call.runId() + "`",
@@ -212,19 +212,19 @@ public final class StepActivitiesImpl implements StepActivities {
     PlanStep step = check(call);
     ExecutedKind<?> kind = executed(step);
     OffsetDateTime startedAt = now();
-    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), Ledger.COMPENSATE, SqlRunner.Settings.of(step),
+    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.COMPENSATE, SqlRunner.Settings.of(step),
         (tx, attempt) -> {
-          Ledger ledger = new Ledger(tx);
+          AppliedSteps ledger = new AppliedSteps(tx);
           ledger.lockStep(call.runId(), step.id());
-          Optional<Ledger.StoredStep> existing = ledger.step(call.runId(), step.id(), Ledger.COMPENSATE);
+          Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.COMPENSATE);
           if (existing.isPresent()) {
             return new Done(existing.get(), true);
           }
-          requireRun(ledger, call);
+          requireRun(tx, call);
           boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx));
-          if (ledger.step(call.runId(), step.id(), Ledger.APPLY).isEmpty() && !partlyApplied) {
+          if (ledger.step(call.runId(), step.id(), StepAction.APPLY).isEmpty() && !partlyApplied) {
             // nothing recorded, nothing written: the step never took effect in this run
-            return new Done(new Ledger.StoredStep(call.runId(), step.id(), Ledger.COMPENSATE, phase(call), kind.name(),
+            return new Done(new AppliedSteps.StoredStep(call.runId(), step.id(), StepAction.COMPENSATE, phase(call), kind.name(),
                 "not applied: nothing to undo", null, attempt.number(), startedAt, now()), false);
           }
           StepOutcome outcome;
@@ -240,8 +240,8 @@ public final class StepActivitiesImpl implements StepActivities {
           } else {
             outcome = kind.compensate(context(call, tx));
           }
-          return new Done(record(ledger, call, kind, Ledger.COMPENSATE, outcome, "compensated", attempt,
-              began(tx, call, kind, Ledger.COMPENSATE, startedAt)), false);
+          return new Done(record(tx, call, kind, StepAction.COMPENSATE, outcome, "compensated", attempt,
+              began(tx, call, kind, StepAction.COMPENSATE, startedAt)), false);
         });
     return finish(step, result);
   }
@@ -251,15 +251,15 @@ public final class StepActivitiesImpl implements StepActivities {
     StepCall call = request == null ? null : request.call();
     PlanStep step = check(call);
     BatchedKind<?> kind = batched(step);
-    String action = action(request.action());
+    StepAction action = action(request.action());
     SqlRunner.Result<StepParts> result = runner.run(call.target(), step.id(), action, SqlRunner.Settings.of(step),
         (tx, attempt) -> {
-          Ledger ledger = new Ledger(tx);
+          AppliedSteps ledger = new AppliedSteps(tx);
           ledger.lockStep(call.runId(), step.id());
           if (ledger.step(call.runId(), step.id(), action).isPresent()) {
             return new StepParts(0, true);
           }
-          requireActiveIfApplying(ledger, call, action);
+          requireActiveIfApplying(tx, call, action);
           return new StepParts(kind.prepare(context(call, tx), action), false);
         });
     return result.value();
@@ -270,11 +270,11 @@ public final class StepActivitiesImpl implements StepActivities {
     StepCall call = request == null ? null : request.call();
     PlanStep step = check(call);
     BatchedKind<?> kind = batched(step);
-    String action = action(request.action());
+    StepAction action = action(request.action());
     long started = System.nanoTime();
     try (SqlRunner.Session session = runner.open(call.target(), step.id(), action)) {
       session.run(SqlRunner.Settings.of(step), (tx, attempt) -> {
-        requireActiveIfApplying(new Ledger(tx), call, action);
+        requireActiveIfApplying(tx, call, action);
         return null;
       });
       PartOutcome outcome = kind.runPart(
@@ -290,16 +290,16 @@ public final class StepActivitiesImpl implements StepActivities {
   }
 
   /** A batched step began when its first part did; any other step when this call did. */
-  private OffsetDateTime began(DSLContext tx, StepCall call, StepKind<?> kind, String action, OffsetDateTime now) {
+  private OffsetDateTime began(DSLContext tx, StepCall call, StepKind<?> kind, StepAction action, OffsetDateTime now) {
     if (kind instanceof BatchedKind<?> batched) {
       return batched.firstStarted(context(call, tx), action).orElse(now);
     }
     return now;
   }
 
-  private static void requireActiveIfApplying(Ledger ledger, StepCall call, String action) {
-    Ledger.StoredRun run = requireRun(ledger, call);
-    if (Ledger.APPLY.equals(action)) {
+  private static void requireActiveIfApplying(DSLContext tx, StepCall call, StepAction action) {
+    Runs.StoredRun run = requireRun(tx, call);
+    if (action == StepAction.APPLY) {
       requireActive(call, run);
     }
   }
@@ -312,11 +312,12 @@ public final class StepActivitiesImpl implements StepActivities {
         "step '" + step.id() + "' (kind " + step.kind() + ") runs in one transaction and has no parts", "BadRequest");
   }
 
-  private static String action(String action) {
-    if (Ledger.APPLY.equals(action) || Ledger.COMPENSATE.equals(action)) {
+  /** An action the payload did not name, or named with a word this version does not know, arrives as null. */
+  private static StepAction action(StepAction action) {
+    if (action == StepAction.APPLY || action == StepAction.COMPENSATE) {
       return action;
     }
-    throw ApplicationFailure.newNonRetryableFailure("action must be apply or compensate, not " + action, "BadRequest");
+    throw ApplicationFailure.newNonRetryableFailure("action must be apply or compensate", "BadRequest");
   }
 
   private StepResult finish(PlanStep step, SqlRunner.Result<Done> result) {
@@ -332,19 +333,19 @@ public final class StepActivitiesImpl implements StepActivities {
         result.millis(), false);
   }
 
-  private Ledger.StoredStep record(Ledger ledger, StepCall call, StepKind<?> kind, String action, StepOutcome outcome,
+  private AppliedSteps.StoredStep record(DSLContext tx, StepCall call, StepKind<?> kind, StepAction action, StepOutcome outcome,
       String verb, SqlRunner.Attempt attempt, OffsetDateTime startedAt) {
     String history = SqlRunner.lockHistory(verb, attempt.number(), attempt.blockers());
     String summary = outcome.summary() == null || outcome.summary().isBlank() ? verb : outcome.summary();
     String text = runner.targets().redact(history.isEmpty() ? summary : summary + "; " + history);
-    Ledger.StoredStep row = new Ledger.StoredStep(call.runId(), call.step().id(), action, phase(call), kind.name(),
+    AppliedSteps.StoredStep row = new AppliedSteps.StoredStep(call.runId(), call.step().id(), action, phase(call), kind.name(),
         text, outcome.rows(), attempt.number(), startedAt, now());
-    ledger.insertStep(row);
+    new AppliedSteps(tx).insertStep(row);
     return row;
   }
 
-  private static Ledger.StoredRun requireRun(Ledger ledger, StepCall call) {
-    return ledger.run(call.runId()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+  private static Runs.StoredRun requireRun(DSLContext tx, StepCall call) {
+    return new Runs(tx).run(call.runId()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
         "run " + call.runId() + " is not in the ledger of target '" + call.target() + "'; begin the run first",
         "RunNotFound"));
   }
@@ -385,7 +386,7 @@ public final class StepActivitiesImpl implements StepActivities {
 
     @Override
     public <T> T inTransaction(java.util.function.Function<DSLContext, T> work) {
-      return runner.run(call.target(), call.step().id(), Ledger.APPLY, SqlRunner.Settings.of(call.step()),
+      return runner.run(call.target(), call.step().id(), StepAction.APPLY, SqlRunner.Settings.of(call.step()),
           (tx, attempt) -> work.apply(planSql(tx))).value();
     }
 
@@ -397,7 +398,7 @@ public final class StepActivitiesImpl implements StepActivities {
       }
       lastHeartbeat = now;
       try {
-        activity.heartbeat(new StepHeartbeat(call.step().id(), Ledger.APPLY, 1, false, java.util.List.of(), null));
+        activity.heartbeat(new StepHeartbeat(call.step().id(), StepAction.APPLY, 1, false, java.util.List.of(), null));
       } catch (io.temporal.client.ActivityWorkerShutdownException shuttingDown) {
         // let the step finish; its row is written after it
       }

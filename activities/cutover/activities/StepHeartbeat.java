@@ -13,5 +13,5 @@ import java.util.List;
  * @param progress how far a batched step has come, or null
  */
 public record StepHeartbeat(
-    String stepId, String action, int attempt, boolean waitingOnLock, List<Integer> blockerPids,
+    String stepId, StepAction action, int attempt, boolean waitingOnLock, List<Integer> blockerPids,
     StepProgress progress) {}

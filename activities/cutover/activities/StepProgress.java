@@ -18,7 +18,7 @@ package cutover.activities;
  */
 public record StepProgress(
     String stepId,
-    String action,
+    StepAction action,
     int part,
     int parts,
     long rowsDone,

@@ -7,4 +7,4 @@ package cutover.activities;
  * @param attempts how many transactions it took (lock timeouts retry)
  */
 public record StepResult(
-    String stepId, String action, String outcome, Long rows, int attempts, long millis, boolean recorded) {}
+    String stepId, StepAction action, String outcome, Long rows, int attempts, long millis, boolean recorded) {}

@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.activities.StepAction;
 import cutover.activities.StepProgress;
 import cutover.workflows.CutoverStatus;
 import cutover.workflows.DecisionView;
@@ -73,7 +74,7 @@ final class StatusPrinter {
   /** Each running backfill part's last heartbeat: rows, estimate, rate, ETA, batch size, pause or throttle. */
   static void printProgress(List<StepProgress> progress, PrintWriter out) {
     for (StepProgress p : progress) {
-      out.printf("  %s %s part %d/%d: %s%n", "compensate".equals(p.action()) ? "undoing" : "backfill", p.stepId(),
+      out.printf("  %s %s part %d/%d: %s%n", p.action() == StepAction.COMPENSATE ? "undoing" : "backfill", p.stepId(),
           p.part() + 1, p.parts(), p.describe());
     }
   }

@@ -6,11 +6,11 @@ import cutover.activities.LedgerActivities;
 import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanRef;
-import cutover.activities.steps.backfill.Checkpoints;
 import cutover.activities.RunEventKind;
 import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
+import cutover.activities.TuneRecord;
 import cutover.activities.VerifyCall;
 import cutover.activities.RunRef;
 import cutover.activities.steps.Decision;
@@ -397,10 +397,15 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       recorder.event(RunEventKind.TUNE_REFUSED, currentStep, by, refusal);
       return;
     }
-    String detail = Checkpoints.tuneDetail(tuning.batchSize(), tuning.rate());
+    String values = TuneRecord.describe(tuning.batchSize(), tuning.rate());
     operator.answer(requestId(tuning), OperatorSignal.TUNE, true,
-        "tuned by " + by + ": backfill " + runningBatched + " " + detail + " from its next batch");
-    recorder.event(RunEventKind.TUNE, runningBatched, by, blank(tuning.reason()) ? detail : detail + "; " + tuning.reason());
+        "tuned by " + by + ": backfill " + runningBatched + " " + values + " from its next batch");
+    String detail = blank(tuning.reason()) ? values : values + "; " + tuning.reason();
+    if (Workflow.getVersion("tune-record", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      recorder.event(RunEventKind.TUNE, runningBatched, by, detail); // histories from before tunes were values
+    } else {
+      recorder.tune(runningBatched, by, tuning.batchSize(), tuning.rate(), detail);
+    }
   }
 
   static String actor(OperatorAction action) {

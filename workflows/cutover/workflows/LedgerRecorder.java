@@ -4,6 +4,7 @@ import cutover.activities.DecisionRecord;
 import cutover.activities.LedgerActivities;
 import cutover.activities.RunEvent;
 import cutover.activities.RunEventKind;
+import cutover.activities.TuneRecord;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
@@ -34,6 +35,14 @@ final class LedgerRecorder {
   void event(RunEventKind kind, String stepId, String actor, String detail) {
     String key = kind.word() + ":" + Workflow.randomUUID();
     pending.add(() -> ledger.recordEvent(new RunEvent(target, run, key, kind.word(), stepId, actor, detail)));
+  }
+
+  /** A tune: its event, and its values merged into the step's tuning, which the step's parts read. */
+  void tune(String stepId, String by, Integer batchSize, Long rate, String detail) {
+    String kind = RunEventKind.TUNE.word();
+    String key = kind + ":" + Workflow.randomUUID();
+    pending.add(() -> ledger.recordTune(
+        new TuneRecord(new RunEvent(target, run, key, kind, stepId, by, detail), batchSize, rate)));
   }
 
   void decision(DecisionView d) {

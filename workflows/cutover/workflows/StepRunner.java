@@ -3,6 +3,7 @@ package cutover.workflows;
 import cutover.activities.PartCall;
 import cutover.activities.PartResult;
 import cutover.activities.PartsCall;
+import cutover.activities.StepAction;
 import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepParts;
@@ -27,9 +28,6 @@ import java.util.function.Supplier;
  * The step's kind says which ({@link StepKind.Execution#BATCHED}).
  */
 final class StepRunner {
-  static final String APPLY = "apply";
-  static final String COMPENSATE = "compensate";
-
   private final StepActivities steps;
   private final StepActivities parts;
 
@@ -60,7 +58,7 @@ final class StepRunner {
       return steps.apply(call);
     }
     long started = Workflow.currentTimeMillis();
-    runParts(call, APPLY, stop);
+    runParts(call, StepAction.APPLY, stop);
     return took(steps.apply(call), started);
   }
 
@@ -70,7 +68,7 @@ final class StepRunner {
       return steps.compensate(call);
     }
     long started = Workflow.currentTimeMillis();
-    runParts(call, COMPENSATE, () -> false);
+    runParts(call, StepAction.COMPENSATE, () -> false);
     return took(steps.compensate(call), started);
   }
 
@@ -81,7 +79,7 @@ final class StepRunner {
   }
 
   /** Prepares the parts and runs them all; a failed part fails the step once every part has ended. */
-  private void runParts(StepCall call, String action, Supplier<Boolean> stop) {
+  private void runParts(StepCall call, StepAction action, Supplier<Boolean> stop) {
     StepParts prepared = steps.prepareParts(new PartsCall(call, action));
     if (prepared.recorded()) {
       return;

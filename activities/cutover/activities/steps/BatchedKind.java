@@ -1,5 +1,6 @@
 package cutover.activities.steps;
 
+import cutover.activities.StepAction;
 import cutover.plan.StepSpec;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public interface BatchedKind<S extends StepSpec> extends ExecutedKind<S> {
    * Fixes and splits the work of {@code action} (apply or compensate) inside the context's transaction; returns the
    * number of parts to run (0: nothing to run in parts).
    */
-  int prepare(StepContext context, String action);
+  int prepare(StepContext context, StepAction action);
 
   /** Runs one part to its end, each batch one transaction of the part's session. */
   PartOutcome runPart(PartContext context);
@@ -33,5 +34,5 @@ public interface BatchedKind<S extends StepSpec> extends ExecutedKind<S> {
   boolean started(StepContext context);
 
   /** When the first part of {@code action} started, which is when the step began. */
-  Optional<OffsetDateTime> firstStarted(StepContext context, String action);
+  Optional<OffsetDateTime> firstStarted(StepContext context, StepAction action);
 }

@@ -1,6 +1,7 @@
 package cutover.activities.steps;
 
 import cutover.activities.SqlRunner;
+import cutover.activities.StepAction;
 import cutover.plan.PlanStep;
 
 /**
@@ -9,4 +10,4 @@ import cutover.plan.PlanStep;
  * watcher reports blockers and heartbeats the part's progress.
  */
 public record PartContext(
-    String runId, String target, PlanStep step, String action, int part, int parts, SqlRunner.Session session) {}
+    String runId, String target, PlanStep step, StepAction action, int part, int parts, SqlRunner.Session session) {}

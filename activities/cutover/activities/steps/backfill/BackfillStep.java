@@ -1,6 +1,7 @@
 package cutover.activities.steps.backfill;
 
 import cutover.activities.SqlRunner;
+import cutover.activities.StepAction;
 import cutover.activities.StepProgress;
 import cutover.activities.steps.BatchedKind;
 import cutover.activities.steps.PartContext;
@@ -54,8 +55,6 @@ import org.jooq.impl.SQLDataType;
  */
 public final class BackfillStep implements BatchedKind<BackfillSpec> {
   static final String NAME = "backfill";
-  static final String APPLY = "apply";
-  static final String COMPENSATE = "compensate";
   /** How often a part looks at lock waits and replication lag (a query on pg_locks, ~1 ms). */
   static final long LOAD_CHECK_MILLIS = 500;
   static final long PAUSE_POLL_MILLIS = 250;
@@ -77,7 +76,7 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
   // ---------------------------------------------------------------- prepare
 
   @Override
-  public int prepare(StepContext context, String action) {
+  public int prepare(StepContext context, StepAction action) {
     BackfillSpec spec = spec(context.step());
     Checkpoints checkpoints = new Checkpoints(context.sql());
     String run = context.runId();
@@ -86,7 +85,7 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
     if (!existing.isEmpty()) {
       return existing.size();
     }
-    return APPLY.equals(action) ? prepareApply(context, spec, checkpoints) : prepareCompensation(context, spec, checkpoints);
+    return action == StepAction.APPLY ? prepareApply(context, spec, checkpoints) : prepareCompensation(context, spec, checkpoints);
   }
 
   private int prepareApply(StepContext context, BackfillSpec spec, Checkpoints checkpoints) {
@@ -101,8 +100,8 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
     BackfillSql.KeyAndTypes upper = BackfillSql.lastKey(sql, source, null);
     BackfillSql.KeyAndTypes first = upper == null ? null : BackfillSql.firstKey(sql, source);
     if (upper == null || first == null) {
-      checkpoints.insert(new Checkpoints.Part(context.runId(), context.step().id(), APPLY, 0, 1, List.of(), null, false,
-          null, null, 0, 0, 0L, Checkpoints.DONE));
+      checkpoints.insert(new Checkpoints.Part(context.runId(), context.step().id(), StepAction.APPLY, 0, 1, List.of(), null, false,
+          null, null, 0, 0, 0L, PartState.DONE));
       return 1;
     }
     BackfillSql.Walk walk = source.withTypes(upper.types());
@@ -113,8 +112,8 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
     for (int i = 0; i < parts; i++) {
       List<String> lower = i == 0 ? first.key() : splits.get(i - 1);
       List<String> up = i == parts - 1 ? upper.key() : splits.get(i);
-      checkpoints.insert(new Checkpoints.Part(context.runId(), context.step().id(), APPLY, i, parts, upper.types(),
-          lower, i == 0, up, null, 0, 0, estimate < 0 ? null : Math.max(1, estimate / parts), Checkpoints.RUNNING));
+      checkpoints.insert(new Checkpoints.Part(context.runId(), context.step().id(), StepAction.APPLY, i, parts, upper.types(),
+          lower, i == 0, up, null, 0, 0, estimate < 0 ? null : Math.max(1, estimate / parts), PartState.RUNNING));
     }
     return parts;
   }
@@ -126,37 +125,37 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
   private int prepareCompensation(StepContext context, BackfillSpec spec, Checkpoints checkpoints) {
     String run = context.runId();
     String step = context.step().id();
-    checkpoints.stop(run, step, APPLY);
+    checkpoints.stop(run, step, StepAction.APPLY);
     PlanStep planStep = context.step();
     if (planStep.irreversible() || planStep.compensate() != null || spec.inPlace()) {
       return 0; // compensate() runs the SQL, or reports the step irreversible
     }
-    List<Checkpoints.Part> applied = checkpoints.parts(run, step, APPLY).stream()
+    List<Checkpoints.Part> applied = checkpoints.parts(run, step, StepAction.APPLY).stream()
         .filter(p -> p.last() != null && p.batches() > 0)
         .toList();
     BackfillSql.Walk copied = BackfillSql.copied(spec);
     BackfillSql.KeyAndTypes types = applied.isEmpty() ? null : BackfillSql.lastKey(context.sql(), copied, null);
     if (types == null) {
-      checkpoints.insert(new Checkpoints.Part(run, step, COMPENSATE, 0, 1, List.of(), null, false, null, null, 0, 0,
-          0L, Checkpoints.DONE));
+      checkpoints.insert(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, List.of(), null, false, null, null, 0, 0,
+          0L, PartState.DONE));
       return 1;
     }
     for (int i = 0; i < applied.size(); i++) {
       Checkpoints.Part from = applied.get(i);
-      checkpoints.insert(new Checkpoints.Part(run, step, COMPENSATE, i, applied.size(), types.types(), from.lower(),
-          from.lowerInclusive(), from.last(), null, 0, 0, from.rowsDone(), Checkpoints.RUNNING));
+      checkpoints.insert(new Checkpoints.Part(run, step, StepAction.COMPENSATE, i, applied.size(), types.types(), from.lower(),
+          from.lowerInclusive(), from.last(), null, 0, 0, from.rowsDone(), PartState.RUNNING));
     }
     return applied.size();
   }
 
   @Override
-  public Optional<OffsetDateTime> firstStarted(StepContext context, String action) {
+  public Optional<OffsetDateTime> firstStarted(StepContext context, StepAction action) {
     return new Checkpoints(context.sql()).firstStarted(context.runId(), context.step().id(), action);
   }
 
   @Override
   public boolean started(StepContext context) {
-    return new Checkpoints(context.sql()).parts(context.runId(), context.step().id(), APPLY).stream()
+    return new Checkpoints(context.sql()).parts(context.runId(), context.step().id(), StepAction.APPLY).stream()
         .anyMatch(p -> p.batches() > 0);
   }
 
@@ -169,7 +168,7 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
   public PartOutcome runPart(PartContext context) {
     BackfillSpec spec = spec(context.step());
     SqlRunner.Session session = context.session();
-    boolean apply = APPLY.equals(context.action());
+    boolean apply = context.action() == StepAction.APPLY;
     BackfillSql.Walk walk = apply ? BackfillSql.source(spec) : BackfillSql.copied(spec);
     Throttle throttle = new Throttle(spec, context.parts());
     Load load = new Load(spec, apply);
@@ -279,7 +278,7 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
   /** A placeholder before the part's first batch was read: progress needs a part. */
   private static Checkpoints.Part firstRead(PartContext context) {
     return new Checkpoints.Part(context.runId(), context.step().id(), context.action(), context.part(), context.parts(),
-        List.of(), null, false, null, null, 0, 0, null, Checkpoints.RUNNING);
+        List.of(), null, false, null, null, 0, 0, null, PartState.RUNNING);
   }
 
   /**
@@ -318,11 +317,11 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
         : BackfillSql.batchEnd(sql, keyed, from, inclusive, part.upper(), throttle.size());
     if (end == null) {
       checkpoints.finish(part);
-      return new Batch(0, part.withState(Checkpoints.DONE), true, control, null);
+      return new Batch(0, part.withState(PartState.DONE), true, control, null);
     }
     Condition range = keyed.range(from, inclusive, end);
     int rows;
-    if (!APPLY.equals(context.action())) {
+    if (context.action() != StepAction.APPLY) {
       rows = BackfillSql.remove(sql, keyed, range);
     } else if (spec.inPlace()) {
       rows = BackfillSql.update(sql, spec, keyed, range);
@@ -452,7 +451,7 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
 
   @Override
   public StepOutcome apply(StepContext context, BackfillSpec spec) {
-    List<Checkpoints.Part> parts = finished(context, APPLY);
+    List<Checkpoints.Part> parts = finished(context, StepAction.APPLY);
     long rows = parts.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
     long batches = parts.stream().mapToLong(Checkpoints.Part::batches).sum();
     if (parts.size() == 1 && parts.get(0).upper() == null) {
@@ -474,18 +473,18 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
       long rows = PlanSql.execute(context, step.compensate());
       return new StepOutcome("compensation ran, " + StepOutcome.rows(rows), rows);
     }
-    List<Checkpoints.Part> parts = finished(context, COMPENSATE);
+    List<Checkpoints.Part> parts = finished(context, StepAction.COMPENSATE);
     long rows = parts.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
     return new StepOutcome(String.format(Locale.ROOT, "removed %,d copied rows from %s", rows,
         String.join(".", spec.intoTable())), rows);
   }
 
-  private static List<Checkpoints.Part> finished(StepContext context, String action) {
+  private static List<Checkpoints.Part> finished(StepContext context, StepAction action) {
     List<Checkpoints.Part> parts = new Checkpoints(context.sql()).parts(context.runId(), context.step().id(), action);
     String step = context.step().id();
     if (parts.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("step '" + step + "' cannot be recorded as "
-          + (APPLY.equals(action) ? "applied" : "compensated") + ": its parts were never prepared", "StepFailed");
+          + (action == StepAction.APPLY ? "applied" : "compensated") + ": its parts were never prepared", "StepFailed");
     }
     List<String> open = parts.stream().filter(p -> !p.done()).map(p -> String.valueOf(p.part() + 1)).toList();
     if (!open.isEmpty()) {

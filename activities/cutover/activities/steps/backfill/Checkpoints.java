@@ -1,46 +1,41 @@
 package cutover.activities.steps.backfill;
 
 import static cutover.db.Tables.BACKFILL_CHECKPOINT;
+import static cutover.db.Tables.BACKFILL_TUNING;
 import static cutover.db.Tables.RUN_EVENT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cutover.activities.RunEventKind;
+import cutover.activities.StepAction;
 import cutover.db.tables.records.BackfillCheckpointRecord;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
  * The one writer of {@code cutover.backfill_checkpoint}: the parts of batched steps and how far
- * each has come. Like {@link Ledger} it works on whatever jOOQ context it is given, so a batch
+ * each has come. Like the ledger's other writers it works on whatever jOOQ context it is given, so a batch
  * and its checkpoint commit in one transaction. It also reads the operator controls a running
- * backfill obeys between batches: the run's latest {@code pause} / {@code resume} event and the
- * step's latest {@code tune} event, which the workflows record when they receive those signals.
+ * backfill obeys between batches: the run's latest {@code pause} / {@code resume} event, which
+ * the workflows record when they receive those signals, and the step's merged tuning
+ * ({@code cutover.backfill_tuning}, written by {@link Tunings}).
  */
 public final class Checkpoints {
-  public static final String RUNNING = "running";
-  public static final String DONE = "done";
-  public static final String STOPPED = "stopped";
   private static final String PAUSE = RunEventKind.PAUSE.word();
   private static final String RESUME = RunEventKind.RESUME.word();
-  private static final String TUNE = RunEventKind.TUNE.word();
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern BATCH_SIZE = Pattern.compile("\\bbatchSize=(\\d+)");
-  private static final Pattern RATE = Pattern.compile("\\brate=(\\d+)");
 
   /** One part of a step: a key range (lower exclusive, upper inclusive) and how far it has come. */
   public record Part(
       String runId,
       String stepId,
-      String action,
+      StepAction action,
       int part,
       int parts,
       List<String> keyTypes,
@@ -51,14 +46,14 @@ public final class Checkpoints {
       long rowsDone,
       long batches,
       Long estimatedRows,
-      String state) {
+      PartState state) {
 
     public boolean done() {
-      return DONE.equals(state);
+      return state == PartState.DONE;
     }
 
     public boolean stopped() {
-      return STOPPED.equals(state);
+      return state == PartState.STOPPED;
     }
 
     /** Where the next batch starts: after the last batch, else at (or after) the part's lower bound. */
@@ -76,7 +71,7 @@ public final class Checkpoints {
           rowsDone + rows, batches + 1, estimatedRows, state);
     }
 
-    public Part withState(String newState) {
+    public Part withState(PartState newState) {
       return new Part(runId, stepId, action, part, parts, keyTypes, lower, lowerInclusive, upper, last, rowsDone,
           batches, estimatedRows, newState);
     }
@@ -98,10 +93,10 @@ public final class Checkpoints {
     this.sql = Objects.requireNonNull(sql, "sql");
   }
 
-  public List<Part> parts(String runId, String stepId, String action) {
+  public List<Part> parts(String runId, String stepId, StepAction action) {
     return sql.selectFrom(BACKFILL_CHECKPOINT)
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()))
         .orderBy(BACKFILL_CHECKPOINT.PART)
         .fetch(Checkpoints::toPart);
   }
@@ -110,10 +105,10 @@ public final class Checkpoints {
   public record Locked(Part part, Control control) {}
 
   /** When the step's first part began this action: a batched step's row spans its parts. */
-  public Optional<java.time.OffsetDateTime> firstStarted(String runId, String stepId, String action) {
+  public Optional<java.time.OffsetDateTime> firstStarted(String runId, String stepId, StepAction action) {
     return Optional.ofNullable(sql.select(DSL.min(BACKFILL_CHECKPOINT.STARTED_AT)).from(BACKFILL_CHECKPOINT)
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()))
         .fetchOne(0, java.time.OffsetDateTime.class));
   }
 
@@ -121,41 +116,39 @@ public final class Checkpoints {
    * The part, its row locked until the transaction ends (concurrent attempts take turns batch by
    * batch), and the run's pause state and the step's tuning: one round trip per batch.
    */
-  public Optional<Locked> lockPartWithControl(String runId, String stepId, String action, int part) {
-    Field<String> pauseKind = latest(runId, null, RUN_EVENT.KIND, PAUSE, RESUME).as("cutover_pause_kind");
-    Field<String> pauseActor = latest(runId, null, RUN_EVENT.ACTOR, PAUSE, RESUME).as("cutover_pause_actor");
-    Field<String> tuneDetail = latest(runId, stepId, RUN_EVENT.DETAIL, TUNE).as("cutover_tune_detail");
-    Field<String> tuneActor = latest(runId, stepId, RUN_EVENT.ACTOR, TUNE).as("cutover_tune_actor");
-    return sql.select(BACKFILL_CHECKPOINT.fields()).select(pauseKind, pauseActor, tuneDetail, tuneActor)
+  public Optional<Locked> lockPartWithControl(String runId, String stepId, StepAction action, int part) {
+    Field<String> pauseKind = latestPause(runId, RUN_EVENT.KIND).as("cutover_pause_kind");
+    Field<String> pauseActor = latestPause(runId, RUN_EVENT.ACTOR).as("cutover_pause_actor");
+    return sql.select(BACKFILL_CHECKPOINT.fields())
+        .select(pauseKind, pauseActor, BACKFILL_TUNING.BATCH_SIZE, BACKFILL_TUNING.RATE, BACKFILL_TUNING.TUNED_BY)
         .from(BACKFILL_CHECKPOINT)
+        .leftJoin(BACKFILL_TUNING)
+        .on(BACKFILL_TUNING.RUN_ID.eq(BACKFILL_CHECKPOINT.RUN_ID), BACKFILL_TUNING.STEP_ID.eq(BACKFILL_CHECKPOINT.STEP_ID))
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.PART.eq(part))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()), BACKFILL_CHECKPOINT.PART.eq(part))
         .forUpdate()
+        .of(BACKFILL_CHECKPOINT)
         .fetchOptional()
-        .map(r -> new Locked(toPart(r.into(BACKFILL_CHECKPOINT)),
-            control(r.get(pauseKind), r.get(pauseActor), r.get(tuneDetail), r.get(tuneActor))));
+        .map(r -> {
+          boolean paused = PAUSE.equals(r.get(pauseKind));
+          return new Locked(toPart(r.into(BACKFILL_CHECKPOINT)), new Control(paused,
+              paused ? r.get(pauseActor) : null, r.get(BACKFILL_TUNING.BATCH_SIZE), r.get(BACKFILL_TUNING.RATE),
+              r.get(BACKFILL_TUNING.TUNED_BY)));
+        });
   }
 
-  private static Field<String> latest(String runId, String stepId, Field<String> column, String... kinds) {
+  private static Field<String> latestPause(String runId, Field<String> column) {
     return DSL.field(DSL.select(column).from(RUN_EVENT)
-        .where(RUN_EVENT.RUN_ID.eq(runId), RUN_EVENT.KIND.in(kinds),
-            stepId == null ? DSL.noCondition() : RUN_EVENT.STEP_ID.eq(stepId))
+        .where(RUN_EVENT.RUN_ID.eq(runId), RUN_EVENT.KIND.in(PAUSE, RESUME))
         .orderBy(RUN_EVENT.ID.desc())
         .limit(1));
-  }
-
-  private static Control control(String pauseKind, String pauseActor, String tuneDetail, String tuneActor) {
-    boolean paused = PAUSE.equals(pauseKind);
-    Long batchSize = number(BATCH_SIZE, tuneDetail);
-    return new Control(paused, paused ? pauseActor : null,
-        batchSize == null ? null : (int) Math.min(Integer.MAX_VALUE, batchSize), number(RATE, tuneDetail), tuneActor);
   }
 
   public void insert(Part part) {
     sql.insertInto(BACKFILL_CHECKPOINT)
         .set(BACKFILL_CHECKPOINT.RUN_ID, part.runId())
         .set(BACKFILL_CHECKPOINT.STEP_ID, part.stepId())
-        .set(BACKFILL_CHECKPOINT.ACTION, part.action())
+        .set(BACKFILL_CHECKPOINT.ACTION, part.action().word())
         .set(BACKFILL_CHECKPOINT.PART, part.part())
         .set(BACKFILL_CHECKPOINT.PARTS, part.parts())
         .set(BACKFILL_CHECKPOINT.KEY_TYPES, json(part.keyTypes()))
@@ -166,7 +159,7 @@ public final class Checkpoints {
         .set(BACKFILL_CHECKPOINT.ROWS_DONE, part.rowsDone())
         .set(BACKFILL_CHECKPOINT.BATCHES, part.batches())
         .set(BACKFILL_CHECKPOINT.ESTIMATED_ROWS, part.estimatedRows())
-        .set(BACKFILL_CHECKPOINT.STATE, part.state())
+        .set(BACKFILL_CHECKPOINT.STATE, part.state().word())
         .execute();
   }
 
@@ -183,46 +176,26 @@ public final class Checkpoints {
 
   public void finish(Part part) {
     sql.update(BACKFILL_CHECKPOINT)
-        .set(BACKFILL_CHECKPOINT.STATE, DONE)
+        .set(BACKFILL_CHECKPOINT.STATE, PartState.DONE.word())
         .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
         .where(key(part))
         .execute();
   }
 
   /** Stops the step's running parts of an action: their attempts write no further batch. */
-  public int stop(String runId, String stepId, String action) {
+  public int stop(String runId, String stepId, StepAction action) {
     return sql.update(BACKFILL_CHECKPOINT)
-        .set(BACKFILL_CHECKPOINT.STATE, STOPPED)
+        .set(BACKFILL_CHECKPOINT.STATE, PartState.STOPPED.word())
         .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action), BACKFILL_CHECKPOINT.STATE.eq(RUNNING))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()), BACKFILL_CHECKPOINT.STATE.eq(PartState.RUNNING.word()))
         .execute();
-  }
-
-  /** The detail of a {@code tune} event: {@code batchSize=N rate=R}, each only when given. */
-  public static String tuneDetail(Integer batchSize, Long rate) {
-    StringBuilder text = new StringBuilder();
-    if (batchSize != null) {
-      text.append("batchSize=").append(batchSize);
-    }
-    if (rate != null) {
-      text.append(text.isEmpty() ? "" : " ").append("rate=").append(rate);
-    }
-    return text.toString();
-  }
-
-  private static Long number(Pattern pattern, String text) {
-    if (text == null) {
-      return null;
-    }
-    Matcher m = pattern.matcher(text);
-    return m.find() ? Long.parseLong(m.group(1)) : null;
   }
 
   private static org.jooq.Condition key(Part part) {
     return BACKFILL_CHECKPOINT.RUN_ID.eq(part.runId())
         .and(BACKFILL_CHECKPOINT.STEP_ID.eq(part.stepId()))
-        .and(BACKFILL_CHECKPOINT.ACTION.eq(part.action()))
+        .and(BACKFILL_CHECKPOINT.ACTION.eq(part.action().word()))
         .and(BACKFILL_CHECKPOINT.PART.eq(part.part()));
   }
 
@@ -249,8 +222,8 @@ public final class Checkpoints {
   }
 
   private static Part toPart(BackfillCheckpointRecord r) {
-    return new Part(r.getRunId(), r.getStepId(), r.getAction(), r.getPart(), r.getParts(), list(r.getKeyTypes()),
+    return new Part(r.getRunId(), r.getStepId(), StepAction.of(r.getAction()), r.getPart(), r.getParts(), list(r.getKeyTypes()),
         list(r.getLowerKey()), r.getLowerInclusive(), list(r.getUpperKey()), list(r.getLastKey()), r.getRowsDone(), r.getBatches(),
-        r.getEstimatedRows(), r.getState());
+        r.getEstimatedRows(), PartState.of(r.getState()));
   }
 }

@@ -1,6 +1,6 @@
 package cutover.activities.steps.flag;
 
-import cutover.activities.Ledger;
+import cutover.activities.Flags;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepContext;
@@ -49,7 +49,7 @@ public final class FlagStep implements ExecutedKind<FlagSpec> {
 
   @Override
   public StepOutcome apply(StepContext context, FlagSpec spec) {
-    Ledger ledger = new Ledger(context.sql());
+    Flags ledger = new Flags(context.sql());
     String flag = spec.flag();
     String value = spec.setting();
     List<String> tenants = spec.tenants().isEmpty() ? List.of(EVERYONE) : spec.tenants();
@@ -57,7 +57,7 @@ public final class FlagStep implements ExecutedKind<FlagSpec> {
     for (String tenant : tenants) {
       String previous = ledger.flagForUpdate(flag, tenant).orElse(null);
       ledger.setFlag(flag, tenant, value, by(context));
-      ledger.insertFlagChange(context.runId(), context.step().id(), new Ledger.FlagChange(flag, tenant, previous, value));
+      ledger.insertFlagChange(context.runId(), context.step().id(), new Flags.FlagChange(flag, tenant, previous, value));
       changes.add(scope(tenant) + " (was " + (previous == null ? "unset" : previous) + ")");
     }
     return new StepOutcome("flag " + flag + " set to " + value + " " + String.join(", ", changes),
@@ -66,10 +66,10 @@ public final class FlagStep implements ExecutedKind<FlagSpec> {
 
   @Override
   public StepOutcome compensate(StepContext context, FlagSpec spec) {
-    Ledger ledger = new Ledger(context.sql());
-    List<Ledger.FlagChange> changes = ledger.flagChanges(context.runId(), context.step().id());
+    Flags ledger = new Flags(context.sql());
+    List<Flags.FlagChange> changes = ledger.flagChanges(context.runId(), context.step().id());
     List<String> restored = new ArrayList<>();
-    for (Ledger.FlagChange change : changes) {
+    for (Flags.FlagChange change : changes) {
       ledger.flagForUpdate(change.name(), change.tenant());
       if (change.previousValue() == null) {
         ledger.removeFlag(change.name(), change.tenant());

@@ -80,21 +80,21 @@ final class BackfillHarness implements AutoCloseable {
   /** Prepares, runs every part one after the other, and records the step. */
   StepResult apply(PlanStep step) {
     StepCall call = call(step);
-    runParts(steps, call, "apply");
+    runParts(steps, call, StepAction.APPLY);
     return steps.apply(call);
   }
 
   /** Prepares and runs every part in parallel, then records the step. */
   StepResult applyInParallel(PlanStep step) throws Exception {
     StepCall call = call(step);
-    StepParts parts = steps.prepareParts(new PartsCall(call, "apply"));
+    StepParts parts = steps.prepareParts(new PartsCall(call, StepAction.APPLY));
     List<Thread> threads = new ArrayList<>();
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     for (int i = 0; i < parts.parts(); i++) {
       int part = i;
       Thread thread = new Thread(() -> {
         try {
-          steps.runPart(new PartCall(call, "apply", part, parts.parts()));
+          steps.runPart(new PartCall(call, StepAction.APPLY, part, parts.parts()));
         } catch (Throwable e) {
           errors.add(e);
         }
@@ -117,12 +117,12 @@ final class BackfillHarness implements AutoCloseable {
 
   StepResult compensate(PlanStep step, StepActivities with) {
     StepCall call = call(step);
-    runParts(with, call, "compensate");
+    runParts(with, call, StepAction.COMPENSATE);
     return with.compensate(call);
   }
 
   /** Prepares the step's parts for the action and runs them one after the other. */
-  private static void runParts(StepActivities with, StepCall call, String action) {
+  private static void runParts(StepActivities with, StepCall call, StepAction action) {
     StepParts parts = with.prepareParts(new PartsCall(call, action));
     for (int i = 0; i < parts.parts(); i++) {
       with.runPart(new PartCall(call, action, i, parts.parts()));

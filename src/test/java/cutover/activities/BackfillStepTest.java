@@ -270,7 +270,7 @@ class BackfillStepTest {
       long whilePaused = batches(h);
       assertTrue(whilePaused <= atPause + 1, "batches went on while paused: " + atPause + " -> " + whilePaused);
 
-      event(h, "tune", "copy", "bob", "batchSize=700");
+      tune(h, "bob", 700, null, null);
       event(h, "resume", null, "alice", null);
       await("batches again", () -> batches(h) > whilePaused);
       String[] before = h.text("SELECT rows_done || ',' || batches FROM cutover.backfill_checkpoint").split(",");
@@ -279,12 +279,117 @@ class BackfillStepTest {
       assertEquals(700 * (Long.parseLong(after[1]) - Long.parseLong(before[1])),
           Long.parseLong(after[0]) - Long.parseLong(before[0]), "every batch after the tune holds 700 rows");
 
-      event(h, "tune", "copy", "bob", "batchSize=5000");
+      tune(h, "bob", 5000, null, null);
       backfill.join();
       assertEquals(20000, done.get().rows());
       assertEquals(20000, h.count("SELECT count(DISTINCT id) FROM dst"));
       assertEquals(20000, h.count("SELECT count(*) FROM dst"));
     }
+  }
+
+  @Test
+  void aTuneChangesOnlyWhatItNamesAndItsReasonIsNeverReadAsAValue() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("bf")) {
+      h.execute("CREATE TABLE src (id int PRIMARY KEY); INSERT INTO src SELECT generate_series(1, 20000);"
+          + "CREATE TABLE dst (id int)");
+      PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id}\n"
+          + "batchSize: 100\npauseBetween: 20ms\n");
+      AtomicReference<StepResult> done = new AtomicReference<>();
+      Thread backfill = new Thread(() -> done.set(h.apply(step)));
+      backfill.start();
+      await("some batches", () -> batches(h) >= 3);
+      event(h, "pause", null, "alice", null);
+      await("the part paused", () -> h.heartbeats.stream().anyMatch(b -> b.progress() != null
+          && "paused".equals(b.progress().state())));
+
+      tune(h, "bob", 700, null, null);
+      tune(h, "carol", null, 5_000L, "batchSize=1 was far too slow");
+      assertEquals("700 5000 carol",
+          h.text("SELECT batch_size || ' ' || rate || ' ' || tuned_by FROM cutover.backfill_tuning"));
+      long whilePaused = batches(h);
+      event(h, "resume", null, "alice", null);
+      await("batches again", () -> batches(h) > whilePaused);
+      assertBatchesHold(h, 700);
+      await("a heartbeat with the tuned rate", () -> h.heartbeats.stream().anyMatch(b -> b.progress() != null
+          && String.valueOf(b.progress().note()).contains("rate cap 5,000 rows/s (tuned by carol)")
+          && b.progress().batchSize() == 700));
+
+      tune(h, "bob", 5000, 0L, null); // 0: no cap
+      backfill.join();
+      assertEquals(20000, done.get().rows());
+      assertEquals(20000, h.count("SELECT count(DISTINCT id) FROM dst"));
+    }
+  }
+
+  @Test
+  void aTunedBatchSizeAndRateSurviveARetryOfThePart() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("bf")) {
+      h.execute("CREATE TABLE src (id int PRIMARY KEY); INSERT INTO src SELECT generate_series(1, 20000);"
+          + "CREATE TABLE dst (id int)");
+      PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id}\n"
+          + "batchSize: 100\npauseBetween: 20ms\n");
+      StepCall call = h.call(step);
+      assertEquals(1, h.steps.prepareParts(new PartsCall(call, StepAction.APPLY)).parts());
+      AtomicReference<Object> firstAttempt = new AtomicReference<>();
+      Thread part = new Thread(() -> {
+        try {
+          firstAttempt.set(h.steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1)));
+        } catch (Throwable e) {
+          firstAttempt.set(e);
+        }
+      });
+      part.start();
+      await("some batches", () -> batches(h) >= 3);
+      tune(h, "bob", 700, null, null);
+      tune(h, "carol", null, 7_000L, null);
+      // held by a pause until its cancellation (seen at its next heartbeat) ends the attempt, as when its worker is lost
+      event(h, "pause", null, "alice", null);
+      h.env.requestCancelActivity();
+      part.join();
+      assertTrue(firstAttempt.get() instanceof RuntimeException, String.valueOf(firstAttempt.get()));
+      assertTrue(batches(h) < 100, "the first attempt should not have finished the part");
+      event(h, "resume", null, "alice", null);
+
+      // the retry starts with the plan's batch size in memory and finds the tuning in the ledger
+      List<StepHeartbeat> retryBeats = new java.util.concurrent.CopyOnWriteArrayList<>();
+      h.otherEnv.setActivityHeartbeatListener(StepHeartbeat.class, retryBeats::add);
+      String[] before = h.text("SELECT rows_done || ',' || batches FROM cutover.backfill_checkpoint").split(",");
+      AtomicReference<Throwable> retryFailure = new AtomicReference<>();
+      Thread retry = new Thread(() -> {
+        try {
+          h.otherSteps.runPart(new PartCall(call, StepAction.APPLY, 0, 1));
+        } catch (Throwable e) {
+          retryFailure.set(e);
+        }
+      });
+      long retryStarted = System.nanoTime();
+      retry.start();
+      await("two batches of the retry", () -> batches(h) >= Long.parseLong(before[1]) + 2);
+      String[] after = h.text("SELECT rows_done || ',' || batches FROM cutover.backfill_checkpoint").split(",");
+      long retryBatches = Long.parseLong(after[1]) - Long.parseLong(before[1]);
+      assertEquals(700 * retryBatches, Long.parseLong(after[0]) - Long.parseLong(before[0]),
+          "every batch of the retry holds the tuned 700 rows");
+      retry.join();
+      long retryMillis = (System.nanoTime() - retryStarted) / 1_000_000;
+      assertEquals(null, retryFailure.get());
+      long retryRows = 20000 - Long.parseLong(before[0]);
+      assertTrue(retryMillis >= (retryRows - 700) * 1000 / 7000,
+          "the retry copied " + retryRows + " rows in " + retryMillis + " ms: faster than the tuned 7,000 rows/s");
+      assertTrue(retryBeats.stream().anyMatch(b -> b.progress() != null && b.progress().batchSize() == 700
+          && String.valueOf(b.progress().note()).contains("rate cap 7,000 rows/s (tuned by carol)")), retryBeats.toString());
+      assertTrue(h.otherSteps.apply(call).rows() == 20000);
+      assertEquals(20000, h.count("SELECT count(DISTINCT id) FROM dst"));
+      assertEquals(20000, h.count("SELECT count(*) FROM dst"));
+    }
+  }
+
+  /** The batches committed while this waits for two more all hold {@code rows} rows. */
+  static void assertBatchesHold(BackfillHarness h, long rows) throws Exception {
+    String[] before = h.text("SELECT rows_done || ',' || batches FROM cutover.backfill_checkpoint").split(",");
+    await("two more batches", () -> batches(h) >= Long.parseLong(before[1]) + 2);
+    String[] after = h.text("SELECT rows_done || ',' || batches FROM cutover.backfill_checkpoint").split(",");
+    assertEquals(rows * (Long.parseLong(after[1]) - Long.parseLong(before[1])),
+        Long.parseLong(after[0]) - Long.parseLong(before[0]), "every batch after the tune holds " + rows + " rows");
   }
 
   @Test
@@ -354,11 +459,11 @@ class BackfillStepTest {
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id}\n"
           + "batchSize: 100\npauseBetween: 5ms\n");
       StepCall call = h.call(step);
-      assertEquals(1, h.steps.prepareParts(new PartsCall(call, "apply")).parts());
+      assertEquals(1, h.steps.prepareParts(new PartsCall(call, StepAction.APPLY)).parts());
       AtomicReference<Throwable> failure = new AtomicReference<>();
       Thread part = new Thread(() -> {
         try {
-          h.steps.runPart(new PartCall(call, "apply", 0, 1));
+          h.steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1));
         } catch (Throwable e) {
           failure.set(e);
         }
@@ -397,7 +502,7 @@ class BackfillStepTest {
       h.execute("CREATE TABLE src (a int, b int); INSERT INTO src VALUES (1, 1), (2, NULL); CREATE TABLE dst (a int, b int)");
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [a, b]\ninto: dst\ncolumns: {a: a, b: b}\n");
       ActivityFailure failure = assertThrows(ActivityFailure.class,
-          () -> h.steps.prepareParts(new PartsCall(h.call(step), "apply")));
+          () -> h.steps.prepareParts(new PartsCall(h.call(step), StepAction.APPLY)));
       String message = ((ApplicationFailure) failure.getCause()).getOriginalMessage();
       assertTrue(message.contains("key column b is NULL in some rows of src"), message);
       assertEquals(0, h.count("SELECT count(*) FROM dst"));
@@ -431,6 +536,14 @@ class BackfillStepTest {
   static void event(BackfillHarness h, String kind, String stepId, String actor, String detail) {
     h.otherLedger.recordEvent(new RunEvent(h.target.name(), BackfillHarness.RUN, kind + ":" + System.nanoTime(), kind,
         stepId, actor, detail));
+  }
+
+  /** Records a tune of step copy as the workflow does: its event (with the reason) and its values. */
+  static void tune(BackfillHarness h, String by, Integer batchSize, Long rate, String reason) {
+    String values = TuneRecord.describe(batchSize, rate);
+    h.otherLedger.recordTune(new TuneRecord(new RunEvent(h.target.name(), BackfillHarness.RUN,
+        "tune:" + System.nanoTime(), RunEventKind.TUNE.word(), "copy", by, reason == null ? values : values + "; " + reason),
+        batchSize, rate));
   }
 
   static String database(BackfillHarness h) {

@@ -191,7 +191,7 @@ class LedgerActivitiesTest {
     ledger.recordEvent(new RunEvent("demo", "r1", "retry-add-column-1", "retry", "add-column", "bob", null));
 
     assertEquals(2, count(demo, "SELECT count(*) FROM cutover.run_event"));
-    List<RunEvent> events = new Ledger(targets.dsl("demo")).events("demo", "r1");
+    List<RunEvent> events = new RunEvents(targets.dsl("demo")).events("demo", "r1");
     assertEquals(pause, events.get(0));
     assertEquals("retry", events.get(1).kind());
   }
@@ -237,12 +237,12 @@ class LedgerActivitiesTest {
 
   @Test
   void plansAreVersionedByHashAndFoundByPrefix() {
-    Ledger plans = new Ledger(targets.dsl("demo"));
+    Plans plans = new Plans(targets.dsl("demo"));
     assertTrue(plans.savePlan("orders", "abc111", "name: orders # v1", "orders.yaml", "alice"));
     assertFalse(plans.savePlan("orders", "abc111", "name: orders # v1", "orders.yaml", "alice"));
     assertTrue(plans.savePlan("orders", "abc222", "name: orders # v2", "orders.yaml", "bob"));
 
-    assertEquals(Optional.of(new Ledger.StoredPlan("abc222", "name: orders # v2", "orders.yaml")),
+    assertEquals(Optional.of(new Plans.StoredPlan("abc222", "name: orders # v2", "orders.yaml")),
         plans.loadPlan("orders", null));
     assertEquals("abc111", plans.loadPlan("orders", "abc1").orElseThrow().hash());
     assertEquals(Optional.empty(), plans.loadPlan("orders", "fff"));

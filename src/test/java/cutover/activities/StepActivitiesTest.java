@@ -81,7 +81,7 @@ class StepActivitiesTest {
     StepResult second = apply(insert);
 
     assertFalse(first.recorded());
-    assertEquals("apply", first.action());
+    assertEquals(StepAction.APPLY, first.action());
     assertEquals(1L, first.rows());
     assertEquals(1, first.attempts());
     assertEquals("sql ran, 1 row", first.outcome());
@@ -253,7 +253,7 @@ class StepActivitiesTest {
 
     StepResult undone = compensate(insert);
     assertFalse(undone.recorded());
-    assertEquals("compensate", undone.action());
+    assertEquals(StepAction.COMPENSATE, undone.action());
     assertEquals("compensation ran, 1 row", undone.outcome());
     assertEquals(1L, undone.rows());
     assertEquals(0, count("SELECT count(*) FROM t"));

@@ -424,7 +424,7 @@ class VerificationStepsTest {
     steps.apply(call(check));
     assertEquals(1, ledgerSteps("no-orphans"));
     StepResult first = steps.verify(new VerifyCall("verify", RUN, "main", check, 1));
-    assertEquals("verify", first.action());
+    assertEquals(StepAction.VERIFY, first.action());
     assertFalse(first.recorded());
     execute("INSERT INTO orders VALUES (20, 9)");
     ActivityFailure failure = assertThrows(ActivityFailure.class,

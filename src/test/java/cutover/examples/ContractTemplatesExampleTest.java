@@ -342,7 +342,7 @@ class ContractTemplatesExampleTest {
       cutover.activities.StepActivitiesImpl steps = new cutover.activities.StepActivitiesImpl(targets);
       cutover.activities.StepCall call = new cutover.activities.StepCall("example", current, step.phase(),
           parsed.step(step.id()).orElseThrow());
-      String action = apply ? "apply" : "compensate";
+      cutover.activities.StepAction action = apply ? cutover.activities.StepAction.APPLY : cutover.activities.StepAction.COMPENSATE;
       int parts = steps.prepareParts(new cutover.activities.PartsCall(call, action)).parts();
       for (int part = 0; part < parts; part++) {
         steps.runPart(new cutover.activities.PartCall(call, action, part, parts));

@@ -13,6 +13,7 @@ import cutover.activities.RunEvent;
 import cutover.activities.RunEventKind;
 import cutover.activities.steps.Decision;
 import cutover.activities.steps.StepState;
+import cutover.activities.TuneRecord;
 import cutover.plan.Phase;
 import cutover.plan.Plan;
 import cutover.plan.PlanStep;
@@ -319,6 +320,7 @@ class CutoverWorkflowTest {
     assertEquals("b", tune.stepId());
     assertEquals("dave", tune.actor());
     assertEquals("batchSize=5000 rate=20000", tune.detail());
+    assertEquals(List.of(new TuneRecord(tune, 5000, 20000L)), fake.tunes, "the values travel as values, with their event");
     assertTrue(fake.events.stream().anyMatch(e -> RunEventKind.TUNE_REFUSED.word().equals(e.kind())));
     List<RunEventKind> order = fake.events.stream().map(e -> RunEventKind.of(e.kind()))
         .filter(k -> List.of(RunEventKind.PAUSE, RunEventKind.TUNE, RunEventKind.RESUME).contains(k)).toList();

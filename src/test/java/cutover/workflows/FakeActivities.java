@@ -19,9 +19,11 @@ import cutover.activities.RunEvent;
 import cutover.activities.RunRef;
 import cutover.activities.RunStart;
 import cutover.activities.RunSummary;
+import cutover.activities.StepAction;
 import cutover.activities.StepActivities;
 import cutover.activities.StepCall;
 import cutover.activities.StepResult;
+import cutover.activities.TuneRecord;
 import cutover.activities.VerifyCall;
 import cutover.plan.Plan;
 import io.temporal.failure.ApplicationFailure;
@@ -66,7 +68,7 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     if (!again) {
       applied.add(id);
     }
-    return new StepResult(id, "apply", "applied " + id, 1L, 1, 5, again);
+    return new StepResult(id, StepAction.APPLY, "applied " + id, 1L, 1, 5, again);
   }
 
   @Override
@@ -74,7 +76,7 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     String id = call.step().id();
     compensated.add(id);
     String outcome = applied.contains(id) ? "compensated " + id : "not applied: nothing to undo";
-    return new StepResult(id, "compensate", outcome, 0L, 1, 5, false);
+    return new StepResult(id, StepAction.COMPENSATE, outcome, 0L, 1, 5, false);
   }
 
   /** Soak repetitions, as "step#iteration". */
@@ -88,7 +90,7 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     if (left != null && left.getAndDecrement() > 0) {
       throw ApplicationFailure.newNonRetryableFailure("step '" + id + "' failed: injected", "VerificationFailed");
     }
-    return new StepResult(id, "verify", "holds", null, 1, 5, false);
+    return new StepResult(id, StepAction.VERIFY, "holds", null, 1, 5, false);
   }
 
   @Override
@@ -109,14 +111,14 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
       throw ApplicationFailure.newFailure("the worker running this part was lost", "WorkerLost");
     }
     java.util.concurrent.CountDownLatch gate = partGate;
-    if (gate != null && call.action().equals("apply")) {
+    if (gate != null && call.action() == StepAction.APPLY) {
       try {
         gate.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    partsRun.add(call.call().step().id() + "/" + call.action() + "/" + call.part());
+    partsRun.add(call.call().step().id() + "/" + call.action().word() + "/" + call.part());
     return new PartResult(call.call().step().id(), call.action(), call.part(), 10, 1, 10, 5, 1, 2, 3, "part done");
   }
 
@@ -151,6 +153,15 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   @Override
   public void recordEvent(RunEvent event) {
     events.add(event);
+  }
+
+  /** Tunes recorded, in order; their events are in {@link #events} too. */
+  final List<TuneRecord> tunes = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void recordTune(TuneRecord tune) {
+    tunes.add(tune);
+    events.add(tune.event());
   }
 
   /** What runStartedAt answers: the T of a wait's until: T+... */

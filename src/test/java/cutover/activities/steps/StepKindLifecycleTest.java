@@ -18,6 +18,7 @@ import cutover.activities.PartCall;
 import cutover.activities.PartsCall;
 import cutover.activities.SqlRunner;
 import cutover.activities.StepActivities;
+import cutover.activities.StepAction;
 import cutover.activities.StepActivitiesImpl;
 import cutover.activities.StepCall;
 import cutover.activities.StepParts;
@@ -295,16 +296,16 @@ class StepKindLifecycleTest {
     StepCall call = new StepCall(target.name(), RUN, "change", step, row.allowFixes());
     String before = db.fingerprint();
 
-    StepResult applied = run(call, "apply");
+    StepResult applied = run(call, StepAction.APPLY);
     assertFalse(applied.recorded());
-    assertEquals("apply", applied.action());
+    assertEquals(StepAction.APPLY, applied.action());
     assertEquals(List.of(applied.rows()), db.ledgerRows("apply"));
     row.afterApply().at(db, applied);
     String afterApply = db.fingerprint();
     assertNotEquals(before, afterApply, "apply changed nothing");
     int reports = db.reports().size();
 
-    StepResult again = run(call, "apply");
+    StepResult again = run(call, StepAction.APPLY);
     assertTrue(again.recorded(), "the ledger answers the second apply");
     assertEquals(applied.rows(), again.rows());
     assertEquals(afterApply, db.fingerprint(), "the second apply changed the database");
@@ -314,9 +315,9 @@ class StepKindLifecycleTest {
     if (row.between() != null) {
       db.execute(row.between());
     }
-    StepResult compensated = run(call, "compensate");
+    StepResult compensated = run(call, StepAction.COMPENSATE);
     assertFalse(compensated.recorded());
-    assertEquals("compensate", compensated.action());
+    assertEquals(StepAction.COMPENSATE, compensated.action());
     assertEquals(List.of(compensated.rows() == null ? -1L : compensated.rows()),
         db.ledgerRows("compensate").stream().map(r -> r == null ? -1L : r).toList());
     row.afterCompensate().at(db, compensated);
@@ -324,7 +325,7 @@ class StepKindLifecycleTest {
     assertEquals(row.undone() == Undone.RESTORED ? before : afterApply, afterCompensate,
         row.undone() == Undone.RESTORED ? "compensation left the database changed" : "compensation undid a kept change");
 
-    StepResult compensatedAgain = run(call, "compensate");
+    StepResult compensatedAgain = run(call, StepAction.COMPENSATE);
     assertTrue(compensatedAgain.recorded(), "the ledger answers the second compensation");
     assertEquals(compensated.rows(), compensatedAgain.rows());
     assertEquals(afterCompensate, db.fingerprint(), "the second compensation changed the database");
@@ -349,11 +350,11 @@ class StepKindLifecycleTest {
         sql: ALTER TABLE contracts ADD COLUMN region text NOT NULL DEFAULT 'eu'; UPDATE contracts SET region = 'us', name = 'x'; DELETE FROM contract_lines WHERE contract = 3
         compensate: ALTER TABLE contracts DROP COLUMN region
         """);
-    run(call(snapshot), "apply");
-    run(call(reshape), "apply");
+    run(call(snapshot), StepAction.APPLY);
+    run(call(reshape), StepAction.APPLY);
 
-    assertEquals(0L, run(call(reshape), "compensate").rows());
-    assertEquals(8L, run(call(snapshot), "compensate").rows());
+    assertEquals(0L, run(call(reshape), StepAction.COMPENSATE).rows());
+    assertEquals(8L, run(call(snapshot), StepAction.COMPENSATE).rows());
 
     assertEquals(before, db.fingerprint());
   }
@@ -367,10 +368,10 @@ class StepKindLifecycleTest {
         kind: snapshot
         tables: [contracts]
         """);
-    run(call(snapshot), "apply");
+    run(call(snapshot), StepAction.APPLY);
     db.execute("UPDATE contracts SET name = 'changed'");
 
-    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> run(call(snapshot), "compensate"));
+    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> run(call(snapshot), StepAction.COMPENSATE));
 
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
     assertEquals("StepFailed", cause.getType());
@@ -411,7 +412,7 @@ class StepKindLifecycleTest {
   }
 
   /** Apply or compensate as the phase workflow does: a batched kind's parts first, then the step's record. */
-  private StepResult run(StepCall call, String action) {
+  private StepResult run(StepCall call, StepAction action) {
     if (StepKinds.ALL.of(call.step()) instanceof BatchedKind<?>) {
       StepParts parts = steps.prepareParts(new PartsCall(call, action));
       for (int part = 0; part < parts.parts(); part++) {
