@@ -1,11 +1,9 @@
 package cutover.activities;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 
 /** What happened in a run, as {@code cutover.run_event} records it (the word in its {@code kind} column). */
-public enum RunEventKind {
+public enum RunEventKind implements Word {
   STEP_FAILED,
   COMPENSATION_FAILED,
   GATE_OPENED,
@@ -26,20 +24,9 @@ public enum RunEventKind {
   TUNE,
   TUNE_REFUSED;
 
-  /** The ledger's word: {@code step_failed}. */
-  @JsonValue
-  public String word() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   /** The kind a ledger word names; null for a word this version does not know. */
   @JsonCreator
   public static RunEventKind of(String word) {
-    for (RunEventKind kind : values()) {
-      if (kind.word().equals(word)) {
-        return kind;
-      }
-    }
-    return null;
+    return Word.of(RunEventKind.class, word);
   }
 }

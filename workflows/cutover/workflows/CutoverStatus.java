@@ -1,8 +1,7 @@
 package cutover.workflows;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import cutover.activities.Word;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The answer of the cutover's {@code status} query. The running phase's own status (steps, gates)
@@ -32,18 +31,12 @@ public record CutoverStatus(
 
   public record PhaseView(String name, PhaseState state, String workflowId, List<StepView> steps) {}
 
-  /** Where a phase of the cutover is. */
-  public enum PhaseState {
+  /** Where a phase of the cutover is; status shows its word, {@code rolled_back}. */
+  public enum PhaseState implements Word {
     PENDING,
     RUNNING,
     COMPLETED,
     ROLLED_BACK;
-
-    /** The word status shows: {@code rolled_back}. */
-    @JsonValue
-    public String word() {
-      return name().toLowerCase(Locale.ROOT);
-    }
 
     /** How a phase that ran ended. */
     static PhaseState of(RunState ended) {

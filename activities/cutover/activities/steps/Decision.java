@@ -1,26 +1,15 @@
 package cutover.activities.steps;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import cutover.activities.Word;
 
 /** What an operator decides at a gate; the signal of the same name carries it. */
-public enum Decision {
-  APPROVE,
-  REJECT,
-  SKIP;
+public enum Decision implements Word {
+  APPROVE, REJECT, SKIP;
 
-  /** The word the signal, the ledger and status use: {@code approve}, {@code reject}, {@code skip}. */
-  @JsonValue
-  public String word() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
+  /** The decision a word names; null for any other word. */
+  @JsonCreator
   public static Decision of(String word) {
-    for (Decision decision : values()) {
-      if (decision.word().equals(word)) {
-        return decision;
-      }
-    }
-    throw new IllegalArgumentException("no decision '" + word + "'");
+    return Word.of(Decision.class, word);
   }
 }

@@ -7,6 +7,7 @@ import cutover.activities.steps.Decision;
 import cutover.activities.steps.Gate;
 import cutover.activities.steps.GateContext;
 import cutover.activities.steps.GateEvents;
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.GateKind;
 import cutover.activities.steps.GateView;
 import cutover.plan.PlanStep;
@@ -22,12 +23,11 @@ import java.util.Set;
  * {@code kind: approval} — waits for people: the {@code approve} / {@code reject} signals decide
  * it. Decisions already in the ledger (a resumed run) stand.
  */
-public final class ApprovalGate implements GateKind<ApprovalSpec> {
+public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements GateKind<ApprovalSpec> {
   static final String NAME = "approval";
 
-  @Override
-  public Definition<ApprovalSpec> definition() {
-    return new Definition<>(NAME, Undo.NOTHING, Execution.WORKFLOW, ApprovalSpec.class);
+  public ApprovalGate() {
+    super(NAME, Undo.NOTHING, Execution.WORKFLOW, ApprovalSpec.class);
   }
 
   @Override

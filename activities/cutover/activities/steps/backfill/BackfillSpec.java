@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import com.fasterxml.jackson.annotation.JsonValue;
+import cutover.activities.Word;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepFields;
 import cutover.plan.StepSpec;
@@ -99,7 +99,7 @@ public record BackfillSpec(
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
   /** What a copied row whose key is already in the target does. */
-  public enum OnConflict {
+  public enum OnConflict implements Word {
     /** The step fails (a plain INSERT). */
     ERROR,
     /** The row in the target is kept. */
@@ -107,20 +107,10 @@ public record BackfillSpec(
     /** The row in the target is updated (an upsert on {@code conflictColumns}). */
     UPDATE;
 
-    @JsonValue
-    public String word() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Case and spaces as a plan may write them; null when it is none of the three. */
     @JsonCreator
     public static OnConflict of(String text) {
-      for (OnConflict mode : values()) {
-        if (mode.word().equals(text == null ? null : text.strip().toLowerCase(Locale.ROOT))) {
-          return mode;
-        }
-      }
-      return null;
+      return Word.of(OnConflict.class, text == null ? null : text.strip().toLowerCase(Locale.ROOT));
     }
   }
 

@@ -4,6 +4,7 @@ import cutover.activities.SqlRunner;
 import cutover.activities.StepAction;
 import cutover.activities.StepProgress;
 import cutover.activities.steps.BatchedKind;
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.PartContext;
 import cutover.activities.steps.PartOutcome;
 import cutover.activities.steps.PlanSql;
@@ -53,7 +54,7 @@ import org.jooq.impl.SQLDataType;
  * no row twice, none skipped. Undone by {@code compensate:} SQL or, for a copy whose key is
  * copied as-is, by removing the target rows in the copied key ranges, in batches too.
  */
-public final class BackfillStep implements BatchedKind<BackfillSpec> {
+public final class BackfillStep extends DefinedKind<BackfillSpec> implements BatchedKind<BackfillSpec> {
   static final String NAME = "backfill";
   /** How often a part looks at lock waits and replication lag (a query on pg_locks, ~1 ms). */
   static final long LOAD_CHECK_MILLIS = 500;
@@ -63,9 +64,8 @@ public final class BackfillStep implements BatchedKind<BackfillSpec> {
   /** After backing off this long, a part does one batch anyway: it must not starve forever. */
   static final long MAX_BACKOFF_MILLIS = 30_000;
 
-  @Override
-  public Definition<BackfillSpec> definition() {
-    return new Definition<>(NAME, Undo.OPTIONAL, Execution.BATCHED, BackfillSpec.class);
+  public BackfillStep() {
+    super(NAME, Undo.OPTIONAL, Execution.BATCHED, BackfillSpec.class);
   }
 
   @Override

@@ -1,26 +1,20 @@
 package cutover.activities.steps.backfill;
 
-import java.util.Locale;
+import cutover.activities.Word;
 
 /** Where a backfill part stands; the word is {@code cutover.backfill_checkpoint.state}. */
-public enum PartState {
+public enum PartState implements Word {
   RUNNING,
   DONE,
   /** A compensation of the step began: the part writes no more batches. */
   STOPPED;
 
-  /** The ledger's word: {@code running}, {@code done}, {@code stopped}. */
-  public String word() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   /** The state a ledger word names. */
   static PartState of(String word) {
-    for (PartState state : values()) {
-      if (state.word().equals(word)) {
-        return state;
-      }
+    PartState state = Word.of(PartState.class, word);
+    if (state == null) {
+      throw new IllegalStateException("a checkpoint holds an unknown part state: " + word);
     }
-    throw new IllegalStateException("a checkpoint holds an unknown part state: " + word);
+    return state;
   }
 }

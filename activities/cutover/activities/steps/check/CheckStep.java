@@ -1,5 +1,6 @@
 package cutover.activities.steps.check;
 
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.Json;
 import cutover.activities.steps.PlanSql;
@@ -30,13 +31,12 @@ import java.util.stream.Collectors;
  *       transaction, and its report lists what was found and what was fixed.
  * </ul>
  */
-public final class CheckStep implements ExecutedKind<CheckSpec> {
+public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedKind<CheckSpec> {
   public static final String NAME = "check";
   private static final int VALUE_CHARS = 200;
 
-  @Override
-  public Definition<CheckSpec> definition() {
-    return new Definition<>(NAME, Undo.NOTHING, Execution.IN_TRANSACTION, CheckSpec.class);
+  public CheckStep() {
+    super(NAME, Undo.NOTHING, Execution.IN_TRANSACTION, CheckSpec.class);
   }
 
   @Override

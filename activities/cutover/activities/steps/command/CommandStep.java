@@ -1,5 +1,6 @@
 package cutover.activities.steps.command;
 
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.Json;
 import cutover.activities.steps.StepContext;
@@ -26,13 +27,12 @@ import java.util.Map;
  * its output (default 40) are recorded. Refused unless the worker was started with
  * {@code --allow-commands}: a plan alone must not be able to run programs on the worker.
  */
-public final class CommandStep implements ExecutedKind<CommandSpec> {
+public final class CommandStep extends DefinedKind<CommandSpec> implements ExecutedKind<CommandSpec> {
   static final String NAME = "command";
   private static final int LINE_CHARS = 500;
 
-  @Override
-  public Definition<CommandSpec> definition() {
-    return new Definition<>(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, CommandSpec.class);
+  public CommandStep() {
+    super(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, CommandSpec.class);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package cutover.activities.steps.flag;
 
 import cutover.activities.Flags;
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepContext;
@@ -16,13 +17,12 @@ import java.util.List;
  * or {@code value: "text"}, for everyone or per tenant ({@code tenants: [t1, t2]}). The previous
  * values are kept in {@code cutover.flag_change}; a rollback restores them.
  */
-public final class FlagStep implements ExecutedKind<FlagSpec> {
+public final class FlagStep extends DefinedKind<FlagSpec> implements ExecutedKind<FlagSpec> {
   static final String NAME = "flag";
   static final String EVERYONE = "";
 
-  @Override
-  public Definition<FlagSpec> definition() {
-    return new Definition<>(NAME, Undo.AUTOMATIC, Execution.IN_TRANSACTION, FlagSpec.class);
+  public FlagStep() {
+    super(NAME, Undo.AUTOMATIC, Execution.IN_TRANSACTION, FlagSpec.class);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package cutover.activities.steps.http;
 
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.Json;
 import cutover.activities.steps.SqlTimeouts;
@@ -39,13 +40,12 @@ import java.util.regex.Pattern;
  * {@code show:} failures are listed. Runs outside any transaction: no database lock or snapshot
  * is held while waiting on the network.
  */
-public final class HttpStep implements ExecutedKind<HttpSpec> {
+public final class HttpStep extends DefinedKind<HttpSpec> implements ExecutedKind<HttpSpec> {
   public static final String NAME = "http";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)\\}");
 
-  @Override
-  public Definition<HttpSpec> definition() {
-    return new Definition<>(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, HttpSpec.class);
+  public HttpStep() {
+    super(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, HttpSpec.class);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package cutover.activities.steps.parity;
 
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.Json;
 import cutover.activities.steps.SqlTimeouts;
@@ -34,12 +35,11 @@ import java.util.Map;
  * <p>Each pass runs in a transaction of its own (with the step's timeouts), not in the ledger's:
  * no lock on the compared tables is held between passes, however long the interval.
  */
-public final class ParityStep implements ExecutedKind<ParitySpec> {
+public final class ParityStep extends DefinedKind<ParitySpec> implements ExecutedKind<ParitySpec> {
   public static final String NAME = "parity";
 
-  @Override
-  public Definition<ParitySpec> definition() {
-    return new Definition<>(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, ParitySpec.class);
+  public ParityStep() {
+    super(NAME, Undo.NOTHING, Execution.OUTSIDE_TRANSACTION, ParitySpec.class);
   }
 
   @Override

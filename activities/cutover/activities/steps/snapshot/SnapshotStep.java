@@ -1,5 +1,6 @@
 package cutover.activities.steps.snapshot;
 
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.Json;
 import cutover.activities.steps.SqlTimeouts;
@@ -47,16 +48,15 @@ import org.jooq.impl.DSL;
  * restore fails, naming it; list them too. After a run that completes, the schema stays for
  * whoever wants the old rows; drop it when done.
  */
-public final class SnapshotStep implements ExecutedKind<SnapshotSpec> {
+public final class SnapshotStep extends DefinedKind<SnapshotSpec> implements ExecutedKind<SnapshotSpec> {
   static final String NAME = "snapshot";
   private static final String SCHEMA_PREFIX = "cutover_snapshot_";
   /** PostgreSQL's longest identifier, in bytes (longer ones are cut silently). */
   private static final int MAX_IDENTIFIER = 63;
   private static final int HASH_CHARS = 8;
 
-  @Override
-  public Definition<SnapshotSpec> definition() {
-    return new Definition<>(NAME, Undo.AUTOMATIC, Execution.IN_TRANSACTION, SnapshotSpec.class);
+  public SnapshotStep() {
+    super(NAME, Undo.AUTOMATIC, Execution.IN_TRANSACTION, SnapshotSpec.class);
   }
 
   @Override

@@ -5,6 +5,7 @@ import cutover.activities.VerifyCall;
 import cutover.activities.steps.Gate;
 import cutover.activities.steps.GateContext;
 import cutover.activities.steps.GateEvents;
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.GateKind;
 import cutover.activities.steps.StepState;
 import cutover.activities.steps.TimedGate;
@@ -27,7 +28,7 @@ import java.time.Instant;
  * {@code rollback}. The phase workflow holds the timer; each repetition runs through the
  * VerifyStep activity, so the step's exactly-once record never short-circuits it.
  */
-public final class SoakGate implements GateKind<SoakSpec> {
+public final class SoakGate extends DefinedKind<SoakSpec> implements GateKind<SoakSpec> {
   static final String NAME = "soak";
   /**
    * Repetitions at most: each costs about 11 workflow-history events (activity, timer, tasks), so
@@ -39,9 +40,8 @@ public final class SoakGate implements GateKind<SoakSpec> {
   private final ParityStep parity = new ParityStep();
   private final HttpStep http = new HttpStep();
 
-  @Override
-  public Definition<SoakSpec> definition() {
-    return new Definition<>(NAME, Undo.NOTHING, Execution.WORKFLOW, SoakSpec.class);
+  public SoakGate() {
+    super(NAME, Undo.NOTHING, Execution.WORKFLOW, SoakSpec.class);
   }
 
   @Override

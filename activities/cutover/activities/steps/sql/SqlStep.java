@@ -1,5 +1,6 @@
 package cutover.activities.steps.sql;
 
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.PlanSql;
 import cutover.activities.steps.SqlTimeouts;
@@ -12,12 +13,11 @@ import cutover.plan.Undo;
  * {@code kind: sql} — runs the plan's SQL as written, in one transaction with
  * {@code lock_timeout} and {@code statement_timeout}; undone by its {@code compensate:} SQL.
  */
-public final class SqlStep implements ExecutedKind<SqlSpec> {
+public final class SqlStep extends DefinedKind<SqlSpec> implements ExecutedKind<SqlSpec> {
   static final String NAME = "sql";
 
-  @Override
-  public Definition<SqlSpec> definition() {
-    return new Definition<>(NAME, Undo.DECLARED, Execution.IN_TRANSACTION, SqlSpec.class);
+  public SqlStep() {
+    super(NAME, Undo.DECLARED, Execution.IN_TRANSACTION, SqlSpec.class);
   }
 
   @Override

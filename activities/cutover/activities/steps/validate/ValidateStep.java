@@ -2,6 +2,7 @@ package cutover.activities.steps.validate;
 
 import static org.jooq.impl.DSL.field;
 
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.Json;
 import cutover.activities.steps.ServerErrors;
@@ -32,12 +33,11 @@ import org.jooq.impl.SQLDataType;
  * a savepoint and timed; one that a row violates is reported with the server's words (which row)
  * and the step fails, after trying the others. Identifiers are quoted by jOOQ.
  */
-public final class ValidateStep implements ExecutedKind<ValidateSpec> {
+public final class ValidateStep extends DefinedKind<ValidateSpec> implements ExecutedKind<ValidateSpec> {
   static final String NAME = "validate";
 
-  @Override
-  public Definition<ValidateSpec> definition() {
-    return new Definition<>(NAME, Undo.NOTHING, Execution.IN_TRANSACTION, ValidateSpec.class);
+  public ValidateStep() {
+    super(NAME, Undo.NOTHING, Execution.IN_TRANSACTION, ValidateSpec.class);
   }
 
   @Override

@@ -4,6 +4,7 @@ import cutover.activities.RunEventKind;
 import cutover.activities.steps.Gate;
 import cutover.activities.steps.GateContext;
 import cutover.activities.steps.GateEvents;
+import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.GateKind;
 import cutover.activities.steps.StepState;
 import cutover.activities.steps.TimedGate;
@@ -25,15 +26,14 @@ import java.util.regex.Pattern;
  * an absolute instant {@code until: "2026-12-01T09:00:00Z"}. An operator may skip it
  * ({@code cutover skip RUN --gate ID}); the skip is recorded with who and why.
  */
-public final class WaitGate implements GateKind<WaitSpec> {
+public final class WaitGate extends DefinedKind<WaitSpec> implements GateKind<WaitSpec> {
   static final String NAME = "wait";
   private static final Pattern RELATIVE = Pattern.compile("T\\+((?:\\d+(?:ms|d|h|m|s))+)");
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|d|h|m|s)");
   static final Duration LONGEST = Duration.ofDays(3660);
 
-  @Override
-  public Definition<WaitSpec> definition() {
-    return new Definition<>(NAME, Undo.NOTHING, Execution.WORKFLOW, WaitSpec.class);
+  public WaitGate() {
+    super(NAME, Undo.NOTHING, Execution.WORKFLOW, WaitSpec.class);
   }
 
   @Override

@@ -39,11 +39,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CutoverWorkflowTest {
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal = withSearchAttributes(TestWorkflowExtension.newBuilder())
-      .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create()).build())
-      .registerWorkflowImplementationTypes(WorkflowRegistration.OPTIONS, WorkflowRegistration.TYPES.toArray(Class<?>[]::new))
-      .setDoNotStart(true)
-      .build();
+  static final TestWorkflowExtension temporal = extension();
+
+  /** Cutover's workflows on the in-process test server, with its data converter and search attributes; started by the test. */
+  static TestWorkflowExtension extension() {
+    return withSearchAttributes(TestWorkflowExtension.newBuilder())
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create()).build())
+        .registerWorkflowImplementationTypes(WorkflowRegistration.OPTIONS, WorkflowRegistration.TYPES.toArray(Class<?>[]::new))
+        .setDoNotStart(true)
+        .build();
+  }
 
   static TestWorkflowExtension.Builder withSearchAttributes(TestWorkflowExtension.Builder builder) {
     WorkflowRegistration.searchAttributeNames()

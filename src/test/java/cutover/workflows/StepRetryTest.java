@@ -7,10 +7,7 @@ import cutover.activities.steps.backfill.BackfillSpec;
 import cutover.plan.Phase;
 import cutover.plan.Plan;
 import cutover.plan.PlanStep;
-import cutover.worker.CutoverDataConverter;
-import cutover.worker.WorkflowRegistration;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -31,11 +28,7 @@ class StepRetryTest {
   static final long MOST_BACKOFF_MILLIS = 2_000;
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal = CutoverWorkflowTest.withSearchAttributes(TestWorkflowExtension.newBuilder())
-      .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create()).build())
-      .registerWorkflowImplementationTypes(WorkflowRegistration.OPTIONS, WorkflowRegistration.TYPES.toArray(Class<?>[]::new))
-      .setDoNotStart(true)
-      .build();
+  static final TestWorkflowExtension temporal = CutoverWorkflowTest.extension();
 
   static final Plan PLAN = new Plan("retried", "demo", null, List.of(new Phase("copy", null, List.of(
       new PlanStep("b", null, null, false, false, new BackfillSpec("src", null, List.of("id"), null, "dst",

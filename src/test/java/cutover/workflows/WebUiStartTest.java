@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import cutover.worker.CutoverDataConverter;
-import cutover.worker.WorkflowRegistration;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -27,11 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WebUiStartTest {
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal = CutoverWorkflowTest.withSearchAttributes(TestWorkflowExtension.newBuilder())
-      .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create()).build())
-      .registerWorkflowImplementationTypes(WorkflowRegistration.OPTIONS, WorkflowRegistration.TYPES.toArray(Class<?>[]::new))
-      .setDoNotStart(true)
-      .build();
+  static final TestWorkflowExtension temporal = CutoverWorkflowTest.extension();
 
   static void startAsTheWebUi(TestWorkflowEnvironment env, String workflowType, String workflowId, String taskQueue,
       String typedJson) {
