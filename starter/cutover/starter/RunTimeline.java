@@ -3,6 +3,7 @@ package cutover.starter;
 import com.fasterxml.jackson.annotation.JsonValue;
 import cutover.activities.RunEventKind;
 import cutover.activities.RunReport;
+import cutover.activities.StepAction;
 import cutover.activities.steps.Decision;
 import cutover.activities.steps.GateEvents;
 import cutover.activities.steps.GateKind;
@@ -102,7 +103,7 @@ final class RunTimeline {
       phases.add(new PhaseLine(phase.name(), phase.description(), from, to, phaseStatus(steps), steps));
     }
     for (RunReport.StepRow row : report.steps()) {
-      if (row.action().equals("compensate")) {
+      if (StepAction.COMPENSATE.word().equals(row.action())) {
         compensations.add(new StepLine(row.phase(), row.stepId(), row.kind(), null, instant(row.startedAt()),
             instant(row.finishedAt()), Status.COMPENSATED, row.outcome(), row.rows(), row.attempts(), false));
       }
@@ -147,7 +148,7 @@ final class RunTimeline {
     // the plan could not be read back: the phases and steps the ledger holds, in the order they ran
     Map<String, List<Entry>> byPhase = new LinkedHashMap<>();
     for (RunReport.StepRow row : report.steps()) {
-      if (row.action().equals("apply")) {
+      if (StepAction.APPLY.word().equals(row.action())) {
         byPhase.computeIfAbsent(row.phase(), p -> new ArrayList<>())
             .add(new Entry(row.stepId(), row.kind(), null, false));
       }
@@ -170,7 +171,7 @@ final class RunTimeline {
 
   private StepLine applied(String phase, Entry step) {
     RunReport.StepRow row = report.steps().stream()
-        .filter(s -> s.stepId().equals(step.id()) && s.action().equals("apply")).findFirst().orElse(null);
+        .filter(s -> s.stepId().equals(step.id()) && StepAction.APPLY.word().equals(s.action())).findFirst().orElse(null);
     if (row != null) {
       return new StepLine(phase, step.id(), step.kind(), step.description(), instant(row.startedAt()),
           instant(row.finishedAt()), Status.COMPLETED, row.outcome(), row.rows(), row.attempts(), step.pointOfNoReturn());

@@ -419,7 +419,7 @@ class StepKindLifecycleTest {
         steps.runPart(new PartCall(call, action, part, parts.parts()));
       }
     }
-    return "apply".equals(action) ? steps.apply(call) : steps.compensate(call);
+    return action == StepAction.APPLY ? steps.apply(call) : steps.compensate(call);
   }
 
   /** The target database as the test sees it, through a plain connection. */
