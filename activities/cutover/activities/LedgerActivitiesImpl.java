@@ -76,12 +76,13 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
   private RunStart existingRun(DSLContext tx, BeginRun request, Runs.StoredRun run) {
     Runs ledger = new Runs(tx);
     if (!request.resume()) {
-      if (run.workflowId().equals(request.workflowId())) {
+      if (run.workflowId().equals(request.workflowId()) && Runs.ACTIVE.equals(run.state())) {
         return new RunStart(run.runId(), run.startedBy(), false); // a retry of the same begin
       }
+      // a run id names one run forever: a workflow started again under a used id is a new run
       throw ApplicationFailure.newNonRetryableFailure(
-          "run id " + run.runId() + " is already used (state " + run.state() + "); choose another workflow id, "
-              + "or resume it with --resume " + run.runId(),
+          "run id " + run.runId() + " is already used (state " + run.state() + "); choose another workflow id"
+              + (run.ended() ? "" : ", or resume it with --resume " + run.runId()),
           "RunExists");
     }
     if (run.ended()) {

@@ -103,6 +103,29 @@ class LedgerActivitiesTest {
         exists.getOriginalMessage());
   }
 
+  /** Temporal lets a closed workflow's id start again: that is a new run, and its id is taken. */
+  @Test
+  void aRunIdIsUsedOnceEvenByAWorkflowStartedAgainUnderTheSameId() throws SQLException {
+    for (String ended : List.of("completed", "rolled_back")) {
+      String run = "r-" + ended;
+      ledger.beginRun(begin("demo", run, run, "alice", false));
+      ledger.endRun(new EndRun("demo", run, ended, null));
+
+      ApplicationFailure again = fails(() -> ledger.beginRun(begin("demo", run, run, "alice", false)));
+      assertEquals("RunExists", again.getType());
+      assertTrue(again.isNonRetryable());
+      assertEquals("run id " + run + " is already used (state " + ended + "); choose another workflow id",
+          again.getOriginalMessage());
+      assertEquals(ended, runColumn(demo, run, "state"), "the ended run stays as it ended");
+    }
+    ledger.beginRun(begin("demo", "r-failed", "r-failed", "alice", false));
+    ledger.endRun(new EndRun("demo", "r-failed", "failed", "step x failed"));
+    ApplicationFailure failed = fails(() -> ledger.beginRun(begin("demo", "r-failed", "r-failed", "alice", false)));
+    assertEquals("run id r-failed is already used (state failed); choose another workflow id, or resume it with "
+        + "--resume r-failed", failed.getOriginalMessage());
+    assertEquals(0, count(demo, "SELECT count(*) FROM cutover.run WHERE state = 'active'"), "no run became active");
+  }
+
   @Test
   void resumeTakesTheRunOverAndKeepsWhoStartedIt() throws SQLException {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
