@@ -104,8 +104,10 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
       throw targetBusy(request.target(), active.get());
     }
     ledger.takeOver(run.runId(), request.workflowId());
-    // a new workflow starts unpaused: a backfill must not stay held by the lost workflow's pause
-    new RunEvents(tx).insertEvent(new RunEvent(request.target(), run.runId(), "takeover:" + request.workflowId(),
+    // a new workflow starts unpaused: a backfill must not stay held by the lost workflow's pause;
+    // one row per takeover, so a retried begin writes it once and a second resume writes its own
+    String takeover = "takeover:" + request.workflowId() + (request.execution() == null ? "" : ":" + request.execution());
+    new RunEvents(tx).insertEvent(new RunEvent(request.target(), run.runId(), takeover,
         RunEventKind.RESUME.word(), null, request.startedBy(), "taken over by workflow " + request.workflowId()));
     return new RunStart(run.runId(), run.startedBy(), true);
   }

@@ -72,7 +72,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     RunStart start;
     try {
       start = ledger.beginRun(new BeginRun(input.target(), run, plan.name(), hash, workflowId,
-          input.startedBy() == null ? "unknown" : input.startedBy(), resume));
+          input.startedBy() == null ? "unknown" : input.startedBy(), resume, Workflow.getInfo().getRunId()));
     } catch (ActivityFailure failure) {
       throw Failures.fatal(Failures.describe(failure), "RunRefused");
     }

@@ -145,6 +145,23 @@ class LedgerActivitiesTest {
     assertEquals("wf-3", runColumn(demo, "r1", "workflow_id"));
   }
 
+  /** Temporal lost twice, each time resumed under the same workflow id: each takeover unpauses the run. */
+  @Test
+  void aSecondResumeUnderTheSameWorkflowIdUnpausesTheRunAgain() throws SQLException {
+    ledger.beginRun(begin("demo", "r1", "r1", "alice", false));
+    String latest = "SELECT kind FROM cutover.run_event WHERE run_id = 'r1' AND kind IN ('pause', 'resume') "
+        + "ORDER BY id DESC LIMIT 1";
+    for (String execution : List.of("exec-2", "exec-3")) {
+      ledger.recordEvent(new RunEvent("demo", "r1", "pause:" + execution, "pause", null, "bob", null));
+      BeginRun resume = new BeginRun("demo", "r1", "orders-split", "9f86d081884c", "r1", "bob", true, execution);
+      assertEquals(new RunStart("r1", "alice", true), ledger.beginRun(resume));
+      assertEquals(new RunStart("r1", "alice", true), ledger.beginRun(resume), "a retried begin");
+      assertEquals("resume", text(demo, latest), "after the takeover by " + execution);
+    }
+    assertEquals(2, count(demo,
+        "SELECT count(*) FROM cutover.run_event WHERE run_id = 'r1' AND event_key LIKE 'takeover:%'"));
+  }
+
   @Test
   void aRunThatEndedCannotBeResumed() {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
@@ -336,6 +353,14 @@ class LedgerActivitiesTest {
       try (ResultSet rows = statement.executeQuery()) {
         return rows.next() ? rows.getString(column.equals("ended_at") ? "ended_at" : column) : null;
       }
+    }
+  }
+
+  private static String text(Targets.Target target, String sql) throws SQLException {
+    try (Connection connection = TestDatabase.connect(target);
+        PreparedStatement statement = connection.prepareStatement(sql);
+        ResultSet rows = statement.executeQuery()) {
+      return rows.next() ? rows.getString(1) : null;
     }
   }
 
