@@ -73,7 +73,10 @@ public final class SqlRunner {
   /** A session seen blocking the work. No user name: that may be a credential. */
   public record Blocker(int pid, String applicationName, String state, long transactionMillis, String query) {
 
-    /** {@code pid 4242 (app 'x', idle in transaction, transaction open 1.5s): LOCK TABLE ...} */
+    /**
+     * {@code pid 4242 (app 'x', idle in transaction, transaction open 1.5s)}: what Temporal may
+     * carry. The session's SQL may hold anything (a literal secret): it stays in the ledger.
+     */
     public String describe() {
       StringBuilder text = new StringBuilder("pid ").append(pid).append(" (app '")
           .append(applicationName == null ? "" : applicationName).append('\'');
@@ -83,11 +86,12 @@ public final class SqlRunner {
       if (transactionMillis >= 0) {
         text.append(", transaction open ").append(seconds(transactionMillis));
       }
-      text.append(')');
-      if (query != null && !query.isBlank()) {
-        text.append(": ").append(query.strip());
-      }
-      return text.toString();
+      return text.append(')').toString();
+    }
+
+    /** {@link #describe} and the session's SQL, truncated: for the ledger only. */
+    public String describeWithQuery() {
+      return describe() + (query == null || query.isBlank() ? "" : ": " + query.strip());
     }
   }
 
@@ -238,7 +242,10 @@ public final class SqlRunner {
     }
   }
 
-  /** "applied after 3 attempts; waited on pid ...", or "" when the first attempt went through unblocked. */
+  /**
+   * "applied after 3 attempts; waited on pid ...", or "" when the first attempt went through
+   * unblocked. Names the blockers without their SQL: it goes into Temporal.
+   */
   public static String lockHistory(String verb, int attempts, List<Blocker> blockers) {
     List<String> parts = new ArrayList<>();
     if (attempts > 1) {

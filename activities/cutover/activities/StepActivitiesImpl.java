@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.conf.Settings;
 import org.jooq.conf.StatementType;
@@ -341,6 +342,13 @@ public final class StepActivitiesImpl implements StepActivities {
     AppliedSteps.StoredStep row = new AppliedSteps.StoredStep(call.runId(), call.step().id(), action, phase(call), kind.name(),
         text, outcome.rows(), attempt.number(), startedAt, now());
     new AppliedSteps(tx).insertStep(row);
+    if (!attempt.blockers().isEmpty()) {
+      String sessions = attempt.blockers().stream().map(SqlRunner.Blocker::describeWithQuery)
+          .collect(Collectors.joining("; "));
+      new RunEvents(tx).insertEvent(new RunEvent(call.target(), call.runId(),
+          RunEventKind.LOCK_WAITED.word() + ":" + call.step().id() + ":" + action.word(), RunEventKind.LOCK_WAITED.word(),
+          call.step().id(), null, runner.targets().redact(verb + " after waiting on " + sessions)));
+    }
     return row;
   }
 

@@ -137,6 +137,7 @@ class StepActivitiesTest {
       blocker.setAutoCommit(false);
       try (Statement statement = blocker.createStatement()) {
         statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+        statement.execute("SELECT 'sekret-42' AS api_key"); // the blocker's latest SQL, as pg_stat_activity shows it
       }
       CountDownLatch committed = new CountDownLatch(1);
       Thread release = new Thread(() -> {
@@ -158,11 +159,16 @@ class StepActivitiesTest {
     assertTrue(result.millis() >= 1000, "millis: " + result.millis());
     assertTrue(result.outcome().contains("applied after " + result.attempts() + " attempts"), result.outcome());
     assertTrue(result.outcome().contains("app 'blocker-test'"), result.outcome());
-    assertTrue(result.outcome().contains("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"), result.outcome());
+    // the blocker's SQL never goes into Temporal (results, heartbeats); the ledger keeps it
+    assertFalse(result.outcome().contains("sekret-42"), result.outcome());
+    assertFalse(text("SELECT outcome FROM cutover.step WHERE step_id = 'add-column'").contains("sekret-42"));
+    assertTrue(text("SELECT detail FROM cutover.run_event WHERE step_id = 'add-column' AND kind = 'lock_waited'")
+        .contains("SELECT 'sekret-42' AS api_key"));
     assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c'"));
     assertEquals(result.attempts(), count("SELECT attempts FROM cutover.step WHERE step_id = 'add-column'"));
     assertFalse(heartbeats.isEmpty());
     assertEquals("add-column", heartbeats.get(0).stepId());
+    assertFalse(heartbeats.toString().contains("sekret-42"), heartbeats.toString());
     heartbeats.forEach(h -> seen.add(h.toString()));
   }
 
@@ -176,6 +182,7 @@ class StepActivitiesTest {
       blocker.setAutoCommit(false);
       try (Statement statement = blocker.createStatement()) {
         statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+        statement.execute("SELECT 'sekret-42' AS api_key");
       }
       failure = applyFails(alter);
       blocker.rollback();
@@ -186,7 +193,7 @@ class StepActivitiesTest {
     String message = failure.getOriginalMessage();
     assertTrue(message.contains("in 3 attempts"), message);
     assertTrue(message.contains("app 'blocker-test'"), message);
-    assertTrue(message.contains("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"), message);
+    assertFalse(message.contains("sekret-42"), "the blocker's SQL never goes into Temporal: " + message);
     assertTrue(message.matches("(?s).*pid \\d+ .*"), message);
     assertEquals(0, ledgerRows("add-column"));
   }
@@ -364,6 +371,14 @@ class StepActivitiesTest {
         ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getLong(1);
+    }
+  }
+
+  private String text(String sql) throws SQLException {
+    try (Connection connection = TestDatabase.connect(target);
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      return rows.next() ? rows.getString(1) : "";
     }
   }
 
