@@ -5,16 +5,22 @@ import cutover.activities.LedgerActivities;
 import cutover.activities.RunEvent;
 import cutover.activities.RunEventKind;
 import cutover.activities.TuneRecord;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
  * Writes decisions and operator events to the ledger in the order they happened, from a
- * workflow coroutine, so signal handlers never block on an activity.
+ * workflow coroutine, so signal handlers never block on an activity. A record the ledger refuses
+ * stays first in line and is written again after a pause: none is dropped, and {@link #flush}
+ * waits for it.
  */
 final class LedgerRecorder {
+  static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+
   private final LedgerActivities ledger;
   private final Deque<Runnable> pending = new ArrayDeque<>();
   private boolean writing;
@@ -60,8 +66,20 @@ final class LedgerRecorder {
     while (true) {
       Workflow.await(() -> !pending.isEmpty());
       writing = true;
-      pending.poll().run();
-      writing = false;
+      try {
+        pending.peek().run();
+        pending.poll();
+      } catch (ActivityFailure failure) {
+        // before this version a refused write ended the coroutine, and every later flush waited forever
+        if (Workflow.getVersion("ledger-write-retry", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+          throw failure;
+        }
+        Workflow.getLogger(LedgerRecorder.class).warn("run {}: a ledger write failed, written again in {}: {}", run,
+            RETRY_AFTER, Failures.describe(failure));
+        Workflow.sleep(RETRY_AFTER);
+      } finally {
+        writing = false;
+      }
     }
   }
 }

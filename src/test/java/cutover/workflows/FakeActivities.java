@@ -152,8 +152,14 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
 
   @Override
   public void recordEvent(RunEvent event) {
+    if (refusedEventWrites.getAndDecrement() > 0) {
+      throw ApplicationFailure.newNonRetryableFailure("the ledger refused event " + event.eventKey(), "BadRequest");
+    }
     events.add(event);
   }
+
+  /** How many more event writes the ledger refuses (non-retryable, as a bad request would be). */
+  final AtomicInteger refusedEventWrites = new AtomicInteger();
 
   /** Tunes recorded, in order; their events are in {@link #events} too. */
   final List<TuneRecord> tunes = new CopyOnWriteArrayList<>();

@@ -15,6 +15,7 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,6 +34,28 @@ class StepRetryTest {
   static final Plan PLAN = new Plan("retried", "demo", null, List.of(new Phase("copy", null, List.of(
       new PlanStep("b", null, null, false, false, new BackfillSpec("src", null, List.of("id"), null, "dst",
           Map.of("id", "id"), null, null, null, null, null, null, null, null, null, null, null), 1)))));
+
+  /** A run event the ledger refused is written again, in its place, and the phase goes on after it. */
+  @Test
+  void aRunEventTheLedgerRefusedIsWrittenAgainNotLost(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) throws Exception {
+    FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
+    fake.refusedEventWrites.set(2);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+
+    CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("refused").setTaskQueue(worker.getTaskQueue()).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest("three-phases", "demo", null, null, "carol"));
+    CutoverWorkflowTest.awaitPhase(client, "refused.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    cutover.approve(new GateDecision("go", "alice", null, null));
+
+    CutoverResult result = WorkflowStub.fromTyped(cutover).getResult(30, TimeUnit.SECONDS,
+        CutoverResult.class);
+    assertEquals(RunState.COMPLETED, result.state());
+    assertEquals(1, fake.events.stream().filter(e -> e.kind().equals("gate_opened")).count(), fake.events.toString());
+    assertEquals(1, fake.decisions.size(), "the approval is in the ledger");
+  }
 
   @Test
   void aPartWhoseWorkersKeepDyingIsRetriedWithinSecondsEachTime(TestWorkflowEnvironment env, Worker worker,
