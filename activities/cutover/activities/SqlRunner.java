@@ -3,7 +3,6 @@ package cutover.activities;
 import static org.jooq.impl.DSL.name;
 
 import cutover.activities.steps.SqlTimeouts;
-import cutover.plan.PlanStep;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
@@ -49,26 +48,6 @@ public final class SqlRunner {
 
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(200);
   public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(5);
-
-  /** The lock settings of one unit of work. */
-  public record Settings(Duration lockTimeout, Duration statementTimeout, int lockRetries) {
-    public Settings {
-      Objects.requireNonNull(lockTimeout, "lockTimeout");
-      Objects.requireNonNull(statementTimeout, "statementTimeout");
-      if (lockRetries < 0) {
-        throw new IllegalArgumentException("lockRetries must not be negative");
-      }
-    }
-
-    /** The step's {@code lockTimeout}, {@code statementTimeout} and {@code lockRetries}, or the defaults. */
-    public static Settings of(PlanStep step) {
-      return of(step.spec() instanceof SqlTimeouts.Given given ? given.timeouts() : SqlTimeouts.DEFAULTS);
-    }
-
-    public static Settings of(SqlTimeouts timeouts) {
-      return new Settings(timeouts.lockTimeout(), timeouts.statementTimeout(), timeouts.lockRetries());
-    }
-  }
 
   /** A session seen blocking the work. No user name: that may be a credential. */
   public record Blocker(int pid, String applicationName, String state, long transactionMillis, String query) {
@@ -149,7 +128,7 @@ public final class SqlRunner {
    * @param stepId names the work in messages and heartbeats
    * @param action apply or compensate (compensation is named so in messages)
    */
-  public <T> Result<T> run(String target, String stepId, StepAction action, Settings settings, Work<T> work) {
+  public <T> Result<T> run(String target, String stepId, StepAction action, SqlTimeouts settings, Work<T> work) {
     try (Session session = open(target, stepId, action)) {
       return session.run(settings, work);
     }
@@ -179,7 +158,7 @@ public final class SqlRunner {
     }
 
     /** Runs the work in one transaction, retrying on lock timeouts; see {@link SqlRunner}. */
-    public <T> Result<T> run(Settings settings, Work<T> work) {
+    public <T> Result<T> run(SqlTimeouts settings, Work<T> work) {
       long started = System.nanoTime();
       for (int attempt = 1; ; attempt++) {
         watcher.attempt(attempt);
@@ -257,7 +236,7 @@ public final class SqlRunner {
     return String.join("; ", parts);
   }
 
-  private <T> T once(DataSource dataSource, Settings settings, Work<T> work, int attempt, LockWatcher watcher)
+  private <T> T once(DataSource dataSource, SqlTimeouts settings, Work<T> work, int attempt, LockWatcher watcher)
       throws Exception {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
@@ -305,7 +284,7 @@ public final class SqlRunner {
     return ThreadLocalRandom.current().nextLong(ceiling + 1);
   }
 
-  private ApplicationFailure lockTimeout(String subject, Settings settings, int attempts, List<Blocker> blockers) {
+  private ApplicationFailure lockTimeout(String subject, SqlTimeouts settings, int attempts, List<Blocker> blockers) {
     String who = blockers.isEmpty()
         ? "the blocking session was not seen (it may hold its lock only briefly)"
         : "blocked by " + blockers.stream().map(Blocker::describe).collect(Collectors.joining("; "));

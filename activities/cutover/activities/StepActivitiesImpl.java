@@ -4,6 +4,7 @@ import cutover.activities.steps.BatchedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.PartContext;
 import cutover.activities.steps.PartOutcome;
+import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepContext;
 import cutover.activities.steps.StepEnvironment;
 import cutover.activities.steps.StepKind;
@@ -81,7 +82,7 @@ public final class StepActivitiesImpl implements StepActivities {
   private StepResult applyInTransaction(StepCall call, ExecutedKind<?> kind) {
     PlanStep step = call.step();
     OffsetDateTime startedAt = now();
-    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.APPLY, SqlRunner.Settings.of(step),
+    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.APPLY, SqlTimeouts.of(step),
         (tx, attempt) -> {
           AppliedSteps ledger = new AppliedSteps(tx);
           ledger.lockStep(call.runId(), step.id());
@@ -101,7 +102,7 @@ public final class StepActivitiesImpl implements StepActivities {
   private StepResult applyOutsideTransaction(StepCall call, ExecutedKind<?> kind) {
     PlanStep step = call.step();
     OffsetDateTime startedAt = now();
-    SqlRunner.Settings settings = SqlRunner.Settings.of(step);
+    SqlTimeouts settings = SqlTimeouts.of(step);
     Optional<AppliedSteps.StoredStep> before = runner.run(call.target(), step.id(), StepAction.APPLY, settings, (tx, attempt) -> {
       AppliedSteps ledger = new AppliedSteps(tx);
       Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.APPLY);
@@ -144,7 +145,7 @@ public final class StepActivitiesImpl implements StepActivities {
           "BadRequest");
     }
     StepCall asCall = new StepCall(call.target(), call.runId(), call.phase(), step, false);
-    SqlRunner.Settings settings = SqlRunner.Settings.of(step);
+    SqlTimeouts settings = SqlTimeouts.of(step);
     StepOutcome outside = kind.execution() == StepKind.Execution.OUTSIDE_TRANSACTION
         ? outside(asCall, () -> kind.apply(context(asCall, null)))
         : null;
@@ -213,7 +214,7 @@ public final class StepActivitiesImpl implements StepActivities {
     PlanStep step = check(call);
     ExecutedKind<?> kind = executed(step);
     OffsetDateTime startedAt = now();
-    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.COMPENSATE, SqlRunner.Settings.of(step),
+    SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.COMPENSATE, SqlTimeouts.of(step),
         (tx, attempt) -> {
           AppliedSteps ledger = new AppliedSteps(tx);
           ledger.lockStep(call.runId(), step.id());
@@ -253,7 +254,7 @@ public final class StepActivitiesImpl implements StepActivities {
     PlanStep step = check(call);
     BatchedKind<?> kind = batched(step);
     StepAction action = action(request.action());
-    SqlRunner.Result<StepParts> result = runner.run(call.target(), step.id(), action, SqlRunner.Settings.of(step),
+    SqlRunner.Result<StepParts> result = runner.run(call.target(), step.id(), action, SqlTimeouts.of(step),
         (tx, attempt) -> {
           AppliedSteps ledger = new AppliedSteps(tx);
           ledger.lockStep(call.runId(), step.id());
@@ -274,7 +275,7 @@ public final class StepActivitiesImpl implements StepActivities {
     StepAction action = action(request.action());
     long started = System.nanoTime();
     try (SqlRunner.Session session = runner.open(call.target(), step.id(), action)) {
-      session.run(SqlRunner.Settings.of(step), (tx, attempt) -> {
+      session.run(SqlTimeouts.of(step), (tx, attempt) -> {
         requireActiveIfApplying(tx, call, action);
         return null;
       });
@@ -394,7 +395,7 @@ public final class StepActivitiesImpl implements StepActivities {
 
     @Override
     public <T> T inTransaction(java.util.function.Function<DSLContext, T> work) {
-      return runner.run(call.target(), call.step().id(), StepAction.APPLY, SqlRunner.Settings.of(call.step()),
+      return runner.run(call.target(), call.step().id(), StepAction.APPLY, SqlTimeouts.of(call.step()),
           (tx, attempt) -> work.apply(planSql(tx))).value();
     }
 

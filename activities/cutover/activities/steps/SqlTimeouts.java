@@ -2,6 +2,7 @@ package cutover.activities.steps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import cutover.plan.PlanStep;
 import cutover.plan.StepFields;
 import java.time.Duration;
 
@@ -33,6 +34,11 @@ public record SqlTimeouts(
     lockTimeout = lockTimeout == null ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
     statementTimeout = statementTimeout == null ? DEFAULT_STATEMENT_TIMEOUT : statementTimeout;
     lockRetries = lockRetries == null ? DEFAULT_LOCK_RETRIES : lockRetries;
+  }
+
+  /** The step's own settings when its kind runs SQL, else the defaults. */
+  public static SqlTimeouts of(PlanStep step) {
+    return step.spec() instanceof Given given ? given.timeouts() : DEFAULTS;
   }
 
   /** The spec of a kind that runs SQL. */

@@ -188,7 +188,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       long batchStarted = System.nanoTime();
       Batch batch;
       try {
-        batch = session.run(SqlRunner.Settings.of(spec.timeouts()), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
+        batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
             checkLoad ? load : null)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
