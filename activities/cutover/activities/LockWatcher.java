@@ -70,8 +70,10 @@ final class LockWatcher implements Runnable {
   /** The current unit of work: when it began (nanoTime) and its lock retry budget; 0 between units. */
   private volatile long workStarted;
   private volatile long lockRetryForMillis;
-  /** When the current unit of work first waited on a blocker (nanoTime), or 0. */
+  /** When the current unit of work first waited for a lock (nanoTime), or 0. */
   private volatile long waitingSince;
+  /** When the latest attempt began (nanoTime). */
+  private volatile long attemptStarted;
   private Connection connection;
   private long lastHeartbeat = Long.MIN_VALUE;
 
@@ -102,6 +104,17 @@ final class LockWatcher implements Runnable {
     workStarted = System.nanoTime();
   }
 
+  /**
+   * The latest attempt timed out waiting for a lock: the unit of work has waited since it began,
+   * whether or not its blockers were seen (an attempt can end before the first look).
+   */
+  void lockTimedOut() {
+    if (waitingSince == 0) {
+      waitingSince = attemptStarted;
+      heartbeatSoon();
+    }
+  }
+
   /** The unit of work ended (done or given up): the heartbeats report no lock wait. */
   void endWork() {
     workStarted = 0;
@@ -128,6 +141,9 @@ final class LockWatcher implements Runnable {
   /** The backend running the unit of work (null: none now). */
   void watch(Integer backendPid) {
     watchedSince = System.nanoTime();
+    if (backendPid != null) {
+      attemptStarted = watchedSince;
+    }
     pid = backendPid;
     if (backendPid == null) {
       current = List.of();
@@ -269,12 +285,14 @@ final class LockWatcher implements Runnable {
       if (!Objects.equals(pid, watched)) {
         return; // the attempt ended while we looked
       }
-      long attemptStarted = watchedSince;
+      long attempt = watchedSince;
+      // blocking since the unit of work first waited (attempts that ended before a look included), else this attempt
+      long firstWait = waitingSince != 0 ? waitingSince : attempt;
       List<Integer> pids = new ArrayList<>();
       synchronized (seen) {
         for (Record row : rows) {
           int blocker = row.get(BLOCKER_PID);
-          long since = blockingSince.computeIfAbsent(blocker, p -> attemptStarted);
+          long since = blockingSince.computeIfAbsent(blocker, p -> firstWait);
           Long transaction = row.get(TRANSACTION_MILLIS);
           seen.put(blocker, new LockBlocker(blocker, targets.redact(row.get(APPLICATION)),
               targets.redact(row.get(USER)), row.get(STATE), row.get(LOCK_MODE), row.get(LOCK_GRANTED),
@@ -287,10 +305,10 @@ final class LockWatcher implements Runnable {
           pids.add(blocker);
         }
         if (!pids.isEmpty()) {
-          boolean first = latest.isEmpty() && waitingSince == 0;
+          boolean first = latest.isEmpty();
           latest = List.copyOf(pids);
           if (workStarted != 0 && waitingSince == 0) {
-            waitingSince = attemptStarted;
+            waitingSince = attempt;
           }
           if (first) {
             heartbeatSoon = true;

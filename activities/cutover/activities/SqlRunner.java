@@ -172,12 +172,14 @@ public final class SqlRunner {
             if (!SqlErrors.LOCK_NOT_AVAILABLE.equals(SqlErrors.sqlState(e))) {
               throw failure(subject, e);
             }
+            watcher.lockTimedOut();
             long left = budget - elapsedMillis(started);
-            String who = blockedBy(watcher.latestBlockers());
+            List<LockBlocker> latest = watcher.latestBlockers();
+            String who = blockedBy(latest);
             if (left <= 0) {
               log.warn("{} could not get a lock within lock_timeout {} (attempt {}), {}; lockRetryFor {} is spent",
                   subject, millis(settings.lockTimeout()), attempt, who, budget(settings.lockRetryFor()));
-              throw lockTimeout(subject, settings, attempt, elapsedMillis(started), watcher.blockers());
+              throw lockTimeout(subject, settings, attempt, elapsedMillis(started), latest.isEmpty() ? watcher.blockers() : latest);
             }
             long pause = Math.min(backoffMillis(attempt), left);
             log.info("{} could not get a lock within lock_timeout {} (attempt {}), {}; retrying in {} ms, {} left of "
