@@ -67,6 +67,8 @@ final class LockWatcher implements Runnable {
   private volatile ActivityCompletionException completion;
   private volatile StepProgress progress;
   private volatile boolean heartbeatSoon;
+  /** Counts units of work, so that a look that outlasts its unit is not taken for the next one's. Guarded by {@link #seen}. */
+  private long unit;
   /** The current unit of work: when it began (nanoTime) and its lock retry budget; 0 between units. */
   private volatile long workStarted;
   private volatile long lockRetryForMillis;
@@ -96,6 +98,7 @@ final class LockWatcher implements Runnable {
   /** A unit of work begins: its lock waits are counted, and its blockers named, from here. */
   void beginWork(long lockRetryForMillis) {
     synchronized (seen) {
+      unit++;
       blockingSince.clear();
       latest = List.of();
     }
@@ -120,6 +123,7 @@ final class LockWatcher implements Runnable {
     workStarted = 0;
     waitingSince = 0;
     synchronized (seen) {
+      unit++;
       latest = List.of();
     }
   }
@@ -281,15 +285,20 @@ final class LockWatcher implements Runnable {
       if (connection == null) {
         return;
       }
-      List<? extends Record> rows = blockersOf(DSL.using(connection, SQLDialect.POSTGRES), watched);
-      if (!Objects.equals(pid, watched)) {
-        return; // the attempt ended while we looked
+      long unitPolled;
+      synchronized (seen) {
+        unitPolled = unit;
       }
       long attempt = watchedSince;
+      List<? extends Record> rows = blockersOf(DSL.using(connection, SQLDialect.POSTGRES), watched);
+      boolean attemptGoesOn = Objects.equals(pid, watched);
       // blocking since the unit of work first waited (attempts that ended before a look included), else this attempt
       long firstWait = waitingSince != 0 ? waitingSince : attempt;
       List<Integer> pids = new ArrayList<>();
       synchronized (seen) {
+        if (unit != unitPolled) {
+          return; // the unit of work ended while we looked (a first look on a cold worker can take a second)
+        }
         for (Record row : rows) {
           int blocker = row.get(BLOCKER_PID);
           long since = blockingSince.computeIfAbsent(blocker, p -> firstWait);
@@ -315,7 +324,9 @@ final class LockWatcher implements Runnable {
           }
         }
       }
-      current = List.copyOf(pids);
+      if (attemptGoesOn) {
+        current = List.copyOf(pids);
+      }
     } catch (RuntimeException e) {
       log.debug("could not look for blockers of step {}: {}", stepId, targets.redact(e.getMessage()));
       closeConnection();

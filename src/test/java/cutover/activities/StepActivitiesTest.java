@@ -214,14 +214,63 @@ class StepActivitiesTest {
 
     StepResult result;
     try (Connection blocker = holdLock("SELECT 1")) {
-      Thread release = releaseAfter(blocker, 1000);
+      // held for 1 s from the step's first wait (however long the activity takes to start)
+      Thread release = new Thread(() -> {
+        try {
+          while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == 0) {
+            Thread.sleep(10);
+          }
+          Thread.sleep(1000);
+          blocker.commit();
+        } catch (InterruptedException | SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      release.start();
       result = apply(alter);
       release.join(5000);
     }
 
     assertTrue(result.attempts() > 1, "attempts: " + result.attempts());
+    assertTrue(result.outcome().contains("waited on pid "), result.outcome());
     assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c'"));
     assertEquals(1, ledgerRows("add-column"));
+  }
+
+  @Test
+  void aSessionQueuedAheadOfTheStepIsNamedWithTheLockItIsQueuedFor() throws Exception {
+    PlanStep read = sqlStep("read-t", "SELECT count(*) FROM t", "SELECT 1",
+        new SqlTimeouts(Duration.ofMillis(300), null, Duration.ofSeconds(1)));
+
+    ApplicationFailure failure;
+    try (Connection reader = TestDatabase.connect(target, "long-reader");
+        Connection ddl = TestDatabase.connect(target, "queued-ddl")) {
+      reader.setAutoCommit(false);
+      try (Statement statement = reader.createStatement()) {
+        statement.execute("SELECT count(*) FROM t"); // holds ACCESS SHARE, which the step's read does not mind
+      }
+      ddl.setAutoCommit(false);
+      Thread queued = new Thread(() -> {
+        try (Statement statement = ddl.createStatement()) {
+          statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"); // waits behind the reader; the step queues behind it
+          ddl.rollback();
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      queued.start();
+      while (count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'queued-ddl' AND wait_event_type = 'Lock'")
+          == 0) {
+        Thread.sleep(20);
+      }
+      failure = applyFails(read);
+      reader.rollback();
+      queued.join(5000);
+    }
+
+    String message = failure.getOriginalMessage();
+    assertTrue(message.contains("(app 'queued-ddl'") && message.contains("queued for AccessExclusiveLock on t"), message);
+    assertFalse(message.contains("long-reader"), "the reader does not block the step's read: " + message);
   }
 
   /** A session of app 'blocker-test' holding ACCESS EXCLUSIVE on t in an open transaction, its latest SQL as given. */
