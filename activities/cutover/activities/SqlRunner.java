@@ -179,7 +179,8 @@ public final class SqlRunner {
             if (left <= 0) {
               log.warn("{} could not get a lock within lock_timeout {} (attempt {}), {}; lockRetryFor {} is spent",
                   subject, millis(settings.lockTimeout()), attempt, who, budget(settings.lockRetryFor()));
-              throw lockTimeout(subject, settings, attempt, elapsedMillis(started), latest.isEmpty() ? watcher.blockers() : latest);
+              throw lockTimeout(subject, settings, attempt, elapsedMillis(started),
+                  latest.isEmpty() ? watcher.blockers() : latest);
             }
             long pause = Math.min(backoffMillis(attempt), left);
             log.info("{} could not get a lock within lock_timeout {} (attempt {}), {}; retrying in {} ms, {} left of "
