@@ -37,8 +37,12 @@ final class ActivityStubs {
     } catch (IllegalArgumentException invalid) {
       throw Failures.fatal(invalid.getMessage(), "InvalidInput");
     }
-    boolean targetQueues = Workflow.getVersion(TARGET_QUEUES, Workflow.DEFAULT_VERSION, 1) >= 1;
-    return new ActivityStubs(targetQueues ? queue : null);
+    return new ActivityStubs(targetQueues() ? queue : null);
+  }
+
+  /** Whether this run schedules its targets' activities on their own queues (it started after that change). */
+  static boolean targetQueues() {
+    return Workflow.getVersion(TARGET_QUEUES, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
   /**

@@ -2,10 +2,7 @@ package cutover.workflows;
 
 import cutover.activities.PlanPushRequest;
 import cutover.activities.PlanPushResult;
-import cutover.activities.steps.StepKinds;
-import cutover.plan.InvalidPlanException;
-import cutover.plan.PlanParser;
-import cutover.plan.PlanProblem;
+import java.util.List;
 
 public class PlanPushWorkflowImpl implements PlanPushWorkflow {
   @Override
@@ -13,14 +10,20 @@ public class PlanPushWorkflowImpl implements PlanPushWorkflow {
     PlanPushRequest request = sent == null ? new PlanPushRequest(null, null, null, null) : sent;
     String target = request.target();
     if (CutoverPhaseWorkflowImpl.blank(target)) {
-      // The plan's own target decides which workers may register it: read it here, where the
-      // parse is deterministic; a plan that does not parse is refused as the worker would refuse it.
-      try {
-        target = PlanParser.parse(request.yaml(), request.fileName() == null ? "plan.yaml" : request.fileName(), null,
-            StepKinds.ALL).target();
-      } catch (InvalidPlanException invalid) {
-        return new PlanPushResult(null, null, null, false, invalid.problems().stream().map(PlanProblem::format).toList());
+      if (!ActivityStubs.targetQueues()) {
+        return ActivityStubs.anyTarget().plans().push(request); // a push from before target queues
       }
+      // The plan's own target decides which workers may register it; any worker can read it.
+      PlanPushResult read = ActivityStubs.anyTarget().plans().readTarget(request);
+      if (!read.problems().isEmpty()) {
+        return read;
+      }
+      target = read.target();
+    }
+    try {
+      TargetTaskQueue.of(target);
+    } catch (IllegalArgumentException invalid) {
+      return new PlanPushResult(null, target, null, false, List.of(invalid.getMessage()));
     }
     return ActivityStubs.forTarget(target).plans().push(request);
   }

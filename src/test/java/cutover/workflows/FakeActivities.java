@@ -202,6 +202,11 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   }
 
   @Override
+  public PlanPushResult readTarget(PlanPushRequest request) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public LoadedPlan load(PlanRef ref) {
     if (!ref.name().equals(plan.name())) {
       throw ApplicationFailure.newNonRetryableFailure("no plan named '" + ref.name() + "' is pushed", "PlanNotFound");
