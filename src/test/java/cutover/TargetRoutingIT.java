@@ -20,7 +20,6 @@ import cutover.workflows.PlanPushWorkflow;
 import cutover.workflows.RunState;
 import cutover.workflows.TargetTaskQueue;
 import io.temporal.api.enums.v1.TaskQueueType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.client.WorkflowClient;
@@ -33,10 +32,12 @@ import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -106,8 +107,8 @@ class TargetRoutingIT {
           && refusal.toString().contains("start `cutover worker` with target ghost"), refusal.toString());
 
       await("both workers polling", Duration.ofSeconds(60), () -> polled("billing") && polled("orders"));
-      push(client, COPY_PLAN);
-      push(client, TargetRoutingTest.PLAN.formatted("billing", "billing"));
+      String ordersPush = push(client, COPY_PLAN);
+      String billingPush = push(client, TargetRoutingTest.PLAN.formatted("billing", "billing"));
       String run = "routed-" + UUID.randomUUID().toString().substring(0, 8);
       StringWriter started = new StringWriter();
       assertEquals(CutoverCli.OK, CutoverCli.commandLine().setOut(new PrintWriter(started))
@@ -148,11 +149,11 @@ class TargetRoutingIT {
       assertEquals(Map.of("x", Long.parseLong(SOURCE_ROWS)), count(orders, "SELECT 'x', count(*) FROM routed_copy"));
       assertEquals(Map.of("mark", 1L, "create-marker", 1L),
           count(billing, "SELECT step_id, count(*) FROM cutover.step WHERE action = 'apply' GROUP BY 1"));
-      for (String workflow : List.of(run, run + ".copy")) {
-        assertActivitiesRanOn(client, workflow, ordersWorker.pid(), secondOrdersWorker.pid());
+      for (String workflow : List.of(ordersPush, run, run + ".copy")) {
+        TargetRoutingTest.assertActivitiesRanOn(client, workflow, "orders", processes(ordersWorker, secondOrdersWorker));
       }
-      for (String workflow : List.of(run + "-billing", run + "-billing.only")) {
-        assertActivitiesRanOn(client, workflow, billingWorker.pid());
+      for (String workflow : List.of(billingPush, run + "-billing", run + "-billing.only")) {
+        TargetRoutingTest.assertActivitiesRanOn(client, workflow, "billing", processes(billingWorker));
       }
     } finally {
       for (Process worker : workers) {
@@ -182,21 +183,17 @@ class TargetRoutingIT {
         .getPollersCount() > 0;
   }
 
-  private static void push(WorkflowClient client, String yaml) {
+  /** @return the push's workflow id */
+  private static String push(WorkflowClient client, String yaml) {
+    String workflowId = "push-" + UUID.randomUUID();
     assertEquals(List.of(), client.newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
-            .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
+            .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(workflowId).build())
         .push(new PlanPushRequest(yaml, "plan.yaml", null, "tester")).problems());
+    return workflowId;
   }
 
-  /** Every activity of the workflow ran in one of these worker processes (a worker's identity is pid@host). */
-  private static void assertActivitiesRanOn(WorkflowClient client, String workflowId, long... pids) {
-    List<String> identities = client.fetchHistory(workflowId).getEvents().stream()
-        .filter(HistoryEvent::hasActivityTaskStartedEventAttributes)
-        .map(e -> e.getActivityTaskStartedEventAttributes().getIdentity()).toList();
-    assertTrue(!identities.isEmpty(), workflowId + " ran no activity");
-    for (String identity : identities) {
-      assertTrue(java.util.Arrays.stream(pids).anyMatch(pid -> identity.startsWith(pid + "@")),
-          workflowId + "'s activity ran on " + identity + ", not on a worker of its target: " + identities);
-    }
+  /** A worker process's identity in the histories: pid@host. */
+  private static Predicate<String> processes(Process... workers) {
+    return identity -> Arrays.stream(workers).anyMatch(worker -> identity.startsWith(worker.pid() + "@"));
   }
 }

@@ -24,6 +24,8 @@ import cutover.workflows.PlanPushWorkflow;
 import cutover.workflows.RunState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
+import cutover.workflows.TargetTaskQueue;
+import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
@@ -32,9 +34,12 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testserver.TestServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,8 +94,8 @@ class TargetRoutingTest {
         runBeta.approve(new GateDecision("go", "dba-on-call", null, null));
         assertEquals(RunState.COMPLETED, result(runBeta).state());
         // Alpha's work waits on its queue, scheduled and not taken, while beta's worker runs on.
-        await("alpha's next activity scheduled", Duration.ofSeconds(10),
-            () -> pendingActivityStates(connection, "run-alpha.only").contains(PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED));
+        await("alpha's next activity scheduled", Duration.ofSeconds(10), () -> pendingActivityStates(connection,
+            "run-alpha.only").contains(PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED));
         Thread.sleep(2_000);
         List<PendingActivityState> pending = pendingActivityStates(connection, "run-alpha.only");
         assertTrue(pending.stream().allMatch(s -> s == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED),
@@ -101,17 +106,17 @@ class TargetRoutingTest {
         long restarted = System.nanoTime();
         alphaWorker = CutoverWorker.start(client(connection, "worker-alpha-2"), alphaTargets);
         assertEquals(RunState.COMPLETED, result(runAlpha).state());
-        System.out.printf("routing: with no alpha worker, alpha's run waited with %d activity scheduled on its queue; it completed %.1f s"
-            + " after a new alpha worker started%n", waited, (System.nanoTime() - restarted) / 1e9);
+        System.out.printf("routing: with no alpha worker, alpha's run waited with %d activity scheduled on its queue;"
+            + " it completed %.1f s after a new alpha worker started%n", waited, (System.nanoTime() - restarted) / 1e9);
       } finally {
         alphaWorker.close();
       }
 
       for (String workflow : List.of("push-alpha", "run-alpha", "run-alpha.only")) {
-        assertActivitiesRanOn(client, workflow, "worker-alpha-");
+        assertActivitiesRanOn(client, workflow, "alpha", identity -> identity.startsWith("worker-alpha-"));
       }
       for (String workflow : List.of("push-beta", "run-beta", "run-beta.only")) {
-        assertActivitiesRanOn(client, workflow, "worker-beta");
+        assertActivitiesRanOn(client, workflow, "beta", identity -> identity.equals("worker-beta"));
       }
       assertEquals(Map.of("alpha", 1L), count(alpha, "SELECT written_for, count(*) FROM routed_marker GROUP BY 1"));
       assertEquals(Map.of("beta", 1L), count(beta, "SELECT written_for, count(*) FROM routed_marker GROUP BY 1"));
@@ -149,12 +154,31 @@ class TargetRoutingTest {
         .getPendingActivitiesList().stream().map(a -> a.getState()).toList();
   }
 
-  private static void assertActivitiesRanOn(WorkflowClient client, String workflowId, String identityPrefix) {
-    List<String> identities = client.fetchHistory(workflowId).getEvents().stream()
-        .filter(HistoryEvent::hasActivityTaskStartedEventAttributes)
-        .map(e -> e.getActivityTaskStartedEventAttributes().getIdentity()).toList();
-    assertTrue(!identities.isEmpty(), workflowId + " ran no activity");
-    identities.forEach(identity -> assertTrue(identity.startsWith(identityPrefix),
-        workflowId + "'s activity ran on " + identity + ", not on a worker of its target: " + identities));
+  /**
+   * Every activity of the workflow was scheduled on the target's queue and ran on one of its
+   * workers; the one exception is reading a pushed plan's target, which needs no database and
+   * any worker may answer on the shared queue.
+   */
+  static void assertActivitiesRanOn(WorkflowClient client, String workflowId, String target,
+      Predicate<String> workerOfTarget) {
+    Map<Long, ActivityTaskScheduledEventAttributes> scheduled = new HashMap<>();
+    List<String> ran = new ArrayList<>();
+    for (HistoryEvent event : client.fetchHistory(workflowId).getEvents()) {
+      if (event.hasActivityTaskScheduledEventAttributes()) {
+        scheduled.put(event.getEventId(), event.getActivityTaskScheduledEventAttributes());
+      } else if (event.hasActivityTaskStartedEventAttributes()) {
+        ActivityTaskScheduledEventAttributes activity =
+            scheduled.get(event.getActivityTaskStartedEventAttributes().getScheduledEventId());
+        String type = activity.getActivityType().getName();
+        String identity = event.getActivityTaskStartedEventAttributes().getIdentity();
+        ran.add(type + " on " + identity);
+        if (!type.equals("ReadPlanTarget")) {
+          assertEquals(TargetTaskQueue.of(target), activity.getTaskQueue().getName(), workflowId + "'s " + type);
+          assertTrue(workerOfTarget.test(identity),
+              workflowId + "'s " + type + " ran on " + identity + ", not on a worker of target " + target + ": " + ran);
+        }
+      }
+    }
+    assertTrue(ran.stream().anyMatch(r -> !r.startsWith("ReadPlanTarget")), workflowId + " ran no activity on its target");
   }
 }
