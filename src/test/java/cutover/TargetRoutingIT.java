@@ -107,6 +107,7 @@ class TargetRoutingIT {
           && refusal.toString().contains("start `cutover worker` with target ghost"), refusal.toString());
 
       await("both workers polling", Duration.ofSeconds(60), () -> polled("billing") && polled("orders"));
+      double workersUp = (System.nanoTime() - testStarted) / 1e9;
       String ordersPush = push(client, COPY_PLAN);
       String billingPush = push(client, TargetRoutingTest.PLAN.formatted("billing", "billing"));
       String run = "routed-" + UUID.randomUUID().toString().substring(0, 8);
@@ -120,6 +121,7 @@ class TargetRoutingIT {
       await("the backfill to commit a batch", Duration.ofSeconds(60), () -> rowsDone(orders, "copy-rows") > 0);
       ordersWorker.destroyForcibly().waitFor();
       long killedAt = System.nanoTime();
+      double killed = (killedAt - testStarted) / 1e9;
       long rowsAtKill = rowsDone(orders, "copy-rows");
       Process secondOrdersWorker = startWorker(orders, "orders-2");
       workers.add(secondOrdersWorker);
@@ -138,9 +140,9 @@ class TargetRoutingIT {
       client.newWorkflowStub(CutoverWorkflow.class, run).approve(new GateDecision("go", "dba-on-call", null, null));
       CutoverResult result = client.newUntypedWorkflowStub(run).getResult(CutoverResult.class);
       assertEquals(RunState.COMPLETED, result.state());
-      System.out.printf("routing: the orders worker killed with kill -9 mid-backfill; a new orders worker (started at"
-          + " once) committed the next batch %.1f s after the kill; %.1f s in all%n", movingAgain,
-          (System.nanoTime() - testStarted) / 1e9);
+      System.out.printf("routing: both worker processes polling %.1f s after the test began, the orders worker killed"
+          + " with kill -9 mid-backfill at %.1f s; a new orders worker (started at once) committed the next batch %.1f s"
+          + " after the kill; %.1f s in all%n", workersUp, killed, movingAgain, (System.nanoTime() - testStarted) / 1e9);
 
       assertEquals(Map.of("copy-rows", 1L, "create-copy", 1L, "index-copy", 1L),
           count(orders, "SELECT step_id, count(*) FROM cutover.step WHERE action = 'apply' GROUP BY 1"));
