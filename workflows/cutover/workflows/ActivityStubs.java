@@ -46,8 +46,9 @@ final class ActivityStubs {
   }
 
   /**
-   * Stubs on the workflow's own queue, for reads over every target of whichever worker answers
-   * (a list or report that names no target).
+   * Stubs on the workflow's own queue, which every worker serves: for what needs no one target (a
+   * list or report that names none reads the targets of whichever worker answers; reading a
+   * plan's target needs no database).
    */
   static ActivityStubs anyTarget() {
     return new ActivityStubs(null);
