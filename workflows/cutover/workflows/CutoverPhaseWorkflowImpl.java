@@ -31,12 +31,13 @@ import java.util.List;
 import java.util.Map;
 
 public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
-  private final StepRunner steps = new StepRunner(ActivityStubs.steps(), ActivityStubs.parts());
+  /** The target's activities, known once the run has its input. */
+  private StepRunner steps;
   /** Runs the verifications a soak repeats. */
-  private final StepActivities verifier = ActivityStubs.steps();
-  private final LedgerActivities ledger = ActivityStubs.ledger();
-  private final PlanActivities plans = ActivityStubs.plans();
-  private final LedgerRecorder recorder = new LedgerRecorder(ledger);
+  private StepActivities verifier;
+  private LedgerActivities ledger;
+  private PlanActivities plans;
+  private final LedgerRecorder recorder = new LedgerRecorder();
   private final Operator operator = new Operator();
 
   private PhaseRequest request;
@@ -58,6 +59,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   public PhaseResult run(PhaseRequest input) {
     request = input;
     requireInput();
+    ActivityStubs activities = ActivityStubs.forTarget(input.target());
+    steps = new StepRunner(activities.steps(), activities.parts());
+    verifier = activities.steps();
+    ledger = activities.ledger();
+    plans = activities.plans();
     LoadedPlan loaded = load();
     Phase phase = loaded.plan().phase(input.phase()).orElseThrow(() -> Failures.fatal(
         "plan '" + input.plan() + "' has no phase '" + input.phase() + "'; its phases are: "
@@ -78,7 +84,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     if (ownRun) {
       startedBy = beginOwnRun(loaded.hash());
     }
-    recorder.start(input.target(), run);
+    recorder.start(ledger, input.target(), run);
 
     RunState outcome = runSteps(phase);
     recorder.flush();

@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 public class CutoverWorkflowImpl implements CutoverWorkflow {
-  private final StepRunner steps = new StepRunner(ActivityStubs.steps(), ActivityStubs.parts());
-  private final LedgerActivities ledger = ActivityStubs.ledger();
-  private final PlanActivities plans = ActivityStubs.plans();
-  private final LedgerRecorder recorder = new LedgerRecorder(ledger);
+  /** The target's activities, known once the run has its input. */
+  private StepRunner steps;
+  private LedgerActivities ledger;
+  private final LedgerRecorder recorder = new LedgerRecorder();
   private final Operator operator = new Operator();
 
   private CutoverRequest request;
@@ -52,6 +52,10 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
       throw Failures.fatal("Cutover needs \"plan\" (a pushed plan's name) and \"target\" (a target configured on the worker), "
           + "e.g. {\"plan\":\"contract-templates\",\"target\":\"demo\"}", "InvalidInput");
     }
+    ActivityStubs activities = ActivityStubs.forTarget(input.target());
+    steps = new StepRunner(activities.steps(), activities.parts());
+    ledger = activities.ledger();
+    PlanActivities plans = activities.plans();
     LoadedPlan loaded;
     try {
       loaded = plans.load(new PlanRef(input.plan(), input.version(), input.target()));
@@ -80,7 +84,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     if (start.resumed()) {
       operator.notice("resumed run " + run + ": steps already in the ledger are not applied again");
     }
-    recorder.start(input.target(), run);
+    recorder.start(ledger, input.target(), run);
     plan.phases().forEach(p -> phases.put(p.name(),
         new CutoverStatus.PhaseView(p.name(), CutoverStatus.PhaseState.PENDING, null, List.of())));
     Async.procedure(this::forwardSignals);

@@ -27,6 +27,8 @@ import cutover.activities.TuneRecord;
 import cutover.activities.VerifyCall;
 import cutover.plan.Plan;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +53,17 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
 
   FakeActivities(Plan plan) {
     this.plan = plan;
+  }
+
+  /** Serves these activities on the worker's queue and on target demo's queue, as a worker for demo does. */
+  FakeActivities serveOn(TestWorkflowEnvironment env, Worker worker) {
+    return serveOn(worker, env::newWorker);
+  }
+
+  FakeActivities serveOn(Worker worker, java.util.function.Function<String, Worker> newWorker) {
+    worker.registerActivitiesImplementations(this);
+    newWorker.apply(TargetTaskQueue.of("demo")).registerActivitiesImplementations(this);
+    return this;
   }
 
   void failNext(String stepId, int times) {
@@ -185,6 +198,11 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
 
   @Override
   public PlanPushResult push(PlanPushRequest request) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public PlanPushResult readTarget(PlanPushRequest request) {
     throw new UnsupportedOperationException();
   }
 
