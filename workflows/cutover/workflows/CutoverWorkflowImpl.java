@@ -48,9 +48,17 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   @Override
   public CutoverResult run(CutoverRequest input) {
     request = input;
+    // before this version such an input failed the workflow task on every retry, or ran coerced
+    if ((input == null || input.unreadable() != null)
+        && Workflow.getVersion("start-input-checked", Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
+      throw Failures.fatal(input == null
+          ? "the Cutover input is empty (no payload, empty data or null); nothing was started. Send e.g. "
+              + CutoverRequest.EXAMPLE
+          : input.unreadable() + "; nothing was started", "InvalidInput");
+    }
     if (CutoverPhaseWorkflowImpl.blank(input.plan()) || CutoverPhaseWorkflowImpl.blank(input.target())) {
       throw Failures.fatal("Cutover needs \"plan\" (a pushed plan's name) and \"target\" (a target configured on the worker), "
-          + "e.g. {\"plan\":\"contract-templates\",\"target\":\"demo\"}", "InvalidInput");
+          + "e.g. " + CutoverRequest.EXAMPLE, "InvalidInput");
     }
     LoadedPlan loaded;
     try {
@@ -184,6 +192,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   }
 
   private void forwardDecision(OperatorSignal signal, GateDecision decision) {
+    if (operator.refusedAsUnreadable(signal, decision)) {
+      return;
+    }
     forward.add(new ForwardedSignal(signal, decision, decision == null ? null : decision.requestId(), false));
   }
 
@@ -193,6 +204,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void retry(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RETRY, action)) {
+      return;
+    }
     if (operator.state == RunState.ROLLBACK_FAILED_WAITING) {
       operator.retryRequested = true;
       operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.RETRY, true,
@@ -205,6 +219,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void rollback(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.ROLLBACK, action)) {
+      return;
+    }
     if (currentPhaseWorkflowId != null) {
       forwardAction(OperatorSignal.ROLLBACK, action, false);
       return;
@@ -217,6 +234,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void pause(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.PAUSE, action)) {
+      return;
+    }
     operator.paused = true;
     operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.PAUSE, true,
         "paused by " + CutoverPhaseWorkflowImpl.actor(action));
@@ -225,6 +245,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void resume(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RESUME, action)) {
+      return;
+    }
     operator.paused = false;
     operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.RESUME, true,
         "resumed by " + CutoverPhaseWorkflowImpl.actor(action));
@@ -233,6 +256,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void tune(Tuning tuning) {
+    if (operator.refusedAsUnreadable(OperatorSignal.TUNE, tuning)) {
+      return;
+    }
     forward.add(new ForwardedSignal(OperatorSignal.TUNE, tuning, tuning == null ? null : tuning.requestId(), false));
   }
 
