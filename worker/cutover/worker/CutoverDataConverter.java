@@ -11,6 +11,7 @@ import cutover.activities.steps.StepKinds;
 import cutover.workflows.CutoverRequest;
 import cutover.workflows.GateDecision;
 import cutover.workflows.OperatorAction;
+import cutover.workflows.PhaseRequest;
 import cutover.workflows.Tuning;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
@@ -34,7 +35,7 @@ public final class CutoverDataConverter {
    * the start with a parser message or the signal being dropped.
    */
   static final Set<Class<?>> TYPED_BY_PEOPLE =
-      Set.of(CutoverRequest.class, GateDecision.class, OperatorAction.class, Tuning.class);
+      Set.of(CutoverRequest.class, PhaseRequest.class, GateDecision.class, OperatorAction.class, Tuning.class);
 
   private CutoverDataConverter() {}
 

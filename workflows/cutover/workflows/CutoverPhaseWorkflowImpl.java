@@ -273,9 +273,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   }
 
   private void requireInput() {
+    Failures.refuseUnusableStart(TYPE, request == null, request == null ? null : request.unreadable(),
+        PhaseRequest.EXAMPLE);
     if (blank(request.plan()) || blank(request.target()) || blank(request.phase())) {
-      throw Failures.fatal("CutoverPhase needs \"plan\", \"target\" and \"phase\", e.g. "
-          + "{\"plan\":\"contract-templates\",\"target\":\"demo\",\"phase\":\"introduce\"}", "InvalidInput");
+      throw Failures.fatal("CutoverPhase needs \"plan\", \"target\" and \"phase\", e.g. " + PhaseRequest.EXAMPLE,
+          "InvalidInput");
     }
   }
 

@@ -48,14 +48,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   @Override
   public CutoverResult run(CutoverRequest input) {
     request = input;
-    // before this version such an input failed the workflow task on every retry, or ran coerced
-    if ((input == null || input.unreadable() != null)
-        && Workflow.getVersion("start-input-checked", Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
-      throw Failures.fatal(input == null
-          ? "the Cutover input is empty (no payload, empty data or null); nothing was started. Send e.g. "
-              + CutoverRequest.EXAMPLE
-          : input.unreadable() + "; nothing was started", "InvalidInput");
-    }
+    Failures.refuseUnusableStart(TYPE, input == null, input == null ? null : input.unreadable(), CutoverRequest.EXAMPLE);
     if (CutoverPhaseWorkflowImpl.blank(input.plan()) || CutoverPhaseWorkflowImpl.blank(input.target())) {
       throw Failures.fatal("Cutover needs \"plan\" (a pushed plan's name) and \"target\" (a target configured on the worker), "
           + "e.g. " + CutoverRequest.EXAMPLE, "InvalidInput");

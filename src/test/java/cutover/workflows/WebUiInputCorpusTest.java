@@ -62,6 +62,26 @@ class WebUiInputCorpusTest {
     }
   }
 
+  static Stream<StartCase> phaseStarts() {
+    return WebUiInputs.phaseStarts().stream();
+  }
+
+  @ParameterizedTest(name = "phase start with {0}")
+  @MethodSource("phaseStarts")
+  void aMalformedPhaseStartFailsAtOnceAndStartsNothing(StartCase start, TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+
+    WebUiInputs.start(env.getWorkflowServiceStubs(), env.getNamespace(), worker.getTaskQueue(), CutoverPhaseWorkflow.TYPE,
+        "bad-phase", start.input());
+
+    WebUiInputs.assertFailedReadably(client, "bad-phase", start.failure());
+    assertTrue(fake.activeRunByTarget.isEmpty(), "a run was begun in the ledger");
+    assertTrue(fake.applied.isEmpty(), "steps were applied");
+  }
+
   @ParameterizedTest(name = "{0} with malformed payloads")
   @EnumSource(OperatorSignal.class)
   void malformedSignalsAreAnsweredAndTheRunGoesOn(OperatorSignal signal, TestWorkflowEnvironment env, Worker worker,

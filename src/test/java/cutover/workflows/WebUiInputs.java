@@ -112,6 +112,23 @@ final class WebUiInputs {
                 + CutoverRequest.EXAMPLE));
   }
 
+  /** Starts of a phase alone, as the UI can start any workflow type. */
+  static List<StartCase> phaseStarts() {
+    String empty = "the CutoverPhase input is empty (no payload, empty data or null); nothing was started."
+        + " Send e.g. " + PhaseRequest.EXAMPLE;
+    String unusable = "the CutoverPhase input is not usable: %s. Send e.g. " + PhaseRequest.EXAMPLE + "; nothing was started";
+    return List.of(
+        new StartCase(Typed.noPayload(), empty),
+        new StartCase(Typed.json("empty data", ""), empty),
+        new StartCase(Typed.json("null", "null"), empty),
+        new StartCase(Typed.json("an array instead of an object", "[]"),
+            unusable.formatted("it must be a JSON object, not an array")),
+        new StartCase(Typed.json("a number for phase", "{\"plan\":\"three-phases\",\"target\":\"demo\",\"phase\":2}"),
+            unusable.formatted("\"phase\" must be text, not the number 2")),
+        new StartCase(Typed.json("unknown phase", "{\"plan\":\"three-phases\",\"target\":\"demo\",\"phase\":\"nope\"}"),
+            "plan 'three-phases' has no phase 'nope'; its phases are: introduce, copy, finish"));
+  }
+
   /** A signal sent to a run held at gate {@code go}, and how the run answers it. */
   record SignalCase(OperatorSignal signal, Typed input, boolean accepted, String answer) {
     @Override
@@ -197,10 +214,15 @@ final class WebUiInputs {
   // --- sending as the Web UI does ----------------------------------------------------------
 
   static void start(WorkflowServiceStubs service, String namespace, String taskQueue, String workflowId, Typed input) {
+    start(service, namespace, taskQueue, CutoverWorkflow.TYPE, workflowId, input);
+  }
+
+  static void start(WorkflowServiceStubs service, String namespace, String taskQueue, String workflowType,
+      String workflowId, Typed input) {
     service.blockingStub().startWorkflowExecution(StartWorkflowExecutionRequest.newBuilder()
         .setNamespace(namespace)
         .setWorkflowId(workflowId)
-        .setWorkflowType(WorkflowType.newBuilder().setName(CutoverWorkflow.TYPE))
+        .setWorkflowType(WorkflowType.newBuilder().setName(workflowType))
         .setTaskQueue(TaskQueue.newBuilder().setName(taskQueue))
         .setInput(input.payloads())
         .setRequestId(UUID.randomUUID().toString())
@@ -235,7 +257,7 @@ final class WebUiInputs {
   /** The start failed at once, readably, with the expected message, and no workflow task ever failed. */
   static void assertFailedReadably(WorkflowClient client, String workflowId, String expected) {
     WorkflowFailedException failure = assertThrows(WorkflowFailedException.class,
-        () -> client.newUntypedWorkflowStub(workflowId).getResult(CutoverResult.class));
+        () -> client.newUntypedWorkflowStub(workflowId).getResult(Object.class));
     assertEquals(expected, Failures.describe(failure));
     assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, status(client, workflowId));
     assertNoWorkflowTaskFailed(client, workflowId);
