@@ -37,7 +37,7 @@ class WebUiInputCorpusTest {
   @ParameterizedTest(name = "start with {0}")
   @MethodSource("starts")
   void aMalformedStartFailsAtOnceAndStartsNothing(StartCase start, TestWorkflowEnvironment env, Worker worker,
-      WorkflowClient client) {
+      WorkflowClient client) throws Exception {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
     worker.registerActivitiesImplementations(fake);
     env.start();
@@ -55,6 +55,7 @@ class WebUiInputCorpusTest {
     assertFalse(fake.endedRuns.containsKey("bad-start"));
     assertTrue(fake.events.stream().noneMatch(e -> e.runId().equals("bad-start")), "events: " + fake.events);
     assertEquals(appliedBefore, fake.applied, "steps were applied");
+    Replays.replay(client.fetchHistory("bad-start"));
     if (start.busy()) {
       assertEquals("busy-holder", fake.activeRunByTarget.get("demo"));
       assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, WebUiInputs.status(client, "busy-holder"));
@@ -85,7 +86,7 @@ class WebUiInputCorpusTest {
   @ParameterizedTest(name = "{0} with malformed payloads")
   @EnumSource(OperatorSignal.class)
   void malformedSignalsAreAnsweredAndTheRunGoesOn(OperatorSignal signal, TestWorkflowEnvironment env, Worker worker,
-      WorkflowClient client) {
+      WorkflowClient client) throws Exception {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
     worker.registerActivitiesImplementations(fake);
     env.start();
@@ -117,6 +118,8 @@ class WebUiInputCorpusTest {
     for (String workflow : List.of(run, run + ".introduce", run + ".copy", run + ".finish")) {
       WebUiInputs.assertNoWorkflowTaskFailed(client, workflow);
     }
+    Replays.replay(client.fetchHistory(run));
+    Replays.replay(client.fetchHistory(run + ".copy"));
   }
 
   static Stream<Typed> emptyInputs() {
