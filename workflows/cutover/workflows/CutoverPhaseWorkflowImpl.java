@@ -279,9 +279,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   }
 
   private void requireInput() {
+    Failures.refuseUnusableStart(TYPE, request == null, request == null ? null : request.unreadable(),
+        PhaseRequest.EXAMPLE);
     if (blank(request.plan()) || blank(request.target()) || blank(request.phase())) {
-      throw Failures.fatal("CutoverPhase needs \"plan\", \"target\" and \"phase\", e.g. "
-          + "{\"plan\":\"contract-templates\",\"target\":\"demo\",\"phase\":\"introduce\"}", "InvalidInput");
+      throw Failures.fatal("CutoverPhase needs \"plan\", \"target\" and \"phase\", e.g. " + PhaseRequest.EXAMPLE,
+          "InvalidInput");
     }
   }
 
@@ -324,6 +326,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   }
 
   private void decide(Decision decision, GateDecision sent) {
+    if (operator.refusedAsUnreadable(OperatorSignal.of(decision), sent)) {
+      return;
+    }
     GateDecision d = sent == null ? new GateDecision(null, null, null, null) : sent;
     String kind = decision.word();
     String by = blank(d.by()) ? "" : d.by().trim();
@@ -344,12 +349,16 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     decisions.add(view);
     recorder.decision(view);
     operator.answer(d.requestId(), OperatorSignal.of(decision), refusal == null,
-        (refusal == null ? "" : "refused: ") + kind + " of '" + d.gate() + "' by " + by
+        (refusal == null ? "" : "refused: ") + kind + " of " + (d.gate() == null ? "no gate" : "'" + d.gate() + "'")
+            + " by " + (by.isEmpty() ? "nobody" : by)
             + (refusal == null ? "" : " — " + refusal));
   }
 
   @Override
   public void retry(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RETRY, action)) {
+      return;
+    }
     boolean waiting = operator.state == RunState.FAILED_WAITING || operator.state == RunState.ROLLBACK_FAILED_WAITING;
     if (waiting) {
       operator.retryRequested = true;
@@ -364,6 +373,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void rollback(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.ROLLBACK, action)) {
+      return;
+    }
     String refusal = operator.requestRollback(actor(action), requestId(action));
     recorder.event(refusal == null ? RunEventKind.ROLLBACK_REQUESTED : RunEventKind.ROLLBACK_REFUSED, currentStep,
         actor(action), refusal == null ? (action == null ? null : action.reason()) : refusal);
@@ -371,6 +383,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void pause(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.PAUSE, action)) {
+      return;
+    }
     operator.paused = true;
     operator.answer(requestId(action), OperatorSignal.PAUSE, true, "paused by " + actor(action)
         + (runningBatched == null ? "" : "; backfill " + runningBatched + " pauses after its current batch"));
@@ -379,6 +394,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void resume(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RESUME, action)) {
+      return;
+    }
     operator.paused = false;
     operator.answer(requestId(action), OperatorSignal.RESUME, true, "resumed by " + actor(action));
     recorder.event(RunEventKind.RESUME, currentStep, actor(action), action == null ? null : action.reason());
@@ -386,6 +404,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void tune(Tuning tuning) {
+    if (operator.refusedAsUnreadable(OperatorSignal.TUNE, tuning)) {
+      return;
+    }
     String by = tuning == null || blank(tuning.by()) ? "unknown" : tuning.by();
     String refusal = null;
     if (tuning == null || tuning.batchSize() == null && tuning.rate() == null) {

@@ -48,9 +48,10 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   @Override
   public CutoverResult run(CutoverRequest input) {
     request = input;
+    Failures.refuseUnusableStart(TYPE, input == null, input == null ? null : input.unreadable(), CutoverRequest.EXAMPLE);
     if (CutoverPhaseWorkflowImpl.blank(input.plan()) || CutoverPhaseWorkflowImpl.blank(input.target())) {
       throw Failures.fatal("Cutover needs \"plan\" (a pushed plan's name) and \"target\" (a target configured on the worker), "
-          + "e.g. {\"plan\":\"contract-templates\",\"target\":\"demo\"}", "InvalidInput");
+          + "e.g. " + CutoverRequest.EXAMPLE, "InvalidInput");
     }
     ActivityStubs activities = ActivityStubs.forTarget(input.target());
     steps = new StepRunner(activities.steps(), activities.parts());
@@ -188,6 +189,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   }
 
   private void forwardDecision(OperatorSignal signal, GateDecision decision) {
+    if (operator.refusedAsUnreadable(signal, decision)) {
+      return;
+    }
     forward.add(new ForwardedSignal(signal, decision, decision == null ? null : decision.requestId(), false));
   }
 
@@ -197,6 +201,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void retry(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RETRY, action)) {
+      return;
+    }
     if (operator.state == RunState.ROLLBACK_FAILED_WAITING) {
       operator.retryRequested = true;
       operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.RETRY, true,
@@ -209,6 +216,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void rollback(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.ROLLBACK, action)) {
+      return;
+    }
     if (currentPhaseWorkflowId != null) {
       forwardAction(OperatorSignal.ROLLBACK, action, false);
       return;
@@ -221,6 +231,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void pause(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.PAUSE, action)) {
+      return;
+    }
     operator.paused = true;
     operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.PAUSE, true,
         "paused by " + CutoverPhaseWorkflowImpl.actor(action));
@@ -229,6 +242,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void resume(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RESUME, action)) {
+      return;
+    }
     operator.paused = false;
     operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.RESUME, true,
         "resumed by " + CutoverPhaseWorkflowImpl.actor(action));
@@ -237,6 +253,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void tune(Tuning tuning) {
+    if (operator.refusedAsUnreadable(OperatorSignal.TUNE, tuning)) {
+      return;
+    }
     forward.add(new ForwardedSignal(OperatorSignal.TUNE, tuning, tuning == null ? null : tuning.requestId(), false));
   }
 

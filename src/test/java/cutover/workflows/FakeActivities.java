@@ -208,6 +208,10 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
 
   @Override
   public LoadedPlan load(PlanRef ref) {
+    if (!ref.target().equals(plan.target())) {
+      throw ApplicationFailure.newNonRetryableFailure("target '" + ref.target() + "' is not configured on the worker; "
+          + "it has: " + plan.target(), "UnknownTarget");
+    }
     if (!ref.name().equals(plan.name())) {
       throw ApplicationFailure.newNonRetryableFailure("no plan named '" + ref.name() + "' is pushed", "PlanNotFound");
     }
