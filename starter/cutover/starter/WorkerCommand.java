@@ -28,6 +28,8 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--allow-commands", description = "run `command` steps of plans on this machine (refused otherwise)")
   boolean allowCommands;
 
+  @Mixin SignedApprovalOptions approvals = new SignedApprovalOptions();
+
   @Override
   public Integer call() throws Exception {
     Targets targets = TargetConfig.load(targetsFile);
@@ -36,8 +38,12 @@ final class WorkerCommand implements Callable<Integer> {
           + "or pass --targets-file");
       return CutoverCli.BAD_INPUT;
     }
+    if (approvals.signers().problem() != null) {
+      spec.commandLine().getErr().println("cutover worker: " + approvals.signers().problem());
+      return CutoverCli.BAD_INPUT;
+    }
     TemporalConnection connection = temporal.connect();
-    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
+    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands, approvals.signers());
     spec.commandLine().getOut().printf("worker polling task queue %s on %s (namespace %s) for targets: %s%n",
         WorkflowRegistration.TASK_QUEUE, temporal.address, temporal.namespace, String.join(", ", targets.names()));
     spec.commandLine().getOut().flush();

@@ -6,6 +6,8 @@ import cutover.activities.ReportActivitiesImpl;
 import cutover.activities.SqlRunner;
 import cutover.activities.StepActivitiesImpl;
 import cutover.activities.Targets;
+import cutover.activities.steps.approval.ApprovalActivitiesImpl;
+import cutover.activities.steps.approval.ApprovalSigners;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -26,6 +28,12 @@ public final class CutoverWorker implements AutoCloseable {
 
   /** @param allowCommands run {@code command} steps (`--allow-commands`); refused otherwise */
   public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands) {
+    return start(client, targets, allowCommands, ApprovalSigners.NONE);
+  }
+
+  /** @param signers the allowed signers that approvals' signatures are checked against, and whether they are required */
+  public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands,
+      ApprovalSigners signers) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     WorkerOptions.Builder options = WorkerOptions.newBuilder();
     if (!TemporalConnection.hasVisibility(client.getWorkflowServiceStubs(), client.getOptions().getNamespace())) {
@@ -37,7 +45,7 @@ public final class CutoverWorker implements AutoCloseable {
     WorkflowRegistration.register(worker);
     worker.registerActivitiesImplementations(
         new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
-        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets));
+        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets), new ApprovalActivitiesImpl(signers));
     factory.start();
     return new CutoverWorker(factory);
   }

@@ -1,5 +1,6 @@
 package cutover.worker;
 
+import cutover.activities.steps.approval.ApprovalSigners;
 import cutover.activities.Targets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -65,11 +66,17 @@ public final class DevEnvironment implements AutoCloseable {
 
   /** On Java's test server. @param allowCommands the worker runs {@code command} steps */
   public static DevEnvironment start(int temporalPort, boolean allowCommands) throws IOException, SQLException {
+    return start(temporalPort, allowCommands, ApprovalSigners.NONE);
+  }
+
+  /** On Java's test server. @param signers what the worker checks approvals' signatures against */
+  public static DevEnvironment start(int temporalPort, boolean allowCommands, ApprovalSigners signers)
+      throws IOException, SQLException {
     // true locks time skipping: workflows here run in real time, as on a real server.
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, true);
     String address = "127.0.0.1:" + temporalPort;
     registerSearchAttributes(address);
-    return withWorker(temporal, null, address, EmbeddedPostgres.builder().start(), allowCommands);
+    return withWorker(temporal, null, address, EmbeddedPostgres.builder().start(), allowCommands, signers);
   }
 
   /**
@@ -80,13 +87,19 @@ public final class DevEnvironment implements AutoCloseable {
    */
   public static DevEnvironment start(TemporalDevServer server, Path postgresData, boolean allowCommands)
       throws IOException, SQLException {
+    return start(server, postgresData, allowCommands, ApprovalSigners.NONE);
+  }
+
+  /** On a running Temporal dev server, as above. @param signers what the worker checks approvals' signatures against */
+  public static DevEnvironment start(TemporalDevServer server, Path postgresData, boolean allowCommands,
+      ApprovalSigners signers) throws IOException, SQLException {
     try {
       EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
       if (postgresData != null) {
         Files.createDirectories(postgresData);
         postgres.setDataDirectory(postgresData).setCleanDataDirectory(false);
       }
-      return withWorker(server, server, server.address(), postgres.start(), allowCommands);
+      return withWorker(server, server, server.address(), postgres.start(), allowCommands, signers);
     } catch (IOException | SQLException | RuntimeException e) {
       server.close();
       throw e;
@@ -94,11 +107,11 @@ public final class DevEnvironment implements AutoCloseable {
   }
 
   private static DevEnvironment withWorker(AutoCloseable temporal, TemporalDevServer devServer, String address,
-      EmbeddedPostgres postgres, boolean allowCommands) throws SQLException {
+      EmbeddedPostgres postgres, boolean allowCommands, ApprovalSigners signers) throws SQLException {
     DemoDatabase demo = createDemoDatabase(postgres);
     Targets targets = Targets.of(List.of(demo.target()));
     TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE);
-    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
+    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands, signers);
     return new DevEnvironment(temporal, devServer, postgres, demo, targets, connection, worker, address);
   }
 
