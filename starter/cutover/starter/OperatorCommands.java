@@ -86,7 +86,8 @@ final class OperatorCommands {
           payload = signed.get();
         }
         connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.of(decision()).word(), payload);
-        Optional<Answered> answered = awaitAnswer(connection, run, requestId);
+        // a signature is checked by an activity on the worker before the answer comes
+        Optional<Answered> answered = awaitAnswer(connection, run, requestId, signWith == null ? 50 : 150);
         if (answered.isEmpty()) {
           out().printf("%s of gate %s sent; see `cutover status %s`%n", word, gate, run);
           return CutoverCli.OK;
@@ -150,11 +151,11 @@ final class OperatorCommands {
 
   /**
    * The workflow's answer to the signal sent with {@code requestId}: the running phase's if it has
-   * one (it acts on forwarded signals), else the cutover's; empty if none came within a few seconds.
+   * one (it acts on forwarded signals), else the cutover's; empty if none came within {@code looks} looks, 200 ms apart.
    */
-  static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId)
+  static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks)
       throws InterruptedException {
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < looks; i++) {
       RunStatus status = RunStatus.query(connection, run);
       Optional<SignalAnswer> answer = find(status.phase() == null ? List.of() : status.phase().answers(), requestId)
           .or(() -> find(status.cutover() == null ? List.of() : status.cutover().answers(), requestId));
@@ -200,7 +201,7 @@ final class OperatorCommands {
       String who = Operators.who(as);
       try (TemporalConnection connection = temporal.connect()) {
         connection.client().newUntypedWorkflowStub(run).signal(signal().word(), payload(who, requestId));
-        Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId).map(Answered::answer);
+        Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId, 50).map(Answered::answer);
         if (answer.isEmpty()) {
           out().printf("%s sent to %s; see `cutover status %s`%n", signal().word(), run, run);
           return CutoverCli.OK;

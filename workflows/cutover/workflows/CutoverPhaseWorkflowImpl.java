@@ -98,7 +98,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       ledger.endRun(new EndRun(input.target(), run, outcome == RunState.COMPLETED ? "completed" : "rolled_back", null));
     }
     return new PhaseResult(phase.name(), outcome, List.copyOf(views.values()),
-        attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere());
+        attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere(), findingsBefore(phase, null));
   }
 
   private RunState runSteps(Phase phase) {
@@ -208,13 +208,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
     @Override
     public List<String> findings() {
-      List<String> lines = new ArrayList<>();
-      for (PlanStep before : phase.steps()) {
-        if (before.id().equals(step.id())) {
-          break;
-        }
-        lines.add(ApprovalEvidence.finding(before.id(), before.kind(), outcomes.get(before.id())));
-      }
+      List<String> lines = new ArrayList<>(request.earlierFindings());
+      lines.addAll(findingsBefore(phase, step.id()));
       return lines;
     }
 
@@ -309,6 +304,20 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     private void show(StepState state, String text) {
       views.computeIfPresent(step.id(), (k, v) -> v.with(state, text));
     }
+  }
+
+  /** The findings of this phase's completed steps before {@code stepId} (all of them when null), in plan order. */
+  private List<String> findingsBefore(Phase phase, String stepId) {
+    List<String> lines = new ArrayList<>();
+    for (PlanStep before : phase.steps()) {
+      if (before.id().equals(stepId)) {
+        break;
+      }
+      if (outcomes.containsKey(before.id())) {
+        lines.add(ApprovalEvidence.finding(before.id(), before.kind(), outcomes.get(before.id())));
+      }
+    }
+    return lines;
   }
 
   private RunState rollBack() {

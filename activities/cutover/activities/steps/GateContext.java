@@ -30,7 +30,7 @@ public interface GateContext {
   /** The content hash of the plan version the run follows. */
   String planHash();
 
-  /** The findings the gate shows: the outcomes of the steps before it in its phase, as {@code ApprovalEvidence} lines. */
+  /** The findings the gate shows: the outcomes of the run's completed steps before it, as {@code ApprovalEvidence} lines. */
   List<String> findings();
 
   /**

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * What an approver signs at a gate: the plan version and the findings the gate shows. The
- * findings are the outcomes of the steps before the gate in its phase, in plan order, one line
- * each, {@code <step> (<kind>): <outcome>}, as the {@code status} query shows them on the gate;
+ * findings are the outcomes of the run's completed steps before the gate (those of earlier phases,
+ * then those of its own phase), in plan order, one line each, {@code <step> (<kind>): <outcome>},
+ * with the outcome as the step's kind reported it; the {@code status} query shows them on the gate;
  * their digest is {@code sha256:} and the lower-case hex SHA-256 of the lines, each ended by
  * {@code \n}, in UTF-8. The CLI and the worker build the signed message with {@link #message}.
  *

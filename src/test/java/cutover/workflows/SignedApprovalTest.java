@@ -199,6 +199,22 @@ class SignedApprovalTest {
   }
 
   @Test
+  void aGateShowsTheFindingsOfEarlierPhasesBeforeItsOwn(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("phases").setTaskQueue(worker.getTaskQueue()).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest("three-phases", "demo", null, null, "carol"));
+    GateView gate = CutoverWorkflowTest.awaitPhase(client, "phases.copy", s -> s.state() == RunState.WAITING_APPROVAL)
+        .pendingGates().get(0);
+    List<String> findings = List.of("a (sql): applied a", "b (sql): applied b", "c (sql): applied c");
+    assertEquals(findings, gate.findings());
+    assertEquals(ApprovalEvidence.digest(findings), gate.findingsDigest());
+    assertEquals("allowed", gate.signatures());
+  }
+
+  @Test
   void aWorkerThatRequiresSignaturesRefusesUnsignedApprovals(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     FakeActivities fake = start(env, worker, plan(ApprovalSpec.Signatures.ALLOWED), true);
