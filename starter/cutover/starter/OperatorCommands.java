@@ -5,6 +5,7 @@ import cutover.activities.steps.GateView;
 import cutover.activities.steps.approval.ApprovalEvidence;
 import cutover.activities.steps.approval.SshSignatures;
 import cutover.worker.TemporalConnection;
+import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateDecision;
 import cutover.workflows.OperatorAction;
@@ -78,16 +79,20 @@ final class OperatorCommands {
       String who = signWith == null ? Operators.who(as) : as;
       try (TemporalConnection connection = temporal.connect()) {
         GateDecision payload = new GateDecision(gate, who, comment, requestId);
+        String phaseWorkflowId = null;
         if (signWith != null) {
-          Optional<GateDecision> signed = sign(connection, requestId);
+          RunStatus status = RunStatus.query(connection, run);
+          Optional<GateDecision> signed = sign(status, requestId);
           if (signed.isEmpty()) {
             return CutoverCli.FAILED;
           }
           payload = signed.get();
+          phaseWorkflowId = status.cutover() == null ? null : status.cutover().currentPhaseWorkflowId();
         }
         connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.of(decision()).word(), payload);
         // a signature is checked by an activity on the worker before the answer comes
-        Optional<Answered> answered = awaitAnswer(connection, run, requestId, signWith == null ? 50 : 150);
+        Optional<Answered> answered = awaitAnswer(connection, run, requestId, signWith == null ? 50 : 150,
+            phaseWorkflowId);
         if (answered.isEmpty()) {
           out().printf("%s of gate %s sent; see `cutover status %s`%n", word, gate, run);
           return CutoverCli.OK;
@@ -110,8 +115,7 @@ final class OperatorCommands {
      *
      * @return the signed payload; empty (with the reason on stderr) when there is nothing to sign
      */
-    private Optional<GateDecision> sign(TemporalConnection connection, String requestId) {
-      RunStatus status = RunStatus.query(connection, run);
+    private Optional<GateDecision> sign(RunStatus status, String requestId) {
       Optional<GateView> waiting = status.phase() == null ? Optional.empty()
           : status.phase().pendingGates().stream().filter(g -> gate.equals(g.gate())).findFirst();
       if (waiting.isEmpty() || waiting.get().planHash() == null) {
@@ -155,10 +159,32 @@ final class OperatorCommands {
    */
   static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks)
       throws InterruptedException {
+    return awaitAnswer(connection, run, requestId, looks, null);
+  }
+
+  /**
+   * As above; {@code phaseWorkflowId} is the phase the signal went to, if known. A phase that
+   * finished right after answering (its gate passed, its last steps ran) is no longer the
+   * cutover's current phase, but its answers stay queryable.
+   */
+  static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks,
+      String phaseWorkflowId) throws InterruptedException {
+    String phase = phaseWorkflowId;
     for (int i = 0; i < looks; i++) {
       RunStatus status = RunStatus.query(connection, run);
+      if (status.cutover() != null && status.cutover().currentPhaseWorkflowId() != null) {
+        phase = status.cutover().currentPhaseWorkflowId();
+      } else if (status.phase() == null && phase != null) {
+        try {
+          status = new RunStatus(status.cutover(),
+              connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, phase).status(), status.progress());
+        } catch (RuntimeException gone) {
+          // no longer queryable (retention): the cutover's own answers are all there is
+        }
+      }
+      RunStatus answered = status;
       Optional<SignalAnswer> answer = find(status.phase() == null ? List.of() : status.phase().answers(), requestId)
-          .or(() -> find(status.cutover() == null ? List.of() : status.cutover().answers(), requestId));
+          .or(() -> find(answered.cutover() == null ? List.of() : answered.cutover().answers(), requestId));
       if (answer.isPresent()) {
         return Optional.of(new Answered(answer.get(), status));
       }
@@ -166,7 +192,6 @@ final class OperatorCommands {
     }
     return Optional.empty();
   }
-
   private static Optional<SignalAnswer> find(List<SignalAnswer> answers, String requestId) {
     return answers.stream().filter(a -> requestId.equals(a.requestId())).findFirst();
   }
