@@ -29,6 +29,10 @@ public final class Decisions {
         .set(DECISION.ACCEPTED, decision.accepted())
         .set(DECISION.REFUSAL, decision.refusal())
         .set(DECISION.SIGNAL_ID, decision.signalId())
+        .set(DECISION.SIGNED, decision.signed())
+        .set(DECISION.PLAN_HASH, decision.planHash())
+        .set(DECISION.FINDINGS_DIGEST, decision.findingsDigest())
+        .set(DECISION.SIGNATURE, decision.signature())
         .set(DECISION.DECIDED_AT, decision.decidedAtMillis() > 0
             ? DSL.val(OffsetDateTime.ofInstant(Instant.ofEpochMilli(decision.decidedAtMillis()), ZoneOffset.UTC))
             : DSL.currentOffsetDateTime())
@@ -42,9 +46,13 @@ public final class Decisions {
     return sql.selectFrom(DECISION)
         .where(DECISION.RUN_ID.eq(runId), DECISION.STEP_ID.eq(stepId), DECISION.ACCEPTED.isTrue())
         .orderBy(DECISION.DECIDED_AT, DECISION.ID)
-        .fetch(d -> new DecisionRecord(target, d.getRunId(), d.getStepId(), d.getDecision(), d.getDecidedBy(),
-            d.getComment(), d.getAccepted(), d.getRefusal(), d.getSignalId(),
-            d.getDecidedAt().toInstant().toEpochMilli()));
+        .fetch(d -> record(target, d));
+  }
+
+  private static DecisionRecord record(String target, cutover.db.tables.records.DecisionRecord d) {
+    return new DecisionRecord(target, d.getRunId(), d.getStepId(), d.getDecision(), d.getDecidedBy(), d.getComment(),
+        d.getAccepted(), d.getRefusal(), d.getSignalId(), d.getDecidedAt().toInstant().toEpochMilli(),
+        Boolean.TRUE.equals(d.getSigned()), d.getPlanHash(), d.getFindingsDigest(), d.getSignature());
   }
 
   /** Every decision of the run, accepted or refused, in the order made. */
@@ -52,8 +60,6 @@ public final class Decisions {
     return sql.selectFrom(DECISION)
         .where(DECISION.RUN_ID.eq(runId))
         .orderBy(DECISION.DECIDED_AT, DECISION.ID)
-        .fetch(d -> new DecisionRecord(target, d.getRunId(), d.getStepId(), d.getDecision(), d.getDecidedBy(),
-            d.getComment(), d.getAccepted(), d.getRefusal(), d.getSignalId(),
-            d.getDecidedAt().toInstant().toEpochMilli()));
+        .fetch(d -> record(target, d));
   }
 }

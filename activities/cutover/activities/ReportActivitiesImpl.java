@@ -68,7 +68,7 @@ public final class ReportActivitiesImpl implements ReportActivities {
     List<RunReport.DecisionRow> decisions = new ArrayList<>();
     for (DecisionRecord d : new Decisions(ledger).decisions(target, run.runId())) {
       decisions.add(new RunReport.DecisionRow(d.stepId(), d.decision(), d.decidedBy(), redact(d.comment()),
-          d.accepted(), redact(d.refusal()), java.time.Instant.ofEpochMilli(d.decidedAtMillis()).toString()));
+          d.accepted(), redact(d.refusal()), java.time.Instant.ofEpochMilli(d.decidedAtMillis()).toString(), d.signed()));
     }
     List<RunReport.EventRow> events = new ArrayList<>();
     for (Map.Entry<RunEvent, OffsetDateTime> e : new RunEvents(ledger).timedEvents(target, run.runId())) {

@@ -9,6 +9,8 @@ public enum RunEventKind implements Word {
   LOCK_WAITED,
   COMPENSATION_FAILED,
   GATE_OPENED,
+  /** A recorded approval no longer counts: the plan version or the findings it was signed over changed. */
+  APPROVAL_VOID,
   WAIT_STARTED,
   WAIT_FIRED,
   WAIT_SKIPPED,

@@ -30,8 +30,15 @@ public record RunReport(
   public record StepRow(String stepId, String action, String phase, String kind, String outcome, Long rows, int attempts,
       String startedAt, String finishedAt) {}
 
+  /** @param signed the worker verified the decider's signature: {@code by} is its key's principal */
   public record DecisionRow(String stepId, String decision, String by, String comment, boolean accepted, String refusal,
-      String at) {}
+      String at, boolean signed) {
+
+    public DecisionRow(String stepId, String decision, String by, String comment, boolean accepted, String refusal,
+        String at) {
+      this(stepId, decision, by, comment, accepted, refusal, at, false);
+    }
+  }
 
   public record EventRow(String kind, String stepId, String actor, String detail, String at) {}
 

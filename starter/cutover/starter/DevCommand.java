@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +54,8 @@ final class DevCommand implements Callable<Integer> {
           + TargetConfig.FILE_VARIABLE + ")")
   Path targetsFile;
 
+  @Mixin SignedApprovalOptions approvals = new SignedApprovalOptions();
+
   static Path defaultStateDir() {
     return Path.of(System.getProperty("user.home"), ".cutover", "dev");
   }
@@ -65,6 +68,10 @@ final class DevCommand implements Callable<Integer> {
       binary = TemporalDevServer.resolve(temporal);
     } catch (IllegalArgumentException bad) {
       spec.commandLine().getErr().println(bad.getMessage());
+      return CutoverCli.BAD_INPUT;
+    }
+    if (approvals.signers().problem() != null) {
+      spec.commandLine().getErr().println("cutover dev: " + approvals.signers().problem());
       return CutoverCli.BAD_INPUT;
     }
     DevEnvironment dev;
@@ -107,13 +114,13 @@ final class DevCommand implements Callable<Integer> {
       Files.createDirectories(state);
       TemporalDevServer server = TemporalDevServer.start(binary.get(), port, uiPort, state.resolve("temporal.db"),
           state.resolve("temporal.log"));
-      dev = DevEnvironment.start(server, state.resolve("postgres"), extraTargets, allowCommands);
+      dev = DevEnvironment.start(server, state.resolve("postgres"), extraTargets, allowCommands, approvals.signers());
     } else {
       if (temporal.equals("auto")) {
         out.println("Java's test server here (no Web UI, nothing kept): the Temporal Web UI needs the Temporal CLI: "
             + TemporalDevServer.HOW_TO_INSTALL);
       }
-      dev = DevEnvironment.start(port, extraTargets, allowCommands);
+      dev = DevEnvironment.start(port, extraTargets, allowCommands, approvals.signers());
     }
     if (dev.demoDatabaseCreated()) {
       dev.loadExample(DemoCommand.EXAMPLE);

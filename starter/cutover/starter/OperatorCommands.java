@@ -1,7 +1,11 @@
 package cutover.starter;
 
 import cutover.activities.steps.Decision;
+import cutover.activities.steps.GateView;
+import cutover.activities.steps.approval.ApprovalEvidence;
+import cutover.activities.steps.approval.SshSignatures;
 import cutover.worker.TemporalConnection;
+import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateDecision;
 import cutover.workflows.OperatorAction;
@@ -9,7 +13,9 @@ import cutover.workflows.OperatorSignal;
 import cutover.workflows.OperatorSignals;
 import cutover.workflows.SignalAnswer;
 import cutover.workflows.Tuning;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,6 +57,11 @@ final class OperatorCommands {
     @Option(names = "--comment", description = "why")
     String comment;
 
+    @Option(names = "--sign-with", paramLabel = "KEY",
+        description = "sign the decision with this SSH private key (e.g. ~/.ssh/id_ed25519; a .pub file signs through "
+            + "ssh-agent): the worker checks it against its allowed signers, and the key's principal is the approver")
+    Path signWith;
+
     /** The decision, which is the command's own name ({@code approve}, {@code reject}, {@code skip}). */
     Decision decision() {
       return Decision.of(spec.name());
@@ -59,30 +70,83 @@ final class OperatorCommands {
     @Override
     public Integer call() throws InterruptedException {
       String requestId = UUID.randomUUID().toString();
-      String who = Operators.who(as);
       String word = decision().word();
+      if (signWith != null && decision() == Decision.SKIP) {
+        err().println("cutover skip: a skip is not signed; leave out --sign-with");
+        return CutoverCli.BAD_INPUT;
+      }
+      // a signed decision is made by the key's principal; --as only picks one when the key has several
+      String who = signWith == null ? Operators.who(as) : as;
       try (TemporalConnection connection = temporal.connect()) {
-        connection.client().newUntypedWorkflowStub(run)
-            .signal(OperatorSignal.of(decision()).word(), new GateDecision(gate, who, comment, requestId));
-        Optional<Answered> answered = awaitAnswer(connection, run, requestId);
+        GateDecision payload = new GateDecision(gate, who, comment, requestId);
+        String phaseWorkflowId = null;
+        if (signWith != null) {
+          RunStatus status = RunStatus.query(connection, run);
+          Optional<GateDecision> signed = sign(status, requestId);
+          if (signed.isEmpty()) {
+            return CutoverCli.FAILED;
+          }
+          payload = signed.get();
+          phaseWorkflowId = status.cutover() == null ? null : status.cutover().currentPhaseWorkflowId();
+        }
+        connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.of(decision()).word(), payload);
+        // a signature is checked by an activity on the worker before the answer comes
+        Optional<Answered> answered = awaitAnswer(connection, run, requestId, signWith == null ? 50 : 150,
+            phaseWorkflowId);
         if (answered.isEmpty()) {
           out().printf("%s of gate %s sent; see `cutover status %s`%n", word, gate, run);
           return CutoverCli.OK;
         }
+        Optional<DecisionView> view = decision(answered.get(), requestId);
+        String by = view.map(d -> d.by() + (d.signed() ? " (signed)" : "")).orElse(who == null ? "you" : who);
         if (!answered.get().answer().accepted()) {
-          err().printf("%s of gate %s by %s was refused: %s%n", word, gate, who, refusal(answered.get(), requestId));
+          err().printf("%s of gate %s by %s was refused: %s%n", word, gate, by,
+              view.map(DecisionView::refusal).orElse(answered.get().answer().message()));
           return CutoverCli.FAILED;
         }
-        out().printf("%s of gate %s by %s recorded%n", word, gate, who);
+        out().printf("%s of gate %s by %s recorded%n", word, gate, by);
         return CutoverCli.OK;
       }
     }
 
-    /** The refusal of the phase's decision; a decision the cutover could not deliver has only its answer. */
-    private static String refusal(Answered answered, String requestId) {
+    /**
+     * Signs the decision over what the gate shows in status: the run, the gate, the decision, the
+     * plan version and the digest of the findings, which are printed so the signer sees them.
+     *
+     * @return the signed payload; empty (with the reason on stderr) when there is nothing to sign
+     */
+    private Optional<GateDecision> sign(RunStatus status, String requestId) {
+      Optional<GateView> waiting = status.phase() == null ? Optional.empty()
+          : status.phase().pendingGates().stream().filter(g -> gate.equals(g.gate())).findFirst();
+      if (waiting.isEmpty() || waiting.get().planHash() == null) {
+        err().printf("gate %s of run %s is not waiting for a signed decision; nothing was signed or sent%n", gate, run);
+        return Optional.empty();
+      }
+      GateView view = waiting.get();
+      if (!ApprovalEvidence.digest(view.findings()).equals(view.findingsDigest())) {
+        err().printf("the findings of gate %s do not match their digest %s; nothing was signed or sent%n", gate,
+            view.findingsDigest());
+        return Optional.empty();
+      }
+      out().printf("signing %s of gate %s of run %s over plan %s and these findings (%s):%n", decision().word(), gate,
+          status.phase().run(), view.planHash(), view.findingsDigest());
+      view.findings().forEach(line -> out().println("  " + line));
+      String message = ApprovalEvidence.message(status.phase().run(), gate, decision(), view.planHash(),
+          view.findingsDigest());
+      try {
+        String signature = SshSignatures.sign(signWith, message);
+        return Optional.of(new GateDecision(gate, as, comment, requestId, signature, view.planHash(),
+            view.findingsDigest()));
+      } catch (IOException e) {
+        err().println(e.getMessage() + "; nothing was sent");
+        return Optional.empty();
+      }
+    }
+
+    /** The phase's record of the decision; a decision the cutover could not deliver has only its answer. */
+    private static Optional<DecisionView> decision(Answered answered, String requestId) {
       List<DecisionView> decisions = answered.status().phase() == null ? List.of() : answered.status().phase().decisions();
-      return decisions.stream().filter(d -> requestId.equals(d.requestId())).map(DecisionView::refusal).findFirst()
-          .orElse(answered.answer().message());
+      return decisions.stream().filter(d -> requestId.equals(d.requestId())).findFirst();
     }
   }
 
@@ -91,14 +155,37 @@ final class OperatorCommands {
 
   /**
    * The workflow's answer to the signal sent with {@code requestId}: the running phase's if it has
-   * one (it acts on forwarded signals), else the cutover's; empty if none came within a few seconds.
+   * one (it acts on forwarded signals), else the cutover's; empty if none came within {@code looks} looks, 200 ms apart.
    */
-  static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId)
+  static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks)
       throws InterruptedException {
-    for (int i = 0; i < 50; i++) {
+    return awaitAnswer(connection, run, requestId, looks, null);
+  }
+
+  /**
+   * As above; {@code phaseWorkflowId} is the phase the signal went to, if known. A phase that
+   * finished right after answering (its gate passed, its last steps ran) is no longer the
+   * cutover's current phase, but its answers stay queryable.
+   */
+  static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks,
+      String phaseWorkflowId) throws InterruptedException {
+    String phase = phaseWorkflowId;
+    for (int i = 0; i < looks; i++) {
       RunStatus status = RunStatus.query(connection, run);
+      if (status.cutover() != null && status.cutover().currentPhaseWorkflowId() != null) {
+        phase = status.cutover().currentPhaseWorkflowId();
+      } else if (status.phase() == null && phase != null) {
+        try {
+          status = new RunStatus(status.cutover(),
+              connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, phase).status(), status.progress(),
+              status.lockWaits());
+        } catch (RuntimeException gone) {
+          // no longer queryable (retention): the cutover's own answers are all there is
+        }
+      }
+      RunStatus answered = status;
       Optional<SignalAnswer> answer = find(status.phase() == null ? List.of() : status.phase().answers(), requestId)
-          .or(() -> find(status.cutover() == null ? List.of() : status.cutover().answers(), requestId));
+          .or(() -> find(answered.cutover() == null ? List.of() : answered.cutover().answers(), requestId));
       if (answer.isPresent()) {
         return Optional.of(new Answered(answer.get(), status));
       }
@@ -106,7 +193,6 @@ final class OperatorCommands {
     }
     return Optional.empty();
   }
-
   private static Optional<SignalAnswer> find(List<SignalAnswer> answers, String requestId) {
     return answers.stream().filter(a -> requestId.equals(a.requestId())).findFirst();
   }
@@ -141,7 +227,7 @@ final class OperatorCommands {
       String who = Operators.who(as);
       try (TemporalConnection connection = temporal.connect()) {
         connection.client().newUntypedWorkflowStub(run).signal(signal().word(), payload(who, requestId));
-        Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId).map(Answered::answer);
+        Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId, 50).map(Answered::answer);
         if (answer.isEmpty()) {
           out().printf("%s sent to %s; see `cutover status %s`%n", signal().word(), run, run);
           return CutoverCli.OK;

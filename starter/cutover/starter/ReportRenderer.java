@@ -156,7 +156,7 @@ final class ReportRenderer {
       for (RunReport.DecisionRow d : r.decisions()) {
         h.append("<tr class=\"").append(d.accepted() ? "ok" : "refused").append("\"><td>").append(esc(d.at()))
             .append("</td><td>").append(esc(d.stepId())).append("</td><td>").append(esc(d.decision())).append("</td><td>")
-            .append(esc(d.by())).append("</td><td>").append(esc(d.comment())).append("</td><td>")
+            .append(esc(d.by())).append(d.signed() ? " (signed)" : "").append("</td><td>").append(esc(d.comment())).append("</td><td>")
             .append(d.accepted() ? "yes" : "refused: " + esc(d.refusal())).append("</td></tr>\n");
       }
       h.append("</tbody>\n</table>\n");

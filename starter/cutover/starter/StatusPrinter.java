@@ -99,9 +99,13 @@ final class StatusPrinter {
       out.printf("waiting at gate %s: %s%n", gate.gate(), gate.waitingFor());
       out.printf("  approve: cutover approve %s --gate %s --comment \"...\"%n", run, gate.gate());
       out.printf("  reject:  cutover reject %s --gate %s --comment \"...\"%n", run, gate.gate());
+      if (gate.planHash() != null) {
+        out.printf("  sign:    cutover approve %s --gate %s --sign-with ~/.ssh/id_ed25519 (signatures %s; signs plan %s"
+            + " and findings %s)%n", run, gate.gate(), gate.signatures(), gate.planHash(), gate.findingsDigest());
+      }
     }
     for (DecisionView d : phase.decisions()) {
-      out.printf("decision: %s %s by %s%s%s%n", d.decision().word(), d.gate(), d.by(),
+      out.printf("decision: %s %s by %s%s%s%n", d.decision().word(), d.gate(), d.by() + (d.signed() ? " (signed)" : ""),
           d.comment() == null ? "" : " (\"" + d.comment() + "\")", d.accepted() ? "" : " — REFUSED: " + d.refusal());
     }
     if (phase.pointOfNoReturn() != null) {

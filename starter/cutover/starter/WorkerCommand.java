@@ -29,6 +29,8 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--allow-commands", description = "run `command` steps of plans on this machine (refused otherwise)")
   boolean allowCommands;
 
+  @Mixin SignedApprovalOptions approvals = new SignedApprovalOptions();
+
   @Override
   public Integer call() throws Exception {
     Targets targets = TargetConfig.load(targetsFile);
@@ -37,10 +39,14 @@ final class WorkerCommand implements Callable<Integer> {
           + "or pass --targets-file");
       return CutoverCli.BAD_INPUT;
     }
+    if (approvals.signers().problem() != null) {
+      spec.commandLine().getErr().println("cutover worker: " + approvals.signers().problem());
+      return CutoverCli.BAD_INPUT;
+    }
     TemporalConnection connection = temporal.connect();
     CutoverWorker worker;
     try {
-      worker = CutoverWorker.start(connection.client(), targets, allowCommands);
+      worker = CutoverWorker.start(connection.client(), targets, allowCommands, approvals.signers());
     } catch (IllegalArgumentException badName) {
       connection.close();
       spec.commandLine().getErr().println("cannot serve a configured target: " + badName.getMessage());

@@ -6,6 +6,8 @@ import cutover.activities.ReportActivitiesImpl;
 import cutover.activities.SqlRunner;
 import cutover.activities.StepActivitiesImpl;
 import cutover.activities.Targets;
+import cutover.activities.steps.approval.ApprovalActivitiesImpl;
+import cutover.activities.steps.approval.ApprovalSigners;
 import cutover.workflows.TargetTaskQueue;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -36,6 +38,12 @@ public final class CutoverWorker implements AutoCloseable {
    * @throws IllegalArgumentException when a target's name is not one a plan can name
    */
   public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands) {
+    return start(client, targets, allowCommands, ApprovalSigners.NONE);
+  }
+
+  /** @param signers the allowed signers that approvals' signatures are checked against, and whether they are required */
+  public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands,
+      ApprovalSigners signers) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     WorkerOptions.Builder options = WorkerOptions.newBuilder();
     if (!TemporalConnection.hasVisibility(client.getWorkflowServiceStubs(), client.getOptions().getNamespace())) {
@@ -45,7 +53,7 @@ public final class CutoverWorker implements AutoCloseable {
     }
     List<String> targetQueues = targets.names().stream().map(TargetTaskQueue::of).toList();
     Object[] activities = {new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
-        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets)};
+        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets), new ApprovalActivitiesImpl(signers)};
     Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, options.build());
     WorkflowRegistration.register(worker);
     worker.registerActivitiesImplementations(activities);

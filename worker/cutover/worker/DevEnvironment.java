@@ -1,5 +1,6 @@
 package cutover.worker;
 
+import cutover.activities.steps.approval.ApprovalSigners;
 import cutover.activities.Targets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -61,7 +62,7 @@ public final class DevEnvironment implements AutoCloseable {
   private record DemoDatabase(Targets.Target target, boolean created) {}
 
   public static DevEnvironment start(int temporalPort) throws IOException, SQLException {
-    return start(temporalPort, Targets.of(List.of()), false);
+    return start(temporalPort, Targets.of(List.of()), false, ApprovalSigners.NONE);
   }
 
   /**
@@ -69,15 +70,17 @@ public final class DevEnvironment implements AutoCloseable {
    *
    * @param extraTargets configured targets the worker serves besides {@code demo}; none may be called {@code demo}
    * @param allowCommands the worker runs {@code command} steps
+   * @param signers what the worker checks approvals' signatures against
    */
-  public static DevEnvironment start(int temporalPort, Targets extraTargets, boolean allowCommands)
-      throws IOException, SQLException {
+  public static DevEnvironment start(int temporalPort, Targets extraTargets, boolean allowCommands,
+      ApprovalSigners signers) throws IOException, SQLException {
     requireNoDemo(extraTargets);
     // true locks time skipping: workflows here run in real time, as on a real server.
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, true);
     String address = "127.0.0.1:" + temporalPort;
     registerSearchAttributes(address);
-    return withWorker(temporal, null, address, EmbeddedPostgres.builder().start(), extraTargets, allowCommands);
+    return withWorker(temporal, null, address, EmbeddedPostgres.builder().start(), extraTargets, allowCommands,
+        signers);
   }
 
   /**
@@ -88,12 +91,16 @@ public final class DevEnvironment implements AutoCloseable {
    */
   public static DevEnvironment start(TemporalDevServer server, Path postgresData, boolean allowCommands)
       throws IOException, SQLException {
-    return start(server, postgresData, Targets.of(List.of()), allowCommands);
+    return start(server, postgresData, Targets.of(List.of()), allowCommands, ApprovalSigners.NONE);
   }
 
-  /** As {@link #start(TemporalDevServer, Path, boolean)}, the worker also serving {@code extraTargets}. */
+  /**
+   * As {@link #start(TemporalDevServer, Path, boolean)}, the worker also serving {@code extraTargets}.
+   *
+   * @param signers what the worker checks approvals' signatures against
+   */
   public static DevEnvironment start(TemporalDevServer server, Path postgresData, Targets extraTargets,
-      boolean allowCommands) throws IOException, SQLException {
+      boolean allowCommands, ApprovalSigners signers) throws IOException, SQLException {
     try {
       requireNoDemo(extraTargets);
       EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
@@ -101,7 +108,7 @@ public final class DevEnvironment implements AutoCloseable {
         Files.createDirectories(postgresData);
         postgres.setDataDirectory(postgresData).setCleanDataDirectory(false);
       }
-      return withWorker(server, server, server.address(), postgres.start(), extraTargets, allowCommands);
+      return withWorker(server, server, server.address(), postgres.start(), extraTargets, allowCommands, signers);
     } catch (IOException | SQLException | RuntimeException e) {
       server.close();
       throw e;
@@ -121,11 +128,12 @@ public final class DevEnvironment implements AutoCloseable {
   }
 
   private static DevEnvironment withWorker(AutoCloseable temporal, TemporalDevServer devServer, String address,
-      EmbeddedPostgres postgres, Targets extraTargets, boolean allowCommands) throws SQLException {
+      EmbeddedPostgres postgres, Targets extraTargets, boolean allowCommands, ApprovalSigners signers)
+      throws SQLException {
     DemoDatabase demo = createDemoDatabase(postgres);
     Targets targets = extraTargets.with(demo.target());
     TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE);
-    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
+    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands, signers);
     return new DevEnvironment(temporal, devServer, postgres, demo, targets, connection, worker, address);
   }
 

@@ -4,6 +4,7 @@ import cutover.activities.LedgerActivities;
 import cutover.activities.PlanActivities;
 import cutover.activities.ReportActivities;
 import cutover.activities.StepActivities;
+import cutover.activities.steps.approval.ApprovalActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -118,6 +119,20 @@ final class ActivityStubs {
         on(ActivityOptions.newBuilder())
             .setStartToCloseTimeout(Duration.ofMinutes(1))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+            .build());
+  }
+
+  /** The worker's approval rules and signature checks: quick, retried until a worker answers. */
+  ApprovalActivities approvals() {
+    return Workflow.newActivityStub(
+        ApprovalActivities.class,
+        on(ActivityOptions.newBuilder())
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setMaximumInterval(Duration.ofSeconds(10))
+                    .build())
             .build());
   }
 

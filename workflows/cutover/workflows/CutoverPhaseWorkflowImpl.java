@@ -21,6 +21,10 @@ import cutover.activities.steps.GateView;
 import cutover.activities.steps.StepKind;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepState;
+import cutover.activities.steps.approval.ApprovalActivities;
+import cutover.activities.steps.approval.ApprovalEvidence;
+import cutover.activities.steps.approval.SignatureCheck;
+import cutover.activities.steps.approval.SignedApproval;
 import cutover.plan.Phase;
 import cutover.plan.PlanStep;
 import io.temporal.failure.ActivityFailure;
@@ -29,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   /** The target's activities, known once the run has its input. */
@@ -37,6 +42,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private StepActivities verifier;
   private LedgerActivities ledger;
   private PlanActivities plans;
+  private ApprovalActivities approvals;
   private final LedgerRecorder recorder = new LedgerRecorder();
   private final Operator operator = new Operator();
 
@@ -50,6 +56,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private Gate gate;
   private String gateStep;
   private Long runStartedAt;
+  private String planHash;
+  /** The outcome of each completed step as its kind reported it (a resumed step's too): the findings gates show. */
+  private final Map<String, String> outcomes = new LinkedHashMap<>();
+  /** Signed decisions received while a gate holds, checked on the main line (an activity) in order. */
+  private final List<GateDecisionReceived> unverified = new ArrayList<>();
   private final Map<String, StepView> views = new LinkedHashMap<>();
   private final List<DecisionView> decisions = new ArrayList<>();
   /** Steps whose apply was started, registered before the call: its outcome may be unknown. */
@@ -64,7 +75,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     verifier = activities.steps();
     ledger = activities.ledger();
     plans = activities.plans();
+    approvals = activities.approvals();
     LoadedPlan loaded = load();
+    planHash = loaded.hash();
     Phase phase = loaded.plan().phase(input.phase()).orElseThrow(() -> Failures.fatal(
         "plan '" + input.plan() + "' has no phase '" + input.phase() + "'; its phases are: "
             + String.join(", ", loaded.plan().phases().stream().map(Phase::name).toList()),
@@ -92,7 +105,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       ledger.endRun(new EndRun(input.target(), run, outcome == RunState.COMPLETED ? "completed" : "rolled_back", null));
     }
     return new PhaseResult(phase.name(), outcome, List.copyOf(views.values()),
-        attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere());
+        attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere(), findingsBefore(phase, null));
   }
 
   private RunState runSteps(Phase phase) {
@@ -137,6 +150,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     try {
       StepResult result = steps.apply(call, () -> operator.rollbackRequested);
       String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
+      outcomes.put(step.id(), result.outcome());
       views.computeIfPresent(step.id(),
           (k, v) -> v.with(StepState.COMPLETED, outcome, result.attempts(), result.millis()));
       return null;
@@ -154,7 +168,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   /** Holds a gate until it passes. @return null when passed, else why not */
   private String hold(Phase phase, PlanStep step, GateKind<?> kind) {
-    gate = kind.open(step, new StepGateContext(phase.name(), step));
+    gate = kind.open(step, new StepGateContext(phase, step));
     gateStep = step.id();
     try {
       return gate.pass();
@@ -166,10 +180,10 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   /** A gate's view of this phase: its activities, the ledger's log, and its step's state. */
   private final class StepGateContext implements GateContext {
-    private final String phase;
+    private final Phase phase;
     private final PlanStep step;
 
-    StepGateContext(String phase, PlanStep step) {
+    StepGateContext(Phase phase, PlanStep step) {
       this.phase = phase;
       this.step = step;
     }
@@ -186,7 +200,40 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
     @Override
     public String phase() {
-      return phase;
+      return phase.name();
+    }
+
+    @Override
+    public ApprovalActivities approvals() {
+      return approvals;
+    }
+
+    @Override
+    public String planHash() {
+      return planHash;
+    }
+
+    @Override
+    public List<String> findings() {
+      List<String> lines = new ArrayList<>(request.earlierFindings());
+      lines.addAll(findingsBefore(phase, step.id()));
+      return lines;
+    }
+
+    @Override
+    public void awaitPeople(Supplier<Boolean> decided) {
+      while (true) {
+        Workflow.await(() -> decided.get() || !unverified.isEmpty());
+        if (unverified.isEmpty()) {
+          return;
+        }
+        checkSigned(unverified.remove(0));
+      }
+    }
+
+    @Override
+    public void notice(String text) {
+      operator.notice(text);
     }
 
     @Override
@@ -251,6 +298,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
     @Override
     public void completed(String outcome, Integer attempts, Long millis) {
+      outcomes.put(step.id(), outcome);
       views.computeIfPresent(step.id(), (k, v) -> attempts == null && millis == null
           ? v.with(StepState.COMPLETED, outcome) : v.with(StepState.COMPLETED, outcome, attempts, millis));
     }
@@ -263,6 +311,20 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     private void show(StepState state, String text) {
       views.computeIfPresent(step.id(), (k, v) -> v.with(state, text));
     }
+  }
+
+  /** The findings of this phase's completed steps before {@code stepId} (all of them when null), in plan order. */
+  private List<String> findingsBefore(Phase phase, String stepId) {
+    List<String> lines = new ArrayList<>();
+    for (PlanStep before : phase.steps()) {
+      if (before.id().equals(stepId)) {
+        break;
+      }
+      if (outcomes.containsKey(before.id())) {
+        lines.add(ApprovalEvidence.finding(before.id(), before.kind(), outcomes.get(before.id())));
+      }
+    }
+    return lines;
   }
 
   private RunState rollBack() {
@@ -330,28 +392,75 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       return;
     }
     GateDecision d = sent == null ? new GateDecision(null, null, null, null) : sent;
-    String kind = decision.word();
     String by = blank(d.by()) ? "" : d.by().trim();
     boolean holding = gate != null && gate.holding() && gate.takes(decision);
+    boolean signed = d.signed() && decision != Decision.SKIP;
     String refusal;
-    if (by.isEmpty()) {
+    if (by.isEmpty() && !signed) {
       refusal = "a decision must say who makes it";
     } else if (!holding || !gateStep.equals(d.gate())) {
       String open = holding ? gateStep : null;
       refusal = decision == Decision.SKIP
           ? "gate '" + d.gate() + "' is not a wait or soak that is holding" + (open == null ? "" : " (holding: '" + open + "')")
           : "gate '" + d.gate() + "' is not waiting for a decision" + (open == null ? "" : " (waiting: '" + open + "')");
+    } else if (signed && gate.evidence() == null) {
+      refusal = "gate '" + d.gate() + "' takes no signed decisions (it opened on a worker from before signed approvals)";
+    } else if (signed) {
+      // the signature is checked by an activity, which a signal handler must not wait for
+      unverified.add(new GateDecisionReceived(decision, d, Workflow.currentTimeMillis()));
+      return;
     } else {
       refusal = gate.decide(decision, by, d.comment());
     }
+    record(decision, d, signed && by.isEmpty() ? UNVERIFIED : by, refusal, Workflow.currentTimeMillis(), null);
+  }
+
+  /** Who a signed decision is recorded as when its signature names nobody the worker allows. */
+  private static final String UNVERIFIED = "unverified signer";
+
+  /** A signed decision waiting for its signature to be checked. */
+  private record GateDecisionReceived(Decision decision, GateDecision sent, long atMillis) {}
+
+  /**
+   * Checks a signed decision on the main line: the plan version and findings it was signed over
+   * must be the gate's, and the worker verifies the signature; the principal it names decides.
+   */
+  private void checkSigned(GateDecisionReceived received) {
+    GateDecision d = received.sent();
+    String claimed = blank(d.by()) ? null : d.by().trim();
+    ApprovalEvidence evidence = gate.evidence();
+    String refusal = evidence.changedSince(d.planHash(), d.findingsDigest());
+    SignatureCheck check = null;
+    if (refusal == null) {
+      try {
+        check = approvals.verify(new SignedApproval(evidence.message(run, gateStep, received.decision()), d.signature(),
+            claimed));
+        refusal = check.refusal();
+      } catch (ActivityFailure failure) {
+        refusal = "the signature could not be checked: " + Failures.describe(failure);
+      }
+    }
+    boolean verified = refusal == null;
+    String by = verified ? check.principal() : claimed == null ? UNVERIFIED : claimed;
+    if (verified) {
+      refusal = gate.holding() ? gate.decideSigned(received.decision(), by, d.comment())
+          : "gate '" + d.gate() + "' stopped waiting while the signature was checked";
+    }
+    record(received.decision(), d, by, refusal, received.atMillis(), verified ? evidence : null);
+  }
+
+  /** Records a decision, accepted or refused, in status and the ledger, and answers its signal. */
+  private void record(Decision decision, GateDecision d, String by, String refusal, long atMillis,
+      ApprovalEvidence signedOver) {
+    boolean signed = signedOver != null;
     DecisionView view = new DecisionView(d.gate(), decision, by, d.comment(), refusal == null, refusal, d.requestId(),
-        Workflow.currentTimeMillis());
+        atMillis, signed, signed ? signedOver.planHash() : null, signed ? signedOver.findingsDigest() : null);
     decisions.add(view);
-    recorder.decision(view);
+    recorder.decision(view, d.signed() ? d.signature() : null); // a refused signature is kept too, for audit
     operator.answer(d.requestId(), OperatorSignal.of(decision), refusal == null,
-        (refusal == null ? "" : "refused: ") + kind + " of " + (d.gate() == null ? "no gate" : "'" + d.gate() + "'")
-            + " by " + (by.isEmpty() ? "nobody" : by)
-            + (refusal == null ? "" : " — " + refusal));
+        (refusal == null ? "" : "refused: ") + decision.word() + " of "
+            + (d.gate() == null ? "no gate" : "'" + d.gate() + "'") + " by " + (by.isEmpty() ? "nobody" : by)
+            + (signed ? " (signed)" : "") + (refusal == null ? "" : " — " + refusal));
   }
 
   @Override

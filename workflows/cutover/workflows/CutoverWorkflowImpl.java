@@ -118,7 +118,8 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     operator.state = RunState.RUNNING;
     phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), CutoverStatus.PhaseState.RUNNING, childId, List.of()));
     PhaseResult result = child.run(new PhaseRequest(plan.name(), request.target(), hash, phase.name(), run, startedBy,
-        operator.pointOfNoReturn, request.allowFixes()));
+        operator.pointOfNoReturn, request.allowFixes(),
+        finishedPhases.stream().flatMap(done -> done.findings().stream()).toList()));
     currentPhase = null;
     currentPhaseWorkflowId = null;
     phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), CutoverStatus.PhaseState.of(result.state()), childId,

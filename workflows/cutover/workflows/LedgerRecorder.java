@@ -48,10 +48,12 @@ final class LedgerRecorder {
         new TuneRecord(new RunEvent(target, run, key, kind, stepId, by, detail), batchSize, rate)));
   }
 
-  void decision(DecisionView d) {
+  /** @param signature the decision's signature, kept in the ledger for audit; null when unsigned */
+  void decision(DecisionView d, String signature) {
     String signalId = d.requestId() != null ? d.requestId() : Workflow.randomUUID().toString();
     pending.add(() -> ledger.recordDecision(new DecisionRecord(
-        target, run, d.gate(), d.decision().word(), d.by(), d.comment(), d.accepted(), d.refusal(), signalId, d.atMillis())));
+        target, run, d.gate(), d.decision().word(), d.by(), d.comment(), d.accepted(), d.refusal(), signalId, d.atMillis(),
+        d.signed(), d.planHash(), d.findingsDigest(), signature)));
   }
 
   /** Waits until everything queued is in the ledger. */

@@ -3,6 +3,7 @@ package cutover.workflows;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * How one phase is started: by the {@code Cutover} workflow, or alone from the Temporal UI, e.g.
@@ -11,17 +12,29 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param run the cutover run this phase belongs to; when omitted the phase is a run of its own
  * @param pointOfNoReturn a step of an earlier phase after which rollback is refused, or null
  * @param allowFixes checks may run their {@code fix:} SQL
+ * @param earlierFindings the findings of the run's earlier phases ({@link PhaseResult#findings}), which this
+ *     phase's gates show before its own
  * @param unreadable why the input as sent cannot be used (a field of the wrong type); null when it can
  */
 public record PhaseRequest(
     String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn,
-    boolean allowFixes, @JsonIgnore String unreadable) {
+    boolean allowFixes, List<String> earlierFindings, @JsonIgnore String unreadable) {
   static final String EXAMPLE = "{\"plan\":\"contract-templates\",\"target\":\"demo\",\"phase\":\"introduce\"}";
+
+  public PhaseRequest {
+    earlierFindings = earlierFindings == null ? List.of() : List.copyOf(earlierFindings);
+  }
+
+  public PhaseRequest(
+      String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn,
+      boolean allowFixes, List<String> earlierFindings) {
+    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, allowFixes, earlierFindings, null);
+  }
 
   public PhaseRequest(
       String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn,
       boolean allowFixes) {
-    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, allowFixes, null);
+    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, allowFixes, List.of(), null);
   }
 
   public PhaseRequest(
@@ -34,6 +47,6 @@ public record PhaseRequest(
     SentFields sent = SentFields.of(json);
     return new PhaseRequest(sent.text("plan"), sent.text("target"), sent.text("version"), sent.text("phase"),
         sent.text("run"), sent.text("startedBy"), sent.text("pointOfNoReturn"), sent.bool("allowFixes"),
-        sent.unreadable("the CutoverPhase input", EXAMPLE));
+        sent.texts("earlierFindings"), sent.unreadable("the CutoverPhase input", EXAMPLE));
   }
 }

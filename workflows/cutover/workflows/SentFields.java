@@ -51,6 +51,26 @@ final class SentFields {
     return value.booleanValue();
   }
 
+  /** A list of texts; anything else, or an element that is not text, is noted. */
+  List<String> texts(String field) {
+    JsonNode value = field(field);
+    if (value == null) {
+      return List.of();
+    }
+    List<String> texts = new ArrayList<>();
+    if (value.isArray()) {
+      for (JsonNode element : value) {
+        if (element.isTextual()) {
+          texts.add(element.textValue());
+        }
+      }
+    }
+    if (!value.isArray() || texts.size() != value.size()) {
+      wrong(field, "a list of texts", value);
+    }
+    return texts;
+  }
+
   Integer integer(String field) {
     JsonNode value = field(field);
     if (value == null) {

@@ -3,6 +3,9 @@ package cutover.activities.steps;
 import cutover.activities.LedgerActivities;
 import cutover.activities.RunEventKind;
 import cutover.activities.VerifyCall;
+import cutover.activities.steps.approval.ApprovalActivities;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What a {@link Gate} works with inside the phase workflow: the run, activities to call, the
@@ -20,6 +23,24 @@ public interface GateContext {
   String startedBy();
 
   LedgerActivities ledger();
+
+  /** Checks approvers' signatures on the worker. */
+  ApprovalActivities approvals();
+
+  /** The content hash of the plan version the run follows. */
+  String planHash();
+
+  /** The findings the gate shows: the outcomes of the run's completed steps before it, as {@code ApprovalEvidence} lines. */
+  List<String> findings();
+
+  /**
+   * Waits for people until {@code decided}; signed decisions that arrive meanwhile are checked
+   * (an activity) and then reach the gate's {@link Gate#decideSigned}.
+   */
+  void awaitPeople(Supplier<Boolean> decided);
+
+  /** A notice people read in status. */
+  void notice(String text);
 
   /** When the run started (T), from the ledger, asked once per phase. */
   long runStartedAt();

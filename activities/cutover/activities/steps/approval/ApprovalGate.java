@@ -21,7 +21,13 @@ import java.util.Set;
 
 /**
  * {@code kind: approval} — waits for people: the {@code approve} / {@code reject} signals decide
- * it. Decisions already in the ledger (a resumed run) stand.
+ * it. Decisions already in the ledger (a resumed run) stand, but a signed approval among them is
+ * void if the plan version or the findings it was signed over changed since.
+ *
+ * <p>An approval may be signed ({@code cutover approve --sign-with KEY}): the worker checks the
+ * signature against its allowed signers and the principal it names is the approver. Where the
+ * plan ({@code signed: required}) or the worker ({@code --require-signed-approvals}) requires
+ * signatures, an unsigned approval is refused; a rejection may always be unsigned.
  */
 public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements GateKind<ApprovalSpec> {
   static final String NAME = "approval";
@@ -35,11 +41,13 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
     List<String> approvers = fields.optionalStringList("approvers");
     Integer approvals = fields.optionalInteger("approvals", 1, 20, null);
     boolean separate = fields.optionalBoolean("separateFromStarter", false);
+    ApprovalSpec.Signatures signed = fields.optionalChoice("signed", ApprovalSpec.Signatures.class,
+        ApprovalSpec.Signatures.ALLOWED);
     if (approvers != null && !approvers.isEmpty() && approvals != null && approvals > approvers.size()) {
       fields.problem("approvals", "needs " + approvals + " approvals but lists only " + approvers.size() + " approvers",
           "lower approvals or add approvers");
     }
-    return new ApprovalSpec(approvers, approvals, separate);
+    return new ApprovalSpec(approvers, approvals, separate, signed);
   }
 
   @Override
@@ -58,8 +66,13 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
     private final ApprovalSpec spec;
     private final GateContext context;
     private final Set<String> approvedBy = new LinkedHashSet<>();
+    /** Who of approvedBy signed. */
+    private final Set<String> signedBy = new LinkedHashSet<>();
     private String rejection;
     private boolean holding;
+    /** The worker's rules and what a signer signs; null on gates opened before signed approvals. */
+    private ApprovalPolicy policy;
+    private ApprovalEvidence evidence;
 
     Open(PlanStep step, ApprovalSpec spec, GateContext context) {
       this.step = step;
@@ -69,6 +82,11 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
 
     @Override
     public String pass() {
+      // gates opened before signed approvals asked the worker nothing: their histories keep replaying
+      if (Workflow.getVersion("signed-approvals", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        policy = context.approvals().policy();
+        evidence = new ApprovalEvidence(context.planHash(), context.findings());
+      }
       replay(context.ledger().gateDecisions(new GateRef(context.target(), context.run(), step.id())));
       if (!passed() && rejection == null) {
         holding = true;
@@ -77,7 +95,7 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
           context.event(RunEventKind.GATE_OPENED, null, "waiting for " + waitingFor());
         }
         context.waitingForPeople(waitingFor());
-        Workflow.await(() -> passed() || rejection != null || context.rollbackRequested());
+        context.awaitPeople(() -> passed() || rejection != null || context.rollbackRequested());
         holding = false;
         // The decisions that passed or rejected the gate are in the ledger before anything moves on:
         // a resumed run finds them there.
@@ -105,6 +123,32 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
 
     @Override
     public String decide(Decision decision, String by, String comment) {
+      if (decision == Decision.APPROVE && signaturesRequired() != null) {
+        return "gate '" + step.id() + "' takes only signed approvals (" + signaturesRequired() + "): sign it with "
+            + "`cutover approve " + context.run() + " --gate " + step.id() + " --sign-with ~/.ssh/id_ed25519`";
+      }
+      return take(decision, by, comment, false);
+    }
+
+    @Override
+    public ApprovalEvidence evidence() {
+      return evidence;
+    }
+
+    @Override
+    public String decideSigned(Decision decision, String principal, String comment) {
+      return take(decision, principal, comment, true);
+    }
+
+    /** Who requires signed approvals here, in words; null when unsigned ones count. */
+    private String signaturesRequired() {
+      if (spec.signed() == ApprovalSpec.Signatures.REQUIRED) {
+        return "the plan says signed: required";
+      }
+      return policy != null && policy.requireSigned() ? "the worker requires signed approvals" : null;
+    }
+
+    private String take(Decision decision, String by, String comment, boolean signed) {
       List<String> approvers = spec.approvers();
       if (!approvers.isEmpty() && !approvers.contains(by)) {
         return by + " may not decide gate '" + step.id() + "'; its approvers are: " + String.join(", ", approvers);
@@ -112,6 +156,9 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
       if (decision == Decision.APPROVE) {
         if (!approvedBy.add(by)) {
           return by + " has already approved gate '" + step.id() + "'";
+        }
+        if (signed) {
+          signedBy.add(by);
         }
       } else {
         rejection = "gate '" + step.id() + "' rejected by " + by
@@ -122,7 +169,9 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
 
     /**
      * Replays decisions recorded in the ledger (a resumed run). A rejection was followed by a
-     * retry that reopened the gate, so only approvals after the last rejection count.
+     * retry that reopened the gate, so only approvals after the last rejection count, and of
+     * those not the signed ones whose plan version or findings changed since they were signed,
+     * nor unsigned ones where signatures are now required.
      */
     private void replay(List<DecisionRecord> accepted) {
       int lastReject = -1;
@@ -132,8 +181,31 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
         }
       }
       for (int i = lastReject + 1; i < accepted.size(); i++) {
-        approvedBy.add(accepted.get(i).decidedBy());
+        DecisionRecord approval = accepted.get(i);
+        String whyVoid = voided(approval);
+        if (whyVoid != null) {
+          String text = "the approval of gate '" + step.id() + "' by " + approval.decidedBy() + " is void: " + whyVoid;
+          context.notice(text);
+          context.event(RunEventKind.APPROVAL_VOID, approval.decidedBy(), text);
+          continue;
+        }
+        approvedBy.add(approval.decidedBy());
+        if (approval.signed()) {
+          signedBy.add(approval.decidedBy());
+        }
       }
+    }
+
+    /** Why a recorded approval no longer counts, or null. */
+    private String voided(DecisionRecord approval) {
+      if (evidence == null) {
+        return null;
+      }
+      if (approval.signed()) {
+        return evidence.changedSince(approval.planHash(), approval.findingsDigest());
+      }
+      String required = signaturesRequired();
+      return required == null ? null : "it is unsigned and " + required;
     }
 
     private boolean passed() {
@@ -158,7 +230,10 @@ public final class ApprovalGate extends DefinedKind<ApprovalSpec> implements Gat
     @Override
     public GateView view() {
       return new GateView(step.id(), step.description(), spec.approvers(), spec.approvals(),
-          new ArrayList<>(approvedBy), waitingFor());
+          new ArrayList<>(approvedBy), waitingFor(), signaturesRequired() == null ? ApprovalSpec.Signatures.ALLOWED.word()
+          : ApprovalSpec.Signatures.REQUIRED.word(), evidence == null ? null : evidence.planHash(),
+          evidence == null ? List.of() : evidence.findings(), evidence == null ? null : evidence.findingsDigest(),
+          new ArrayList<>(signedBy));
     }
   }
 }

@@ -223,6 +223,20 @@ class LedgerActivitiesTest {
   }
 
   @Test
+  void aSignedDecisionKeepsItsPrincipalEvidenceAndSignature() throws SQLException {
+    ledger.beginRun(begin("demo", "r1", "wf-1", "carol", false));
+    DecisionRecord signed = new DecisionRecord("demo", "r1", "go", "approve", "alice", null, true, null, "sig-1",
+        1_700_000_000_000L, true, "0123abcd", "sha256:00ff", "-----BEGIN SSH SIGNATURE-----\nU1NI\n");
+    DecisionRecord unsigned = new DecisionRecord("demo", "r1", "go", "approve", "bob", null, true, null, "sig-2",
+        1_700_000_001_000L);
+    ledger.recordDecision(signed);
+    ledger.recordDecision(unsigned);
+
+    assertEquals(List.of(signed, unsigned), ledger.gateDecisions(new GateRef("demo", "r1", "go")));
+    assertEquals(1, count(demo, "SELECT count(*) FROM cutover.decision WHERE signed AND decided_by = 'alice'"));
+  }
+
+  @Test
   void eventsAreRecordedOncePerKey() throws SQLException {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
     RunEvent pause = new RunEvent("demo", "r1", "pause-1", "pause", null, "alice", "lunch");

@@ -777,6 +777,30 @@ class PlanParserTest {
   }
 
   @Test
+  void anApprovalGateCanRequireSignedApprovals() throws InvalidPlanException {
+    String yaml = """
+        name: p
+        target: demo
+        phases:
+          - name: a
+            steps:
+              - id: gate
+                kind: approval
+                approvers: [alice]
+                signed: required
+        """;
+    assertEquals(new ApprovalSpec(List.of("alice"), 1, false, ApprovalSpec.Signatures.REQUIRED),
+        PlanParser.parse(yaml, "plan.yaml", TARGETS, StepKinds.ALL).step("gate").orElseThrow().spec());
+
+    InvalidPlanException e = assertThrows(InvalidPlanException.class,
+        () -> PlanParser.parse(yaml.replace("signed: required", "signed: yes"), "plan.yaml", TARGETS, StepKinds.ALL));
+    PlanProblem problem = e.problems().get(0);
+    assertEquals(9, problem.line());
+    assertEquals(17, problem.column());
+    assertTrue(problem.message().contains("signed must be one of allowed, required"), problem.message());
+  }
+
+  @Test
   void nullTargetsSkipTheTargetCheck() throws InvalidPlanException {
     String yaml = VALID.replace("target: demo", "target: anywhere-else");
     assertEquals("anywhere-else", PlanParser.parse(yaml, "plan.yaml", null, StepKinds.ALL).target());

@@ -25,6 +25,12 @@ import cutover.activities.StepCall;
 import cutover.activities.StepResult;
 import cutover.activities.TuneRecord;
 import cutover.activities.VerifyCall;
+import cutover.activities.steps.approval.ApprovalActivities;
+import cutover.activities.steps.approval.ApprovalActivitiesImpl;
+import cutover.activities.steps.approval.ApprovalPolicy;
+import cutover.activities.steps.approval.ApprovalSigners;
+import cutover.activities.steps.approval.SignatureCheck;
+import cutover.activities.steps.approval.SignedApproval;
 import cutover.plan.Plan;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -36,8 +42,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** In-memory activities for workflow-logic tests: they record calls and fail on request. */
-final class FakeActivities implements StepActivities, LedgerActivities, PlanActivities {
+final class FakeActivities implements StepActivities, LedgerActivities, PlanActivities, ApprovalActivities {
   final Plan plan;
+  /** The real signature checks, against the allowed signers a test sets (none by default). */
+  volatile ApprovalActivities approvals = new ApprovalActivitiesImpl(ApprovalSigners.NONE);
   final List<String> applied = new CopyOnWriteArrayList<>();
   final List<String> compensated = new CopyOnWriteArrayList<>();
   final List<DecisionRecord> decisions = new CopyOnWriteArrayList<>();
@@ -216,5 +224,15 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
       throw ApplicationFailure.newNonRetryableFailure("no plan named '" + ref.name() + "' is pushed", "PlanNotFound");
     }
     return new LoadedPlan(plan, "0123abcd");
+  }
+
+  @Override
+  public ApprovalPolicy policy() {
+    return approvals.policy();
+  }
+
+  @Override
+  public SignatureCheck verify(SignedApproval approval) {
+    return approvals.verify(approval);
   }
 }

@@ -39,7 +39,7 @@ class WebUiInputCorpusTest {
   void aMalformedStartFailsAtOnceAndStartsNothing(StartCase start, TestWorkflowEnvironment env, Worker worker,
       WorkflowClient client) throws Exception {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
     if (start.busy()) {
       WebUiInputs.start(env.getWorkflowServiceStubs(), env.getNamespace(), worker.getTaskQueue(), "busy-holder",
@@ -72,7 +72,7 @@ class WebUiInputCorpusTest {
   void aMalformedPhaseStartFailsAtOnceAndStartsNothing(StartCase start, TestWorkflowEnvironment env, Worker worker,
       WorkflowClient client) {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
 
     WebUiInputs.start(env.getWorkflowServiceStubs(), env.getNamespace(), worker.getTaskQueue(), CutoverPhaseWorkflow.TYPE,
@@ -88,7 +88,7 @@ class WebUiInputCorpusTest {
   void malformedSignalsAreAnsweredAndTheRunGoesOn(OperatorSignal signal, TestWorkflowEnvironment env, Worker worker,
       WorkflowClient client) throws Exception {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
     String run = "signals-" + signal.word();
     WebUiInputs.start(env.getWorkflowServiceStubs(), env.getNamespace(), worker.getTaskQueue(), run,
@@ -131,7 +131,7 @@ class WebUiInputCorpusTest {
   void anAnonymousRollbackIsAppliedAndRecorded(Typed input, TestWorkflowEnvironment env, Worker worker,
       WorkflowClient client) {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
     String run = "anonymous-rollback";
     WebUiInputs.start(env.getWorkflowServiceStubs(), env.getNamespace(), worker.getTaskQueue(), run,
@@ -153,7 +153,7 @@ class WebUiInputCorpusTest {
   void malformedSignalsToThePhaseAreAnsweredThere(OperatorSignal signal, TestWorkflowEnvironment env, Worker worker,
       WorkflowClient client) {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
     String run = "phase-" + signal.word();
     WebUiInputs.start(env.getWorkflowServiceStubs(), env.getNamespace(), worker.getTaskQueue(), run,

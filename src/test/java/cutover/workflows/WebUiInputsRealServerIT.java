@@ -37,7 +37,7 @@ class WebUiInputsRealServerIT {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(taskQueue);
     WorkflowRegistration.register(worker);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(worker, factory::newWorker);
     factory.start();
     return factory;
   }
