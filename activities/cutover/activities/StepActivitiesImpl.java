@@ -327,12 +327,8 @@ public final class StepActivitiesImpl implements StepActivities {
     if (done.failed() != null) {
       throw verificationFailed(step, runner.targets().redact(done.failed().summary()));
     }
-    if (done.recorded()) {
-      return done.step().toResult(true);
-    }
-    StepResult fresh = done.step().toResult(false);
-    return new StepResult(fresh.stepId(), fresh.action(), fresh.outcome(), fresh.rows(), fresh.attempts(),
-        result.millis(), false);
+    // the duration is the ledger row's, from before the work to its recording, wherever the work ran
+    return done.step().toResult(done.recorded());
   }
 
   private AppliedSteps.StoredStep record(DSLContext tx, StepCall call, StepKind<?> kind, StepAction action, StepOutcome outcome,
