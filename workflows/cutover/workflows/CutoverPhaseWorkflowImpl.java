@@ -135,7 +135,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
           (k, v) -> v.with(StepState.COMPLETED, outcome, result.attempts(), result.millis()));
       return null;
     } catch (ActivityFailure failure) {
-      String error = "step '" + step.id() + "' failed: " + Failures.describe(failure);
+      String error = Failures.of("step '" + step.id() + "'", failure);
       views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.FAILED, error));
       return error;
     } catch (StepRunner.Stopped stopped) {

@@ -173,6 +173,7 @@ class CutoverWorkflowTest {
 
     PhaseStatus failed = awaitPhase(client, "retry.introduce", s -> s.state() == RunState.FAILED_WAITING);
     assertTrue(failed.lastError().contains("step 'b' failed: injected"), failed.lastError());
+    assertEquals("step 'b' failed: injected", failed.lastError(), "the activity's message names the step once");
     assertEquals(List.of("a"), fake.applied);
 
     cutover.retry(new OperatorAction("carol", "fixed the permissions"));
