@@ -103,6 +103,7 @@ final class StatusPrinter {
       case WAITING -> "⏸";
       case FAILED, COMPENSATION_FAILED -> "✗";
       case COMPENSATED -> "↶";
+      case STOPPED -> "■";
       case PENDING -> "·";
     };
   }

@@ -49,6 +49,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private Gate gate;
   private String gateStep;
   private Long runStartedAt;
+  /** The step just tried did not fail: it gave way to a rollback that was asked for. */
+  private boolean gaveWayToRollback;
   private final Map<String, StepView> views = new LinkedHashMap<>();
   private final List<DecisionView> decisions = new ArrayList<>();
   /** Steps whose apply was started, registered before the call: its outcome may be unknown. */
@@ -102,6 +104,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
         String failure = kind instanceof GateKind<?> gateKind ? hold(phase, step, gateKind) : apply(phase, step);
         if (failure == null) {
           done = true;
+        } else if (gaveWayToRollback
+            && Workflow.getVersion("rollback-not-a-failure", Workflow.DEFAULT_VERSION, 1) >= 1) {
+          // the step gave way to a rollback someone asked for: no failure to record or to show
+          views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.STOPPED, failure));
+          return rollBack();
         } else {
           recorder.event(RunEventKind.STEP_FAILED, step.id(), null, failure);
           if (!operator.awaitRetryOrRollback(failure)) {
@@ -128,6 +135,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     operator.state = RunState.RUNNING;
     views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.RUNNING, null));
     runningBatched = StepRunner.batched(call) ? step.id() : null;
+    gaveWayToRollback = false;
     try {
       StepResult result = steps.apply(call, () -> operator.rollbackRequested);
       String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
@@ -139,6 +147,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.FAILED, error));
       return error;
     } catch (StepRunner.Stopped stopped) {
+      gaveWayToRollback = true;
       views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.FAILED, stopped.getMessage()));
       return stopped.getMessage();
     } finally {
@@ -151,7 +160,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     gate = kind.open(step, new StepGateContext(phase.name(), step));
     gateStep = step.id();
     try {
-      return gate.pass();
+      String why = gate.pass();
+      gaveWayToRollback = why != null && operator.rollbackRequested;
+      return why;
     } finally {
       gate = null;
       gateStep = null;
