@@ -10,7 +10,18 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.PollerInfo;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
@@ -24,6 +35,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "start", mixinStandardHelpOptions = true,
     description = "Start a cutover of a pushed plan. The run id is the workflow id.")
 final class StartCommand implements Callable<Integer> {
+  /** How long a started run may wait for a worker to take its first task. */
+  static final Duration FIRST_TASK_WAIT = Duration.ofSeconds(15);
+  private static final Duration POLLER_SEEN_WITHIN = Duration.ofMinutes(2);
+
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
 
@@ -60,11 +75,25 @@ final class StartCommand implements Callable<Integer> {
         err.println("run " + resume + " is still running in Temporal: nothing to resume; see `cutover status " + resume + "`");
         return CutoverCli.FAILED;
       }
+      String noWorker = noWorkflowPoller(connection);
+      if (noWorker != null) {
+        err.println("cutover start: " + noWorker + "; start one with `cutover worker` (or `cutover dev`), then start "
+            + "again: nothing was started");
+        return CutoverCli.FAILED;
+      }
       CutoverWorkflow cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
           .setTaskQueue(WorkflowRegistration.TASK_QUEUE)
           .setWorkflowId(workflowId)
           .build());
       WorkflowClient.start(cutover::run, new CutoverRequest(plan, target, version, resume, Operators.who(as), allowFixes));
+      if (!awaitFirstTask(connection, workflowId, FIRST_TASK_WAIT)) {
+        // nothing ran: the workflow has not had a single task, so ending it leaves nothing behind
+        WorkflowStub.fromTyped(cutover).terminate("no worker took its first task within " + FIRST_TASK_WAIT.toSeconds() + " s");
+        err.printf("cutover start: no worker took run %s within %d s: is a worker polling task queue %s on %s? "
+            + "Start one with `cutover worker` (or `cutover dev`), then start again: nothing was started%n",
+            workflowId, FIRST_TASK_WAIT.toSeconds(), WorkflowRegistration.TASK_QUEUE, temporal.address);
+        return CutoverCli.FAILED;
+      }
       // A refused start (busy target, unknown plan) fails the run within moments: report it here.
       for (int i = 0; i < 30; i++) {
         WorkflowExecutionStatus status = describe(connection, workflowId);
@@ -92,6 +121,46 @@ final class StartCommand implements Callable<Integer> {
       return cutover.status().startedBy() != null;
     } catch (RuntimeException notYet) {
       return false;
+    }
+  }
+
+  /**
+   * Why no worker would take the run, or null. A worker polls the workflow task queue at least once a
+   * minute, so an older poller is gone; a server that cannot say (Java's test server) passes here
+   * and the wait for the first task decides.
+   */
+  static String noWorkflowPoller(TemporalConnection connection) {
+    try {
+      List<PollerInfo> pollers = connection.service().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS)
+          .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+              .setNamespace(connection.client().getOptions().getNamespace())
+              .setTaskQueue(TaskQueue.newBuilder().setName(WorkflowRegistration.TASK_QUEUE))
+              .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+              .build())
+          .getPollersList();
+      long recent = Instant.now().minus(POLLER_SEEN_WITHIN).getEpochSecond();
+      return pollers.stream().anyMatch(p -> p.getLastAccessTime().getSeconds() >= recent) ? null
+          : "no worker is polling task queue " + WorkflowRegistration.TASK_QUEUE + " (none seen in the last "
+              + POLLER_SEEN_WITHIN.toMinutes() + " minutes)";
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Whether a worker started the workflow's first task within {@code wait}. */
+  private static boolean awaitFirstTask(TemporalConnection connection, String workflowId, Duration wait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      boolean started = connection.client().fetchHistory(workflowId).getEvents().stream()
+          .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+      if (started || System.nanoTime() > deadline) {
+        return started;
+      }
+      Thread.sleep(200);
     }
   }
 

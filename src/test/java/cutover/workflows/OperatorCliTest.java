@@ -81,6 +81,29 @@ class OperatorCliTest {
     }
   }
 
+  @Test
+  void aStartWithNoWorkerSaysSoAndExitsOneWithinItsBoundedWait() throws Exception {
+    int port = cutover.worker.TemporalDevServer.freePort();
+    String address = "127.0.0.1:" + port;
+    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+        TemporalConnection connection = TemporalConnection.open(address, "default")) {
+      DevEnvironment.registerSearchAttributes(address);
+      long began = System.nanoTime();
+      Run start = cutover("start", "three-phases", "--target", "demo", "--id", "nobody-polls", "--address", address);
+      long seconds = (System.nanoTime() - began) / 1_000_000_000;
+      assertEquals(CutoverCli.FAILED, start.exitCode(), start.out() + start.err());
+      assertTrue(start.err().contains("no worker took run nobody-polls within 15 s: is a worker polling task queue cutover"),
+          start.err());
+      assertTrue(start.err().contains("nothing was started"), start.err());
+      assertTrue(seconds < 30, "took " + seconds + " s");
+      assertEquals(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+          connection.service().blockingStub().describeWorkflowExecution(
+              io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+                  .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("nobody-polls"))
+                  .build()).getWorkflowExecutionInfo().getStatus());
+    }
+  }
+
   static Run cutover(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
