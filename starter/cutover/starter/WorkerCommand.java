@@ -5,7 +5,9 @@ import cutover.worker.CutoverWorker;
 import cutover.worker.TargetConfig;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -28,6 +30,10 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--allow-commands", description = "run `command` steps of plans on this machine (refused otherwise)")
   boolean allowCommands;
 
+  @Option(names = "--wait-for-temporal", paramLabel = "SECONDS", defaultValue = "0",
+      description = "give up when the Temporal server has not answered for this long (default: keep trying)")
+  long waitForTemporal;
+
   @Override
   public Integer call() throws Exception {
     Targets targets = TargetConfig.load(targetsFile);
@@ -37,18 +43,39 @@ final class WorkerCommand implements Callable<Integer> {
       return CutoverCli.BAD_INPUT;
     }
     TemporalConnection connection = temporal.connect();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean answered = connection.awaitServer(temporal.address, waitForTemporal == 0 ? null : Duration.ofSeconds(waitForTemporal),
+        waiting -> {
+          err.println(waiting);
+          err.flush();
+        });
+    if (!answered) {
+      err.printf("the Temporal server at %s did not answer within %d s; is it running? (`cutover dev` runs one)%n",
+          temporal.address, waitForTemporal);
+      connection.close();
+      targets.close();
+      return CutoverCli.FAILED;
+    }
     CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
     spec.commandLine().getOut().printf("worker polling task queue %s on %s (namespace %s) for targets: %s%n",
         WorkflowRegistration.TASK_QUEUE, temporal.address, temporal.namespace, String.join(", ", targets.names()));
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable stop = () -> {
       worker.close();
       connection.close();
       targets.close();
       stopped.countDown();
-    }));
-    stopped.await();
+    };
+    Thread hook = new Thread(stop);
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } catch (InterruptedException interrupted) {
+      // stopped from within the process (an embedding caller), not by a signal
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stop.run();
+    }
     return CutoverCli.OK;
   }
 }

@@ -1,6 +1,7 @@
 package cutover.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.starter.CutoverCli;
@@ -101,6 +102,54 @@ class OperatorCliTest {
               io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
                   .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("nobody-polls"))
                   .build()).getWorkflowExecutionInfo().getStatus());
+    }
+  }
+
+  @Test
+  void aWorkerStartedBeforeTemporalWaitsForItSayingWhereAndThenPolls() throws Exception {
+    int port = cutover.worker.TemporalDevServer.freePort();
+    String address = "127.0.0.1:" + port;
+    java.nio.file.Path targetsFile = java.nio.file.Files.createTempFile("targets", ".properties");
+    // the database is reached only when work comes; this test sends none
+    java.nio.file.Files.writeString(targetsFile, "demo.url=jdbc:postgresql://127.0.0.1:1/none\n");
+
+    Run gaveUp = cutover("worker", "--address", address, "--targets-file", targetsFile.toString(),
+        "--wait-for-temporal", "8");
+    assertEquals(CutoverCli.FAILED, gaveUp.exitCode(), gaveUp.out() + gaveUp.err());
+    assertTrue(gaveUp.err().contains("waiting for the Temporal server at " + address
+        + " (namespace default): connection refused; trying again in 1 s"), gaveUp.err());
+    assertTrue(gaveUp.err().contains("trying again in 2 s"), "the wait grows: " + gaveUp.err());
+    assertTrue(gaveUp.err().contains("the Temporal server at " + address + " did not answer within 8 s"), gaveUp.err());
+    assertFalse(gaveUp.err().contains("finishConnect"), gaveUp.err());
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Thread worker = new Thread(() -> {
+      CommandLine cli = CutoverCli.commandLine();
+      cli.setOut(new PrintWriter(out, true));
+      cli.setErr(new PrintWriter(err, true));
+      cli.execute("worker", "--address", address, "--targets-file", targetsFile.toString());
+    });
+    worker.start();
+    try {
+      await(() -> err.toString().contains("waiting for the Temporal server at " + address));
+      try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true)) {
+        await(() -> out.toString().contains("worker polling task queue cutover on " + address));
+      }
+    } finally {
+      worker.interrupt();
+      worker.join(20_000);
+    }
+    assertFalse(worker.isAlive(), "an interrupted worker command stops");
+  }
+
+  static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 30 s");
+      }
+      Thread.sleep(100);
     }
   }
 
