@@ -9,6 +9,7 @@ import cutover.workflows.OperatorSignal;
 import cutover.workflows.OperatorSignals;
 import cutover.workflows.SignalAnswer;
 import cutover.workflows.Tuning;
+import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,26 @@ final class OperatorCommands {
     PrintWriter err() {
       return spec.commandLine().getErr();
     }
+
+    /**
+     * Sends the signal to the run; a run that has finished, or that Temporal does not have, is said
+     * so instead, with nothing changed.
+     *
+     * @return false when the signal could not be sent
+     */
+    boolean send(TemporalConnection connection, String signal, Object payload) {
+      try {
+        connection.client().newUntypedWorkflowStub(run).signal(signal, payload);
+        return true;
+      } catch (WorkflowNotFoundException notRunning) {
+        Optional<WorkflowEnding> ending = WorkflowEnding.of(connection, run);
+        err().println(ending.isPresent()
+            ? "the " + signal + " changed nothing: run " + run + " has finished (" + ending.get().how() + ")"
+            : "the " + signal + " changed nothing: Temporal has no run " + run + ". If Temporal lost the run, "
+                + "`cutover status " + run + "` shows what the ledger has");
+        return false;
+      }
+    }
   }
 
   abstract static class Decide extends Signal {
@@ -62,8 +83,9 @@ final class OperatorCommands {
       String who = Operators.who(as);
       String word = decision().word();
       try (TemporalConnection connection = temporal.connect()) {
-        connection.client().newUntypedWorkflowStub(run)
-            .signal(OperatorSignal.of(decision()).word(), new GateDecision(gate, who, comment, requestId));
+        if (!send(connection, OperatorSignal.of(decision()).word(), new GateDecision(gate, who, comment, requestId))) {
+          return CutoverCli.FAILED;
+        }
         Optional<Answered> answered = awaitAnswer(connection, run, requestId);
         if (answered.isEmpty()) {
           out().printf("%s of gate %s sent; see `cutover status %s`%n", word, gate, run);
@@ -140,7 +162,9 @@ final class OperatorCommands {
       String requestId = UUID.randomUUID().toString();
       String who = Operators.who(as);
       try (TemporalConnection connection = temporal.connect()) {
-        connection.client().newUntypedWorkflowStub(run).signal(signal().word(), payload(who, requestId));
+        if (!send(connection, signal().word(), payload(who, requestId))) {
+          return CutoverCli.FAILED;
+        }
         Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId).map(Answered::answer);
         if (answer.isEmpty()) {
           out().printf("%s sent to %s; see `cutover status %s`%n", signal().word(), run, run);

@@ -7,6 +7,7 @@ import cutover.workflows.CutoverWorkflow;
 import cutover.workflows.PhaseStatus;
 import cutover.activities.StepHeartbeat;
 import cutover.activities.StepProgress;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
@@ -25,14 +26,24 @@ import io.temporal.api.common.v1.WorkflowExecution;
  * heartbeats: read from Temporal's pending activities (DescribeWorkflowExecution, as the Temporal
  * UI shows them), so the workflow's history holds no progress at all. Heartbeats reach the server
  * every few seconds, so it lags the work by that much.
+ *
+ * <p>{@code ending} is how the workflow ended, as Temporal has it; null while it runs. A workflow that
+ * failed answers its query with the state it had when it failed.
  */
-record RunStatus(CutoverStatus cutover, PhaseStatus phase, List<StepProgress> progress) {
+record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, List<StepProgress> progress,
+    WorkflowEnding ending) {
 
+  /** @throws io.grpc.StatusRuntimeException NOT_FOUND when Temporal has no such workflow */
   static RunStatus query(TemporalConnection connection, String workflowId) {
-    String type = describe(connection, workflowId).getWorkflowExecutionInfo().getType().getName();
+    DescribeWorkflowExecutionResponse described = describe(connection, workflowId);
+    WorkflowEnding ending = described.getWorkflowExecutionInfo().getStatus()
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING ? null
+        : WorkflowEnding.of(connection, workflowId).orElse(null);
+    String type = described.getWorkflowExecutionInfo().getType().getName();
     if (CutoverPhaseWorkflow.TYPE.equals(type)) {
-      return new RunStatus(null, connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, workflowId).status(),
-          progress(connection, workflowId));
+      return new RunStatus(workflowId, null,
+          connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, workflowId).status(),
+          progress(connection, workflowId), ending);
     }
     CutoverStatus cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, workflowId).status();
     PhaseStatus phase = null;
@@ -43,8 +54,9 @@ record RunStatus(CutoverStatus cutover, PhaseStatus phase, List<StepProgress> pr
         // the phase closed between the two queries; the next look shows it in the cutover's list
       }
     }
-    return new RunStatus(cutover, phase,
-        cutover.currentPhaseWorkflowId() == null ? List.of() : progress(connection, cutover.currentPhaseWorkflowId()));
+    return new RunStatus(workflowId, cutover, phase,
+        cutover.currentPhaseWorkflowId() == null ? List.of() : progress(connection, cutover.currentPhaseWorkflowId()),
+        ending);
   }
 
   private static DescribeWorkflowExecutionResponse describe(TemporalConnection connection, String workflowId) {

@@ -5,8 +5,6 @@ import cutover.worker.WorkflowRegistration;
 import cutover.workflows.CutoverRequest;
 import cutover.workflows.CutoverWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -96,7 +94,7 @@ final class StartCommand implements Callable<Integer> {
       }
       // A refused start (busy target, unknown plan) fails the run within moments: report it here.
       for (int i = 0; i < 30; i++) {
-        WorkflowExecutionStatus status = describe(connection, workflowId);
+        WorkflowExecutionStatus status = WorkflowEnding.status(connection, workflowId);
         if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED) {
           try {
             WorkflowStub.fromTyped(cutover).getResult(Object.class);
@@ -164,19 +162,7 @@ final class StartCommand implements Callable<Integer> {
     }
   }
 
-  static WorkflowExecutionStatus describe(TemporalConnection connection, String workflowId) {
-    try {
-      return connection.service().blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(connection.client().getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-              .build())
-          .getWorkflowExecutionInfo().getStatus();
-    } catch (io.grpc.StatusRuntimeException notFound) {
-      return null;
-    }
-  }
-
   static boolean isRunning(TemporalConnection connection, String workflowId) {
-    return describe(connection, workflowId) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    return WorkflowEnding.status(connection, workflowId) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 }

@@ -18,6 +18,7 @@ import io.temporal.worker.WorkerOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -54,6 +55,24 @@ class OperatorCliTest {
         WorkflowClient.start(cutover::run, new CutoverRequest("three-phases", "demo", null, null, "carol"));
         CutoverWorkflowTest.awaitPhase(client, "cli.copy", s -> s.state() == RunState.WAITING_APPROVAL);
 
+        // a second run on the busy target is refused by the worker: its status says so, not "run null … RUNNING"
+        CutoverWorkflow busy = client.newWorkflowStub(CutoverWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId("busy").setTaskQueue(WorkflowRegistration.TASK_QUEUE).build());
+        WorkflowClient.start(busy::run, new CutoverRequest("three-phases", "demo", null, null, "dave"));
+        org.junit.jupiter.api.Assertions.assertThrows(io.temporal.client.WorkflowFailedException.class,
+            () -> WorkflowStub.fromTyped(busy).getResult(CutoverResult.class));
+        Run refused = cutover("status", "busy", "--address", address);
+        assertEquals(CutoverCli.OK, refused.exitCode(), refused.err());
+        assertTrue(refused.out().contains("run busy was refused before it began: nothing was applied"), refused.out());
+        assertTrue(refused.out().contains("Temporal: failed: target 'demo' already has an active cutover: run cli"),
+            refused.out());
+        assertFalse(refused.out().contains("null"), refused.out());
+        assertFalse(refused.out().contains("RUNNING"), refused.out());
+        Run toRefused = cutover("rollback", "busy", "--as", "dave", "--address", address);
+        assertEquals(CutoverCli.FAILED, toRefused.exitCode(), toRefused.out());
+        assertTrue(toRefused.err().contains("the rollback changed nothing: run busy has finished (failed: target 'demo'"),
+            toRefused.err());
+
         Run mallory = cutover("approve", "cli", "--gate", "go", "--as", "mallory", "--address", address);
         assertEquals(CutoverCli.FAILED, mallory.exitCode(), mallory.out());
         assertTrue(mallory.err().contains("approve of gate go by mallory was refused: mallory may not decide gate 'go'"),
@@ -68,6 +87,11 @@ class OperatorCliTest {
         assertTrue(alice.out().contains("approve of gate go by alice recorded"), alice.out());
 
         CutoverWorkflowTest.awaitPhase(client, "cli.finish", s -> s.state() == RunState.FAILED_WAITING);
+        Run pastNoReturn = cutover("status", "cli", "--address", address);
+        assertTrue(pastNoReturn.out().contains("point of no return passed at step e: rollback is refused"),
+            pastNoReturn.out());
+        assertFalse(pastNoReturn.out().contains("rollback would"), "nothing is undone past the point of no return: "
+            + pastNoReturn.out());
         Run rollback = cutover("rollback", "cli", "--as", "carol", "--reason", "f failed", "--address", address);
         assertEquals(CutoverCli.FAILED, rollback.exitCode(), rollback.out());
         assertTrue(rollback.err().contains("rollback refused: step 'e' is the point of no return"), rollback.err());
@@ -76,6 +100,15 @@ class OperatorCliTest {
         assertEquals(CutoverCli.OK, retry.exitCode(), retry.err());
         assertTrue(retry.out().contains("retry requested by carol"), retry.out());
         assertEquals(RunState.COMPLETED, WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class).state());
+
+        for (String[] late : List.of(new String[] {"approve", "cli", "--gate", "go", "--as", "alice"},
+            new String[] {"rollback", "cli", "--as", "carol"}, new String[] {"pause", "cli", "--as", "carol"})) {
+          Run finished = cutover(with(late, "--address", address));
+          assertEquals(CutoverCli.FAILED, finished.exitCode(), finished.out());
+          assertTrue(finished.err().contains("the " + late[0] + " changed nothing: run cli has finished "
+              + "(completed with state COMPLETED)"), finished.err());
+          assertFalse(finished.err().contains("NOT_FOUND"), finished.err());
+        }
       } finally {
         factory.shutdownNow();
       }
@@ -151,6 +184,12 @@ class OperatorCliTest {
       }
       Thread.sleep(100);
     }
+  }
+
+  static String[] with(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   static Run cutover(String... args) {
