@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import org.jooq.DSLContext;
 public final class LedgerActivitiesImpl implements LedgerActivities {
   static final int DEFAULT_LIST_LIMIT = 20;
   static final int MAX_LIST_LIMIT = 1000;
-  private static final Set<String> END_STATES = Set.of(Runs.COMPLETED, Runs.ROLLED_BACK, Runs.FAILED);
+  /** How a workflow ends its run; abandoned is an operator's call of its own. */
+  private static final Set<LedgerRunState> END_STATES =
+      EnumSet.of(LedgerRunState.COMPLETED, LedgerRunState.ROLLED_BACK, LedgerRunState.FAILED);
 
   private final Targets targets;
 
@@ -76,7 +79,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
   private RunStart existingRun(DSLContext tx, BeginRun request, Runs.StoredRun run) {
     Runs ledger = new Runs(tx);
     if (!request.resume()) {
-      if (run.workflowId().equals(request.workflowId()) && Runs.ACTIVE.equals(run.state())) {
+      if (run.workflowId().equals(request.workflowId()) && run.state() == LedgerRunState.ACTIVE) {
         return new RunStart(run.runId(), run.startedBy(), false); // a retry of the same begin
       }
       // a run id names one run forever: a workflow started again under a used id is a new run
@@ -128,7 +131,11 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
     require(END_STATES.contains(request.state()),
         "a run ends as completed, rolled_back or failed, not '" + request.state() + "'");
     guard("ending run " + request.runId(), () -> {
-      if (!new Runs(targets.dsl(request.target())).endRun(request.runId(), request.state(), request.detail())) {
+      Runs runs = new Runs(targets.dsl(request.target()));
+      if (!runs.endRun(request.runId(), request.state(), request.detail())) {
+        if (runs.run(request.runId()).map(r -> r.state() == LedgerRunState.ABANDONED).orElse(false)) {
+          return null; // abandoned while its workflow went on: it stays abandoned
+        }
         throw ApplicationFailure.newNonRetryableFailure(
             "there is no run " + request.runId() + " on target '" + request.target() + "' to end", "RunNotFound");
       }

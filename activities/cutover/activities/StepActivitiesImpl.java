@@ -201,10 +201,19 @@ public final class StepActivitiesImpl implements StepActivities {
   }
 
   private static void requireActive(StepCall call, Runs.StoredRun run) {
-    if (!Runs.ACTIVE.equals(run.state())) {
+    if (run.state() != LedgerRunState.ACTIVE) {
       throw ApplicationFailure.newNonRetryableFailure(
           "step '" + call.step().id() + "' not applied: run " + call.runId() + " is " + run.state()
-              + ", not active; resume it with `cutover start --resume " + call.runId() + "`",
+              + (run.ended() ? "" : ", not active; resume it with `cutover start --resume " + call.runId() + "`"),
+          "RunNotActive");
+    }
+  }
+
+  /** An abandoned run changes nothing more, not even to undo: its operator ended it as it stood. */
+  private static void requireNotAbandoned(StepCall call, Runs.StoredRun run) {
+    if (run.state() == LedgerRunState.ABANDONED) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "compensation of step '" + call.step().id() + "' not run: run " + call.runId() + " was abandoned",
           "RunNotActive");
     }
   }
@@ -222,7 +231,7 @@ public final class StepActivitiesImpl implements StepActivities {
           if (existing.isPresent()) {
             return new Done(existing.get(), true);
           }
-          requireRun(tx, call);
+          requireNotAbandoned(call, requireRun(tx, call));
           boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx));
           if (ledger.step(call.runId(), step.id(), StepAction.APPLY).isEmpty() && !partlyApplied) {
             // nothing recorded, nothing written: the step never took effect in this run
@@ -303,6 +312,8 @@ public final class StepActivitiesImpl implements StepActivities {
     Runs.StoredRun run = requireRun(tx, call);
     if (action == StepAction.APPLY) {
       requireActive(call, run);
+    } else {
+      requireNotAbandoned(call, run);
     }
   }
 
@@ -349,8 +360,9 @@ public final class StepActivitiesImpl implements StepActivities {
     return row;
   }
 
+  /** The step's run, share-locked: an abandon waits for this transaction, and this one sees an abandon that came first. */
   private static Runs.StoredRun requireRun(DSLContext tx, StepCall call) {
-    return new Runs(tx).run(call.runId()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+    return new Runs(tx).runForShare(call.runId()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
         "run " + call.runId() + " is not in the ledger of target '" + call.target() + "'; begin the run first",
         "RunNotFound"));
   }

@@ -10,7 +10,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.taskqueue.v1.PollerInfo;
 import io.temporal.api.taskqueue.v1.TaskQueue;
@@ -33,8 +32,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "start", mixinStandardHelpOptions = true,
     description = "Start a cutover of a pushed plan. The run id is the workflow id.")
 final class StartCommand implements Callable<Integer> {
-  /** How long a started run may wait for a worker to take its first task. */
-  static final Duration FIRST_TASK_WAIT = Duration.ofSeconds(15);
   private static final Duration POLLER_SEEN_WITHIN = Duration.ofMinutes(2);
 
   @Spec CommandSpec spec;
@@ -84,12 +81,12 @@ final class StartCommand implements Callable<Integer> {
           .setWorkflowId(workflowId)
           .build());
       WorkflowClient.start(cutover::run, new CutoverRequest(plan, target, version, resume, Operators.who(as), allowFixes));
-      if (!awaitFirstTask(connection, workflowId, FIRST_TASK_WAIT)) {
+      if (!WorkerCalls.tookFirstTask(connection, workflowId)) {
         // nothing ran: the workflow has not had a single task, so ending it leaves nothing behind
-        WorkflowStub.fromTyped(cutover).terminate("no worker took its first task within " + FIRST_TASK_WAIT.toSeconds() + " s");
+        WorkflowStub.fromTyped(cutover).terminate("no worker took its first task within " + WorkerCalls.FIRST_TASK_WAIT.toSeconds() + " s");
         err.printf("cutover start: no worker took run %s within %d s: is a worker polling task queue %s on %s? "
             + "Start one with `cutover worker` (or `cutover dev`), then start again: nothing was started%n",
-            workflowId, FIRST_TASK_WAIT.toSeconds(), WorkflowRegistration.TASK_QUEUE, temporal.address);
+            workflowId, WorkerCalls.FIRST_TASK_WAIT.toSeconds(), WorkflowRegistration.TASK_QUEUE, temporal.address);
         return CutoverCli.FAILED;
       }
       // A refused start (busy target, unknown plan) fails the run within moments: report it here.
@@ -145,20 +142,6 @@ final class StartCommand implements Callable<Integer> {
         return null;
       }
       throw e;
-    }
-  }
-
-  /** Whether a worker started the workflow's first task within {@code wait}. */
-  private static boolean awaitFirstTask(TemporalConnection connection, String workflowId, Duration wait)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      boolean started = connection.client().fetchHistory(workflowId).getEvents().stream()
-          .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
-      if (started || System.nanoTime() > deadline) {
-        return started;
-      }
-      Thread.sleep(200);
     }
   }
 

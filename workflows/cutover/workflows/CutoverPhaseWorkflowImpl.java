@@ -3,6 +3,7 @@ package cutover.workflows;
 import cutover.activities.BeginRun;
 import cutover.activities.EndRun;
 import cutover.activities.LedgerActivities;
+import cutover.activities.LedgerRunState;
 import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanRef;
@@ -85,7 +86,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     RunState outcome = runSteps(phase);
     recorder.flush();
     if (ownRun) {
-      ledger.endRun(new EndRun(input.target(), run, outcome == RunState.COMPLETED ? "completed" : "rolled_back", null));
+      ledger.endRun(new EndRun(input.target(), run, outcome == RunState.COMPLETED ? LedgerRunState.COMPLETED : LedgerRunState.ROLLED_BACK, null));
     }
     return new PhaseResult(phase.name(), outcome, List.copyOf(views.values()),
         attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere());

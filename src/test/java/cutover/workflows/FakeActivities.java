@@ -135,7 +135,7 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   @Override
   public void endRun(EndRun request) {
     activeRunByTarget.remove(request.target(), request.runId());
-    endedRuns.put(request.runId(), request.state());
+    endedRuns.put(request.runId(), request.state().word());
   }
 
   @Override
