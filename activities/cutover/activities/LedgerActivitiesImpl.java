@@ -144,6 +144,65 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
   }
 
   @Override
+  public AbandonedRun abandonRun(AbandonRun request) {
+    require(request != null && notBlank(request.runId()) && notBlank(request.by()) && notBlank(request.reason())
+            && notBlank(request.requestId()),
+        "abandonRun needs a run id, who abandons it, why, and a request id");
+    List<String> names = notBlank(request.target()) ? List.of(request.target()) : targets.names();
+    return guard("abandoning run " + request.runId(), () -> {
+      for (String name : names) {
+        AbandonedRun abandoned = targets.dsl(name).transactionResult(configuration -> abandon(configuration.dsl(), name,
+            request));
+        if (abandoned != null) {
+          return abandoned;
+        }
+      }
+      throw ApplicationFailure.newNonRetryableFailure("there is no run " + request.runId() + " on "
+          + (names.size() == 1 ? "target '" + names.get(0) + "'" : "any target (" + String.join(", ", names) + ")")
+          + "; `cutover list` shows the runs", "RunNotFound");
+    });
+  }
+
+  /** Abandons the run in this target's ledger; null when this ledger has no such run. */
+  private static AbandonedRun abandon(DSLContext tx, String target, AbandonRun request) {
+    Optional<Runs.StoredRun> found = new Runs(tx).runForUpdate(request.runId());
+    if (found.isEmpty()) {
+      return null;
+    }
+    Runs.StoredRun run = found.get();
+    String key = RunEventKind.ABANDONED.word() + ":" + request.requestId();
+    boolean again = run.state() == LedgerRunState.ABANDONED
+        && new RunEvents(tx).events(target, run.runId()).stream().anyMatch(e -> key.equals(e.eventKey()));
+    if (!again) {
+      if (run.ended()) {
+        throw ApplicationFailure.newNonRetryableFailure("run " + run.runId() + " has ended (state " + run.state()
+            + (run.endedAt() == null ? "" : " at " + seconds(run.endedAt().toInstant())) + "): there is nothing to "
+            + "abandon, and nothing was changed", "RunEnded");
+      }
+      String why = "abandoned by " + request.by() + ": " + request.reason();
+      new Runs(tx).abandon(run.runId(), why);
+      new RunEvents(tx).insertEvent(new RunEvent(target, run.runId(), key, RunEventKind.ABANDONED.word(), null,
+          request.by(), request.reason()));
+    }
+    return new AbandonedRun(run.runId(), target, run.planName(), run.workflowId(),
+        again ? LedgerRunState.ABANDONED : run.state(), appliedNotUndone(new AppliedSteps(tx).steps(run.runId())));
+  }
+
+  /** The applied steps no compensation undid, in the order they were applied. */
+  private static List<String> appliedNotUndone(List<AppliedSteps.StoredStep> steps) {
+    Map<String, AppliedSteps.StoredStep> undone = new LinkedHashMap<>();
+    steps.stream().filter(s -> s.action() == StepAction.COMPENSATE).forEach(s -> undone.put(s.stepId(), s));
+    List<String> kept = new ArrayList<>();
+    for (AppliedSteps.StoredStep step : steps) {
+      AppliedSteps.StoredStep undo = undone.get(step.stepId());
+      if (step.action() == StepAction.APPLY && (undo == null || undo.outcome().startsWith(AppliedSteps.IRREVERSIBLE_NOT_UNDONE))) {
+        kept.add(step.stepId() + " (" + step.kind() + "): " + step.outcome());
+      }
+    }
+    return List.copyOf(kept);
+  }
+
+  @Override
   public void recordDecision(DecisionRecord decision) {
     require(decision != null && notBlank(decision.target()) && notBlank(decision.runId())
             && notBlank(decision.stepId()) && notBlank(decision.signalId()),
