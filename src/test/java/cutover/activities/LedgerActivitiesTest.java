@@ -237,6 +237,35 @@ class LedgerActivitiesTest {
   }
 
   @Test
+  void anAbandonedRunFreesItsTargetAndTheLedgerRefusesItsStepsFromThenOn() throws Exception {
+    ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
+    PlanStep one = sqlStep("one", "SELECT 1");
+    PlanStep two = sqlStep("two", "SELECT 2");
+    steps.apply(new StepCall("demo", "r1", "main", one));
+
+    AbandonedRun abandoned = ledger.abandonRun(new AbandonRun(null, "r1", "carol", "stuck for good", "q1"));
+    assertEquals(new AbandonedRun("r1", "demo", "orders-split", "wf-1", LedgerRunState.ACTIVE,
+        List.of("one (sql): sql ran, 0 rows")), abandoned);
+    assertEquals("abandoned", runColumn(demo, "r1", "state"));
+    assertEquals("abandoned by carol: stuck for good", runColumn(demo, "r1", "detail"));
+    // a retry of the same call after its commit finds its own abandon
+    assertEquals(LedgerRunState.ABANDONED,
+        ledger.abandonRun(new AbandonRun("demo", "r1", "carol", "stuck for good", "q1")).stateBefore());
+    assertEquals(1, count(demo, "SELECT count(*) FROM cutover.run_event WHERE kind = 'abandoned' AND actor = 'carol'"));
+
+    assertEquals("RunNotActive", fails(() -> steps.apply(new StepCall("demo", "r1", "main", two))).getType());
+    assertEquals("RunNotActive", fails(() -> steps.compensate(new StepCall("demo", "r1", "main", one))).getType());
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.ROLLED_BACK, "its workflow ended before its terminate"));
+    assertEquals("abandoned", runColumn(demo, "r1", "state"));
+    ApplicationFailure ended = fails(() -> ledger.abandonRun(new AbandonRun("demo", "r1", "dave", "again", "q2")));
+    assertEquals("RunEnded", ended.getType());
+    assertTrue(ended.getOriginalMessage().startsWith("run r1 has ended (state abandoned at "), ended.getOriginalMessage());
+    assertEquals("RunNotFound", fails(() -> ledger.abandonRun(new AbandonRun(null, "zz", "dave", "why", "q3"))).getType());
+
+    assertEquals(new RunStart("r2", "bob", false), ledger.beginRun(begin("demo", "r2", "wf-2", "bob", false)));
+  }
+
+  @Test
   void listsRunsNewestFirstWithStepCounts() throws Exception {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
     PlanStep one = sqlStep("one", "SELECT 1");
