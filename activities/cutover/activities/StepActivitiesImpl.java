@@ -223,20 +223,18 @@ public final class StepActivitiesImpl implements StepActivities {
     PlanStep step = check(call);
     ExecutedKind<?> kind = executed(step);
     OffsetDateTime startedAt = now();
+    // first a look with the default settings: a step that never applied is not undone under its own
+    // settings, which PostgreSQL may refuse (the reason it failed)
+    SqlRunner.Result<Done> looked = runner.run(call.target(), step.id(), StepAction.COMPENSATE, SqlTimeouts.DEFAULTS,
+        (tx, attempt) -> nothingToUndo(tx, call, kind, attempt, startedAt).orElse(null));
+    if (looked.value() != null) {
+      return finish(step, looked);
+    }
     SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.COMPENSATE, SqlTimeouts.of(step),
         (tx, attempt) -> {
-          AppliedSteps ledger = new AppliedSteps(tx);
-          ledger.lockStep(call.runId(), step.id());
-          Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.COMPENSATE);
-          if (existing.isPresent()) {
-            return new Done(existing.get(), true);
-          }
-          requireNotAbandoned(call, requireRun(tx, call));
-          boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx));
-          if (ledger.step(call.runId(), step.id(), StepAction.APPLY).isEmpty() && !partlyApplied) {
-            // nothing recorded, nothing written: the step never took effect in this run
-            return new Done(new AppliedSteps.StoredStep(call.runId(), step.id(), StepAction.COMPENSATE, phase(call), kind.name(),
-                "not applied: nothing to undo", null, attempt.number(), startedAt, now()), false);
+          Optional<Done> nothing = nothingToUndo(tx, call, kind, attempt, startedAt);
+          if (nothing.isPresent()) {
+            return nothing.get();
           }
           StepOutcome outcome;
           if (step.irreversible()) {
@@ -255,6 +253,28 @@ public final class StepActivitiesImpl implements StepActivities {
               began(tx, call, kind, StepAction.COMPENSATE, startedAt)), false);
         });
     return finish(step, result);
+  }
+
+  /**
+   * The compensation already recorded, or the step never took effect in this run (nothing recorded,
+   * nothing written); empty when there is something to undo. Takes the step's lock.
+   */
+  private Optional<Done> nothingToUndo(DSLContext tx, StepCall call, ExecutedKind<?> kind, SqlRunner.Attempt attempt,
+      OffsetDateTime startedAt) {
+    PlanStep step = call.step();
+    AppliedSteps ledger = new AppliedSteps(tx);
+    ledger.lockStep(call.runId(), step.id());
+    Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.COMPENSATE);
+    if (existing.isPresent()) {
+      return Optional.of(new Done(existing.get(), true));
+    }
+    requireNotAbandoned(call, requireRun(tx, call));
+    boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx));
+    if (ledger.step(call.runId(), step.id(), StepAction.APPLY).isEmpty() && !partlyApplied) {
+      return Optional.of(new Done(new AppliedSteps.StoredStep(call.runId(), step.id(), StepAction.COMPENSATE, phase(call),
+          kind.name(), "not applied: nothing to undo", null, attempt.number(), startedAt, now()), false));
+    }
+    return Optional.empty();
   }
 
   @Override
