@@ -33,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Start a cutover of a pushed plan. The run id is the workflow id.")
 final class StartCommand implements Callable<Integer> {
   private static final Duration POLLER_SEEN_WITHIN = Duration.ofMinutes(2);
+  private static final Duration POLLER_WAIT = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
@@ -121,27 +122,37 @@ final class StartCommand implements Callable<Integer> {
 
   /**
    * Why no worker would take the run, or null. A worker polls the workflow task queue at least once a
-   * minute, so an older poller is gone; a server that cannot say (Java's test server) passes here
-   * and the wait for the first task decides.
+   * minute, so an older poller is gone; one just started may take a moment to show, so this looks
+   * for {@link #POLLER_WAIT}. A server that cannot say (Java's test server) passes here and the wait
+   * for the first task decides.
    */
-  static String noWorkflowPoller(TemporalConnection connection) {
-    try {
-      List<PollerInfo> pollers = connection.service().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS)
-          .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
-              .setNamespace(connection.client().getOptions().getNamespace())
-              .setTaskQueue(TaskQueue.newBuilder().setName(WorkflowRegistration.TASK_QUEUE))
-              .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
-              .build())
-          .getPollersList();
+  static String noWorkflowPoller(TemporalConnection connection) throws InterruptedException {
+    long deadline = System.nanoTime() + POLLER_WAIT.toNanos();
+    while (true) {
+      List<PollerInfo> pollers;
+      try {
+        pollers = connection.service().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS)
+            .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+                .setNamespace(connection.client().getOptions().getNamespace())
+                .setTaskQueue(TaskQueue.newBuilder().setName(WorkflowRegistration.TASK_QUEUE))
+                .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+                .build())
+            .getPollersList();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+          return null;
+        }
+        throw e;
+      }
       long recent = Instant.now().minus(POLLER_SEEN_WITHIN).getEpochSecond();
-      return pollers.stream().anyMatch(p -> p.getLastAccessTime().getSeconds() >= recent) ? null
-          : "no worker is polling task queue " + WorkflowRegistration.TASK_QUEUE + " (none seen in the last "
-              + POLLER_SEEN_WITHIN.toMinutes() + " minutes)";
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+      if (pollers.stream().anyMatch(p -> p.getLastAccessTime().getSeconds() >= recent)) {
         return null;
       }
-      throw e;
+      if (System.nanoTime() > deadline) {
+        return "no worker is polling task queue " + WorkflowRegistration.TASK_QUEUE + " (none seen in the last "
+            + POLLER_SEEN_WITHIN.toMinutes() + " minutes)";
+      }
+      Thread.sleep(500);
     }
   }
 
