@@ -3,7 +3,6 @@ package cutover.activities;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 
-import cutover.activities.SqlRunner.Blocker;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.activity.ActivityExecutionContext;
@@ -12,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record5;
+import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The watcher of a {@link SqlRunner.Session}: a thread with a connection of its own that polls
- * {@code pg_blocking_pids} (and {@code pg_stat_activity}) for who blocks the running statement,
- * and heartbeats the Temporal activity; a cancellation reported by a heartbeat cancels the
- * statement.
+ * {@code pg_blocking_pids} (with {@code pg_stat_activity} and {@code pg_locks}) for who blocks the
+ * running statement, and heartbeats the Temporal activity, with the blockers while a unit of work
+ * retries lock timeouts; a cancellation reported by a heartbeat cancels the statement. The
+ * blockers' SQL is kept apart ({@link #blockerSql}), for the ledger only.
  */
 final class LockWatcher implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(LockWatcher.class);
@@ -40,7 +41,8 @@ final class LockWatcher implements Runnable {
   /** A unit of work is first looked at for blockers when it has run this long. */
   static final long FIRST_POLL_MILLIS = 100;
   static final long HEARTBEAT_MILLIS = 2000;
-  static final int QUERY_CHARS = 200;
+  /** How much of a blocker's SQL the ledger keeps. */
+  static final int QUERY_CHARS = 2000;
 
   private final DataSource dataSource;
   private final Targets targets;
@@ -49,7 +51,14 @@ final class LockWatcher implements Runnable {
   private final ActivityExecutionContext activity;
   private final Thread thread;
   private final Object wake = new Object();
-  private final Map<Integer, Blocker> seen = new LinkedHashMap<>();
+  /** Every session that blocked the session's work, as last seen; guarded by itself. */
+  private final Map<Integer, LockBlocker> seen = new LinkedHashMap<>();
+  /** Their SQL, truncated and redacted: for the ledger only. Guarded by {@link #seen}. */
+  private final Map<Integer, String> sql = new LinkedHashMap<>();
+  /** When each blocker of the current unit of work was first seen blocking it (its attempt's start). Guarded by {@link #seen}. */
+  private final Map<Integer, Long> blockingSince = new HashMap<>();
+  /** The blockers of the current unit of work's latest attempt that had any. Guarded by {@link #seen}. */
+  private List<Integer> latest = List.of();
   private volatile Integer pid;
   private volatile long watchedSince;
   private volatile int attempt;
@@ -58,6 +67,15 @@ final class LockWatcher implements Runnable {
   private volatile ActivityCompletionException completion;
   private volatile StepProgress progress;
   private volatile boolean heartbeatSoon;
+  /** Counts units of work, so that a look that outlasts its unit is not taken for the next one's. Guarded by {@link #seen}. */
+  private long unit;
+  /** The current unit of work: when it began (nanoTime) and its lock retry budget; 0 between units. */
+  private volatile long workStarted;
+  private volatile long lockRetryForMillis;
+  /** When the current unit of work first waited for a lock (nanoTime), or 0. */
+  private volatile long waitingSince;
+  /** When the latest attempt began (nanoTime). */
+  private volatile long attemptStarted;
   private Connection connection;
   private long lastHeartbeat = Long.MIN_VALUE;
 
@@ -77,6 +95,39 @@ final class LockWatcher implements Runnable {
     thread.start();
   }
 
+  /** A unit of work begins: its lock waits are counted, and its blockers named, from here. */
+  void beginWork(long lockRetryForMillis) {
+    synchronized (seen) {
+      unit++;
+      blockingSince.clear();
+      latest = List.of();
+    }
+    this.lockRetryForMillis = lockRetryForMillis;
+    waitingSince = 0;
+    workStarted = System.nanoTime();
+  }
+
+  /**
+   * The latest attempt timed out waiting for a lock: the unit of work has waited since it began,
+   * whether or not its blockers were seen (an attempt can end before the first look).
+   */
+  void lockTimedOut() {
+    if (waitingSince == 0) {
+      waitingSince = attemptStarted;
+      heartbeatSoon();
+    }
+  }
+
+  /** The unit of work ended (done or given up): the heartbeats report no lock wait. */
+  void endWork() {
+    workStarted = 0;
+    waitingSince = 0;
+    synchronized (seen) {
+      unit++;
+      latest = List.of();
+    }
+  }
+
   /** The attempt the next heartbeats report. */
   void attempt(int number) {
     attempt = number;
@@ -94,6 +145,9 @@ final class LockWatcher implements Runnable {
   /** The backend running the unit of work (null: none now). */
   void watch(Integer backendPid) {
     watchedSince = System.nanoTime();
+    if (backendPid != null) {
+      attemptStarted = watchedSince;
+    }
     pid = backendPid;
     if (backendPid == null) {
       current = List.of();
@@ -104,10 +158,40 @@ final class LockWatcher implements Runnable {
     }
   }
 
-  List<Blocker> blockers() {
+  /** Every session that blocked the session's work so far, as last seen. */
+  List<LockBlocker> blockers() {
     synchronized (seen) {
       return List.copyOf(seen.values());
     }
+  }
+
+  /** The sessions blocking the current unit of work's latest blocked attempt, blocking until now. */
+  List<LockBlocker> latestBlockers() {
+    long now = System.nanoTime();
+    synchronized (seen) {
+      List<LockBlocker> found = new ArrayList<>();
+      for (Integer blocker : latest) {
+        LockBlocker known = seen.get(blocker);
+        Long since = blockingSince.get(blocker);
+        if (known != null) {
+          found.add(since == null ? known : known.blockingFor((now - since) / 1_000_000));
+        }
+      }
+      return found;
+    }
+  }
+
+  /** The blockers' SQL by pid, truncated to {@value #QUERY_CHARS} characters and redacted: for the ledger only. */
+  Map<Integer, String> blockerSql() {
+    synchronized (seen) {
+      return Map.copyOf(sql);
+    }
+  }
+
+  /** How long the current unit of work has waited on blockers (from its first blocked attempt), or 0. */
+  long waitingMillis() {
+    long since = waitingSince;
+    return since == 0 ? 0 : (System.nanoTime() - since) / 1_000_000;
   }
 
   void throwIfCancelled() {
@@ -201,40 +285,107 @@ final class LockWatcher implements Runnable {
       if (connection == null) {
         return;
       }
-      DSLContext sql = DSL.using(connection, SQLDialect.POSTGRES);
-      Table<?> activityView = DSL.table(name("pg_catalog", "pg_stat_activity")).as("a");
-      Field<Integer> blockerPid = field(name("a", "pid"), SQLDataType.INTEGER);
-      Field<String> application = field(name("a", "application_name"), SQLDataType.VARCHAR);
-      Field<String> state = field(name("a", "state"), SQLDataType.VARCHAR);
-      Field<OffsetDateTime> transactionStart = field(name("a", "xact_start"), SQLDataType.TIMESTAMPWITHTIMEZONE);
-      Field<Long> transactionMillis = DSL.field(
-          "(extract(epoch from (clock_timestamp() - {0})) * 1000)::bigint", SQLDataType.BIGINT, transactionStart);
-      Field<String> query = field(name("a", "query"), SQLDataType.VARCHAR);
-      List<Record5<Integer, String, String, Long, String>> rows = sql
-          .select(blockerPid, application, state, transactionMillis, DSL.left(query, QUERY_CHARS))
-          .from(activityView)
-          .where(blockerPid.eq(DSL.any(
-              DSL.function(name("pg_blocking_pids"), SQLDataType.INTEGER.array(), DSL.val(watched)))))
-          .orderBy(blockerPid)
-          .queryTimeout(5)
-          .fetch();
-      if (!Objects.equals(pid, watched)) {
-        return; // the attempt ended while we looked
+      long unitPolled;
+      synchronized (seen) {
+        unitPolled = unit;
       }
+      long attempt = watchedSince;
+      List<? extends Record> rows = blockersOf(DSL.using(connection, SQLDialect.POSTGRES), watched);
+      boolean attemptGoesOn = Objects.equals(pid, watched);
+      // blocking since the unit of work first waited (attempts that ended before a look included), else this attempt
+      long firstWait = waitingSince != 0 ? waitingSince : attempt;
       List<Integer> pids = new ArrayList<>();
       synchronized (seen) {
-        for (Record5<Integer, String, String, Long, String> row : rows) {
-          Blocker blocker = new Blocker(row.value1(), targets.redact(row.value2()), row.value3(),
-              row.value4() == null ? -1 : row.value4(), targets.redact(row.value5()));
-          seen.put(blocker.pid(), blocker);
-          pids.add(blocker.pid());
+        if (unit != unitPolled) {
+          return; // the unit of work ended while we looked (a first look on a cold worker can take a second)
+        }
+        for (Record row : rows) {
+          int blocker = row.get(BLOCKER_PID);
+          long since = blockingSince.computeIfAbsent(blocker, p -> firstWait);
+          Long transaction = row.get(TRANSACTION_MILLIS);
+          seen.put(blocker, new LockBlocker(blocker, targets.redact(row.get(APPLICATION)),
+              targets.redact(row.get(USER)), row.get(STATE), row.get(LOCK_MODE), row.get(LOCK_GRANTED),
+              targets.redact(row.get(LOCKED_OBJECT)), (System.nanoTime() - since) / 1_000_000,
+              transaction == null ? -1 : transaction));
+          String text = row.get(QUERY);
+          if (text != null && !text.isBlank()) {
+            sql.put(blocker, targets.redact(text.strip()));
+          }
+          pids.add(blocker);
+        }
+        if (!pids.isEmpty()) {
+          boolean first = latest.isEmpty();
+          latest = List.copyOf(pids);
+          if (workStarted != 0 && waitingSince == 0) {
+            waitingSince = attempt;
+          }
+          if (first) {
+            heartbeatSoon = true;
+          }
         }
       }
-      current = List.copyOf(pids);
+      if (attemptGoesOn) {
+        current = List.copyOf(pids);
+      }
     } catch (RuntimeException e) {
       log.debug("could not look for blockers of step {}: {}", stepId, targets.redact(e.getMessage()));
       closeConnection();
     }
+  }
+
+  private static final Field<Integer> BLOCKER_PID = field(name("a", "pid"), SQLDataType.INTEGER);
+  private static final Field<String> APPLICATION = field(name("a", "application_name"), SQLDataType.VARCHAR);
+  private static final Field<String> USER = field(name("a", "usename"), SQLDataType.VARCHAR);
+  private static final Field<String> STATE = field(name("a", "state"), SQLDataType.VARCHAR);
+  private static final Field<Long> TRANSACTION_MILLIS = DSL.field(
+      "(extract(epoch from (clock_timestamp() - {0})) * 1000)::bigint", SQLDataType.BIGINT,
+      field(name("a", "xact_start"), SQLDataType.TIMESTAMPWITHTIMEZONE)).as("transaction_millis");
+  private static final Field<String> QUERY = DSL.left(field(name("a", "query"), SQLDataType.VARCHAR), QUERY_CHARS)
+      .as("query");
+  private static final Field<String> LOCK_MODE = field(name("l", "mode"), SQLDataType.VARCHAR);
+  private static final Field<Boolean> LOCK_GRANTED = field(name("l", "granted"), SQLDataType.BOOLEAN);
+  private static final Field<String> LOCKED_OBJECT = field(name("l", "locked_object"), SQLDataType.VARCHAR);
+  /** The columns of pg_locks that together name what a lock is on. */
+  private static final String[] LOCK_TARGET = {
+      "locktype", "database", "relation", "page", "tuple", "virtualxid", "transactionid", "classid", "objid", "objsubid"};
+
+  /**
+   * Who blocks the backend (pg_blocking_pids), with each one's activity and its lock on what the
+   * backend waits for: held, or queued ahead of it.
+   */
+  private static List<? extends Record> blockersOf(DSLContext sql, int watched) {
+    Table<?> activityView = DSL.table(name("pg_catalog", "pg_stat_activity")).as("a");
+    Table<?> waiting = DSL.table(name("pg_catalog", "pg_locks")).as("w");
+    Table<?> holding = DSL.table(name("pg_catalog", "pg_locks")).as("h");
+    org.jooq.Condition sameTarget = DSL.noCondition();
+    for (String column : LOCK_TARGET) {
+      sameTarget = sameTarget.and(field(name("h", column)).isNotDistinctFrom(field(name("w", column))));
+    }
+    Field<String> lockType = field(name("h", "locktype"), SQLDataType.VARCHAR);
+    Field<String> lockedObject = DSL
+        .when(lockType.eq(DSL.inline("relation")),
+            DSL.field("{0}::regclass::text", SQLDataType.VARCHAR, field(name("h", "relation"))))
+        .when(lockType.eq(DSL.inline("transactionid")), DSL.inline("a row it changed or locked"))
+        .when(lockType.eq(DSL.inline("virtualxid")), DSL.inline("its transaction"))
+        .else_(lockType);
+    Table<?> lock = DSL.lateral(DSL
+        .select(field(name("h", "mode"), SQLDataType.VARCHAR).as("mode"),
+            field(name("h", "granted"), SQLDataType.BOOLEAN).as("granted"), lockedObject.as("locked_object"))
+        .from(waiting)
+        .join(holding).on(sameTarget.and(field(name("h", "pid"), SQLDataType.INTEGER).eq(BLOCKER_PID)))
+        .where(field(name("w", "pid"), SQLDataType.INTEGER).eq(DSL.val(watched)))
+        .and(field(name("w", "granted"), SQLDataType.BOOLEAN).isFalse())
+        .orderBy(field(name("h", "granted"), SQLDataType.BOOLEAN).desc())
+        .limit(DSL.inline(1))).as("l");
+    return sql
+        .select(BLOCKER_PID, APPLICATION, USER, STATE, TRANSACTION_MILLIS, LOCK_MODE, LOCK_GRANTED, LOCKED_OBJECT, QUERY)
+        .from(activityView)
+        .leftJoin(lock).on(DSL.trueCondition())
+        .where(BLOCKER_PID.eq(DSL.any(
+            DSL.function(name("pg_blocking_pids"), SQLDataType.INTEGER.array(), DSL.val(watched)))))
+        .orderBy(BLOCKER_PID)
+        .queryTimeout(5)
+        .fetch();
   }
 
   private void heartbeat() {
@@ -249,7 +400,7 @@ final class LockWatcher implements Runnable {
     lastHeartbeat = now;
     List<Integer> pids = pid == null ? List.of() : current;
     try {
-      activity.heartbeat(new StepHeartbeat(stepId, action, attempt, !pids.isEmpty(), pids, progress));
+      activity.heartbeat(new StepHeartbeat(stepId, action, attempt, !pids.isEmpty(), pids, progress, lockWait()));
     } catch (ActivityWorkerShutdownException e) {
       log.info("worker shutting down while step {} runs; letting it finish", stepId);
     } catch (ActivityCompletionException e) {
@@ -262,6 +413,14 @@ final class LockWatcher implements Runnable {
     } catch (RuntimeException e) {
       log.debug("heartbeat of step {} failed: {}", stepId, e.toString());
     }
+  }
+
+  /** While the unit of work has been blocked: who blocked its latest attempt, and for how long against its budget. */
+  private LockWait lockWait() {
+    if (workStarted == 0 || waitingSince == 0) {
+      return null;
+    }
+    return new LockWait(latestBlockers(), attempt, waitingMillis(), lockRetryForMillis);
   }
 
   private void cancelStatement() {

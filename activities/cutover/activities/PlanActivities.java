@@ -11,6 +11,13 @@ public interface PlanActivities {
   @ActivityMethod(name = "PushPlan")
   PlanPushResult push(PlanPushRequest request);
 
+  /**
+   * The target a plan names, read on any worker (it needs no database), so that its push goes to
+   * a worker of that target: a result holding only the target, or the plan's problems.
+   */
+  @ActivityMethod(name = "ReadPlanTarget")
+  PlanPushResult readTarget(PlanPushRequest request);
+
   /** Loads a registered plan: the given version (hash prefix), or the latest pushed. */
   @ActivityMethod(name = "LoadPlan")
   LoadedPlan load(PlanRef ref);

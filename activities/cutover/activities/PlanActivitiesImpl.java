@@ -19,7 +19,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
 
   @Override
   public PlanPushResult push(PlanPushRequest request) {
-    String fileName = request.fileName() == null ? "plan.yaml" : request.fileName();
+    String fileName = fileName(request);
     Plan plan;
     try {
       plan = PlanParser.parse(request.yaml(), fileName, new LinkedHashSet<>(targets.names()), StepKinds.ALL);
@@ -35,6 +35,20 @@ public final class PlanActivitiesImpl implements PlanActivities {
     boolean created = new Plans(targets.dsl(target))
         .savePlan(plan.name(), hash, request.yaml(), fileName, request.pushedBy() == null ? "unknown" : request.pushedBy());
     return new PlanPushResult(plan.name(), target, hash, created, List.of());
+  }
+
+  @Override
+  public PlanPushResult readTarget(PlanPushRequest request) {
+    try {
+      return new PlanPushResult(null, PlanParser.parse(request.yaml(), fileName(request), null, StepKinds.ALL).target(),
+          null, false, List.of());
+    } catch (InvalidPlanException invalid) {
+      return refused(null, invalid.problems().stream().map(PlanProblem::format).toList());
+    }
+  }
+
+  private static String fileName(PlanPushRequest request) {
+    return request.fileName() == null ? "plan.yaml" : request.fileName();
   }
 
   @Override

@@ -73,11 +73,8 @@ public final class ReportActivitiesImpl implements ReportActivities {
     List<RunReport.EventRow> events = new ArrayList<>();
     for (Map.Entry<RunEvent, OffsetDateTime> e : new RunEvents(ledger).timedEvents(target, run.runId())) {
       RunEvent event = e.getKey();
-      // the report travels through Temporal: the blockers' SQL stays in the ledger
-      String detail = RunEventKind.LOCK_WAITED.word().equals(event.kind())
-          ? "waited for locks; the blocking sessions and their SQL are in cutover.run_event (kind lock_waited)"
-          : redact(event.detail());
-      events.add(new RunReport.EventRow(event.kind(), event.stepId(), event.actor(), detail, time(e.getValue())));
+      events.add(new RunReport.EventRow(event.kind(), event.stepId(), event.actor(), redact(event.detail()),
+          time(e.getValue())));
     }
     List<StepReports.StoredReport> stored2 = new StepReports(ledger).reports(run.runId());
     Map<String, Integer> passedChecksLeft = new HashMap<>();

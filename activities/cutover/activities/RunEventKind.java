@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 /** What happened in a run, as {@code cutover.run_event} records it (the word in its {@code kind} column). */
 public enum RunEventKind implements Word {
   STEP_FAILED,
-  /** A step waited for locks: the sessions that blocked it, with their SQL (kept in the ledger only). */
+  /** A step waited for locks: the sessions that blocked it (their SQL in the ledger's {@code blocker_sql} only). */
   LOCK_WAITED,
   COMPENSATION_FAILED,
   GATE_OPENED,

@@ -30,6 +30,26 @@ public final class RunEvents {
         .execute() == 1;
   }
 
+  /**
+   * A step's {@code lock_waited} event: its detail names the blocking sessions (it may be shown
+   * anywhere, Temporal included); their SQL goes into {@code blocker_sql}, which nothing reads back.
+   *
+   * @return false when an event with this key was already recorded for the run
+   */
+  public boolean insertLockWaited(RunEvent event, String blockerSql) {
+    return sql.insertInto(RUN_EVENT)
+        .set(RUN_EVENT.RUN_ID, event.runId())
+        .set(RUN_EVENT.EVENT_KEY, event.eventKey())
+        .set(RUN_EVENT.KIND, event.kind())
+        .set(RUN_EVENT.STEP_ID, event.stepId())
+        .set(RUN_EVENT.ACTOR, event.actor())
+        .set(RUN_EVENT.DETAIL, event.detail())
+        .set(RUN_EVENT.BLOCKER_SQL, blockerSql)
+        .onConflict(RUN_EVENT.RUN_ID, RUN_EVENT.EVENT_KEY)
+        .doNothing()
+        .execute() == 1;
+  }
+
   /** The run's events in the order they were recorded. */
   public List<RunEvent> events(String target, String runId) {
     return sql.selectFrom(RUN_EVENT).where(RUN_EVENT.RUN_ID.eq(runId)).orderBy(RUN_EVENT.ID)

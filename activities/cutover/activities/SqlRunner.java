@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -30,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * target, whose first statement sets {@code lock_timeout} and {@code statement_timeout} locally
  * ({@code set_config(..., true)}, never on the pooled session). When the work cannot get a lock
  * in time (SQLSTATE 55P03) the transaction is rolled back and the whole unit retried after a
- * capped, fully jittered exponential backoff, up to the step's {@code lockRetries}.
+ * capped, fully jittered exponential backoff, for as long as the step's {@code lockRetryFor}
+ * allows: each wait lasts at most {@code lock_timeout}, and no attempt starts once the budget is
+ * spent, so a unit of work gives up within {@code lockRetryFor} plus one {@code lock_timeout}.
+ * Each lock timeout is logged naming the sessions that blocked it (never their SQL).
  *
  * <p>While the work runs (from {@value LockWatcher#FIRST_POLL_MILLIS} ms on), a {@link LockWatcher}
  * on another connection polls {@code pg_blocking_pids} every {@value LockWatcher#POLL_MILLIS} ms
@@ -39,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * cancelled, the watcher cancels the running statement.
  *
  * <p>Failures are {@link ApplicationFailure}s with redacted messages and no attached cause:
- * {@code LockTimeout} (retries exhausted, names the blockers), {@code StatementTimeout},
+ * {@code LockTimeout} (the budget spent; names the blockers and the budget), {@code StatementTimeout},
  * {@code StepFailed} (not retryable); connection-class errors and transaction conflicts are
  * retryable.
  */
@@ -49,48 +53,37 @@ public final class SqlRunner {
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(200);
   public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(5);
 
-  /** A session seen blocking the work. No user name: that may be a credential. */
-  public record Blocker(int pid, String applicationName, String state, long transactionMillis, String query) {
-
-    /**
-     * {@code pid 4242 (app 'x', idle in transaction, transaction open 1.5s)}: what Temporal may
-     * carry. The session's SQL may hold anything (a literal secret): it stays in the ledger.
-     */
-    public String describe() {
-      StringBuilder text = new StringBuilder("pid ").append(pid).append(" (app '")
-          .append(applicationName == null ? "" : applicationName).append('\'');
-      if (state != null && !state.isBlank()) {
-        text.append(", ").append(state);
-      }
-      if (transactionMillis >= 0) {
-        text.append(", transaction open ").append(seconds(transactionMillis));
-      }
-      return text.append(')').toString();
-    }
-
-    /** {@link #describe} and the session's SQL, truncated: for the ledger only. */
-    public String describeWithQuery() {
-      return describe() + (query == null || query.isBlank() ? "" : ": " + query.strip());
-    }
-  }
-
   /** Which attempt is running, and who has blocked the work so far (earlier attempts included). */
   public static final class Attempt {
     private final int number;
-    private final java.util.function.Supplier<List<Blocker>> blockers;
+    private final LockWatcher watcher;
 
-    Attempt(int number, java.util.function.Supplier<List<Blocker>> blockers) {
+    Attempt(int number, LockWatcher watcher) {
       this.number = number;
-      this.blockers = blockers;
+      this.watcher = watcher;
     }
 
     public int number() {
       return number;
     }
 
-    /** The blockers seen until now, this attempt's included. */
-    public List<Blocker> blockers() {
-      return blockers.get();
+    /** The blockers seen until now, this attempt's included; without their SQL. */
+    public List<LockBlocker> blockers() {
+      return watcher.blockers();
+    }
+
+    /**
+     * The blockers' SQL, one line each ({@code pid 4242: SELECT ...}, each truncated to
+     * {@value LockWatcher#QUERY_CHARS} characters), or null when none was seen: for the ledger
+     * only, never for Temporal.
+     */
+    public String blockerSql() {
+      Map<Integer, String> sql = watcher.blockerSql();
+      String lines = watcher.blockers().stream()
+          .filter(b -> sql.containsKey(b.pid()))
+          .map(b -> "pid " + b.pid() + ": " + sql.get(b.pid()))
+          .collect(Collectors.joining("\n"));
+      return lines.isEmpty() ? null : lines;
     }
   }
 
@@ -101,7 +94,7 @@ public final class SqlRunner {
   }
 
   /** What the work returned, after how many attempts, and who blocked it on the way. */
-  public record Result<T>(T value, int attempts, List<Blocker> blockers, long millis) {}
+  public record Result<T>(T value, int attempts, List<LockBlocker> blockers, long millis) {}
 
   private final Targets targets;
   private final Duration backoffBase;
@@ -160,29 +153,44 @@ public final class SqlRunner {
     /** Runs the work in one transaction, retrying on lock timeouts; see {@link SqlRunner}. */
     public <T> Result<T> run(SqlTimeouts settings, Work<T> work) {
       long started = System.nanoTime();
-      for (int attempt = 1; ; attempt++) {
-        watcher.attempt(attempt);
-        watcher.throwIfCancelled();
-        try {
-          T value = once(dataSource, settings, work, attempt, watcher);
-          return new Result<>(value, attempt, watcher.blockers(), (System.nanoTime() - started) / 1_000_000);
-        } catch (ApplicationFailure | ActivityCompletionException e) {
-          throw e;
-        } catch (Exception e) {
+      long budget = settings.lockRetryFor().toMillis();
+      watcher.beginWork(budget);
+      try {
+        for (int attempt = 1; ; attempt++) {
+          watcher.attempt(attempt);
           watcher.throwIfCancelled();
-          String state = SqlErrors.sqlState(e);
-          if (SqlErrors.LOCK_NOT_AVAILABLE.equals(state)) {
-            if (attempt <= settings.lockRetries()) {
-              long pause = backoffMillis(attempt);
-              log.info("{} could not get a lock within {} (attempt {}); retrying in {} ms",
-                  subject, settings.lockTimeout(), attempt, pause);
-              watcher.pause(pause);
-              continue;
+          try {
+            T value = once(dataSource, settings, work, attempt, watcher);
+            if (attempt > 1) {
+              log.info("{} got its locks at attempt {}, after {}", subject, attempt, seconds(elapsedMillis(started)));
             }
-            throw lockTimeout(subject, settings, attempt, watcher.blockers());
+            return new Result<>(value, attempt, watcher.blockers(), elapsedMillis(started));
+          } catch (ApplicationFailure | ActivityCompletionException e) {
+            throw e;
+          } catch (Exception e) {
+            watcher.throwIfCancelled();
+            if (!SqlErrors.LOCK_NOT_AVAILABLE.equals(SqlErrors.sqlState(e))) {
+              throw failure(subject, e);
+            }
+            watcher.lockTimedOut();
+            long left = budget - elapsedMillis(started);
+            List<LockBlocker> latest = watcher.latestBlockers();
+            String who = blockedBy(latest);
+            if (left <= 0) {
+              log.warn("{} could not get a lock within lock_timeout {} (attempt {}), {}; lockRetryFor {} is spent",
+                  subject, millis(settings.lockTimeout()), attempt, who, budget(settings.lockRetryFor()));
+              throw lockTimeout(subject, settings, attempt, elapsedMillis(started),
+                  latest.isEmpty() ? watcher.blockers() : latest);
+            }
+            long pause = Math.min(backoffMillis(attempt), left);
+            log.info("{} could not get a lock within lock_timeout {} (attempt {}), {}; retrying in {} ms, {} left of "
+                + "lockRetryFor {}", subject, millis(settings.lockTimeout()), attempt, who, pause, seconds(left),
+                budget(settings.lockRetryFor()));
+            watcher.pause(pause);
           }
-          throw failure(subject, e);
         }
+      } finally {
+        watcher.endWork();
       }
     }
 
@@ -225,15 +233,24 @@ public final class SqlRunner {
    * "applied after 3 attempts; waited on pid ...", or "" when the first attempt went through
    * unblocked. Names the blockers without their SQL: it goes into Temporal.
    */
-  public static String lockHistory(String verb, int attempts, List<Blocker> blockers) {
+  public static String lockHistory(String verb, int attempts, List<LockBlocker> blockers) {
     List<String> parts = new ArrayList<>();
     if (attempts > 1) {
       parts.add(verb + " after " + attempts + " attempts");
     }
     if (!blockers.isEmpty()) {
-      parts.add("waited on " + blockers.stream().map(Blocker::describe).collect(Collectors.joining("; ")));
+      parts.add("waited on " + names(blockers));
     }
     return String.join("; ", parts);
+  }
+
+  /** The blockers' descriptions, without their SQL. */
+  public static String names(List<LockBlocker> blockers) {
+    return blockers.stream().map(LockBlocker::describe).collect(Collectors.joining("; "));
+  }
+
+  private static String blockedBy(List<LockBlocker> blockers) {
+    return blockers.isEmpty() ? "the blocking session was not seen" : "blocked by " + names(blockers);
   }
 
   private <T> T once(DataSource dataSource, SqlTimeouts settings, Work<T> work, int attempt, LockWatcher watcher)
@@ -252,7 +269,7 @@ public final class SqlRunner {
         watcher.watch(setup.value3());
         T value;
         try {
-          value = work.run(transaction, new Attempt(attempt, watcher::blockers));
+          value = work.run(transaction, new Attempt(attempt, watcher));
         } finally {
           watcher.watch(null);
         }
@@ -284,14 +301,16 @@ public final class SqlRunner {
     return ThreadLocalRandom.current().nextLong(ceiling + 1);
   }
 
-  private ApplicationFailure lockTimeout(String subject, SqlTimeouts settings, int attempts, List<Blocker> blockers) {
+  private ApplicationFailure lockTimeout(String subject, SqlTimeouts settings, int attempts, long millis,
+      List<LockBlocker> blockers) {
     String who = blockers.isEmpty()
         ? "the blocking session was not seen (it may hold its lock only briefly)"
-        : "blocked by " + blockers.stream().map(Blocker::describe).collect(Collectors.joining("; "));
+        : "blocked by " + names(blockers);
     return ApplicationFailure.newNonRetryableFailure(
-        targets.redact(subject + " could not get its locks within lock_timeout " + millis(settings.lockTimeout())
-            + " in " + attempts + " attempts; " + who
-            + ". End or wait for the blocking session, then retry the step."),
+        targets.redact(subject + " could not get its locks within lockRetryFor " + budget(settings.lockRetryFor())
+            + " (" + attempts + " attempts over " + seconds(millis) + ", each waiting up to lock_timeout "
+            + millis(settings.lockTimeout()) + "); " + who
+            + ". End or wait for the blocking session, then retry the step; or give it a longer lockRetryFor."),
         "LockTimeout");
   }
 
@@ -317,12 +336,27 @@ public final class SqlRunner {
     }
   }
 
+  /** 480ms, 12.3s, then 4m 59s and 2h 5m: a wait or a transaction's age as a person reads it. */
   static String seconds(long millis) {
-    return millis < 1000 ? millis + "ms" : String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+    if (millis < 1000) {
+      return millis + "ms";
+    }
+    return millis < 120_000 ? String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0)
+        : StepProgress.duration(millis / 1000);
   }
 
   private static String millis(Duration duration) {
     return seconds(duration.toMillis());
+  }
+
+  /** A budget as a plan writes it: 3s, 5m, 1h 30m; sub-second ones in ms. */
+  static String budget(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 != 0 ? seconds(millis) : StepProgress.duration(millis / 1000);
+  }
+
+  private static long elapsedMillis(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 }
 

@@ -18,7 +18,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.conf.Settings;
 import org.jooq.conf.StatementType;
@@ -371,11 +370,10 @@ public final class StepActivitiesImpl implements StepActivities {
         text, outcome.rows(), attempt.number(), startedAt, now());
     new AppliedSteps(tx).insertStep(row);
     if (!attempt.blockers().isEmpty()) {
-      String sessions = attempt.blockers().stream().map(SqlRunner.Blocker::describeWithQuery)
-          .collect(Collectors.joining("; "));
-      new RunEvents(tx).insertEvent(new RunEvent(call.target(), call.runId(),
+      new RunEvents(tx).insertLockWaited(new RunEvent(call.target(), call.runId(),
           RunEventKind.LOCK_WAITED.word() + ":" + call.step().id() + ":" + action.word(), RunEventKind.LOCK_WAITED.word(),
-          call.step().id(), null, runner.targets().redact(verb + " after waiting on " + sessions)));
+          call.step().id(), null, runner.targets().redact(verb + " after waiting on " + SqlRunner.names(attempt.blockers()))),
+          attempt.blockerSql());
     }
     return row;
   }
@@ -435,7 +433,7 @@ public final class StepActivitiesImpl implements StepActivities {
       }
       lastHeartbeat = now;
       try {
-        activity.heartbeat(new StepHeartbeat(call.step().id(), StepAction.APPLY, 1, false, java.util.List.of(), null));
+        activity.heartbeat(new StepHeartbeat(call.step().id(), StepAction.APPLY, 1, false, java.util.List.of(), null, null));
       } catch (io.temporal.client.ActivityWorkerShutdownException shuttingDown) {
         // let the step finish; its row is written after it
       }

@@ -145,6 +145,13 @@ public final class Targets implements AutoCloseable {
     return new Targets(list);
   }
 
+  /** These targets and one more (a new set; this one stays as it is). */
+  public Targets with(Target more) {
+    List<Target> all = new ArrayList<>(targets.values());
+    all.add(more);
+    return new Targets(all);
+  }
+
   /** The configured target names, sorted. */
   public List<String> names() {
     return List.copyOf(targets.keySet());

@@ -1,6 +1,8 @@
 package cutover.starter;
 
+import cutover.activities.Targets;
 import cutover.worker.DevEnvironment;
+import cutover.worker.TargetConfig;
 import cutover.worker.TemporalDevServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "dev", mixinStandardHelpOptions = true,
     description = {"Run a Temporal server, an embedded PostgreSQL (target demo) and a worker in one process.",
+        "The worker also serves the targets configured as for `cutover worker` (CUTOVER_TARGET_<NAME>_URL, ...,",
+        "or --targets-file); none of them may be called demo.",
         "With the Temporal CLI (`temporal` on PATH, or --temporal PATH) the server is `temporal server start-dev`",
         "with the Web UI, and its state and the database are kept in --state-dir; otherwise Java's test server",
         "(no UI, nothing kept)."})
@@ -44,6 +48,11 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--allow-commands", description = "the worker runs `command` steps of plans (refused otherwise)")
   boolean allowCommands;
 
+  @Option(names = "--targets-file",
+      description = "properties file of more targets for the worker, as for `cutover worker` (default: $"
+          + TargetConfig.FILE_VARIABLE + ")")
+  Path targetsFile;
+
   static Path defaultStateDir() {
     return Path.of(System.getProperty("user.home"), ".cutover", "dev");
   }
@@ -58,7 +67,13 @@ final class DevCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(bad.getMessage());
       return CutoverCli.BAD_INPUT;
     }
-    DevEnvironment dev = up(binary, out);
+    DevEnvironment dev;
+    try {
+      dev = up(binary, out);
+    } catch (IllegalArgumentException badTargets) {
+      spec.commandLine().getErr().println(badTargets.getMessage());
+      return CutoverCli.BAD_INPUT;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -77,21 +92,28 @@ final class DevCommand implements Callable<Integer> {
     return CutoverCli.OK;
   }
 
-  /** Starts everything and says what runs where; on the Temporal CLI's server, with the UI's URL. */
+  /**
+   * Starts everything and says what runs where; on the Temporal CLI's server, with the UI's URL.
+   *
+   * @throws IllegalArgumentException before anything starts, when the configured targets are
+   *     unusable (one is called demo, one has no URL)
+   */
   DevEnvironment up(Optional<Path> binary, PrintWriter out) throws IOException, SQLException {
+    Targets extraTargets = TargetConfig.load(targetsFile);
+    DevEnvironment.requireNoDemo(extraTargets);
     DevEnvironment dev;
     Path state = stateDir == null ? defaultStateDir() : stateDir;
     if (binary.isPresent()) {
       Files.createDirectories(state);
       TemporalDevServer server = TemporalDevServer.start(binary.get(), port, uiPort, state.resolve("temporal.db"),
           state.resolve("temporal.log"));
-      dev = DevEnvironment.start(server, state.resolve("postgres"), allowCommands);
+      dev = DevEnvironment.start(server, state.resolve("postgres"), extraTargets, allowCommands);
     } else {
       if (temporal.equals("auto")) {
         out.println("Java's test server here (no Web UI, nothing kept): the Temporal Web UI needs the Temporal CLI: "
             + TemporalDevServer.HOW_TO_INSTALL);
       }
-      dev = DevEnvironment.start(port, allowCommands);
+      dev = DevEnvironment.start(port, extraTargets, allowCommands);
     }
     if (dev.demoDatabaseCreated()) {
       dev.loadExample(DemoCommand.EXAMPLE);
@@ -99,6 +121,7 @@ final class DevCommand implements Callable<Integer> {
     PlanCommand.Push.push(dev.connection(), DevEnvironment.exampleFile(DemoCommand.EXAMPLE, "plan.yaml"),
         "examples/" + DemoCommand.EXAMPLE + "/plan.yaml", null, Operators.who(null));
     TemporalDevServer server = dev.devServer();
+    String served = String.join(", ", dev.targets().names());
     String loaded = dev.demoDatabaseCreated() ? "loaded with the legacy tables of examples/contract-templates"
         : "kept from the last run (delete " + state.resolve("postgres") + " to start over)";
     if (server != null) {
@@ -108,7 +131,7 @@ final class DevCommand implements Callable<Integer> {
             Temporal Web UI:           %s/namespaces/default/workflows
             PostgreSQL (embedded):     target "demo" on 127.0.0.1:%d, database demo (credentials stay in this process)
                                        %s; its plan is pushed
-            worker:                    running here for target demo
+            worker:                    running here for targets %s
           Start a cutover in the Web UI: Start Workflow, workflow id ct-1, task queue cutover, type Cutover,
             input {"plan":"contract-templates","target":"demo"}; find runs with the query CutoverTarget = "demo".
           Or in a second terminal:
@@ -118,21 +141,21 @@ final class DevCommand implements Callable<Integer> {
             java -jar target/cutover.jar list
             java -jar target/cutover.jar report ct-1 -o ct-1.html
           Each running cutover's page in the Web UI is printed here as it starts, e.g. %s
-          """, state, dev.address(), server.uiUrl(), dev.postgresPort(), loaded, server.workflowUrl("ct-1"));
+          """, state, dev.address(), server.uiUrl(), dev.postgresPort(), loaded, served, server.workflowUrl("ct-1"));
     } else {
       out.printf("""
           cutover dev is up (Ctrl-C to stop; nothing is kept).
             Temporal (test server):  %s, namespace default, task queue cutover
             PostgreSQL (embedded):   target "demo" on 127.0.0.1:%d, database demo (credentials stay in this process)
                                      loaded with the legacy tables of examples/contract-templates; its plan is pushed
-            worker:                  running here for target demo
+            worker:                  running here for targets %s
           In a second terminal:
             java -jar target/cutover.jar start contract-templates --target demo --id ct-1
             java -jar target/cutover.jar status ct-1 --watch
             java -jar target/cutover.jar approve ct-1 --gate go-no-go --as dba-on-call --comment "parity is clean"
             java -jar target/cutover.jar list
             java -jar target/cutover.jar report ct-1 -o ct-1.html
-          """, dev.address(), dev.postgresPort());
+          """, dev.address(), dev.postgresPort(), served);
     }
     out.flush();
     return dev;

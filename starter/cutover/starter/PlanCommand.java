@@ -6,8 +6,9 @@ import cutover.activities.PlanPushResult;
 import cutover.activities.Targets;
 import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
-import cutover.plan.PlanParser;
+import cutover.plan.PlanFile;
 import cutover.plan.PlanProblem;
+import cutover.plan.PlanParser;
 import cutover.plan.schema.PlanSchema;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TargetConfig;
@@ -17,9 +18,6 @@ import cutover.workflows.PlanPushWorkflow;
 import io.temporal.client.WorkflowOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,14 +36,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class PlanCommand {
 
   /** The plan file, parsed and validated; problems are printed and the exit code is 2. */
-  static Plan parse(Path file, Set<String> knownTargets, PrintWriter err) throws IOException, InvalidPlanException {
-    String yaml;
-    try {
-      yaml = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException missing) {
-      throw new InvalidPlanException(List.of(new PlanProblem(file.toString(), 1, 1, "file not found", "check the path")));
-    }
-    return PlanParser.parse(yaml, file.toString(), knownTargets, StepKinds.ALL);
+  static Plan parse(Path file, Set<String> knownTargets) throws IOException, InvalidPlanException {
+    return PlanParser.parse(PlanFile.read(file), file.toString(), knownTargets, StepKinds.ALL);
   }
 
   static void printProblems(InvalidPlanException invalid, PrintWriter err) {
@@ -83,7 +75,7 @@ public final class PlanCommand {
     public Integer call() throws IOException {
       Set<String> known = targets != null ? new LinkedHashSet<>(targets) : localTargets(targetsFile);
       try {
-        Plan plan = parse(file, known, spec.commandLine().getErr());
+        Plan plan = parse(file, known);
         long steps = plan.phases().stream().mapToLong(p -> p.steps().size()).sum();
         spec.commandLine().getOut().printf("%s: plan %s is valid: %d phases, %d steps, target %s%n", file, plan.name(),
             plan.phases().size(), steps, plan.target());
@@ -128,14 +120,16 @@ public final class PlanCommand {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      String yaml;
       try {
-        parse(file, null, err);
+        yaml = PlanFile.read(file);
+        PlanParser.parse(yaml, file.toString(), null, StepKinds.ALL);
       } catch (InvalidPlanException invalid) {
         printProblems(invalid, err);
         return CutoverCli.BAD_INPUT;
       }
       try (TemporalConnection connection = temporal.connect()) {
-        PlanPushResult result = push(connection, Files.readString(file), file.toString(), target, Operators.who(as));
+        PlanPushResult result = push(connection, yaml, file.toString(), target, Operators.who(as));
         if (!result.problems().isEmpty()) {
           result.problems().forEach(err::println);
           err.println("the worker refused the plan; nothing was registered");

@@ -15,6 +15,7 @@ import io.temporal.common.converter.DataConverter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import io.temporal.api.common.v1.WorkflowExecution;
 
@@ -23,15 +24,16 @@ import io.temporal.api.common.v1.WorkflowExecution;
  * own status (its steps, gates and decisions). A standalone phase has only the latter.
  *
  * <p>{@code progress} is what the running phase's backfill parts last reported in their
- * heartbeats: read from Temporal's pending activities (DescribeWorkflowExecution, as the Temporal
- * UI shows them), so the workflow's history holds no progress at all. Heartbeats reach the server
- * every few seconds, so it lags the work by that much.
+ * heartbeats, and {@code lockWaits} the heartbeats of its steps that retry lock timeouts (who
+ * blocks them, since when, against which budget): read from Temporal's pending activities
+ * (DescribeWorkflowExecution, as the Temporal UI shows them), so the workflow's history holds
+ * neither. Heartbeats reach the server every few seconds, so they lag the work by that much.
  *
  * <p>{@code ending} is how the workflow ended, as Temporal has it; null while it runs. A workflow that
  * failed answers its query with the state it had when it failed.
  */
 record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, List<StepProgress> progress,
-    WorkflowEnding ending) {
+    List<StepHeartbeat> lockWaits, WorkflowEnding ending) {
 
   /** @throws io.grpc.StatusRuntimeException NOT_FOUND when Temporal has no such workflow */
   static RunStatus query(TemporalConnection connection, String workflowId) {
@@ -41,9 +43,9 @@ record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, Li
         : WorkflowEnding.of(connection, workflowId).orElse(null);
     String type = described.getWorkflowExecutionInfo().getType().getName();
     if (CutoverPhaseWorkflow.TYPE.equals(type)) {
-      return new RunStatus(workflowId, null,
-          connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, workflowId).status(),
-          progress(connection, workflowId), ending);
+      PhaseStatus phase = connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, workflowId).status();
+      List<StepHeartbeat> beats = heartbeats(connection, workflowId);
+      return new RunStatus(workflowId, null, phase, progress(beats), lockWaits(beats), ending);
     }
     CutoverStatus cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, workflowId).status();
     PhaseStatus phase = null;
@@ -54,9 +56,9 @@ record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, Li
         // the phase closed between the two queries; the next look shows it in the cutover's list
       }
     }
-    return new RunStatus(workflowId, cutover, phase,
-        cutover.currentPhaseWorkflowId() == null ? List.of() : progress(connection, cutover.currentPhaseWorkflowId()),
-        ending);
+    List<StepHeartbeat> beats = cutover.currentPhaseWorkflowId() == null ? List.of()
+        : heartbeats(connection, cutover.currentPhaseWorkflowId());
+    return new RunStatus(workflowId, cutover, phase, progress(beats), lockWaits(beats), ending);
   }
 
   private static DescribeWorkflowExecutionResponse describe(TemporalConnection connection, String workflowId) {
@@ -66,9 +68,9 @@ record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, Li
         .build());
   }
 
-  /** The progress in the heartbeats of the workflow's pending activities, by step and part. */
-  static List<StepProgress> progress(TemporalConnection connection, String workflowId) {
-    List<StepProgress> found = new ArrayList<>();
+  /** The last heartbeats of the workflow's pending activities; none when it closed or they cannot be read. */
+  static List<StepHeartbeat> heartbeats(TemporalConnection connection, String workflowId) {
+    List<StepHeartbeat> found = new ArrayList<>();
     try {
       DataConverter converter = connection.client().getOptions().getDataConverter();
       for (PendingActivityInfo activity : describe(connection, workflowId).getPendingActivitiesList()) {
@@ -77,15 +79,29 @@ record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, Li
         }
         StepHeartbeat beat = converter.fromPayloads(0, Optional.of(activity.getHeartbeatDetails()),
             StepHeartbeat.class, StepHeartbeat.class);
-        if (beat != null && beat.progress() != null) {
-          found.add(beat.progress());
+        if (beat != null) {
+          found.add(beat);
         }
       }
     } catch (RuntimeException closedOrUnreadable) {
       return List.of();
     }
-    found.sort(Comparator.comparing(StepProgress::stepId).thenComparing(StepProgress::action)
-        .thenComparingInt(StepProgress::part));
     return found;
+  }
+
+  /** The progress in the heartbeats, by step and part. */
+  static List<StepProgress> progress(List<StepHeartbeat> beats) {
+    return beats.stream().map(StepHeartbeat::progress).filter(Objects::nonNull)
+        .sorted(Comparator.comparing(StepProgress::stepId).thenComparing(StepProgress::action)
+            .thenComparingInt(StepProgress::part))
+        .toList();
+  }
+
+  /** The heartbeats of steps retrying lock timeouts, by step (and part). */
+  static List<StepHeartbeat> lockWaits(List<StepHeartbeat> beats) {
+    return beats.stream().filter(b -> b.lockWait() != null)
+        .sorted(Comparator.comparing(StepHeartbeat::stepId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(b -> b.progress() == null ? 0 : b.progress().part()))
+        .toList();
   }
 }

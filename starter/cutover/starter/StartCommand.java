@@ -4,16 +4,17 @@ import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
 import cutover.workflows.CutoverRequest;
 import cutover.workflows.CutoverWorkflow;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
+import cutover.workflows.TargetTaskQueue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.TaskQueueType;
-import io.temporal.api.taskqueue.v1.PollerInfo;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.api.taskqueue.v1.PollerInfo;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,14 +69,25 @@ final class StartCommand implements Callable<Integer> {
     String workflowId = resume != null ? resume
         : id != null ? id : plan + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     try (TemporalConnection connection = temporal.connect()) {
-      if (resume != null && isRunning(connection, resume)) {
-        err.println("run " + resume + " is still running in Temporal: nothing to resume; see `cutover status " + resume + "`");
+      String noWorkflowWorker = noWorkflowPoller(connection);
+      if (noWorkflowWorker != null) {
+        err.println("cutover start: " + noWorkflowWorker + "; start one with `cutover worker` (or `cutover dev`), then "
+            + "start again: nothing was started");
         return CutoverCli.FAILED;
       }
-      String noWorker = noWorkflowPoller(connection);
+      String noWorker;
+      try {
+        noWorker = noWorkerServes(connection, target);
+      } catch (IllegalArgumentException badName) {
+        err.println(badName.getMessage());
+        return CutoverCli.BAD_INPUT;
+      }
       if (noWorker != null) {
-        err.println("cutover start: " + noWorker + "; start one with `cutover worker` (or `cutover dev`), then start "
-            + "again: nothing was started");
+        err.println(noWorker);
+        return CutoverCli.FAILED;
+      }
+      if (resume != null && isRunning(connection, resume)) {
+        err.println("run " + resume + " is still running in Temporal: nothing to resume; see `cutover status " + resume + "`");
         return CutoverCli.FAILED;
       }
       CutoverWorkflow cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
@@ -109,6 +122,34 @@ final class StartCommand implements Callable<Integer> {
       out.printf("%s run %s of plan %s on target %s%n", resume != null ? "resumed" : "started", workflowId, plan, target);
       out.printf("follow it:  cutover status %s --watch%n", workflowId);
       return CutoverCli.OK;
+    }
+  }
+
+  /**
+   * Why no worker would run the target's steps (nothing polls its activity queue), or null when a
+   * worker does, or when the server cannot say (Java's test server has no DescribeTaskQueue).
+   *
+   * @throws IllegalArgumentException when the name is not a target's
+   */
+  static String noWorkerServes(TemporalConnection connection, String target) {
+    String queue = TargetTaskQueue.of(target);
+    try {
+      boolean polled = connection.service().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS)
+          .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+              .setNamespace(connection.client().getOptions().getNamespace())
+              .setTaskQueue(TaskQueue.newBuilder().setName(queue))
+              .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
+              .build())
+          .getPollersCount() > 0;
+      return polled ? null : "no worker serves target '" + target + "': nothing polls its task queue " + queue
+          + ", so its steps would wait there; start `cutover worker` with target " + target + " configured ("
+          + (target.contains(".") ? "" : "CUTOVER_TARGET_" + target.toUpperCase(Locale.ROOT).replace('-', '_') + "_URL, or ")
+          + target + ".url in its --targets-file), then start again";
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return null;
+      }
+      throw e;
     }
   }
 

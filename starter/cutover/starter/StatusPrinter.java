@@ -1,6 +1,7 @@
 package cutover.starter;
 
 import cutover.activities.StepAction;
+import cutover.activities.StepHeartbeat;
 import cutover.activities.StepProgress;
 import cutover.workflows.CutoverStatus;
 import cutover.workflows.DecisionView;
@@ -49,6 +50,9 @@ final class StatusPrinter {
     if (status.progress() != null) {
       printProgress(status.progress(), out);
     }
+    if (status.lockWaits() != null) {
+      printLockWaits(status.lockWaits(), out);
+    }
     if (current != null) {
       printPhaseDetail(current, c == null ? current.run() : c.run(), out);
     }
@@ -86,6 +90,17 @@ final class StatusPrinter {
     for (StepProgress p : progress) {
       out.printf("  %s %s part %d/%d: %s%n", p.action() == StepAction.COMPENSATE ? "undoing" : "backfill", p.stepId(),
           p.part() + 1, p.parts(), p.describe());
+    }
+  }
+
+  /** Each step retrying lock timeouts: who blocks it, for how long, and what is left of its lockRetryFor. */
+  static void printLockWaits(List<StepHeartbeat> waits, PrintWriter out) {
+    for (StepHeartbeat wait : waits) {
+      String part = wait.progress() == null ? ""
+          : " part " + (wait.progress().part() + 1) + "/" + wait.progress().parts();
+      out.printf("  %s%s waits for locks: %s%n",
+          wait.action() == StepAction.COMPENSATE ? "compensation of " + wait.stepId() : wait.stepId(), part,
+          wait.lockWait().describe());
     }
   }
 

@@ -5,6 +5,7 @@ import cutover.worker.CutoverWorker;
 import cutover.worker.TargetConfig;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
+import cutover.workflows.TargetTaskQueue;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,9 +57,18 @@ final class WorkerCommand implements Callable<Integer> {
       targets.close();
       return CutoverCli.FAILED;
     }
-    CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
-    spec.commandLine().getOut().printf("worker polling task queue %s on %s (namespace %s) for targets: %s%n",
-        WorkflowRegistration.TASK_QUEUE, temporal.address, temporal.namespace, String.join(", ", targets.names()));
+    CutoverWorker worker;
+    try {
+      worker = CutoverWorker.start(connection.client(), targets, allowCommands);
+    } catch (IllegalArgumentException badName) {
+      connection.close();
+      err.println("cannot serve a configured target: " + badName.getMessage());
+      return CutoverCli.BAD_INPUT;
+    }
+    spec.commandLine().getOut().printf("worker polling task queue %s on %s (namespace %s) for targets: %s"
+            + " (their activities on %s)%n",
+        WorkflowRegistration.TASK_QUEUE, temporal.address, temporal.namespace, String.join(", ", targets.names()),
+        String.join(", ", targets.names().stream().map(TargetTaskQueue::of).toList()));
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {

@@ -6,13 +6,20 @@ import cutover.activities.ReportActivitiesImpl;
 import cutover.activities.SqlRunner;
 import cutover.activities.StepActivitiesImpl;
 import cutover.activities.Targets;
+import cutover.workflows.TargetTaskQueue;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
+import java.util.List;
 
-/** A worker on task queue {@code cutover}: every workflow of cutover and the activities for the given targets. */
+/**
+ * A worker for the given targets: every workflow of cutover on the shared task queue
+ * {@code cutover}, and each target's activities on that target's own queue
+ * ({@link TargetTaskQueue}), which only workers having the target poll. The shared queue serves
+ * the activities too, for runs started before target queues and for reads that name no target.
+ */
 public final class CutoverWorker implements AutoCloseable {
   private final WorkerFactory factory;
 
@@ -24,7 +31,10 @@ public final class CutoverWorker implements AutoCloseable {
     return start(client, targets, false);
   }
 
-  /** @param allowCommands run {@code command} steps (`--allow-commands`); refused otherwise */
+  /**
+   * @param allowCommands run {@code command} steps (`--allow-commands`); refused otherwise
+   * @throws IllegalArgumentException when a target's name is not one a plan can name
+   */
   public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     WorkerOptions.Builder options = WorkerOptions.newBuilder();
@@ -33,11 +43,15 @@ public final class CutoverWorker implements AutoCloseable {
       // off a dead worker's sticky queue; a real server does after the sticky timeout.
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
+    List<String> targetQueues = targets.names().stream().map(TargetTaskQueue::of).toList();
+    Object[] activities = {new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
+        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets)};
     Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, options.build());
     WorkflowRegistration.register(worker);
-    worker.registerActivitiesImplementations(
-        new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
-        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets));
+    worker.registerActivitiesImplementations(activities);
+    for (String queue : targetQueues) {
+      factory.newWorker(queue, options.build()).registerActivitiesImplementations(activities);
+    }
     factory.start();
     return new CutoverWorker(factory);
   }

@@ -28,7 +28,8 @@ import org.jooq.impl.DSL;
 /**
  * The embedded default: a Temporal server (Java's test server, or the Temporal CLI's dev server
  * when one is at hand), an embedded PostgreSQL registered as target {@code demo}, and a worker,
- * in one process.
+ * in one process. The worker serves {@code demo} and any targets configured as for
+ * {@code cutover worker}.
  */
 public final class DevEnvironment implements AutoCloseable {
   public static final String DEMO_TARGET = "demo";
@@ -60,16 +61,23 @@ public final class DevEnvironment implements AutoCloseable {
   private record DemoDatabase(Targets.Target target, boolean created) {}
 
   public static DevEnvironment start(int temporalPort) throws IOException, SQLException {
-    return start(temporalPort, false);
+    return start(temporalPort, Targets.of(List.of()), false);
   }
 
-  /** On Java's test server. @param allowCommands the worker runs {@code command} steps */
-  public static DevEnvironment start(int temporalPort, boolean allowCommands) throws IOException, SQLException {
+  /**
+   * On Java's test server.
+   *
+   * @param extraTargets configured targets the worker serves besides {@code demo}; none may be called {@code demo}
+   * @param allowCommands the worker runs {@code command} steps
+   */
+  public static DevEnvironment start(int temporalPort, Targets extraTargets, boolean allowCommands)
+      throws IOException, SQLException {
+    requireNoDemo(extraTargets);
     // true locks time skipping: workflows here run in real time, as on a real server.
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, true);
     String address = "127.0.0.1:" + temporalPort;
     registerSearchAttributes(address);
-    return withWorker(temporal, null, address, EmbeddedPostgres.builder().start(), allowCommands);
+    return withWorker(temporal, null, address, EmbeddedPostgres.builder().start(), extraTargets, allowCommands);
   }
 
   /**
@@ -80,23 +88,42 @@ public final class DevEnvironment implements AutoCloseable {
    */
   public static DevEnvironment start(TemporalDevServer server, Path postgresData, boolean allowCommands)
       throws IOException, SQLException {
+    return start(server, postgresData, Targets.of(List.of()), allowCommands);
+  }
+
+  /** As {@link #start(TemporalDevServer, Path, boolean)}, the worker also serving {@code extraTargets}. */
+  public static DevEnvironment start(TemporalDevServer server, Path postgresData, Targets extraTargets,
+      boolean allowCommands) throws IOException, SQLException {
     try {
+      requireNoDemo(extraTargets);
       EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
       if (postgresData != null) {
         Files.createDirectories(postgresData);
         postgres.setDataDirectory(postgresData).setCleanDataDirectory(false);
       }
-      return withWorker(server, server, server.address(), postgres.start(), allowCommands);
+      return withWorker(server, server, server.address(), postgres.start(), extraTargets, allowCommands);
     } catch (IOException | SQLException | RuntimeException e) {
       server.close();
       throw e;
     }
   }
 
+  /**
+   * @throws IllegalArgumentException when a configured target is called {@code demo}, the name of
+   *     this environment's own database
+   */
+  public static void requireNoDemo(Targets extraTargets) {
+    if (extraTargets.has(DEMO_TARGET)) {
+      throw new IllegalArgumentException("a configured target is called '" + DEMO_TARGET + "', the name of cutover dev's"
+          + " own embedded database: give the configured one another name (e.g. CUTOVER_TARGET_STAGING_URL, or"
+          + " staging.url in the targets file)");
+    }
+  }
+
   private static DevEnvironment withWorker(AutoCloseable temporal, TemporalDevServer devServer, String address,
-      EmbeddedPostgres postgres, boolean allowCommands) throws SQLException {
+      EmbeddedPostgres postgres, Targets extraTargets, boolean allowCommands) throws SQLException {
     DemoDatabase demo = createDemoDatabase(postgres);
-    Targets targets = Targets.of(List.of(demo.target()));
+    Targets targets = extraTargets.with(demo.target());
     TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE);
     CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands);
     return new DevEnvironment(temporal, devServer, postgres, demo, targets, connection, worker, address);

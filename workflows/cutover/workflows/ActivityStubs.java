@@ -9,17 +9,61 @@ import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
-/** Activity stubs with the timeouts and retries the workflows rely on. */
+/**
+ * Activity stubs with the timeouts and retries the workflows rely on, on the task queue of the
+ * target they touch ({@link TargetTaskQueue}), so only a worker that has the target runs them.
+ */
 final class ActivityStubs {
+  /** Since version 1 of this change, a target's activities run on its own task queue. */
+  static final String TARGET_QUEUES = "target-task-queues";
 
-  private ActivityStubs() {}
+  /** The target's task queue; null for the workflow's own (histories from before target queues, target-less reads). */
+  private final String taskQueue;
+
+  private ActivityStubs(String taskQueue) {
+    this.taskQueue = taskQueue;
+  }
+
+  /**
+   * The stubs for a workflow's target, read once at the start of its run. Workflows started before
+   * this version keep scheduling on their own queue, which every worker still serves.
+   *
+   * @throws io.temporal.failure.ApplicationFailure failing the run readably when the name is not a target's
+   */
+  static ActivityStubs forTarget(String target) {
+    String queue;
+    try {
+      queue = TargetTaskQueue.of(target);
+    } catch (IllegalArgumentException invalid) {
+      throw Failures.fatal(invalid.getMessage(), "InvalidInput");
+    }
+    return new ActivityStubs(targetQueues() ? queue : null);
+  }
+
+  /** Whether this run schedules its targets' activities on their own queues (it started after that change). */
+  static boolean targetQueues() {
+    return Workflow.getVersion(TARGET_QUEUES, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * Stubs on the workflow's own queue, which every worker serves: for what needs no one target (a
+   * list or report that names none reads the targets of whichever worker answers; reading a
+   * plan's target needs no database).
+   */
+  static ActivityStubs anyTarget() {
+    return new ActivityStubs(null);
+  }
+
+  private ActivityOptions.Builder on(ActivityOptions.Builder options) {
+    return taskQueue == null ? options : options.setTaskQueue(taskQueue);
+  }
 
   /**
    * Steps heartbeat while they run, so a dead worker is noticed after the heartbeat timeout
    * and the step retries elsewhere; the ledger makes the retry safe. Errors in the step's own
    * SQL are not retryable: the phase pauses for an operator instead.
    */
-  static StepActivities steps() {
+  StepActivities steps() {
     return heartbeating(Duration.ofHours(12), 5);
   }
 
@@ -28,7 +72,7 @@ final class ActivityStubs {
    * died is retried after the heartbeat timeout and goes on after its last committed batch, so
    * retries are cheap and plenty are allowed. Errors in the step's own SQL are not retryable.
    */
-  static StepActivities parts() {
+  StepActivities parts() {
     return heartbeating(Duration.ofHours(24), 20);
   }
 
@@ -37,10 +81,10 @@ final class ActivityStubs {
    * timeout. The backoff between attempts stays at most 2 s, so after many lost workers a healthy
    * one still takes the work up within the heartbeat timeout and a few seconds.
    */
-  private static StepActivities heartbeating(Duration startToClose, int maximumAttempts) {
+  private StepActivities heartbeating(Duration startToClose, int maximumAttempts) {
     return Workflow.newActivityStub(
         StepActivities.class,
-        ActivityOptions.newBuilder()
+        on(ActivityOptions.newBuilder())
             .setStartToCloseTimeout(startToClose)
             .setHeartbeatTimeout(Duration.ofSeconds(10))
             .setRetryOptions(
@@ -54,10 +98,10 @@ final class ActivityStubs {
   }
 
   /** Ledger writes are idempotent; they retry until the database answers. */
-  static LedgerActivities ledger() {
+  LedgerActivities ledger() {
     return Workflow.newActivityStub(
         LedgerActivities.class,
-        ActivityOptions.newBuilder()
+        on(ActivityOptions.newBuilder())
             .setStartToCloseTimeout(Duration.ofSeconds(30))
             .setRetryOptions(
                 RetryOptions.newBuilder()
@@ -68,19 +112,19 @@ final class ActivityStubs {
   }
 
   /** A report is a read: a few tries, then the CLI says why. */
-  static ReportActivities reports() {
+  ReportActivities reports() {
     return Workflow.newActivityStub(
         ReportActivities.class,
-        ActivityOptions.newBuilder()
+        on(ActivityOptions.newBuilder())
             .setStartToCloseTimeout(Duration.ofMinutes(1))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
             .build());
   }
 
-  static PlanActivities plans() {
+  PlanActivities plans() {
     return Workflow.newActivityStub(
         PlanActivities.class,
-        ActivityOptions.newBuilder()
+        on(ActivityOptions.newBuilder())
             .setStartToCloseTimeout(Duration.ofSeconds(30))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
             .build());

@@ -32,12 +32,13 @@ import java.util.List;
 import java.util.Map;
 
 public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
-  private final StepRunner steps = new StepRunner(ActivityStubs.steps(), ActivityStubs.parts());
+  /** The target's activities, known once the run has its input. */
+  private StepRunner steps;
   /** Runs the verifications a soak repeats. */
-  private final StepActivities verifier = ActivityStubs.steps();
-  private final LedgerActivities ledger = ActivityStubs.ledger();
-  private final PlanActivities plans = ActivityStubs.plans();
-  private final LedgerRecorder recorder = new LedgerRecorder(ledger);
+  private StepActivities verifier;
+  private LedgerActivities ledger;
+  private PlanActivities plans;
+  private final LedgerRecorder recorder = new LedgerRecorder();
   private final Operator operator = new Operator();
 
   private PhaseRequest request;
@@ -61,6 +62,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   public PhaseResult run(PhaseRequest input) {
     request = input;
     requireInput();
+    ActivityStubs activities = ActivityStubs.forTarget(input.target());
+    steps = new StepRunner(activities.steps(), activities.parts());
+    verifier = activities.steps();
+    ledger = activities.ledger();
+    plans = activities.plans();
     LoadedPlan loaded = load();
     Phase phase = loaded.plan().phase(input.phase()).orElseThrow(() -> Failures.fatal(
         "plan '" + input.plan() + "' has no phase '" + input.phase() + "'; its phases are: "
@@ -81,7 +87,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     if (ownRun) {
       startedBy = beginOwnRun(loaded.hash());
     }
-    recorder.start(input.target(), run);
+    recorder.start(ledger, input.target(), run);
 
     RunState outcome = runSteps(phase);
     recorder.flush();
@@ -285,9 +291,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   }
 
   private void requireInput() {
+    Failures.refuseUnusableStart(TYPE, request == null, request == null ? null : request.unreadable(),
+        PhaseRequest.EXAMPLE);
     if (blank(request.plan()) || blank(request.target()) || blank(request.phase())) {
-      throw Failures.fatal("CutoverPhase needs \"plan\", \"target\" and \"phase\", e.g. "
-          + "{\"plan\":\"contract-templates\",\"target\":\"demo\",\"phase\":\"introduce\"}", "InvalidInput");
+      throw Failures.fatal("CutoverPhase needs \"plan\", \"target\" and \"phase\", e.g. " + PhaseRequest.EXAMPLE,
+          "InvalidInput");
     }
   }
 
@@ -330,6 +338,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   }
 
   private void decide(Decision decision, GateDecision sent) {
+    if (operator.refusedAsUnreadable(OperatorSignal.of(decision), sent)) {
+      return;
+    }
     GateDecision d = sent == null ? new GateDecision(null, null, null, null) : sent;
     String kind = decision.word();
     String by = blank(d.by()) ? "" : d.by().trim();
@@ -350,12 +361,16 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     decisions.add(view);
     recorder.decision(view);
     operator.answer(d.requestId(), OperatorSignal.of(decision), refusal == null,
-        (refusal == null ? "" : "refused: ") + kind + " of '" + d.gate() + "' by " + by
+        (refusal == null ? "" : "refused: ") + kind + " of " + (d.gate() == null ? "no gate" : "'" + d.gate() + "'")
+            + " by " + (by.isEmpty() ? "nobody" : by)
             + (refusal == null ? "" : " — " + refusal));
   }
 
   @Override
   public void retry(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RETRY, action)) {
+      return;
+    }
     boolean waiting = operator.state == RunState.FAILED_WAITING || operator.state == RunState.ROLLBACK_FAILED_WAITING;
     if (waiting) {
       operator.retryRequested = true;
@@ -370,6 +385,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void rollback(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.ROLLBACK, action)) {
+      return;
+    }
     String refusal = operator.requestRollback(actor(action), requestId(action));
     recorder.event(refusal == null ? RunEventKind.ROLLBACK_REQUESTED : RunEventKind.ROLLBACK_REFUSED, currentStep,
         actor(action), refusal == null ? (action == null ? null : action.reason()) : refusal);
@@ -377,6 +395,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void pause(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.PAUSE, action)) {
+      return;
+    }
     operator.paused = true;
     operator.answer(requestId(action), OperatorSignal.PAUSE, true, "paused by " + actor(action)
         + (runningBatched == null ? "" : "; backfill " + runningBatched + " pauses after its current batch"));
@@ -385,6 +406,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void resume(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RESUME, action)) {
+      return;
+    }
     operator.paused = false;
     operator.answer(requestId(action), OperatorSignal.RESUME, true, "resumed by " + actor(action));
     recorder.event(RunEventKind.RESUME, currentStep, actor(action), action == null ? null : action.reason());
@@ -392,6 +416,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
 
   @Override
   public void tune(Tuning tuning) {
+    if (operator.refusedAsUnreadable(OperatorSignal.TUNE, tuning)) {
+      return;
+    }
     String by = tuning == null || blank(tuning.by()) ? "unknown" : tuning.by();
     String refusal = null;
     if (tuning == null || tuning.batchSize() == null && tuning.rate() == null) {

@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.Map;
 
 public class CutoverWorkflowImpl implements CutoverWorkflow {
-  private final StepRunner steps = new StepRunner(ActivityStubs.steps(), ActivityStubs.parts());
-  private final LedgerActivities ledger = ActivityStubs.ledger();
-  private final PlanActivities plans = ActivityStubs.plans();
-  private final LedgerRecorder recorder = new LedgerRecorder(ledger);
+  /** The target's activities, known once the run has its input. */
+  private StepRunner steps;
+  private LedgerActivities ledger;
+  private final LedgerRecorder recorder = new LedgerRecorder();
   private final Operator operator = new Operator();
 
   private CutoverRequest request;
@@ -49,10 +49,15 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   @Override
   public CutoverResult run(CutoverRequest input) {
     request = input;
+    Failures.refuseUnusableStart(TYPE, input == null, input == null ? null : input.unreadable(), CutoverRequest.EXAMPLE);
     if (CutoverPhaseWorkflowImpl.blank(input.plan()) || CutoverPhaseWorkflowImpl.blank(input.target())) {
       throw Failures.fatal("Cutover needs \"plan\" (a pushed plan's name) and \"target\" (a target configured on the worker), "
-          + "e.g. {\"plan\":\"contract-templates\",\"target\":\"demo\"}", "InvalidInput");
+          + "e.g. " + CutoverRequest.EXAMPLE, "InvalidInput");
     }
+    ActivityStubs activities = ActivityStubs.forTarget(input.target());
+    steps = new StepRunner(activities.steps(), activities.parts());
+    ledger = activities.ledger();
+    PlanActivities plans = activities.plans();
     LoadedPlan loaded;
     try {
       loaded = plans.load(new PlanRef(input.plan(), input.version(), input.target()));
@@ -81,7 +86,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     if (start.resumed()) {
       operator.notice("resumed run " + run + ": steps already in the ledger are not applied again");
     }
-    recorder.start(input.target(), run);
+    recorder.start(ledger, input.target(), run);
     plan.phases().forEach(p -> phases.put(p.name(),
         new CutoverStatus.PhaseView(p.name(), CutoverStatus.PhaseState.PENDING, null, List.of())));
     Async.procedure(this::forwardSignals);
@@ -185,6 +190,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   }
 
   private void forwardDecision(OperatorSignal signal, GateDecision decision) {
+    if (operator.refusedAsUnreadable(signal, decision)) {
+      return;
+    }
     forward.add(new ForwardedSignal(signal, decision, decision == null ? null : decision.requestId(), false));
   }
 
@@ -194,6 +202,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void retry(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RETRY, action)) {
+      return;
+    }
     if (operator.state == RunState.ROLLBACK_FAILED_WAITING) {
       operator.retryRequested = true;
       operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.RETRY, true,
@@ -206,6 +217,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void rollback(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.ROLLBACK, action)) {
+      return;
+    }
     if (currentPhaseWorkflowId != null) {
       forwardAction(OperatorSignal.ROLLBACK, action, false);
       return;
@@ -218,6 +232,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void pause(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.PAUSE, action)) {
+      return;
+    }
     operator.paused = true;
     operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.PAUSE, true,
         "paused by " + CutoverPhaseWorkflowImpl.actor(action));
@@ -226,6 +243,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void resume(OperatorAction action) {
+    if (operator.refusedAsUnreadable(OperatorSignal.RESUME, action)) {
+      return;
+    }
     operator.paused = false;
     operator.answer(CutoverPhaseWorkflowImpl.requestId(action), OperatorSignal.RESUME, true,
         "resumed by " + CutoverPhaseWorkflowImpl.actor(action));
@@ -234,6 +254,9 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
 
   @Override
   public void tune(Tuning tuning) {
+    if (operator.refusedAsUnreadable(OperatorSignal.TUNE, tuning)) {
+      return;
+    }
     forward.add(new ForwardedSignal(OperatorSignal.TUNE, tuning, tuning == null ? null : tuning.requestId(), false));
   }
 

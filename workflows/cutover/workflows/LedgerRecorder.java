@@ -21,18 +21,15 @@ import java.util.Deque;
 final class LedgerRecorder {
   static final Duration RETRY_AFTER = Duration.ofSeconds(10);
 
-  private final LedgerActivities ledger;
+  private LedgerActivities ledger;
   private final Deque<Runnable> pending = new ArrayDeque<>();
   private boolean writing;
   private String target;
   private String run;
 
-  LedgerRecorder(LedgerActivities ledger) {
-    this.ledger = ledger;
-  }
-
   /** Starts writing; records queued before the run row existed are written now. */
-  void start(String target, String run) {
+  void start(LedgerActivities ledger, String target, String run) {
+    this.ledger = ledger;
     this.target = target;
     this.run = run;
     Async.procedure(this::drain);

@@ -32,6 +32,21 @@ final class Operator {
     notice(message);
   }
 
+  /**
+   * Refuses a payload whose fields have the wrong type. Answered only (status and notices), not
+   * written to the ledger: such a signal used to be dropped, and a ledger write would change the
+   * commands its histories replay.
+   *
+   * @return true when refused
+   */
+  boolean refusedAsUnreadable(OperatorSignal signal, SentPayload payload) {
+    if (payload == null || payload.unreadable() == null) {
+      return false;
+    }
+    answer(payload.requestId(), signal, false, "refused: " + signal.word() + " — " + payload.unreadable());
+    return true;
+  }
+
   private static <T> void keep(List<T> list, T item) {
     list.add(item);
     if (list.size() > KEPT) {

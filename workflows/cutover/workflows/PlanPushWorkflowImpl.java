@@ -2,10 +2,29 @@ package cutover.workflows;
 
 import cutover.activities.PlanPushRequest;
 import cutover.activities.PlanPushResult;
+import java.util.List;
 
 public class PlanPushWorkflowImpl implements PlanPushWorkflow {
   @Override
-  public PlanPushResult push(PlanPushRequest request) {
-    return ActivityStubs.plans().push(request);
+  public PlanPushResult push(PlanPushRequest sent) {
+    PlanPushRequest request = sent == null ? new PlanPushRequest(null, null, null, null) : sent;
+    String target = request.target();
+    if (CutoverPhaseWorkflowImpl.blank(target)) {
+      if (!ActivityStubs.targetQueues()) {
+        return ActivityStubs.anyTarget().plans().push(request); // a push from before target queues
+      }
+      // The plan's own target decides which workers may register it; any worker can read it.
+      PlanPushResult read = ActivityStubs.anyTarget().plans().readTarget(request);
+      if (!read.problems().isEmpty()) {
+        return read;
+      }
+      target = read.target();
+    }
+    try {
+      TargetTaskQueue.of(target);
+    } catch (IllegalArgumentException invalid) {
+      return new PlanPushResult(null, target, null, false, List.of(invalid.getMessage()));
+    }
+    return ActivityStubs.forTarget(target).plans().push(request);
   }
 }

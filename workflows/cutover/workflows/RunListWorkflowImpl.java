@@ -7,6 +7,8 @@ import java.util.List;
 public class RunListWorkflowImpl implements RunListWorkflow {
   @Override
   public List<RunSummary> list(ListRuns request) {
-    return ActivityStubs.ledger().listRuns(request);
+    ActivityStubs activities = request == null || CutoverPhaseWorkflowImpl.blank(request.target()) ? ActivityStubs.anyTarget()
+        : ActivityStubs.forTarget(request.target());
+    return activities.ledger().listRuns(request);
   }
 }

@@ -6,6 +6,8 @@ import cutover.activities.RunReport;
 public class RunReportWorkflowImpl implements RunReportWorkflow {
   @Override
   public RunReport report(RunRef run) {
-    return ActivityStubs.reports().runReport(run);
+    ActivityStubs activities = run == null || CutoverPhaseWorkflowImpl.blank(run.target()) ? ActivityStubs.anyTarget()
+        : ActivityStubs.forTarget(run.target());
+    return activities.reports().runReport(run);
   }
 }

@@ -41,8 +41,9 @@ public final class CommandStep extends DefinedKind<CommandSpec> implements Execu
     Duration timeout = fields.optionalDuration("timeout", null);
     String workdir = fields.optionalString("workdir");
     Integer tail = fields.optionalInteger("tail", 1, 1000, null);
-    if (command == null) {
-      fields.problem("command", "a command step needs command:",
+    if (command == null || command.isEmpty()) {
+      fields.problem("command", command == null ? "a command step needs command:"
+              : "a command step needs command: with the program to run, found an empty list",
           "write command: [npx, vitest, run] or a shell line: command: \"cd server && npm test\"");
     }
     if (timeout != null && (timeout.isZero() || timeout.compareTo(Duration.ofHours(12)) > 0)) {

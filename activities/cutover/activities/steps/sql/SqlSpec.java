@@ -9,7 +9,7 @@ import cutover.plan.schema.Required;
 
 /** The fields of a {@code sql} step. */
 @JsonClassDescription("Runs SQL in one transaction with SET LOCAL lock_timeout / statement_timeout; on a lock timeout "
-    + "it retries with capped, jittered backoff. Needs compensate: or irreversible: true.")
+    + "it retries with capped, jittered backoff for up to lockRetryFor. Needs compensate: or irreversible: true.")
 public record SqlSpec(
     @Required
     @JsonPropertyDescription("The SQL to run, in one transaction.")

@@ -162,7 +162,10 @@ class StepActivitiesTest {
     // the blocker's SQL never goes into Temporal (results, heartbeats); the ledger keeps it
     assertFalse(result.outcome().contains("sekret-42"), result.outcome());
     assertFalse(text("SELECT outcome FROM cutover.step WHERE step_id = 'add-column'").contains("sekret-42"));
-    assertTrue(text("SELECT detail FROM cutover.run_event WHERE step_id = 'add-column' AND kind = 'lock_waited'")
+    String detail = text("SELECT detail FROM cutover.run_event WHERE step_id = 'add-column' AND kind = 'lock_waited'");
+    assertTrue(detail.contains("app 'blocker-test'") && detail.contains("holds AccessExclusiveLock on t"), detail);
+    assertFalse(detail.contains("sekret-42"), "the event's detail may be shown anywhere: " + detail);
+    assertTrue(text("SELECT blocker_sql FROM cutover.run_event WHERE step_id = 'add-column' AND kind = 'lock_waited'")
         .contains("SELECT 'sekret-42' AS api_key"));
     assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c'"));
     assertEquals(result.attempts(), count("SELECT attempts FROM cutover.step WHERE step_id = 'add-column'"));
@@ -173,29 +176,134 @@ class StepActivitiesTest {
   }
 
   @Test
-  void failsWithLockTimeoutNamingTheBlockerWhenRetriesRunOut() throws Exception {
+  void failsOnceLockRetryForIsSpentNamingTheBlockerAndTheBudget() throws Exception {
     PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
-        new SqlTimeouts(Duration.ofMillis(200), null, 2));
+        new SqlTimeouts(Duration.ofMillis(500), null, Duration.ofSeconds(3)));
 
     ApplicationFailure failure;
-    try (Connection blocker = TestDatabase.connect(target, "blocker-test")) {
-      blocker.setAutoCommit(false);
-      try (Statement statement = blocker.createStatement()) {
-        statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
-        statement.execute("SELECT 'sekret-42' AS api_key");
-      }
+    long millis;
+    int blockerPid;
+    try (Connection blocker = holdLock("SELECT 'sekret-42' AS api_key")) {
+      blockerPid = backendPid(blocker);
+      Thread release = releaseAfter(blocker, 10_000);
+      long started = System.nanoTime();
       failure = applyFails(alter);
+      millis = (System.nanoTime() - started) / 1_000_000;
+      release.interrupt();
       blocker.rollback();
     }
 
     assertEquals("LockTimeout", failure.getType());
     assertTrue(failure.isNonRetryable());
     String message = failure.getOriginalMessage();
-    assertTrue(message.contains("in 3 attempts"), message);
-    assertTrue(message.contains("app 'blocker-test'"), message);
+    // the budget, plus at most the one lock_timeout of the attempt running when it ran out (and slack for a busy machine)
+    assertTrue(millis >= 3000 && millis < 3000 + 500 + 2500, "gave up after " + millis + " ms: " + message);
+    assertTrue(message.startsWith("step 'add-column' could not get its locks within lockRetryFor 3s ("), message);
+    assertTrue(message.contains("each waiting up to lock_timeout 500ms"), message);
+    assertTrue(message.contains("blocked by pid " + blockerPid + " (app 'blocker-test'"), message);
+    assertTrue(message.contains("holds AccessExclusiveLock on t"), message);
+    assertTrue(message.contains("give it a longer lockRetryFor"), message);
     assertFalse(message.contains("sekret-42"), "the blocker's SQL never goes into Temporal: " + message);
-    assertTrue(message.matches("(?s).*pid \\d+ .*"), message);
     assertEquals(0, ledgerRows("add-column"));
+  }
+
+  @Test
+  void aBlockerShorterThanLockRetryForIsWaitedOut() throws Exception {
+    PlanStep alter = sqlStep("add-column", "ALTER TABLE t ADD COLUMN c int", "ALTER TABLE t DROP COLUMN c",
+        new SqlTimeouts(Duration.ofMillis(500), null, Duration.ofSeconds(3)));
+
+    StepResult result;
+    try (Connection blocker = holdLock("SELECT 1")) {
+      // held for 1 s from the step's first wait (however long the activity takes to start)
+      Thread release = new Thread(() -> {
+        try {
+          while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == 0) {
+            Thread.sleep(10);
+          }
+          Thread.sleep(1000);
+          blocker.commit();
+        } catch (InterruptedException | SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      release.start();
+      result = apply(alter);
+      release.join(5000);
+    }
+
+    assertTrue(result.attempts() > 1, "attempts: " + result.attempts());
+    assertTrue(result.outcome().contains("waited on pid "), result.outcome());
+    assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c'"));
+    assertEquals(1, ledgerRows("add-column"));
+  }
+
+  @Test
+  void aSessionQueuedAheadOfTheStepIsNamedWithTheLockItIsQueuedFor() throws Exception {
+    PlanStep read = sqlStep("read-t", "SELECT count(*) FROM t", "SELECT 1",
+        new SqlTimeouts(Duration.ofMillis(300), null, Duration.ofSeconds(1)));
+
+    ApplicationFailure failure;
+    try (Connection reader = TestDatabase.connect(target, "long-reader");
+        Connection ddl = TestDatabase.connect(target, "queued-ddl")) {
+      reader.setAutoCommit(false);
+      try (Statement statement = reader.createStatement()) {
+        statement.execute("SELECT count(*) FROM t"); // holds ACCESS SHARE, which the step's read does not mind
+      }
+      ddl.setAutoCommit(false);
+      Thread queued = new Thread(() -> {
+        try (Statement statement = ddl.createStatement()) {
+          statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"); // waits behind the reader; the step queues behind it
+          ddl.rollback();
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      queued.start();
+      while (count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'queued-ddl' AND wait_event_type = 'Lock'")
+          == 0) {
+        Thread.sleep(20);
+      }
+      failure = applyFails(read);
+      reader.rollback();
+      queued.join(5000);
+    }
+
+    String message = failure.getOriginalMessage();
+    assertTrue(message.contains("(app 'queued-ddl'") && message.contains("queued for AccessExclusiveLock on t"), message);
+    assertFalse(message.contains("long-reader"), "the reader does not block the step's read: " + message);
+  }
+
+  /** A session of app 'blocker-test' holding ACCESS EXCLUSIVE on t in an open transaction, its latest SQL as given. */
+  private Connection holdLock(String latestSql) throws SQLException {
+    Connection blocker = TestDatabase.connect(target, "blocker-test");
+    blocker.setAutoCommit(false);
+    try (Statement statement = blocker.createStatement()) {
+      statement.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+      statement.execute(latestSql);
+    }
+    return blocker;
+  }
+
+  private static Thread releaseAfter(Connection blocker, long millis) {
+    Thread release = new Thread(() -> {
+      try {
+        Thread.sleep(millis);
+        blocker.commit();
+      } catch (InterruptedException stopped) {
+        // the test ended the blocker itself
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    release.start();
+    return release;
+  }
+
+  private static int backendPid(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+      rows.next();
+      return rows.getInt(1);
+    }
   }
 
   @Test

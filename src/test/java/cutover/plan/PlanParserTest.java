@@ -40,7 +40,7 @@ class PlanParserTest {
                 DROP TABLE contract_templates;
               lockTimeout: 250ms
               statementTimeout: 2m
-              lockRetries: 5
+              lockRetryFor: 90s
         - name: switch
           steps:
             - id: approve-switch
@@ -73,7 +73,7 @@ class PlanParserTest {
                 "compensate": "DROP TABLE contract_templates;\\n",
                 "lockTimeout": "250ms",
                 "statementTimeout": "2m",
-                "lockRetries": 5
+                "lockRetryFor": "90s"
               }
             ]
           },
@@ -311,12 +311,22 @@ class PlanParserTest {
               - name: a
                 steps:
                   - id: s1
-                    kind: sql
-                    sql: SELECT 1
-                    irreversible: true
-                    lockRetries: 5000
-            """, "10:22", "lockRetries must be between 0 and 1000, found 5000", "whole number"),
+                    kind: check
+                    query: SELECT 1 WHERE false
+                    show: 5000
+            """, "9:15", "show must be between 1 and 1000, found 5000", "whole number"),
         invalid("quoted integer", """
+            name: p
+            target: demo
+            phases:
+              - name: a
+                steps:
+                  - id: s1
+                    kind: check
+                    query: SELECT 1 WHERE false
+                    show: "5"
+            """, "9:15", "show must be a whole number, found the text '5'", "remove the quotes"),
+        invalid("lockRetries, replaced by lockRetryFor", """
             name: p
             target: demo
             phases:
@@ -326,8 +336,20 @@ class PlanParserTest {
                     kind: sql
                     sql: SELECT 1
                     irreversible: true
-                    lockRetries: "5"
-            """, "10:22", "lockRetries must be a whole number, found the text '5'", "remove the quotes"),
+                    lockRetries: 20
+            """, "10:22", "lockRetries (a count of retries) was replaced by lockRetryFor", "lockRetryFor: 5m"),
+        invalid("lockRetryFor 0", """
+            name: p
+            target: demo
+            phases:
+              - name: a
+                steps:
+                  - id: s1
+                    kind: sql
+                    sql: SELECT 1
+                    irreversible: true
+                    lockRetryFor: 0s
+            """, "10:23", "step 's1': lockRetryFor 0 would fail the step at its first lock timeout", "5m"),
         invalid("duplicate key", """
             name: p
             target: demo
@@ -708,7 +730,7 @@ class PlanParserTest {
     assertFalse(create.irreversible());
     assertFalse(create.pointOfNoReturn());
     assertEquals(new SqlSpec("CREATE TABLE contract_templates (id bigint PRIMARY KEY);\n",
-        new SqlTimeouts(Duration.ofMillis(250), Duration.ofMinutes(2), 5)), create.spec());
+        new SqlTimeouts(Duration.ofMillis(250), Duration.ofMinutes(2), Duration.ofSeconds(90))), create.spec());
 
     List<PlanStep> switchSteps = plan.phases().get(1).steps();
     assertEquals(List.of("approve-switch", "drop-old-column"), switchSteps.stream().map(PlanStep::id).toList());
@@ -749,7 +771,7 @@ class PlanParserTest {
         """, "plan.yaml", TARGETS, StepKinds.ALL);
     assertNull(plan.description());
     PlanStep sql = plan.step("s1").orElseThrow();
-    assertEquals(new SqlSpec("SELECT 1", new SqlTimeouts(Duration.ofMillis(500), Duration.ofMinutes(15), 20)),
+    assertEquals(new SqlSpec("SELECT 1", new SqlTimeouts(Duration.ofMillis(500), Duration.ofMinutes(15), Duration.ofMinutes(5))),
         sql.spec());
     assertEquals(new ApprovalSpec(List.of("alice"), 1, false), plan.step("gate").orElseThrow().spec());
   }

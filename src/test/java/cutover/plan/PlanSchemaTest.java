@@ -222,7 +222,7 @@ class PlanSchemaTest {
               compensate: DROP TABLE t
               lockTimeout: 500ms
               statementTimeout: PT10M
-              lockRetries: 3
+              lockRetryFor: 3m
             - id: copy
               kind: backfill
               from: legacy
@@ -294,7 +294,7 @@ class PlanSchemaTest {
       approvals: 2                          | approvals: 1.5
       lockTimeout: 500ms                    | lockTimeout: 5 minutes
       statementTimeout: PT10M               | statementTimeout: P1Y
-      lockRetries: 3                        | lockRetryes: 3
+      lockRetryFor: 3m                      | lockRetryFor: 3
       onConflict: update                    | onConflict: ignore
       columns: {tenant: tenant, id: id, marker: 1} | columns: [tenant, id]
       from: legacy                          | query: SELECT 1\\nfrom: legacy
@@ -352,7 +352,7 @@ class PlanSchemaTest {
       "missing name", "empty name", "missing target", "missing phases", "missing step id", "missing kind",
       "missing sql (the kind's required field)", "empty compensate",
       "phases not a list", "step not a mapping", "top level is a list", "empty document",
-      "soak repeating nothing");
+      "soak repeating nothing", "lockRetries, replaced by lockRetryFor");
 
   /**
    * What only the parser checks (the schema accepts these): uniqueness across the plan, undo
@@ -365,7 +365,7 @@ class PlanSchemaTest {
       "compensate and irreversible", "a flag with compensate",
       "bad plan name characters", "bad id characters", "id starting with a dash", "dot in a phase name",
       "unknown target",
-      "zero lock timeout (the kind's own check)", "integer out of range", "wait until nothing",
+      "zero lock timeout (the kind's own check)", "lockRetryFor 0", "integer out of range", "wait until nothing",
       "approvals more than approvers", "bounds upside down");
 
   /** Not a single JSON-like tree: broken YAML, several documents, and YAML-only devices. */

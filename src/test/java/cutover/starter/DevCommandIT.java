@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cutover.activities.PlanPushResult;
+import cutover.activities.Targets;
 import cutover.testing.TemporalDevServerExtension;
+import cutover.testing.TestDatabase;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalDevServer;
 import cutover.workflows.CutoverResult;
 import cutover.workflows.RunState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -79,11 +84,42 @@ class DevCommandIT {
       assertTrue(out.toString().contains("Temporal (test server)"), out.toString());
       CutoverCliTest.Run listed = CutoverCliTest.cutover("list", "--address", dev.address());
       assertTrue(listed.out().startsWith("source: the ledger"), listed.out());
+      // The test server cannot say who polls a queue: start goes ahead rather than refuse.
+      assertEquals(null, StartCommand.noWorkerServes(dev.connection(), "ghost"));
     }
     CutoverCliTest.Run bad = CutoverCliTest.cutover("dev", "--temporal", state.resolve("no-such-binary").toString());
     assertEquals(CutoverCli.BAD_INPUT, bad.exitCode());
     assertTrue(bad.err().contains("no executable file there"), bad.err());
     assertFalse(bad.err().isBlank());
+  }
+
+  @Test
+  void servesTheConfiguredTargetsBesidesDemoAndRefusesOneCalledDemo(@TempDir Path state) throws Exception {
+    Targets.Target pg = TestDatabase.newDatabase("pg");
+    Path targetsFile = state.resolve("targets.properties");
+    Files.writeString(targetsFile, "pg.url=" + pg.jdbcUrl() + "\npg.user=" + pg.user() + "\npg.password=" + pg.password()
+        + "\n");
+    DevCommand command = devCommand(state);
+    command.targetsFile = targetsFile;
+    StringWriter out = new StringWriter();
+    try (DevEnvironment dev = command.up(Optional.empty(), new PrintWriter(out))) {
+      assertEquals(List.of("demo", "pg"), dev.targets().names());
+      assertTrue(out.toString().contains("worker:                  running here for targets demo, pg"), out.toString());
+      PlanPushResult pushed = PlanCommand.Push.push(dev.connection(),
+          "name: on-pg\ntarget: pg\nphases:\n  - name: only\n    steps:\n      - id: noop\n        kind: sql\n"
+              + "        sql: SELECT 1\n        irreversible: true\n", "plan.yaml", null, "tester");
+      assertEquals(List.of(), pushed.problems());
+      assertEquals("pg", pushed.target());
+    }
+    assertEquals(1L, TestDatabase.count(pg, "SELECT count(*) FROM cutover.plan WHERE name = 'on-pg'"));
+
+    Path demoFile = state.resolve("demo.properties");
+    Files.writeString(demoFile, "demo.url=" + pg.jdbcUrl() + "\n");
+    CutoverCliTest.Run refused = CutoverCliTest.cutover("dev", "--temporal", "test-server", "--targets-file",
+        demoFile.toString(), "--port", String.valueOf(TemporalDevServer.freePort()));
+    assertEquals(CutoverCli.BAD_INPUT, refused.exitCode(), refused.out());
+    assertTrue(refused.err().contains("a configured target is called 'demo', the name of cutover dev's own embedded"
+        + " database: give the configured one another name"), refused.err());
   }
 
   private static boolean atTheGate(DevEnvironment dev, String run) {

@@ -36,7 +36,8 @@ public final class TestDatabase {
   public static synchronized EmbeddedPostgres server() {
     if (server == null) {
       try {
-        EmbeddedPostgres started = EmbeddedPostgres.builder().start();
+        // pg_stat_activity keeps 1 kB of a session's SQL by default: more, so that tests see cutover's own truncation
+        EmbeddedPostgres started = EmbeddedPostgres.builder().setServerConfig("track_activity_query_size", "8192").start();
         try (Connection admin = started.getPostgresDatabase().getConnection()) {
           DSL.using(admin, SQLDialect.POSTGRES)
               .execute("CREATE ROLE {0} LOGIN CREATEDB PASSWORD {1}", DSL.name(ROLE), DSL.inline(PASSWORD));

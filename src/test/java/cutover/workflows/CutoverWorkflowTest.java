@@ -79,7 +79,7 @@ class CutoverWorkflowTest {
   FakeActivities start(TestWorkflowEnvironment env, Worker worker, Plan plan) {
     taskQueue = worker.getTaskQueue();
     FakeActivities fake = new FakeActivities(plan);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
     return fake;
   }
@@ -313,7 +313,7 @@ class CutoverWorkflowTest {
   FakeActivities startWith(TestWorkflowEnvironment env, Worker worker, Plan plan) {
     taskQueue = worker.getTaskQueue();
     FakeActivities fake = new FakeActivities(plan);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
     return fake;
   }

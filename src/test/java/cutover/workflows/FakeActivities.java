@@ -30,6 +30,8 @@ import cutover.activities.TuneRecord;
 import cutover.activities.VerifyCall;
 import cutover.plan.Plan;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +56,17 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
 
   FakeActivities(Plan plan) {
     this.plan = plan;
+  }
+
+  /** Serves these activities on the worker's queue and on target demo's queue, as a worker for demo does. */
+  FakeActivities serveOn(TestWorkflowEnvironment env, Worker worker) {
+    return serveOn(worker, env::newWorker);
+  }
+
+  FakeActivities serveOn(Worker worker, java.util.function.Function<String, Worker> newWorker) {
+    worker.registerActivitiesImplementations(this);
+    newWorker.apply(TargetTaskQueue.of("demo")).registerActivitiesImplementations(this);
+    return this;
   }
 
   void failNext(String stepId, int times) {
@@ -200,7 +213,16 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   }
 
   @Override
+  public PlanPushResult readTarget(PlanPushRequest request) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public LoadedPlan load(PlanRef ref) {
+    if (!ref.target().equals(plan.target())) {
+      throw ApplicationFailure.newNonRetryableFailure("target '" + ref.target() + "' is not configured on the worker; "
+          + "it has: " + plan.target(), "UnknownTarget");
+    }
     if (!ref.name().equals(plan.name())) {
       throw ApplicationFailure.newNonRetryableFailure("no plan named '" + ref.name() + "' is pushed", "PlanNotFound");
     }

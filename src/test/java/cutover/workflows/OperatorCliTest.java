@@ -47,7 +47,7 @@ class OperatorCliTest {
       WorkflowRegistration.register(worker);
       FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
       fake.failNext("f", 1);
-      worker.registerActivitiesImplementations(fake);
+      fake.serveOn(worker, factory::newWorker);
       factory.start();
       try {
         CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,

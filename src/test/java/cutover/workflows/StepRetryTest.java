@@ -41,7 +41,7 @@ class StepRetryTest {
       WorkflowClient client) throws Exception {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
     fake.refusedEventWrites.set(2);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
 
     CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
@@ -62,7 +62,7 @@ class StepRetryTest {
       WorkflowClient client) {
     FakeActivities fake = new FakeActivities(PLAN);
     fake.lostPartAttempts.set(9);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
 
     CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,

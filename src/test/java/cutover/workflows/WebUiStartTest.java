@@ -46,7 +46,7 @@ class WebUiStartTest {
   void startsACutoverFromTypedJsonIgnoringUnknownFields(TestWorkflowEnvironment env, Worker worker,
       WorkflowClient client) {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
-    worker.registerActivitiesImplementations(fake);
+    fake.serveOn(env, worker);
     env.start();
 
     startAsTheWebUi(env, CutoverWorkflow.TYPE, "from-ui", worker.getTaskQueue(),
@@ -62,7 +62,7 @@ class WebUiStartTest {
   @Test
   void aWrongTypeFailsTheRunReadablyInsteadOfRetrying(TestWorkflowEnvironment env, Worker worker,
       WorkflowClient client) {
-    worker.registerActivitiesImplementations(new FakeActivities(CutoverWorkflowTest.PLAN));
+    new FakeActivities(CutoverWorkflowTest.PLAN).serveOn(env, worker);
     env.start();
 
     startAsTheWebUi(env, CutoverWorkflow.TYPE, "wrong-type", worker.getTaskQueue(),
@@ -75,7 +75,7 @@ class WebUiStartTest {
 
   @Test
   void aMissingFieldFailsTheRunSayingWhatToSend(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    worker.registerActivitiesImplementations(new FakeActivities(CutoverWorkflowTest.PLAN));
+    new FakeActivities(CutoverWorkflowTest.PLAN).serveOn(env, worker);
     env.start();
 
     startAsTheWebUi(env, CutoverPhaseWorkflow.TYPE, "no-phase", worker.getTaskQueue(),
