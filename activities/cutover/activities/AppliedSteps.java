@@ -20,6 +20,9 @@ import org.jooq.impl.SQLDataType;
  * the transaction of the step's effect.
  */
 public final class AppliedSteps {
+  /** The outcome of the compensation of an irreversible step: recorded, and nothing undone. */
+  public static final String IRREVERSIBLE_NOT_UNDONE = "irreversible: not undone";
+
   /** A step row: one applied or compensated step of a run. */
   public record StoredStep(
       String runId,

@@ -1,4 +1,4 @@
 package cutover.activities;
 
-/** @param state completed, rolled_back or failed */
-public record EndRun(String target, String runId, String state, String detail) {}
+/** @param state how the run ended: completed, rolled_back or failed (abandon is its own call) */
+public record EndRun(String target, String runId, LedgerRunState state, String detail) {}

@@ -19,6 +19,14 @@ public interface LedgerActivities {
   @ActivityMethod(name = "EndRun")
   void endRun(EndRun request);
 
+  /**
+   * Marks an active or failed run abandoned, with who and why, in one transaction that waits for any
+   * step transaction of the run: from then on the ledger refuses its steps, and its target is free.
+   * Fails, not retryable, with {@code RunEnded} for a run over for good, {@code RunNotFound} for none.
+   */
+  @ActivityMethod(name = "AbandonRun")
+  AbandonedRun abandonRun(AbandonRun request);
+
   /** Records a decision at a gate, accepted or refused; idempotent by its signal id. */
   @ActivityMethod(name = "RecordDecision")
   void recordDecision(DecisionRecord decision);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import org.jooq.DSLContext;
 public final class LedgerActivitiesImpl implements LedgerActivities {
   static final int DEFAULT_LIST_LIMIT = 20;
   static final int MAX_LIST_LIMIT = 1000;
-  private static final Set<String> END_STATES = Set.of(Runs.COMPLETED, Runs.ROLLED_BACK, Runs.FAILED);
+  /** How a workflow ends its run; abandoned is an operator's call of its own. */
+  private static final Set<LedgerRunState> END_STATES =
+      EnumSet.of(LedgerRunState.COMPLETED, LedgerRunState.ROLLED_BACK, LedgerRunState.FAILED);
 
   private final Targets targets;
 
@@ -76,7 +79,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
   private RunStart existingRun(DSLContext tx, BeginRun request, Runs.StoredRun run) {
     Runs ledger = new Runs(tx);
     if (!request.resume()) {
-      if (run.workflowId().equals(request.workflowId()) && Runs.ACTIVE.equals(run.state())) {
+      if (run.workflowId().equals(request.workflowId()) && run.state() == LedgerRunState.ACTIVE) {
         return new RunStart(run.runId(), run.startedBy(), false); // a retry of the same begin
       }
       // a run id names one run forever: a workflow started again under a used id is a new run
@@ -128,12 +131,75 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
     require(END_STATES.contains(request.state()),
         "a run ends as completed, rolled_back or failed, not '" + request.state() + "'");
     guard("ending run " + request.runId(), () -> {
-      if (!new Runs(targets.dsl(request.target())).endRun(request.runId(), request.state(), request.detail())) {
+      Runs runs = new Runs(targets.dsl(request.target()));
+      if (!runs.endRun(request.runId(), request.state(), request.detail())) {
+        if (runs.run(request.runId()).map(r -> r.state() == LedgerRunState.ABANDONED).orElse(false)) {
+          return null; // abandoned while its workflow went on: it stays abandoned
+        }
         throw ApplicationFailure.newNonRetryableFailure(
             "there is no run " + request.runId() + " on target '" + request.target() + "' to end", "RunNotFound");
       }
       return null;
     });
+  }
+
+  @Override
+  public AbandonedRun abandonRun(AbandonRun request) {
+    require(request != null && notBlank(request.runId()) && notBlank(request.by()) && notBlank(request.reason())
+            && notBlank(request.requestId()),
+        "abandonRun needs a run id, who abandons it, why, and a request id");
+    List<String> names = notBlank(request.target()) ? List.of(request.target()) : targets.names();
+    return guard("abandoning run " + request.runId(), () -> {
+      for (String name : names) {
+        AbandonedRun abandoned = targets.dsl(name).transactionResult(configuration -> abandon(configuration.dsl(), name,
+            request));
+        if (abandoned != null) {
+          return abandoned;
+        }
+      }
+      throw ApplicationFailure.newNonRetryableFailure("there is no run " + request.runId() + " on "
+          + (names.size() == 1 ? "target '" + names.get(0) + "'" : "any target (" + String.join(", ", names) + ")")
+          + "; `cutover list` shows the runs", "RunNotFound");
+    });
+  }
+
+  /** Abandons the run in this target's ledger; null when this ledger has no such run. */
+  private static AbandonedRun abandon(DSLContext tx, String target, AbandonRun request) {
+    Optional<Runs.StoredRun> found = new Runs(tx).runForUpdate(request.runId());
+    if (found.isEmpty()) {
+      return null;
+    }
+    Runs.StoredRun run = found.get();
+    String key = RunEventKind.ABANDONED.word() + ":" + request.requestId();
+    boolean again = run.state() == LedgerRunState.ABANDONED
+        && new RunEvents(tx).events(target, run.runId()).stream().anyMatch(e -> key.equals(e.eventKey()));
+    if (!again) {
+      if (run.ended()) {
+        throw ApplicationFailure.newNonRetryableFailure("run " + run.runId() + " has ended (state " + run.state()
+            + (run.endedAt() == null ? "" : " at " + seconds(run.endedAt().toInstant())) + "): there is nothing to "
+            + "abandon, and nothing was changed", "RunEnded");
+      }
+      String why = "abandoned by " + request.by() + ": " + request.reason();
+      new Runs(tx).abandon(run.runId(), why);
+      new RunEvents(tx).insertEvent(new RunEvent(target, run.runId(), key, RunEventKind.ABANDONED.word(), null,
+          request.by(), request.reason()));
+    }
+    return new AbandonedRun(run.runId(), target, run.planName(), run.workflowId(),
+        again ? LedgerRunState.ABANDONED : run.state(), appliedNotUndone(new AppliedSteps(tx).steps(run.runId())));
+  }
+
+  /** The applied steps no compensation undid, in the order they were applied. */
+  private static List<String> appliedNotUndone(List<AppliedSteps.StoredStep> steps) {
+    Map<String, AppliedSteps.StoredStep> undone = new LinkedHashMap<>();
+    steps.stream().filter(s -> s.action() == StepAction.COMPENSATE).forEach(s -> undone.put(s.stepId(), s));
+    List<String> kept = new ArrayList<>();
+    for (AppliedSteps.StoredStep step : steps) {
+      AppliedSteps.StoredStep undo = undone.get(step.stepId());
+      if (step.action() == StepAction.APPLY && (undo == null || undo.outcome().startsWith(AppliedSteps.IRREVERSIBLE_NOT_UNDONE))) {
+        kept.add(step.stepId() + " (" + step.kind() + "): " + step.outcome());
+      }
+    }
+    return List.copyOf(kept);
   }
 
   @Override

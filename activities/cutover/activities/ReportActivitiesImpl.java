@@ -93,7 +93,7 @@ public final class ReportActivitiesImpl implements ReportActivities {
           redact(r.report()), time(r.createdAt())));
     }
     return new RunReport(run.runId(), target, run.planName(), run.planHash(),
-        stored.map(p -> redact(p.source())).orElse(null), plan, run.state(), run.startedBy(), time(run.startedAt()),
+        stored.map(p -> redact(p.source())).orElse(null), plan, run.state() == null ? null : run.state().word(), run.startedBy(), time(run.startedAt()),
         time(run.endedAt()), redact(run.detail()), steps, decisions, events, findings, omitted);
   }
 

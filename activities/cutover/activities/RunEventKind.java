@@ -26,7 +26,9 @@ public enum RunEventKind implements Word {
   PAUSE,
   RESUME,
   TUNE,
-  TUNE_REFUSED;
+  TUNE_REFUSED,
+  /** An operator ended the run for good ({@code cutover abandon}): who, and why. */
+  ABANDONED;
 
   /** The kind a ledger word names; null for a word this version does not know. */
   @JsonCreator

@@ -19,26 +19,23 @@ import org.jooq.impl.DSL;
  * pool, or the open transaction of a step.
  */
 public final class Runs {
-  public static final String ACTIVE = "active";
-  public static final String COMPLETED = "completed";
-  public static final String ROLLED_BACK = "rolled_back";
-  public static final String FAILED = "failed";
 
-  /** A run row. */
+  /** A run row; its state is null for a word this version does not know. */
   public record StoredRun(
       String runId,
       String planName,
       String planHash,
       String target,
       String workflowId,
-      String state,
+      LedgerRunState state,
       String startedBy,
       OffsetDateTime startedAt,
       OffsetDateTime endedAt,
       String detail) {
 
+    /** Whether the run is over for good: completed, rolled back or abandoned. */
     public boolean ended() {
-      return COMPLETED.equals(state) || ROLLED_BACK.equals(state);
+      return state != null && !state.resumable();
     }
   }
 
@@ -59,7 +56,7 @@ public final class Runs {
 
   /** The database's active run, if any (there is at most one). */
   public Optional<StoredRun> activeRun() {
-    return sql.selectFrom(RUN).where(RUN.STATE.eq(ACTIVE)).limit(1).fetchOptional().map(Runs::toRun);
+    return sql.selectFrom(RUN).where(RUN.STATE.eq(LedgerRunState.ACTIVE.word())).limit(1).fetchOptional().map(Runs::toRun);
   }
 
   /**
@@ -74,7 +71,7 @@ public final class Runs {
         .set(RUN.PLAN_HASH, begin.planHash())
         .set(RUN.TARGET, begin.target())
         .set(RUN.WORKFLOW_ID, begin.workflowId())
-        .set(RUN.STATE, ACTIVE)
+        .set(RUN.STATE, LedgerRunState.ACTIVE.word())
         .set(RUN.STARTED_BY, begin.startedBy())
         .onConflictDoNothing()
         .execute() == 1;
@@ -83,7 +80,7 @@ public final class Runs {
   /** Makes the run active again under a new workflow; its steps and decisions stand. */
   public void takeOver(String runId, String workflowId) {
     sql.update(RUN)
-        .set(RUN.STATE, ACTIVE)
+        .set(RUN.STATE, LedgerRunState.ACTIVE.word())
         .set(RUN.WORKFLOW_ID, workflowId)
         .setNull(RUN.ENDED_AT)
         .where(RUN.RUN_ID.eq(runId))
@@ -91,17 +88,33 @@ public final class Runs {
   }
 
   /**
-   * Ends the run. A repeated call keeps the first end time.
+   * Ends the run. A repeated call keeps the first end time; an abandoned run stays abandoned (its
+   * workflow may still reach its end before it is terminated).
    *
-   * @return false when there is no such run
+   * @return false when there is no such run, or it is abandoned
    */
-  public boolean endRun(String runId, String state, String detail) {
+  public boolean endRun(String runId, LedgerRunState state, String detail) {
     return sql.update(RUN)
-        .set(RUN.STATE, state)
+        .set(RUN.STATE, state.word())
         .set(RUN.ENDED_AT, DSL.coalesce(RUN.ENDED_AT, DSL.currentOffsetDateTime()))
         .set(RUN.DETAIL, detail)
-        .where(RUN.RUN_ID.eq(runId))
+        .where(RUN.RUN_ID.eq(runId).and(RUN.STATE.ne(LedgerRunState.ABANDONED.word())))
         .execute() == 1;
+  }
+
+  /** Marks the run abandoned, with why, unless it is over for good. @return false when it was not */
+  public boolean abandon(String runId, String detail) {
+    return sql.update(RUN)
+        .set(RUN.STATE, LedgerRunState.ABANDONED.word())
+        .set(RUN.ENDED_AT, DSL.currentOffsetDateTime())
+        .set(RUN.DETAIL, detail)
+        .where(RUN.RUN_ID.eq(runId).and(RUN.STATE.in(LedgerRunState.ACTIVE.word(), LedgerRunState.FAILED.word())))
+        .execute() == 1;
+  }
+
+  /** The run, its row share-locked until the transaction ends: an abandon waits for the step that holds it. */
+  public Optional<StoredRun> runForShare(String runId) {
+    return sql.selectFrom(RUN).where(RUN.RUN_ID.eq(runId)).forShare().fetchOptional().map(Runs::toRun);
   }
 
   /** Recent runs in this database, newest first, with their applied and compensated step counts. */
@@ -127,6 +140,6 @@ public final class Runs {
 
   private static StoredRun toRun(RunRecord r) {
     return new StoredRun(r.getRunId(), r.getPlanName(), r.getPlanHash(), r.getTarget(), r.getWorkflowId(),
-        r.getState(), r.getStartedBy(), r.getStartedAt(), r.getEndedAt(), r.getDetail());
+        LedgerRunState.of(r.getState()), r.getStartedBy(), r.getStartedAt(), r.getEndedAt(), r.getDetail());
   }
 }

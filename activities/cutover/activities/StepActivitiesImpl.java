@@ -200,10 +200,19 @@ public final class StepActivitiesImpl implements StepActivities {
   }
 
   private static void requireActive(StepCall call, Runs.StoredRun run) {
-    if (!Runs.ACTIVE.equals(run.state())) {
+    if (run.state() != LedgerRunState.ACTIVE) {
       throw ApplicationFailure.newNonRetryableFailure(
           "step '" + call.step().id() + "' not applied: run " + call.runId() + " is " + run.state()
-              + ", not active; resume it with `cutover start --resume " + call.runId() + "`",
+              + (run.ended() ? "" : ", not active; resume it with `cutover start --resume " + call.runId() + "`"),
+          "RunNotActive");
+    }
+  }
+
+  /** An abandoned run changes nothing more, not even to undo: its operator ended it as it stood. */
+  private static void requireNotAbandoned(StepCall call, Runs.StoredRun run) {
+    if (run.state() == LedgerRunState.ABANDONED) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "compensation of step '" + call.step().id() + "' not run: run " + call.runId() + " was abandoned",
           "RunNotActive");
     }
   }
@@ -213,24 +222,22 @@ public final class StepActivitiesImpl implements StepActivities {
     PlanStep step = check(call);
     ExecutedKind<?> kind = executed(step);
     OffsetDateTime startedAt = now();
+    // first a look with the default settings: a step that never applied is not undone under its own
+    // settings, which PostgreSQL may refuse (the reason it failed)
+    SqlRunner.Result<Done> looked = runner.run(call.target(), step.id(), StepAction.COMPENSATE, SqlTimeouts.DEFAULTS,
+        (tx, attempt) -> nothingToUndo(tx, call, kind, attempt, startedAt).orElse(null));
+    if (looked.value() != null) {
+      return finish(step, looked);
+    }
     SqlRunner.Result<Done> result = runner.run(call.target(), step.id(), StepAction.COMPENSATE, SqlTimeouts.of(step),
         (tx, attempt) -> {
-          AppliedSteps ledger = new AppliedSteps(tx);
-          ledger.lockStep(call.runId(), step.id());
-          Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.COMPENSATE);
-          if (existing.isPresent()) {
-            return new Done(existing.get(), true);
-          }
-          requireRun(tx, call);
-          boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx));
-          if (ledger.step(call.runId(), step.id(), StepAction.APPLY).isEmpty() && !partlyApplied) {
-            // nothing recorded, nothing written: the step never took effect in this run
-            return new Done(new AppliedSteps.StoredStep(call.runId(), step.id(), StepAction.COMPENSATE, phase(call), kind.name(),
-                "not applied: nothing to undo", null, attempt.number(), startedAt, now()), false);
+          Optional<Done> nothing = nothingToUndo(tx, call, kind, attempt, startedAt);
+          if (nothing.isPresent()) {
+            return nothing.get();
           }
           StepOutcome outcome;
           if (step.irreversible()) {
-            outcome = StepOutcome.of("irreversible: not undone");
+            outcome = StepOutcome.of(AppliedSteps.IRREVERSIBLE_NOT_UNDONE);
           } else if (kind.undo() == Undo.NOTHING) {
             outcome = StepOutcome.of("nothing to undo");
           } else if (kind.undo() == Undo.DECLARED && (step.compensate() == null || step.compensate().isBlank())) {
@@ -245,6 +252,28 @@ public final class StepActivitiesImpl implements StepActivities {
               began(tx, call, kind, StepAction.COMPENSATE, startedAt)), false);
         });
     return finish(step, result);
+  }
+
+  /**
+   * The compensation already recorded, or the step never took effect in this run (nothing recorded,
+   * nothing written); empty when there is something to undo. Takes the step's lock.
+   */
+  private Optional<Done> nothingToUndo(DSLContext tx, StepCall call, ExecutedKind<?> kind, SqlRunner.Attempt attempt,
+      OffsetDateTime startedAt) {
+    PlanStep step = call.step();
+    AppliedSteps ledger = new AppliedSteps(tx);
+    ledger.lockStep(call.runId(), step.id());
+    Optional<AppliedSteps.StoredStep> existing = ledger.step(call.runId(), step.id(), StepAction.COMPENSATE);
+    if (existing.isPresent()) {
+      return Optional.of(new Done(existing.get(), true));
+    }
+    requireNotAbandoned(call, requireRun(tx, call));
+    boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx));
+    if (ledger.step(call.runId(), step.id(), StepAction.APPLY).isEmpty() && !partlyApplied) {
+      return Optional.of(new Done(new AppliedSteps.StoredStep(call.runId(), step.id(), StepAction.COMPENSATE, phase(call),
+          kind.name(), "not applied: nothing to undo", null, attempt.number(), startedAt, now()), false));
+    }
+    return Optional.empty();
   }
 
   @Override
@@ -302,6 +331,8 @@ public final class StepActivitiesImpl implements StepActivities {
     Runs.StoredRun run = requireRun(tx, call);
     if (action == StepAction.APPLY) {
       requireActive(call, run);
+    } else {
+      requireNotAbandoned(call, run);
     }
   }
 
@@ -326,12 +357,8 @@ public final class StepActivitiesImpl implements StepActivities {
     if (done.failed() != null) {
       throw verificationFailed(step, runner.targets().redact(done.failed().summary()));
     }
-    if (done.recorded()) {
-      return done.step().toResult(true);
-    }
-    StepResult fresh = done.step().toResult(false);
-    return new StepResult(fresh.stepId(), fresh.action(), fresh.outcome(), fresh.rows(), fresh.attempts(),
-        result.millis(), false);
+    // the duration is the ledger row's, from before the work to its recording, wherever the work ran
+    return done.step().toResult(done.recorded());
   }
 
   private AppliedSteps.StoredStep record(DSLContext tx, StepCall call, StepKind<?> kind, StepAction action, StepOutcome outcome,
@@ -351,8 +378,9 @@ public final class StepActivitiesImpl implements StepActivities {
     return row;
   }
 
+  /** The step's run, share-locked: an abandon waits for this transaction, and this one sees an abandon that came first. */
   private static Runs.StoredRun requireRun(DSLContext tx, StepCall call) {
-    return new Runs(tx).run(call.runId()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+    return new Runs(tx).runForShare(call.runId()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
         "run " + call.runId() + " is not in the ledger of target '" + call.target() + "'; begin the run first",
         "RunNotFound"));
   }

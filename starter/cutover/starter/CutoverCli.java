@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       OperatorCommands.Pause.class,
       OperatorCommands.Resume.class,
       OperatorCommands.Tune.class,
+      AbandonCommand.class,
       WorkerCommand.class,
       DevCommand.class,
       DemoCommand.class,

@@ -14,6 +14,7 @@ import cutover.workflows.OperatorSignals;
 import cutover.workflows.SignalAnswer;
 import cutover.workflows.Tuning;
 import java.io.IOException;
+import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,26 @@ final class OperatorCommands {
 
     PrintWriter err() {
       return spec.commandLine().getErr();
+    }
+
+    /**
+     * Sends the signal to the run; a run that has finished, or that Temporal does not have, is said
+     * so instead, with nothing changed.
+     *
+     * @return false when the signal could not be sent
+     */
+    boolean send(TemporalConnection connection, String signal, Object payload) {
+      try {
+        connection.client().newUntypedWorkflowStub(run).signal(signal, payload);
+        return true;
+      } catch (WorkflowNotFoundException notRunning) {
+        Optional<WorkflowEnding> ending = WorkflowEnding.of(connection, run);
+        err().println(ending.isPresent()
+            ? "the " + signal + " changed nothing: run " + run + " has finished (" + ending.get().how() + ")"
+            : "the " + signal + " changed nothing: Temporal has no run " + run + ". If Temporal lost the run, "
+                + "`cutover status " + run + "` shows what the ledger has");
+        return false;
+      }
     }
   }
 
@@ -89,7 +110,9 @@ final class OperatorCommands {
           payload = signed.get();
           phaseWorkflowId = status.cutover() == null ? null : status.cutover().currentPhaseWorkflowId();
         }
-        connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.of(decision()).word(), payload);
+        if (!send(connection, OperatorSignal.of(decision()).word(), payload)) {
+          return CutoverCli.FAILED;
+        }
         // a signature is checked by an activity on the worker before the answer comes
         Optional<Answered> answered = awaitAnswer(connection, run, requestId, signWith == null ? 50 : 150,
             phaseWorkflowId);
@@ -176,9 +199,9 @@ final class OperatorCommands {
         phase = status.cutover().currentPhaseWorkflowId();
       } else if (status.phase() == null && phase != null) {
         try {
-          status = new RunStatus(status.cutover(),
+          status = new RunStatus(status.workflowId(), status.cutover(),
               connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, phase).status(), status.progress(),
-              status.lockWaits());
+              status.lockWaits(), status.ending());
         } catch (RuntimeException gone) {
           // no longer queryable (retention): the cutover's own answers are all there is
         }
@@ -226,7 +249,9 @@ final class OperatorCommands {
       String requestId = UUID.randomUUID().toString();
       String who = Operators.who(as);
       try (TemporalConnection connection = temporal.connect()) {
-        connection.client().newUntypedWorkflowStub(run).signal(signal().word(), payload(who, requestId));
+        if (!send(connection, signal().word(), payload(who, requestId))) {
+          return CutoverCli.FAILED;
+        }
         Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId, 50).map(Answered::answer);
         if (answer.isEmpty()) {
           out().printf("%s sent to %s; see `cutover status %s`%n", signal().word(), run, run);

@@ -3,14 +3,11 @@ package cutover.starter;
 import cutover.activities.RunRef;
 import cutover.activities.RunReport;
 import cutover.worker.TemporalConnection;
-import cutover.worker.WorkflowRegistration;
 import cutover.workflows.RunReportWorkflow;
-import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,12 +54,9 @@ final class ReportCommand implements Callable<Integer> {
     }
   }
 
-  static RunReport fetch(TemporalConnection connection, String run, String target) {
-    RunReportWorkflow report = connection.client().newWorkflowStub(RunReportWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(WorkflowRegistration.TASK_QUEUE)
-        .setWorkflowId("cutover-report-" + UUID.randomUUID())
-        .build());
-    return report.report(new RunRef(target, run));
+  /** @throws WorkerCalls.NoWorker when no worker takes the read within a bounded wait */
+  static RunReport fetch(TemporalConnection connection, String run, String target) throws InterruptedException {
+    return WorkerCalls.call(connection, RunReportWorkflow.TYPE, new RunRef(target, run), RunReport.class);
   }
 
   static String render(RunReport report, Format format) throws java.io.IOException {
@@ -71,7 +65,8 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   /** Writes the run's HTML report; @return the file's absolute path. */
-  static Path writeHtml(TemporalConnection connection, String run, String target, Path file) throws java.io.IOException {
+  static Path writeHtml(TemporalConnection connection, String run, String target, Path file)
+      throws java.io.IOException, InterruptedException {
     Files.writeString(file, render(fetch(connection, run, target), Format.html), StandardCharsets.UTF_8);
     return file.toAbsolutePath();
   }

@@ -7,6 +7,7 @@ import cutover.workflows.CutoverWorkflow;
 import cutover.workflows.PhaseStatus;
 import cutover.activities.StepHeartbeat;
 import cutover.activities.StepProgress;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
@@ -27,15 +28,24 @@ import io.temporal.api.common.v1.WorkflowExecution;
  * blocks them, since when, against which budget): read from Temporal's pending activities
  * (DescribeWorkflowExecution, as the Temporal UI shows them), so the workflow's history holds
  * neither. Heartbeats reach the server every few seconds, so they lag the work by that much.
+ *
+ * <p>{@code ending} is how the workflow ended, as Temporal has it; null while it runs. A workflow that
+ * failed answers its query with the state it had when it failed.
  */
-record RunStatus(CutoverStatus cutover, PhaseStatus phase, List<StepProgress> progress, List<StepHeartbeat> lockWaits) {
+record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, List<StepProgress> progress,
+    List<StepHeartbeat> lockWaits, WorkflowEnding ending) {
 
+  /** @throws io.grpc.StatusRuntimeException NOT_FOUND when Temporal has no such workflow */
   static RunStatus query(TemporalConnection connection, String workflowId) {
-    String type = describe(connection, workflowId).getWorkflowExecutionInfo().getType().getName();
+    DescribeWorkflowExecutionResponse described = describe(connection, workflowId);
+    WorkflowEnding ending = described.getWorkflowExecutionInfo().getStatus()
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING ? null
+        : WorkflowEnding.of(connection, workflowId).orElse(null);
+    String type = described.getWorkflowExecutionInfo().getType().getName();
     if (CutoverPhaseWorkflow.TYPE.equals(type)) {
       PhaseStatus phase = connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, workflowId).status();
       List<StepHeartbeat> beats = heartbeats(connection, workflowId);
-      return new RunStatus(null, phase, progress(beats), lockWaits(beats));
+      return new RunStatus(workflowId, null, phase, progress(beats), lockWaits(beats), ending);
     }
     CutoverStatus cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, workflowId).status();
     PhaseStatus phase = null;
@@ -48,7 +58,7 @@ record RunStatus(CutoverStatus cutover, PhaseStatus phase, List<StepProgress> pr
     }
     List<StepHeartbeat> beats = cutover.currentPhaseWorkflowId() == null ? List.of()
         : heartbeats(connection, cutover.currentPhaseWorkflowId());
-    return new RunStatus(cutover, phase, progress(beats), lockWaits(beats));
+    return new RunStatus(workflowId, cutover, phase, progress(beats), lockWaits(beats), ending);
   }
 
   private static DescribeWorkflowExecutionResponse describe(TemporalConnection connection, String workflowId) {

@@ -11,16 +11,18 @@ import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.api.taskqueue.v1.PollerInfo;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "start", mixinStandardHelpOptions = true,
     description = "Start a cutover of a pushed plan. The run id is the workflow id.")
 final class StartCommand implements Callable<Integer> {
+  private static final Duration POLLER_SEEN_WITHIN = Duration.ofMinutes(2);
+  private static final Duration POLLER_WAIT = Duration.ofSeconds(5);
+
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
 
@@ -64,6 +69,12 @@ final class StartCommand implements Callable<Integer> {
     String workflowId = resume != null ? resume
         : id != null ? id : plan + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     try (TemporalConnection connection = temporal.connect()) {
+      String noWorkflowWorker = noWorkflowPoller(connection);
+      if (noWorkflowWorker != null) {
+        err.println("cutover start: " + noWorkflowWorker + "; start one with `cutover worker` (or `cutover dev`), then "
+            + "start again: nothing was started");
+        return CutoverCli.FAILED;
+      }
       String noWorker;
       try {
         noWorker = noWorkerServes(connection, target);
@@ -84,9 +95,17 @@ final class StartCommand implements Callable<Integer> {
           .setWorkflowId(workflowId)
           .build());
       WorkflowClient.start(cutover::run, new CutoverRequest(plan, target, version, resume, Operators.who(as), allowFixes));
+      if (!WorkerCalls.tookFirstTask(connection, workflowId)) {
+        // nothing ran: the workflow has not had a single task, so ending it leaves nothing behind
+        WorkflowStub.fromTyped(cutover).terminate("no worker took its first task within " + WorkerCalls.FIRST_TASK_WAIT.toSeconds() + " s");
+        err.printf("cutover start: no worker took run %s within %d s: is a worker polling task queue %s on %s? "
+            + "Start one with `cutover worker` (or `cutover dev`), then start again: nothing was started%n",
+            workflowId, WorkerCalls.FIRST_TASK_WAIT.toSeconds(), WorkflowRegistration.TASK_QUEUE, temporal.address);
+        return CutoverCli.FAILED;
+      }
       // A refused start (busy target, unknown plan) fails the run within moments: report it here.
       for (int i = 0; i < 30; i++) {
-        WorkflowExecutionStatus status = describe(connection, workflowId);
+        WorkflowExecutionStatus status = WorkflowEnding.status(connection, workflowId);
         if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED) {
           try {
             WorkflowStub.fromTyped(cutover).getResult(Object.class);
@@ -142,19 +161,43 @@ final class StartCommand implements Callable<Integer> {
     }
   }
 
-  static WorkflowExecutionStatus describe(TemporalConnection connection, String workflowId) {
-    try {
-      return connection.service().blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(connection.client().getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-              .build())
-          .getWorkflowExecutionInfo().getStatus();
-    } catch (io.grpc.StatusRuntimeException notFound) {
-      return null;
+  /**
+   * Why no worker would take the run, or null. A worker polls the workflow task queue at least once a
+   * minute, so an older poller is gone; one just started may take a moment to show, so this looks
+   * for {@link #POLLER_WAIT}. A server that cannot say (Java's test server) passes here and the wait
+   * for the first task decides.
+   */
+  static String noWorkflowPoller(TemporalConnection connection) throws InterruptedException {
+    long deadline = System.nanoTime() + POLLER_WAIT.toNanos();
+    while (true) {
+      List<PollerInfo> pollers;
+      try {
+        pollers = connection.service().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS)
+            .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+                .setNamespace(connection.client().getOptions().getNamespace())
+                .setTaskQueue(TaskQueue.newBuilder().setName(WorkflowRegistration.TASK_QUEUE))
+                .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+                .build())
+            .getPollersList();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+          return null;
+        }
+        throw e;
+      }
+      long recent = Instant.now().minus(POLLER_SEEN_WITHIN).getEpochSecond();
+      if (pollers.stream().anyMatch(p -> p.getLastAccessTime().getSeconds() >= recent)) {
+        return null;
+      }
+      if (System.nanoTime() > deadline) {
+        return "no worker is polling task queue " + WorkflowRegistration.TASK_QUEUE + " (none seen in the last "
+            + POLLER_SEEN_WITHIN.toMinutes() + " minutes)";
+      }
+      Thread.sleep(500);
     }
   }
 
   static boolean isRunning(TemporalConnection connection, String workflowId) {
-    return describe(connection, workflowId) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    return WorkflowEnding.status(connection, workflowId) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 }

@@ -1,7 +1,13 @@
 package cutover.starter;
 
+import cutover.activities.LedgerRunState;
+import cutover.activities.RunReport;
+import cutover.activities.StepAction;
 import cutover.worker.CutoverDataConverter;
 import cutover.worker.TemporalConnection;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +37,15 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalConnection connection = temporal.connect()) {
       while (true) {
-        RunStatus status = RunStatus.query(connection, run);
+        RunStatus status;
+        try {
+          status = RunStatus.query(connection, run);
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+            throw e;
+          }
+          return notInTemporal(connection, out);
+        }
         if (watch && !json) {
           out.print("\033[H\033[2J");
         }
@@ -47,5 +61,29 @@ final class StatusCommand implements Callable<Integer> {
         Thread.sleep(2000);
       }
     }
+  }
+
+  /** Temporal has no such run: what the ledger has, and how to go on (after Temporal lost its state, say). */
+  private int notInTemporal(TemporalConnection connection, PrintWriter out) throws InterruptedException {
+    RunReport ledger;
+    try {
+      ledger = ReportCommand.fetch(connection, run, null);
+    } catch (WorkflowFailedException notInLedger) {
+      spec.commandLine().getErr().println("Temporal has no run " + run + ", and " + Failures.message(notInLedger));
+      return CutoverCli.FAILED;
+    }
+    long applied = ledger.steps().stream().filter(s -> StepAction.APPLY.word().equals(s.action())).count();
+    if (!LedgerRunState.ACTIVE.word().equals(ledger.state())) {
+      out.printf("run %s is not in Temporal; the ledger of target %s has it %s since %s: `cutover report %s` shows it%n",
+          run, ledger.target(), ledger.state(), ledger.endedAt(), run);
+      return CutoverCli.FAILED;
+    }
+    out.printf("run %s is not in Temporal, but the ledger of target %s has it active: plan %s, started by %s at %s, "
+        + "%d step(s) applied%n", run, ledger.target(), ledger.planName(), ledger.startedBy(), ledger.startedAt(), applied);
+    out.println("Temporal has lost the run (a server restarted without its data, say). Go on from where it stopped "
+        + "(applied steps are not applied again, decisions stand):");
+    out.printf("  cutover start %s --target %s --resume %s%n", ledger.planName(), ledger.target(), run);
+    out.printf("or end it for good:  cutover abandon %s --reason \"...\"%n", run);
+    return CutoverCli.FAILED;
   }
 }

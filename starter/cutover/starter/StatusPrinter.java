@@ -20,11 +20,19 @@ final class StatusPrinter {
   static void print(RunStatus status, PrintWriter out) {
     CutoverStatus c = status.cutover();
     PhaseStatus current = status.phase();
+    WorkflowEnding ending = status.ending() == null || status.ending().completed() ? null : status.ending();
+    if (c != null && c.startedBy() == null && ending != null) {
+      // the ledger never recorded the run: refused (busy target, unknown plan, used id) before any step
+      out.printf("run %s was refused before it began: nothing was applied%n", status.workflowId());
+      out.printf("Temporal: %s%n", ending.how());
+      return;
+    }
     if (c != null) {
       out.printf("run %s · plan %s (%s) · target %s · started by %s%n", c.run(), c.plan(),
           c.planHash() == null ? "?" : c.planHash().substring(0, Math.min(12, c.planHash().length())), c.target(),
           c.startedBy());
-      out.printf("state %s%s%n", c.state(), c.currentPhase() == null ? "" : " · phase " + c.currentPhase());
+      out.printf("state %s%s%n", ending != null ? "workflow " + ending.how() : c.state(),
+          c.currentPhase() == null ? "" : " · phase " + c.currentPhase());
       for (CutoverStatus.PhaseView phase : c.phases()) {
         boolean running = current != null && phase.name().equals(current.phase());
         out.printf("  phase %-20s %s%n", phase.name(), running ? current.state() : phase.state().word());
@@ -36,7 +44,7 @@ final class StatusPrinter {
       }
     } else if (current != null) {
       out.printf("phase %s of plan %s · run %s · target %s · state %s%n", current.phase(), current.plan(), current.run(),
-          current.target(), current.state());
+          current.target(), ending != null ? "workflow " + ending.how() : current.state());
       printSteps(current.steps(), out);
     }
     if (status.progress() != null) {
@@ -48,7 +56,9 @@ final class StatusPrinter {
     if (current != null) {
       printPhaseDetail(current, c == null ? current.run() : c.run(), out);
     }
-    if (c != null && !c.earlierPhasesRollbackWouldUndo().isEmpty() && c.state() != RunState.COMPLETED) {
+    boolean pastPointOfNoReturn = current != null && current.pointOfNoReturn() != null;
+    if (c != null && !c.earlierPhasesRollbackWouldUndo().isEmpty() && c.state() != RunState.COMPLETED
+        && !pastPointOfNoReturn) {
       out.println("rollback would then undo (finished phases, in order): "
           + String.join(", ", c.earlierPhasesRollbackWouldUndo()));
     }
@@ -122,6 +132,7 @@ final class StatusPrinter {
       case WAITING -> "⏸";
       case FAILED, COMPENSATION_FAILED -> "✗";
       case COMPENSATED -> "↶";
+      case STOPPED -> "■";
       case PENDING -> "·";
     };
   }

@@ -6,7 +6,9 @@ import cutover.worker.TargetConfig;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
 import cutover.workflows.TargetTaskQueue;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -31,6 +33,10 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin SignedApprovalOptions approvals = new SignedApprovalOptions();
 
+  @Option(names = "--wait-for-temporal", paramLabel = "SECONDS", defaultValue = "0",
+      description = "give up when the Temporal server has not answered for this long (default: keep trying)")
+  long waitForTemporal;
+
   @Override
   public Integer call() throws Exception {
     Targets targets = TargetConfig.load(targetsFile);
@@ -44,12 +50,25 @@ final class WorkerCommand implements Callable<Integer> {
       return CutoverCli.BAD_INPUT;
     }
     TemporalConnection connection = temporal.connect();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean answered = connection.awaitServer(temporal.address, waitForTemporal == 0 ? null : Duration.ofSeconds(waitForTemporal),
+        waiting -> {
+          err.println(waiting);
+          err.flush();
+        });
+    if (!answered) {
+      err.printf("the Temporal server at %s did not answer within %d s; is it running? (`cutover dev` runs one)%n",
+          temporal.address, waitForTemporal);
+      connection.close();
+      targets.close();
+      return CutoverCli.FAILED;
+    }
     CutoverWorker worker;
     try {
       worker = CutoverWorker.start(connection.client(), targets, allowCommands, approvals.signers());
     } catch (IllegalArgumentException badName) {
       connection.close();
-      spec.commandLine().getErr().println("cannot serve a configured target: " + badName.getMessage());
+      err.println("cannot serve a configured target: " + badName.getMessage());
       return CutoverCli.BAD_INPUT;
     }
     spec.commandLine().getOut().printf("worker polling task queue %s on %s (namespace %s) for targets: %s"
@@ -58,13 +77,21 @@ final class WorkerCommand implements Callable<Integer> {
         String.join(", ", targets.names().stream().map(TargetTaskQueue::of).toList()));
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable stop = () -> {
       worker.close();
       connection.close();
       targets.close();
       stopped.countDown();
-    }));
-    stopped.await();
+    };
+    Thread hook = new Thread(stop);
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } catch (InterruptedException interrupted) {
+      // stopped from within the process (an embedding caller), not by a signal
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stop.run();
+    }
     return CutoverCli.OK;
   }
 }

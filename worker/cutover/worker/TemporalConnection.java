@@ -3,6 +3,7 @@ package cutover.worker;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -17,6 +18,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -97,6 +100,48 @@ public final class TemporalConnection implements AutoCloseable {
         .setDataConverter(CutoverDataConverter.create())
         .build());
     return new TemporalConnection(service, client);
+  }
+
+  /**
+   * Waits until the server answers, trying again after 1 s, then twice as long each time up to 30 s.
+   * Each wait is said through {@code say}, naming the address.
+   *
+   * @param patience how long to keep trying; null to keep trying until the server answers
+   * @return whether the server answered
+   */
+  public boolean awaitServer(String address, Duration patience, Consumer<String> say) throws InterruptedException {
+    long deadline = patience == null ? Long.MAX_VALUE : System.nanoTime() + patience.toNanos();
+    long backoff = 1_000;
+    while (true) {
+      try {
+        service.blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS).getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+        return true;
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+          return true; // it answered, if only to say it lacks the call
+        }
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return false;
+        }
+        long pause = Math.min(backoff, left);
+        say.accept("waiting for the Temporal server at " + address + " (namespace " + client.getOptions().getNamespace()
+            + "): " + unreachable(e) + "; trying again in " + Math.max(1, pause / 1000) + " s");
+        Thread.sleep(pause);
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+
+  /** Why the server could not be reached, without gRPC's internals. */
+  private static String unreachable(StatusRuntimeException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException) {
+        return "connection refused";
+      }
+    }
+    return e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED ? "no answer within 10 s" : "unreachable";
   }
 
   /**

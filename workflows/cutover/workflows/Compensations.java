@@ -30,7 +30,7 @@ final class Compensations {
               (k, v) -> v.with(StepState.COMPENSATED, result.outcome(), result.attempts(), result.millis()));
           break;
         } catch (ActivityFailure failure) {
-          String error = "compensation of step '" + id + "' failed: " + Failures.describe(failure);
+          String error = Failures.of("compensation of step '" + id + "'", failure);
           views.computeIfPresent(id, (k, v) -> v.with(StepState.COMPENSATION_FAILED, error));
           recorder.event(RunEventKind.COMPENSATION_FAILED, id, null, error);
           operator.awaitRetry(error);

@@ -3,6 +3,7 @@ package cutover.workflows;
 import cutover.activities.BeginRun;
 import cutover.activities.EndRun;
 import cutover.activities.LedgerActivities;
+import cutover.activities.LedgerRunState;
 import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanRef;
@@ -61,6 +62,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private final Map<String, String> outcomes = new LinkedHashMap<>();
   /** Signed decisions received while a gate holds, checked on the main line (an activity) in order. */
   private final List<GateDecisionReceived> unverified = new ArrayList<>();
+  /** The step just tried did not fail: it gave way to a rollback that was asked for. */
+  private boolean gaveWayToRollback;
   private final Map<String, StepView> views = new LinkedHashMap<>();
   private final List<DecisionView> decisions = new ArrayList<>();
   /** Steps whose apply was started, registered before the call: its outcome may be unknown. */
@@ -102,7 +105,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     RunState outcome = runSteps(phase);
     recorder.flush();
     if (ownRun) {
-      ledger.endRun(new EndRun(input.target(), run, outcome == RunState.COMPLETED ? "completed" : "rolled_back", null));
+      ledger.endRun(new EndRun(input.target(), run, outcome == RunState.COMPLETED ? LedgerRunState.COMPLETED : LedgerRunState.ROLLED_BACK, null));
     }
     return new PhaseResult(phase.name(), outcome, List.copyOf(views.values()),
         attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere(), findingsBefore(phase, null));
@@ -121,6 +124,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
         String failure = kind instanceof GateKind<?> gateKind ? hold(phase, step, gateKind) : apply(phase, step);
         if (failure == null) {
           done = true;
+        } else if (gaveWayToRollback
+            && Workflow.getVersion("rollback-not-a-failure", Workflow.DEFAULT_VERSION, 1) >= 1) {
+          // the step gave way to a rollback someone asked for: no failure to record or to show
+          views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.STOPPED, failure));
+          return rollBack();
         } else {
           recorder.event(RunEventKind.STEP_FAILED, step.id(), null, failure);
           if (!operator.awaitRetryOrRollback(failure)) {
@@ -147,6 +155,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     operator.state = RunState.RUNNING;
     views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.RUNNING, null));
     runningBatched = StepRunner.batched(call) ? step.id() : null;
+    gaveWayToRollback = false;
     try {
       StepResult result = steps.apply(call, () -> operator.rollbackRequested);
       String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
@@ -155,10 +164,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
           (k, v) -> v.with(StepState.COMPLETED, outcome, result.attempts(), result.millis()));
       return null;
     } catch (ActivityFailure failure) {
-      String error = "step '" + step.id() + "' failed: " + Failures.describe(failure);
+      String error = Failures.of("step '" + step.id() + "'", failure);
       views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.FAILED, error));
       return error;
     } catch (StepRunner.Stopped stopped) {
+      gaveWayToRollback = true;
       views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.FAILED, stopped.getMessage()));
       return stopped.getMessage();
     } finally {
@@ -171,7 +181,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     gate = kind.open(step, new StepGateContext(phase, step));
     gateStep = step.id();
     try {
-      return gate.pass();
+      String why = gate.pass();
+      gaveWayToRollback = why != null && operator.rollbackRequested;
+      return why;
     } finally {
       gate = null;
       gateStep = null;

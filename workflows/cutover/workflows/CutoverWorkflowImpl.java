@@ -3,6 +3,7 @@ package cutover.workflows;
 import cutover.activities.BeginRun;
 import cutover.activities.EndRun;
 import cutover.activities.LedgerActivities;
+import cutover.activities.LedgerRunState;
 import cutover.activities.LoadedPlan;
 import cutover.activities.PlanActivities;
 import cutover.activities.PlanRef;
@@ -72,7 +73,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
         CutoverSearchAttributes.RUN.valueSet(run),
         CutoverSearchAttributes.PLAN.valueSet(plan.name()),
         CutoverSearchAttributes.TARGET.valueSet(input.target()),
-        CutoverSearchAttributes.STATE.valueSet("active"));
+        CutoverSearchAttributes.STATE.valueSet(LedgerRunState.ACTIVE.word()));
     Workflow.upsertMemo(Map.of("run", run, "plan", plan.name(), "planHash", hash, "target", input.target()));
     RunStart start;
     try {
@@ -149,7 +150,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     operator.state = state;
     String detail = state == RunState.COMPLETED ? null : operator.lastError;
     recorder.flush();
-    ledger.endRun(new EndRun(request.target(), run, state == RunState.COMPLETED ? "completed" : "rolled_back", detail));
+    ledger.endRun(new EndRun(request.target(), run, state == RunState.COMPLETED ? LedgerRunState.COMPLETED : LedgerRunState.ROLLED_BACK, detail));
     Workflow.upsertTypedSearchAttributes(CutoverSearchAttributes.STATE.valueSet(state.name().toLowerCase()));
     return new CutoverResult(run, plan.name(), request.target(), state, results, detail);
   }

@@ -26,6 +26,15 @@ final class Failures {
     return String.valueOf(cause.getMessage());
   }
 
+  /**
+   * What went wrong with {@code subject} ("step 'x'", "compensation of step 'x'"): the activity's
+   * own message when it names the subject already, else the message after "subject failed: ".
+   */
+  static String of(String subject, Throwable failure) {
+    String described = describe(failure);
+    return described.startsWith(subject + " ") ? described : subject + " failed: " + described;
+  }
+
   /** A failure that ends the workflow with a readable message instead of retrying its task. */
   static ApplicationFailure fatal(String message, String type) {
     return ApplicationFailure.newNonRetryableFailure(message, type);

@@ -67,6 +67,18 @@ class ResumeAfterTemporalLossTest {
           TemporalConnection connection = TemporalConnection.open(secondAddress, "default");
           CutoverWorker worker = CutoverWorker.start(connection.client(), targets)) {
         DevEnvironment.registerSearchAttributes(secondAddress);
+        // status before the resume: the run is only in the ledger, and status says how to go on
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = cutover.starter.CutoverCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+        assertEquals(cutover.starter.CutoverCli.FAILED, cli.execute("status", run, "--address", secondAddress), err.toString());
+        assertTrue(out.toString().contains("run resume-me is not in Temporal, but the ledger of target demo has it active: "
+            + "plan contract-templates, started by tester"), out.toString());
+        assertTrue(out.toString().contains("cutover start contract-templates --target demo --resume resume-me"),
+            out.toString());
+        assertTrue(!(out.toString() + err).contains("NOT_FOUND"), out.toString() + err);
         CutoverWorkflow resumed = start(connection.client(), run, run);
         CutoverResult result = WorkflowStub.fromTyped(resumed).getResult(CutoverResult.class);
         assertEquals(RunState.COMPLETED, result.state());

@@ -79,7 +79,7 @@ class LedgerActivitiesTest {
     assertEquals(new RunStart("r2", "bob", false), ledger.beginRun(begin("other", "r2", "wf-2", "bob", false)));
 
     // once r1 ended, demo takes a new run
-    ledger.endRun(new EndRun("demo", "r1", "completed", "all steps applied"));
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.COMPLETED, "all steps applied"));
     assertEquals(new RunStart("r3", "bob", false), ledger.beginRun(begin("demo", "r3", "wf-3", "bob", false)));
   }
 
@@ -95,7 +95,7 @@ class LedgerActivitiesTest {
   @Test
   void aRunIdUsedByAnotherWorkflowIsRefused() {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
-    ledger.endRun(new EndRun("demo", "r1", "failed", "step x failed"));
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.FAILED, "step x failed"));
 
     ApplicationFailure exists = fails(() -> ledger.beginRun(begin("demo", "r1", "wf-other", "bob", false)));
     assertEquals("RunExists", exists.getType());
@@ -109,7 +109,7 @@ class LedgerActivitiesTest {
     for (String ended : List.of("completed", "rolled_back")) {
       String run = "r-" + ended;
       ledger.beginRun(begin("demo", run, run, "alice", false));
-      ledger.endRun(new EndRun("demo", run, ended, null));
+      ledger.endRun(new EndRun("demo", run, LedgerRunState.of(ended), null));
 
       ApplicationFailure again = fails(() -> ledger.beginRun(begin("demo", run, run, "alice", false)));
       assertEquals("RunExists", again.getType());
@@ -119,7 +119,7 @@ class LedgerActivitiesTest {
       assertEquals(ended, runColumn(demo, run, "state"), "the ended run stays as it ended");
     }
     ledger.beginRun(begin("demo", "r-failed", "r-failed", "alice", false));
-    ledger.endRun(new EndRun("demo", "r-failed", "failed", "step x failed"));
+    ledger.endRun(new EndRun("demo", "r-failed", LedgerRunState.FAILED, "step x failed"));
     ApplicationFailure failed = fails(() -> ledger.beginRun(begin("demo", "r-failed", "r-failed", "alice", false)));
     assertEquals("run id r-failed is already used (state failed); choose another workflow id, or resume it with "
         + "--resume r-failed", failed.getOriginalMessage());
@@ -129,7 +129,7 @@ class LedgerActivitiesTest {
   @Test
   void resumeTakesTheRunOverAndKeepsWhoStartedIt() throws SQLException {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
-    ledger.endRun(new EndRun("demo", "r1", "failed", "step x failed"));
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.FAILED, "step x failed"));
     assertNotNull(runColumn(demo, "r1", "ended_at"));
 
     RunStart resumed = ledger.beginRun(begin("demo", "r1", "wf-2", "bob", true));
@@ -165,7 +165,7 @@ class LedgerActivitiesTest {
   @Test
   void aRunThatEndedCannotBeResumed() {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
-    ledger.endRun(new EndRun("demo", "r1", "rolled_back", "rolled back by bob"));
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.ROLLED_BACK, "rolled back by bob"));
 
     ApplicationFailure ended = fails(() -> ledger.beginRun(begin("demo", "r1", "wf-2", "bob", true)));
     assertEquals("RunEnded", ended.getType());
@@ -178,7 +178,7 @@ class LedgerActivitiesTest {
   @Test
   void resumingWhileAnotherRunIsActiveIsRefused() {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
-    ledger.endRun(new EndRun("demo", "r1", "failed", null));
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.FAILED, null));
     ledger.beginRun(begin("demo", "r2", "wf-2", "bob", false));
 
     ApplicationFailure busy = fails(() -> ledger.beginRun(begin("demo", "r1", "wf-3", "alice", true)));
@@ -189,14 +189,14 @@ class LedgerActivitiesTest {
   @Test
   void endRunIsIdempotentAndKeepsTheFirstEndTime() throws SQLException {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
-    ledger.endRun(new EndRun("demo", "r1", "completed", "done"));
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.COMPLETED, "done"));
     String endedAt = runColumn(demo, "r1", "ended_at");
-    ledger.endRun(new EndRun("demo", "r1", "completed", "done"));
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.COMPLETED, "done"));
     assertEquals(endedAt, runColumn(demo, "r1", "ended_at"));
     assertEquals("done", runColumn(demo, "r1", "detail"));
 
-    assertEquals("BadRequest", fails(() -> ledger.endRun(new EndRun("demo", "r1", "active", null))).getType());
-    assertEquals("RunNotFound", fails(() -> ledger.endRun(new EndRun("demo", "zz", "failed", null))).getType());
+    assertEquals("BadRequest", fails(() -> ledger.endRun(new EndRun("demo", "r1", LedgerRunState.ACTIVE, null))).getType());
+    assertEquals("RunNotFound", fails(() -> ledger.endRun(new EndRun("demo", "zz", LedgerRunState.FAILED, null))).getType());
   }
 
   @Test
@@ -251,6 +251,35 @@ class LedgerActivitiesTest {
   }
 
   @Test
+  void anAbandonedRunFreesItsTargetAndTheLedgerRefusesItsStepsFromThenOn() throws Exception {
+    ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
+    PlanStep one = sqlStep("one", "SELECT 1");
+    PlanStep two = sqlStep("two", "SELECT 2");
+    steps.apply(new StepCall("demo", "r1", "main", one));
+
+    AbandonedRun abandoned = ledger.abandonRun(new AbandonRun(null, "r1", "carol", "stuck for good", "q1"));
+    assertEquals(new AbandonedRun("r1", "demo", "orders-split", "wf-1", LedgerRunState.ACTIVE,
+        List.of("one (sql): sql ran, 0 rows")), abandoned);
+    assertEquals("abandoned", runColumn(demo, "r1", "state"));
+    assertEquals("abandoned by carol: stuck for good", runColumn(demo, "r1", "detail"));
+    // a retry of the same call after its commit finds its own abandon
+    assertEquals(LedgerRunState.ABANDONED,
+        ledger.abandonRun(new AbandonRun("demo", "r1", "carol", "stuck for good", "q1")).stateBefore());
+    assertEquals(1, count(demo, "SELECT count(*) FROM cutover.run_event WHERE kind = 'abandoned' AND actor = 'carol'"));
+
+    assertEquals("RunNotActive", fails(() -> steps.apply(new StepCall("demo", "r1", "main", two))).getType());
+    assertEquals("RunNotActive", fails(() -> steps.compensate(new StepCall("demo", "r1", "main", one))).getType());
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.ROLLED_BACK, "its workflow ended before its terminate"));
+    assertEquals("abandoned", runColumn(demo, "r1", "state"));
+    ApplicationFailure ended = fails(() -> ledger.abandonRun(new AbandonRun("demo", "r1", "dave", "again", "q2")));
+    assertEquals("RunEnded", ended.getType());
+    assertTrue(ended.getOriginalMessage().startsWith("run r1 has ended (state abandoned at "), ended.getOriginalMessage());
+    assertEquals("RunNotFound", fails(() -> ledger.abandonRun(new AbandonRun(null, "zz", "dave", "why", "q3"))).getType());
+
+    assertEquals(new RunStart("r2", "bob", false), ledger.beginRun(begin("demo", "r2", "wf-2", "bob", false)));
+  }
+
+  @Test
   void listsRunsNewestFirstWithStepCounts() throws Exception {
     ledger.beginRun(begin("demo", "r1", "wf-1", "alice", false));
     PlanStep one = sqlStep("one", "SELECT 1");
@@ -258,7 +287,7 @@ class LedgerActivitiesTest {
     steps.apply(new StepCall("demo", "r1", "main", one));
     steps.apply(new StepCall("demo", "r1", "main", two));
     steps.compensate(new StepCall("demo", "r1", "main", two));
-    ledger.endRun(new EndRun("demo", "r1", "rolled_back", null));
+    ledger.endRun(new EndRun("demo", "r1", LedgerRunState.ROLLED_BACK, null));
     Thread.sleep(20);
     ledger.beginRun(begin("other", "r2", "wf-2", "bob", false));
     Thread.sleep(20);

@@ -393,6 +393,18 @@ class StepActivitiesTest {
   }
 
   @Test
+  void aStepNeverAppliedIsNotCompensatedEvenWithSettingsPostgresqlRefuses() throws SQLException {
+    // a plan pushed before such values were refused at validation: the rollback must not loop on it
+    PlanStep failed = sqlStep("too-patient", "SELECT 1", "DROP TABLE t",
+        new SqlTimeouts(java.time.Duration.ofDays(30), null, null));
+
+    StepResult result = compensate(failed);
+
+    assertEquals("not applied: nothing to undo", result.outcome());
+    assertEquals(1, count("SELECT count(*) FROM information_schema.tables WHERE table_name = 't'"));
+  }
+
+  @Test
   void anIrreversibleStepIsRecordedAsNotUndone() throws SQLException {
     PlanStep irreversible = new PlanStep("drop-old", null, null, true, false, new SqlSpec("INSERT INTO t VALUES (7)"),
         1);

@@ -102,6 +102,10 @@ class VerificationStepsTest {
     assertTrue(report.get("holds").asBoolean());
     assertTrue(report.at("/rows/chunks").asInt() > 20, report.toString());
     assertEquals(List.of("name", "amount"), names(report.get("columns")));
+    // the duration status shows is the ledger's, not the recording transaction's
+    long ledgerMillis = count("SELECT floor(extract(epoch FROM finished_at - started_at) * 1000)::bigint"
+        + " FROM cutover.step WHERE step_id = 'parity'");
+    assertTrue(Math.abs(ledgerMillis - result.millis()) <= 1, "status " + result.millis() + " ms, ledger " + ledgerMillis + " ms");
   }
 
   @Test

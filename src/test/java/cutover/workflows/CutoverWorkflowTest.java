@@ -6,6 +6,7 @@ import cutover.activities.steps.backfill.BackfillSpec;
 import cutover.activities.steps.sql.SqlSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.DecisionRecord;
@@ -173,6 +174,7 @@ class CutoverWorkflowTest {
 
     PhaseStatus failed = awaitPhase(client, "retry.introduce", s -> s.state() == RunState.FAILED_WAITING);
     assertTrue(failed.lastError().contains("step 'b' failed: injected"), failed.lastError());
+    assertEquals("step 'b' failed: injected", failed.lastError(), "the activity's message names the step once");
     assertEquals(List.of("a"), fake.applied);
 
     cutover.retry(new OperatorAction("carol", "fixed the permissions"));
@@ -255,6 +257,23 @@ class CutoverWorkflowTest {
     cutover.rollback(new OperatorAction("bob", null));
     assertEquals(RunState.ROLLED_BACK, result(cutover).state());
     assertEquals(List.of("c", "b", "a"), fake.compensated);
+  }
+
+  @Test
+  void aRollbackAskedForAtAGateIsNotShownOrRecordedAsAFailure(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    FakeActivities fake = start(env, worker);
+    CutoverWorkflow cutover = startCutover(client, "deliberate");
+    awaitPhase(client, "deliberate.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+    cutover.rollback(new OperatorAction("bob", "not tonight"));
+    CutoverResult result = result(cutover);
+    assertEquals(RunState.ROLLED_BACK, result.state());
+    assertEquals(List.of("c", "b", "a"), fake.compensated);
+    StepView gate = result.phases().get(1).steps().stream().filter(s -> s.id().equals("go")).findFirst().orElseThrow();
+    assertEquals(StepState.STOPPED, gate.state(), gate.toString());
+    assertNull(result.detail(), "a rollback that was asked for is no error");
+    assertTrue(fake.events.stream().noneMatch(e -> RunEventKind.STEP_FAILED.word().equals(e.kind())),
+        fake.events.toString());
   }
 
   @Test

@@ -1,5 +1,8 @@
 package cutover.workflows;
 
+import cutover.activities.AbandonRun;
+import cutover.activities.AbandonedRun;
+import cutover.activities.LedgerRunState;
 import cutover.activities.BeginRun;
 import cutover.activities.DecisionRecord;
 import cutover.activities.EndRun;
@@ -156,7 +159,15 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   @Override
   public void endRun(EndRun request) {
     activeRunByTarget.remove(request.target(), request.runId());
-    endedRuns.put(request.runId(), request.state());
+    endedRuns.put(request.runId(), request.state().word());
+  }
+
+  @Override
+  public AbandonedRun abandonRun(AbandonRun request) {
+    activeRunByTarget.remove(request.target(), request.runId());
+    endedRuns.put(request.runId(), LedgerRunState.ABANDONED.word());
+    List<String> kept = applied.stream().filter(id -> !compensated.contains(id)).toList();
+    return new AbandonedRun(request.runId(), request.target(), plan.name(), request.runId(), LedgerRunState.ACTIVE, kept);
   }
 
   @Override

@@ -1,0 +1,14 @@
+package cutover.activities;
+
+import java.util.List;
+
+/**
+ * A run the ledger now has as abandoned.
+ *
+ * @param stateBefore the run's state before (active, or failed)
+ * @param workflowId the workflow that ran it last, which the CLI ends
+ * @param appliedNotUndone the steps applied and not compensated (or irreversible), in the order they
+ *     were applied, each as {@code id (kind): outcome}: what the target keeps
+ */
+public record AbandonedRun(String runId, String target, String planName, String workflowId, LedgerRunState stateBefore,
+    List<String> appliedNotUndone) {}
