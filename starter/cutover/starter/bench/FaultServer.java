@@ -28,6 +28,8 @@ final class FaultServer implements AutoCloseable {
   private final Set<String> leaks = new LinkedHashSet<>();
   private int generation;
   private final Set<String> scanned = new java.util.HashSet<>();
+  private final String control;
+  private boolean controlFound;
   private TemporalDevServer server;
   private TemporalConnection connection;
 
@@ -43,9 +45,11 @@ final class FaultServer implements AutoCloseable {
     }
   }
 
-  FaultServer(Path binary, List<Secret> secrets) throws IOException {
+  /** @param control a text that must be found in some history (see {@link #found}) */
+  FaultServer(Path binary, List<Secret> secrets, String control) throws IOException {
     this.binary = binary;
     this.secrets = secrets;
+    this.control = control;
     this.dir = Files.createTempDirectory("cutover-faults-temporal");
     this.port = TemporalDevServer.freePort();
     launch();
@@ -87,6 +91,9 @@ final class FaultServer implements AutoCloseable {
         String history = connection.client().fetchHistory(execution.getExecution().getWorkflowId(),
             execution.getExecution().getRunId()).toJson(false);
         scanned.add(execution.getExecution().getRunId());
+        if (history.contains(control)) {
+          controlFound = true;
+        }
         for (Secret secret : secrets) {
           if (secret.in(history)) {
             leaks.add(execution.getExecution().getWorkflowId() + " (server " + generation + ", run "
@@ -101,6 +108,14 @@ final class FaultServer implements AutoCloseable {
   /** Each (history, secret) found once, however often the history was scanned. */
   List<String> leaks() {
     return List.copyOf(leaks);
+  }
+
+  /**
+   * Whether a text that belongs in histories (a target's name) was in one: the control that the
+   * scan reads what the workflows carry.
+   */
+  boolean found(String text) {
+    return text.equals(control) && controlFound;
   }
 
   /** How many histories (workflow runs) were read. */
