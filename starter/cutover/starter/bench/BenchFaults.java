@@ -18,7 +18,6 @@ import cutover.workflows.PhaseStatus;
 import cutover.workflows.RunState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -237,8 +236,7 @@ final class BenchFaults {
             worker.kill();
             workerKills++;
             worker.start();
-            long wallStart = System.currentTimeMillis();
-            double took = awaitMoving(run, () -> target.progress(run.id), before, wallStart, worker.startedAt(), true);
+            double took = awaitMoving(run, () -> target.progress(run.id), before, worker.startedAt());
             resumed.add(took);
             say(String.format(Locale.ROOT, "  kill %d: moving again %.1f s after the restart", workerKills, took));
             nextKill = System.nanoTime() + randomNanos(0.2, 3.0);
@@ -346,7 +344,7 @@ final class BenchFaults {
           problems.add("Temporal lost: `cutover start --resume` " + loss + " exited " + code + ": " + lastOutput);
           return;
         }
-        double took = awaitMoving(run, () -> target.work(run.id), before, 0, lostAt, false);
+        double took = awaitMoving(run, () -> target.work(run.id), before, lostAt);
         say(String.format(Locale.ROOT, "  loss %d: a fresh server and --resume, moving again %.1f s after the loss",
             loss, took));
       }
@@ -395,17 +393,21 @@ final class BenchFaults {
     private final class ExampleRun {
       final FaultTarget target;
       final String id;
-      final List<String> phases = new ArrayList<>();
       final List<String> ledgerSteps = new ArrayList<>();
+      final String plan;
       boolean approved;
+      boolean gaveUp;
+      int resumes;
       long approvedAt;
       RunState stuck;
+
+      static final int RESUMES = 3;
 
       ExampleRun(FaultTarget target, String id, Map<String, Object> plan) {
         this.target = target;
         this.id = id;
+        this.plan = (String) plan.get("name");
         for (Map<String, Object> phase : steps(plan, "phases")) {
-          phases.add((String) phase.get("name"));
           for (Map<String, Object> step : steps(phase, "steps")) {
             if (!(StepKinds.ALL.find((String) step.get("kind")).orElseThrow() instanceof GateKind<?>)) {
               ledgerSteps.add((String) step.get("id"));
@@ -419,11 +421,17 @@ final class BenchFaults {
         if (stuck != null) {
           return;
         }
+        if (failedInTemporal()) {
+          resumeFailed();
+          return;
+        }
         try {
           Status status = status(id);
           if (status.state() == RunState.FAILED_WAITING || status.state() == RunState.ROLLBACK_FAILED_WAITING) {
             stuck = status.state();
-            problems.add("run " + id + " on " + target.name() + ": " + status.state() + ": " + status.lastError());
+            problems.add("run " + id + " on " + target.name() + ": " + status.state() + ": " + status.lastError()
+                + "; rolled back so the target is free for the next run");
+            cli("rollback", id, "--as", OPERATOR, "--reason", "the fault suite found it stuck");
             return;
           }
           for (GateView gate : status.gates()) {
@@ -441,6 +449,36 @@ final class BenchFaults {
         }
       }
 
+      private boolean failedInTemporal() {
+        WorkflowExecutionStatus status = describeStatus(id);
+        return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED
+            || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED
+            || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT;
+      }
+
+      /**
+       * A run whose workflow failed is a problem; an operator's way on is {@code cutover start
+       * --resume}, taken up to {@value #RESUMES} times so the target is not left active.
+       */
+      private void resumeFailed() {
+        String why;
+        try {
+          server.connection().client().newUntypedWorkflowStub(id).getResult(CutoverResult.class);
+          why = "?";
+        } catch (RuntimeException failure) {
+          why = rootMessage(failure);
+        }
+        if (resumes >= RESUMES) {
+          gaveUp = true;
+          problems.add("run " + id + " on " + target.name() + " failed in Temporal: " + why);
+          return;
+        }
+        resumes++;
+        int code = cli("start", plan, "--target", target.name(), "--resume", id, "--as", OPERATOR);
+        problems.add("run " + id + " on " + target.name() + " failed in Temporal: " + why + "; `cutover start --resume`"
+            + " exited " + code);
+      }
+
       /** Waits until the run ended (approving its gate meanwhile), or the deadline. */
       void awaitEnd(long deadline) throws InterruptedException {
         while (!ended() && System.nanoTime() < deadline) {
@@ -449,12 +487,14 @@ final class BenchFaults {
         }
       }
 
+      /** Closed in Temporal, and not a failure still to be resumed. */
       boolean ended() {
-        if (stuck != null) {
+        if (gaveUp) {
           return true;
         }
         WorkflowExecutionStatus status = describeStatus(id);
-        return status != null && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        return status != null && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+            && !failedInTemporal();
       }
 
       /** The run's outcome, its tables against the source, its ledger rows and decisions. */
@@ -463,14 +503,14 @@ final class BenchFaults {
           problems.add("run " + id + " on " + target.name() + " did not end in time");
           return;
         }
-        if (stuck != null) {
+        if (stuck != null || gaveUp) {
           return;
         }
         CutoverResult result;
         try {
           result = server.connection().client().newUntypedWorkflowStub(id).getResult(CutoverResult.class);
         } catch (RuntimeException failed) {
-          problems.add("run " + id + " on " + target.name() + " failed: " + failed.getMessage());
+          problems.add("run " + id + " on " + target.name() + " failed: " + rootMessage(failed));
           return;
         }
         if (result.state() != RunState.COMPLETED) {
@@ -573,16 +613,15 @@ final class BenchFaults {
     // ------------------------------------------------------------------ waiting
 
     /**
-     * Seconds from {@code sinceNanos} until the run moved: its progress changed, or an activity of
-     * it was started or heartbeated after {@code wallMillis} (when {@code activitiesCount}), or it ended.
-     * Gates are approved meanwhile.
+     * Seconds from {@code sinceNanos} until the run moved (work recorded in its ledger: a pending
+     * activity started again may still be waiting on a lock or a dead session), or ended. Gates are
+     * approved meanwhile.
      */
     private double awaitMoving(ExampleRun run, java.util.function.Supplier<String> progress, String before,
-        long wallMillis, long sinceNanos, boolean activitiesCount) throws Exception {
+        long sinceNanos) throws Exception {
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (System.nanoTime() < deadline) {
-        if (!progress.get().equals(before) || (activitiesCount && activityStartedAfter(run, wallMillis))
-            || run.ended()) {
+        if (!progress.get().equals(before) || run.ended()) {
           return seconds(sinceNanos);
         }
         run.tick();
@@ -590,26 +629,6 @@ final class BenchFaults {
       }
       problems.add("run " + run.id + " did not move within 3 minutes");
       return seconds(sinceNanos);
-    }
-
-    private boolean activityStartedAfter(ExampleRun run, long wallMillis) {
-      List<String> workflows = new ArrayList<>(List.of(run.id));
-      run.phases.forEach(phase -> workflows.add(run.id + "." + phase));
-      for (String workflow : workflows) {
-        DescribeWorkflowExecutionResponse described = describe(workflow);
-        if (described == null) {
-          continue;
-        }
-        for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
-          if ((activity.hasLastStartedTime() && activity.getLastStartedTime().getSeconds() * 1000
-              + activity.getLastStartedTime().getNanos() / 1_000_000 >= wallMillis)
-              || (activity.hasLastHeartbeatTime() && activity.getLastHeartbeatTime().getSeconds() * 1000
-              + activity.getLastHeartbeatTime().getNanos() / 1_000_000 >= wallMillis)) {
-            return true;
-          }
-        }
-      }
-      return false;
     }
 
     /** Waits until the cutover's status says {@code wanted} or it ended; the state last seen. */
@@ -632,6 +651,15 @@ final class BenchFaults {
         Thread.sleep(100);
       }
       return state;
+    }
+
+    /** The innermost message of a client-side failure (the workflow's own reason). */
+    private static String rootMessage(Throwable failure) {
+      Throwable cause = failure;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      return cause.getMessage();
     }
 
     private String lastError(String run) {
