@@ -228,7 +228,8 @@ final class BenchFaults {
         cutovers++;
         ExampleRun run = startExample(target, "kills");
         long nextKill = System.nanoTime() + randomNanos(0.5, 3.0);
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        // each kill costs up to a heartbeat timeout, a worker's start and a few retries
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).plusMinutes(kills).toNanos();
         while (!run.ended() && System.nanoTime() < deadline) {
           run.tick();
           if (workerKills < kills && !run.ended() && System.nanoTime() >= nextKill) {
