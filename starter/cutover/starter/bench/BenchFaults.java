@@ -367,7 +367,7 @@ final class BenchFaults {
       ExampleRun a = startExample(first, "two");
       WorkerProcess secondWorker = worker("b", List.of(second));
       ExampleRun b = startExample(second, "two");
-      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       boolean killed = false;
       while ((!a.ended() || !b.ended()) && System.nanoTime() < deadline) {
         a.tick();
@@ -419,7 +419,7 @@ final class BenchFaults {
 
       /** Approves the gate once it waits; notes a run that waits for an operator after a failure. */
       void tick() {
-        if (stuck != null) {
+        if (stuck != null || gaveUp) {
           return;
         }
         if (failedInTemporal()) {

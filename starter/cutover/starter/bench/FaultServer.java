@@ -3,6 +3,11 @@ package cutover.starter.bench;
 import cutover.worker.TemporalConnection;
 import cutover.worker.TemporalDevServer;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.history.v1.History;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
@@ -88,8 +93,8 @@ final class FaultServer implements AutoCloseable {
           ListWorkflowExecutionsRequest.newBuilder().setNamespace(TemporalConnection.DEFAULT_NAMESPACE)
               .setPageSize(200).setNextPageToken(page).build());
       for (WorkflowExecutionInfo execution : listed.getExecutionsList()) {
-        String history = connection.client().fetchHistory(execution.getExecution().getWorkflowId(),
-            execution.getExecution().getRunId()).toJson(false);
+        String history = text(connection.client().fetchHistory(execution.getExecution().getWorkflowId(),
+            execution.getExecution().getRunId()).getHistory());
         scanned.add(execution.getExecution().getRunId());
         if (history.contains(control)) {
           controlFound = true;
@@ -103,6 +108,35 @@ final class FaultServer implements AutoCloseable {
       }
       page = listed.getNextPageToken();
     } while (!page.isEmpty());
+  }
+
+  /**
+   * A history as text: its JSON, where payloads are base64, followed by every payload's data
+   * decoded (inputs, results, heartbeat details, signals, queries' and failures' details).
+   */
+  static String text(History history) {
+    StringBuilder text = new StringBuilder();
+    try {
+      text.append(JsonFormat.printer().print(history));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a history that cannot be printed: " + e.getMessage(), e);
+    }
+    decodePayloads(history, text);
+    return text.toString();
+  }
+
+  private static void decodePayloads(Message message, StringBuilder text) {
+    if (message instanceof Payload payload) {
+      text.append('\n').append(payload.getData().toStringUtf8());
+      return;
+    }
+    for (Object value : message.getAllFields().values()) {
+      for (Object element : value instanceof List<?> list ? list : List.of(value)) {
+        if (element instanceof Message inner) {
+          decodePayloads(inner, text);
+        }
+      }
+    }
   }
 
   /** Each (history, secret) found once, however often the history was scanned. */
