@@ -132,10 +132,11 @@ class LayeringTest {
   /**
    * Commands that run a worker or the embedded environment in the CLI's own process, and so
    * legitimately hold targets and activities: {@code worker}, {@code dev}, {@code demo} and the
-   * benchmarks (which also time SQL directly against the limits they compare with).
+   * benchmarks (which also time SQL directly against the limits they compare with), the fault
+   * suite among them (it checks the data and the ledger itself).
    */
   private static final Set<String> RUNS_A_WORKER = Set.of("WorkerCommand", "DevCommand", "DemoCommand", "BenchCommand",
-      "BenchBackfill", "BenchParity");
+      "BenchBackfill", "BenchParity", "BenchFaults", "FaultTarget", "FaultServer", "LockBlockers", "WorkerProcess");
 
   private static final DescribedPredicate<JavaClass> CLIENT_COMMANDS = describe("are the CLI's client commands",
       c -> resideInAPackage("cutover.starter..").test(c) && !RUNS_A_WORKER.contains(topLevel(c).getSimpleName()));
