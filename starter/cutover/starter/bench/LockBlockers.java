@@ -1,6 +1,5 @@
 package cutover.starter.bench;
 
-import cutover.activities.SqlRunner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -31,28 +30,23 @@ final class LockBlockers {
    * The lock retry budget of the scenarios' step, the one place it is set: the plan fields that
    * give it and the least and most total time they allow (the backoff is jittered).
    */
-  record LockBudget(Duration lockTimeout, int lockRetries) {
-    static final LockBudget OF_THE_SUITE = new LockBudget(Duration.ofMillis(300), 6);
+  record LockBudget(Duration lockTimeout, Duration lockRetryFor) {
+    static final LockBudget OF_THE_SUITE = new LockBudget(Duration.ofMillis(300), Duration.ofSeconds(3));
 
     /** The step's fields, in a plan's YAML, each line starting with {@code indent}. */
     String planFields(String indent) {
-      return indent + "lockTimeout: " + lockTimeout.toMillis() + "ms\n" + indent + "lockRetries: " + lockRetries + "\n";
+      return indent + "lockTimeout: " + lockTimeout.toMillis() + "ms\n" + indent + "lockRetryFor: "
+          + lockRetryFor.toMillis() + "ms\n";
     }
 
-    /** Every attempt waits its full lock_timeout, every backoff is 0. */
+    /** The step tries for its whole lockRetryFor before it gives up. */
     Duration least() {
-      return lockTimeout.multipliedBy(lockRetries + 1L);
+      return lockRetryFor;
     }
 
-    /** Every backoff at its ceiling (SqlRunner's capped exponential backoff). */
+    /** An attempt started just before the budget ran out waits at most one lock_timeout more. */
     Duration most() {
-      long base = SqlRunner.DEFAULT_BACKOFF_BASE.toMillis();
-      long cap = SqlRunner.DEFAULT_BACKOFF_CAP.toMillis();
-      long backoff = 0;
-      for (int attempt = 1; attempt <= lockRetries; attempt++) {
-        backoff += Math.min(cap, base << Math.min(30, attempt - 1));
-      }
-      return least().plusMillis(backoff);
+      return lockRetryFor.plus(lockTimeout);
     }
   }
 
