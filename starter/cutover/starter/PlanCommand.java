@@ -15,6 +15,7 @@ import cutover.worker.TargetConfig;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
 import cutover.workflows.PlanPushWorkflow;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -129,7 +130,13 @@ public final class PlanCommand {
         return CutoverCli.BAD_INPUT;
       }
       try (TemporalConnection connection = temporal.connect()) {
-        PlanPushResult result = push(connection, yaml, file.toString(), target, Operators.who(as));
+        PlanPushResult result;
+        try {
+          result = push(connection, yaml, file.toString(), target, Operators.who(as));
+        } catch (WorkflowFailedException failed) {
+          err.println("cutover plan push: " + Failures.message(failed));
+          return CutoverCli.FAILED;
+        }
         if (!result.problems().isEmpty()) {
           result.problems().forEach(err::println);
           err.println("the worker refused the plan; nothing was registered");

@@ -17,6 +17,8 @@ import java.time.Duration;
 final class ActivityStubs {
   /** Since version 1 of this change, a target's activities run on its own task queue. */
   static final String TARGET_QUEUES = "target-task-queues";
+  /** How long a run's first work waits on its target's queue for a worker that has the target. */
+  static final Duration NO_WORKER_WAIT = Duration.ofMinutes(1);
 
   /** The target's task queue; null for the workflow's own (histories from before target queues, target-less reads). */
   private final String taskQueue;
@@ -136,12 +138,22 @@ final class ActivityStubs {
             .build());
   }
 
+  /**
+   * Loading a plan is a run's first work on its target's queue: when no worker takes it within
+   * {@link #NO_WORKER_WAIT}, no worker has the target and the run fails saying so. A worker lost
+   * while loading is retried, within a few seconds, for up to ten minutes.
+   */
   PlanActivities plans() {
-    return Workflow.newActivityStub(
-        PlanActivities.class,
-        on(ActivityOptions.newBuilder())
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
+    ActivityOptions.Builder options = on(ActivityOptions.newBuilder())
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumInterval(Duration.ofSeconds(2))
             .build());
+    if (taskQueue != null) {
+      options.setScheduleToStartTimeout(NO_WORKER_WAIT);
+    }
+    return Workflow.newActivityStub(PlanActivities.class, options.build());
   }
 }

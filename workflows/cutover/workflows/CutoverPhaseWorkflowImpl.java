@@ -365,7 +365,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     try {
       return plans.load(new PlanRef(request.plan(), request.version(), request.target()));
     } catch (ActivityFailure failure) {
-      throw Failures.fatal(Failures.describe(failure), "PlanNotFound");
+      throw Failures.onTarget(failure, request.target(), "load the plan");
     }
   }
 

@@ -62,7 +62,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     try {
       loaded = plans.load(new PlanRef(input.plan(), input.version(), input.target()));
     } catch (ActivityFailure failure) {
-      throw Failures.fatal(Failures.describe(failure), "PlanNotFound");
+      throw Failures.onTarget(failure, input.target(), "load the plan");
     }
     plan = loaded.plan();
     hash = loaded.hash();

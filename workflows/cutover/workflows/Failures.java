@@ -1,5 +1,7 @@
 package cutover.workflows;
 
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
@@ -38,6 +40,28 @@ final class Failures {
   /** A failure that ends the workflow with a readable message instead of retrying its task. */
   static ApplicationFailure fatal(String message, String type) {
     return ApplicationFailure.newNonRetryableFailure(message, type);
+  }
+
+  /**
+   * Why a plan could not be loaded from or pushed to its target: no worker has the target (nobody
+   * took the work off the target's queue in time), the worker refused (its own message and type:
+   * a plan not pushed, an invalid plan), or the work kept failing (a timeout is not "not found").
+   *
+   * @param what what was tried, e.g. {@code load the plan}
+   */
+  static ApplicationFailure onTarget(ActivityFailure failure, String target, String what) {
+    Throwable cause = failure.getCause();
+    if (cause instanceof TimeoutFailure timeout && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+      return fatal("no worker serves target '" + target + "': none took work off task queue "
+          + TargetTaskQueue.of(target) + " within " + ActivityStubs.NO_WORKER_WAIT.toSeconds() + " s. Start `cutover "
+          + "worker` with target '" + target + "' configured (or check the name), then try again; nothing was changed",
+          "NoWorkerForTarget");
+    }
+    if (cause instanceof ApplicationFailure refused) {
+      return fatal(refused.getOriginalMessage(), refused.getType());
+    }
+    return fatal("could not " + what + " on target '" + target + "': " + describe(failure)
+        + "; nothing was changed, try again", "TargetUnavailable");
   }
 
   /**

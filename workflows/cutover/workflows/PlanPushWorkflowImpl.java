@@ -2,6 +2,7 @@ package cutover.workflows;
 
 import cutover.activities.PlanPushRequest;
 import cutover.activities.PlanPushResult;
+import io.temporal.failure.ActivityFailure;
 import java.util.List;
 
 public class PlanPushWorkflowImpl implements PlanPushWorkflow {
@@ -25,6 +26,10 @@ public class PlanPushWorkflowImpl implements PlanPushWorkflow {
     } catch (IllegalArgumentException invalid) {
       return new PlanPushResult(null, target, null, false, List.of(invalid.getMessage()));
     }
-    return ActivityStubs.forTarget(target).plans().push(request);
+    try {
+      return ActivityStubs.forTarget(target).plans().push(request);
+    } catch (ActivityFailure failure) {
+      throw Failures.onTarget(failure, target, "register the plan");
+    }
   }
 }

@@ -87,7 +87,7 @@ final class WebUiInputs {
         new StartCase(Typed.json("unknown plan", "{\"plan\":\"no-such-plan\",\"target\":\"demo\"}"),
             "no plan named 'no-such-plan' is pushed"),
         new StartCase(Typed.json("unknown target", "{\"plan\":\"three-phases\",\"target\":\"nowhere\"}"),
-            "target 'nowhere' is not configured on the worker; it has: demo"),
+            "no worker serves target 'nowhere': none took work off task queue cutover.target.nowhere within 60 s. Start `cutover worker` with target 'nowhere' configured (or check the name), then try again; nothing was changed"),
         new StartCase(Typed.json("an array instead of an object", "[{\"plan\":\"three-phases\",\"target\":\"demo\"}]"),
             unusableStart("it must be a JSON object, not an array")),
         new StartCase(Typed.json("empty data", ""), EMPTY_START),
