@@ -31,9 +31,11 @@ import cutover.plan.PlanStep;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
@@ -62,6 +64,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private final Map<String, String> outcomes = new LinkedHashMap<>();
   /** Signed decisions received while a gate holds, checked on the main line (an activity) in order. */
   private final List<GateDecisionReceived> unverified = new ArrayList<>();
+  /** The signatures of the decisions this phase counted, so that none counts twice. */
+  private final Set<String> countedSignatures = new HashSet<>();
   /** The step just tried did not fail: it gave way to a rollback that was asked for. */
   private boolean gaveWayToRollback;
   private final Map<String, StepView> views = new LinkedHashMap<>();
@@ -417,6 +421,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
           : "gate '" + d.gate() + "' is not waiting for a decision" + (open == null ? "" : " (waiting: '" + open + "')");
     } else if (signed && gate.evidence() == null) {
       refusal = "gate '" + d.gate() + "' takes no signed decisions (it opened on a worker from before signed approvals)";
+    } else if (signed && countedSignatures.contains(d.signature().strip())) {
+      // a signature is visible in the history: sent again at a reopened gate it would count twice
+      refusal = "this signature was already counted in this phase: a signed decision counts once; sign the decision again";
     } else if (signed) {
       // the signature is checked by an activity, which a signal handler must not wait for
       unverified.add(new GateDecisionReceived(decision, d, Workflow.currentTimeMillis()));
@@ -465,6 +472,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private void record(Decision decision, GateDecision d, String by, String refusal, long atMillis,
       ApprovalEvidence signedOver) {
     boolean signed = signedOver != null;
+    if (signed && refusal == null) {
+      countedSignatures.add(d.signature().strip());
+    }
     DecisionView view = new DecisionView(d.gate(), decision, by, d.comment(), refusal == null, refusal, d.requestId(),
         atMillis, signed, signed ? signedOver.planHash() : null, signed ? signedOver.findingsDigest() : null);
     decisions.add(view);

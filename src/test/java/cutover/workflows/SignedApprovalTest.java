@@ -199,6 +199,35 @@ class SignedApprovalTest {
   }
 
   @Test
+  void aSignatureSentAgainAtAReopenedGateDoesNotCountAgain(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) throws Exception {
+    Plan twoApprovers = new Plan("signed", "demo", null, List.of(new Phase("go", null, List.of(
+        CutoverWorkflowTest.sql("c"),
+        new PlanStep("go", "go / no-go", null, false, false,
+            new ApprovalSpec(List.of("alice", "bob"), 2, false, ApprovalSpec.Signatures.REQUIRED), 1),
+        CutoverWorkflowTest.sql("d")))));
+    start(env, worker, twoApprovers, false);
+    CutoverWorkflow cutover = startCutover(client, worker, "replayed");
+    CutoverWorkflowTest.awaitPhase(client, "replayed.go", s -> s.state() == RunState.WAITING_APPROVAL);
+    String digest = ApprovalEvidence.digest(FINDINGS);
+    GateDecision alicesApproval = signed(alice, null, "replayed", PLAN_HASH, digest, "alice");
+    cutover.approve(alicesApproval);
+    assertTrue(decided(client, "replayed.go", "alice").accepted());
+    cutover.reject(new GateDecision("go", "bob", "not yet", "bob"));
+    CutoverWorkflowTest.awaitPhase(client, "replayed.go", s -> s.state() == RunState.FAILED_WAITING);
+    cutover.retry(new OperatorAction("carol", "reopen the gate"));
+    CutoverWorkflowTest.awaitPhase(client, "replayed.go", s -> s.state() == RunState.WAITING_APPROVAL);
+
+    // what anyone reading the history could send: alice's signature, under a new request id
+    cutover.approve(new GateDecision("go", null, null, "replay", alicesApproval.signature(), PLAN_HASH, digest));
+    DecisionView replayed = decided(client, "replayed.go", "replay");
+    assertFalse(replayed.accepted());
+    assertTrue(replayed.refusal().contains("this signature was already counted in this phase"), replayed.refusal());
+    assertEquals(RunState.WAITING_APPROVAL,
+        client.newWorkflowStub(CutoverPhaseWorkflow.class, "replayed.go").status().state());
+  }
+
+  @Test
   void aGateShowsTheFindingsOfEarlierPhasesBeforeItsOwn(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
     fake.serveOn(env, worker);
