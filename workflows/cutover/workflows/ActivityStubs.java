@@ -139,21 +139,32 @@ final class ActivityStubs {
   }
 
   /**
-   * Loading a plan is a run's first work on its target's queue: when no worker takes it within
-   * {@link #NO_WORKER_WAIT}, no worker has the target and the run fails saying so. A worker lost
-   * while loading is retried, within a few seconds, for up to ten minutes.
+   * Plans, for a phase of a run under way: a worker lost while loading is retried within a few
+   * seconds, and a target whose workers are all away is waited for, however long.
    */
   PlanActivities plans() {
-    ActivityOptions.Builder options = on(ActivityOptions.newBuilder())
-        .setStartToCloseTimeout(Duration.ofSeconds(30))
-        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setMaximumInterval(Duration.ofSeconds(2))
-            .build());
+    return Workflow.newActivityStub(PlanActivities.class, planOptions().build());
+  }
+
+  /**
+   * Plans, for a run's first work on its target's queue, before anything is begun: when no worker
+   * takes it within {@link #NO_WORKER_WAIT}, no worker has the target and the run fails saying so;
+   * a load that keeps failing ends after ten minutes.
+   */
+  PlanActivities plansBeforeStart() {
+    ActivityOptions.Builder options = planOptions().setScheduleToCloseTimeout(Duration.ofMinutes(10));
     if (taskQueue != null) {
       options.setScheduleToStartTimeout(NO_WORKER_WAIT);
     }
     return Workflow.newActivityStub(PlanActivities.class, options.build());
+  }
+
+  private ActivityOptions.Builder planOptions() {
+    return on(ActivityOptions.newBuilder())
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumInterval(Duration.ofSeconds(2))
+            .build());
   }
 }

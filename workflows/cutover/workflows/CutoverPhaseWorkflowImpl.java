@@ -81,7 +81,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     steps = new StepRunner(activities.steps(), activities.parts());
     verifier = activities.steps();
     ledger = activities.ledger();
-    plans = activities.plans();
+    // a phase of a run under way waits for its target's workers; a phase started alone fails when there are none
+    plans = blank(input.run()) ? activities.plansBeforeStart() : activities.plans();
     approvals = activities.approvals();
     LoadedPlan loaded = load();
     planHash = loaded.hash();

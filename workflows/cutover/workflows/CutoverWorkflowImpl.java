@@ -57,7 +57,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     ActivityStubs activities = ActivityStubs.forTarget(input.target());
     steps = new StepRunner(activities.steps(), activities.parts());
     ledger = activities.ledger();
-    PlanActivities plans = activities.plans();
+    PlanActivities plans = activities.plansBeforeStart();
     LoadedPlan loaded;
     try {
       loaded = plans.load(new PlanRef(input.plan(), input.version(), input.target()));

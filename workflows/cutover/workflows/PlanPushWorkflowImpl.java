@@ -12,10 +12,10 @@ public class PlanPushWorkflowImpl implements PlanPushWorkflow {
     String target = request.target();
     if (CutoverPhaseWorkflowImpl.blank(target)) {
       if (!ActivityStubs.targetQueues()) {
-        return ActivityStubs.anyTarget().plans().push(request); // a push from before target queues
+        return ActivityStubs.anyTarget().plansBeforeStart().push(request); // a push from before target queues
       }
       // The plan's own target decides which workers may register it; any worker can read it.
-      PlanPushResult read = ActivityStubs.anyTarget().plans().readTarget(request);
+      PlanPushResult read = ActivityStubs.anyTarget().plansBeforeStart().readTarget(request);
       if (!read.problems().isEmpty()) {
         return read;
       }
@@ -27,7 +27,7 @@ public class PlanPushWorkflowImpl implements PlanPushWorkflow {
       return new PlanPushResult(null, target, null, false, List.of(invalid.getMessage()));
     }
     try {
-      return ActivityStubs.forTarget(target).plans().push(request);
+      return ActivityStubs.forTarget(target).plansBeforeStart().push(request);
     } catch (ActivityFailure failure) {
       throw Failures.onTarget(failure, target, "register the plan");
     }
