@@ -291,14 +291,16 @@ final class BenchFaults {
       LockBlockers.createTable(target);
       LockBlockers.FixedRateWriter writer = new LockBlockers.FixedRateWriter(target, writeRate, writerMarker);
       try {
-        String run = startLockRun(target, "long_blocked");
+        String run;
         long blockedAt = System.nanoTime();
+        // the blocker first: a step that ran before it took its lock would not be blocked at all
         try (LockBlockers.Blocker blocker = new LockBlockers.Blocker(target, blockerMarker)) {
+          run = startLockRun(target, "long_blocked");
           RunState state = awaitState(run, Duration.ofSeconds(longer.toSeconds() + 30), RunState.FAILED_WAITING);
           if (state != RunState.FAILED_WAITING) {
             problems.add("lock: the step blocked longer than its budget did not fail (" + state + ")");
           } else {
-            say(String.format(Locale.ROOT, "  blocked past its budget: the step failed after %.1f s: %s",
+            say(String.format(Locale.ROOT, "  blocked past its budget: the step failed %.1f s after the blocker began: %s",
                 seconds(blockedAt), lastError(run)));
           }
           Thread.sleep(Math.max(0, longer.toMillis() - (System.nanoTime() - blockedAt) / 1_000_000));
