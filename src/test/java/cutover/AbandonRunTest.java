@@ -1,5 +1,8 @@
 package cutover;
 
+import static cutover.testing.CliRun.cutover;
+
+import cutover.testing.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,13 +25,10 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testserver.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * `cutover abandon`: a run stuck after a failed compensation is ended for good, recorded with who
@@ -52,8 +52,6 @@ class AbandonRunTest {
               approvers: [alice]
       """;
 
-  record Run(int exitCode, String out, String err) {}
-
   @Test
   void aRunStuckAfterAFailedRollbackIsAbandonedAndTheTargetTakesANewRun() throws Exception {
     Targets.Target database = TestDatabase.newDatabase("demo");
@@ -71,11 +69,11 @@ class AbandonRunTest {
         cutover("rollback", "stuck-1", "--as", "carol", "--address", address);
         awaitPhase(connection.client(), "stuck-1.only", RunState.ROLLBACK_FAILED_WAITING);
 
-        Run refusedStart = cutover("start", "stuck", "--target", "demo", "--id", "blocked", "--address", address);
+        CliRun refusedStart = cutover("start", "stuck", "--target", "demo", "--id", "blocked", "--address", address);
         assertEquals(CutoverCli.FAILED, refusedStart.exitCode(), refusedStart.out());
         assertTrue(refusedStart.err().contains("already has an active cutover: run stuck-1"), refusedStart.err());
 
-        Run abandon = cutover("abandon", "stuck-1", "--reason", "its compensation cannot work", "--as", "alice",
+        CliRun abandon = cutover("abandon", "stuck-1", "--reason", "its compensation cannot work", "--as", "alice",
             "--address", address);
         assertEquals(CutoverCli.OK, abandon.exitCode(), abandon.err());
         assertTrue(abandon.out().contains("run stuck-1 abandoned by alice: its compensation cannot work"), abandon.out());
@@ -92,7 +90,7 @@ class AbandonRunTest {
         assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, status(connection, "stuck-1"));
         assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, status(connection, "stuck-1.only"));
 
-        Run again = cutover("abandon", "stuck-1", "--reason", "twice", "--address", address);
+        CliRun again = cutover("abandon", "stuck-1", "--reason", "twice", "--address", address);
         assertEquals(CutoverCli.FAILED, again.exitCode(), again.out());
         assertTrue(again.err().contains("run stuck-1 has ended (state abandoned"), again.err());
         assertTrue(again.err().contains("nothing was changed"), again.err());
@@ -110,7 +108,7 @@ class AbandonRunTest {
           TemporalConnection connection = TemporalConnection.open(secondAddress, "default");
           CutoverWorker worker = CutoverWorker.start(connection.client(), targets)) {
         DevEnvironment.registerSearchAttributes(secondAddress);
-        Run lost = cutover("abandon", "second", "--reason", "Temporal lost it", "--as", "bob", "--address", secondAddress);
+        CliRun lost = cutover("abandon", "second", "--reason", "Temporal lost it", "--as", "bob", "--address", secondAddress);
         assertEquals(CutoverCli.OK, lost.exitCode(), lost.err());
         assertTrue(lost.out().contains("Temporal: no workflow second (Temporal has lost it): nothing to end there"),
             lost.out());
@@ -144,13 +142,4 @@ class AbandonRunTest {
         .getWorkflowExecutionInfo().getStatus();
   }
 
-  static Run cutover(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = CutoverCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 }

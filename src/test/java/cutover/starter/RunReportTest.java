@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.testing.CliRun;
 import cutover.worker.TemporalDevServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +45,7 @@ class RunReportTest {
 
       String run = DemoCommand.EXAMPLE + "-demo";
       Path json = dir.resolve("report.json");
-      CutoverCliTest.Run byCli = CutoverCliTest.cutover("report", run, "--format", "json", "-o", json.toString(),
+      CliRun byCli = CliRun.cutover("report", run, "--format", "json", "-o", json.toString(),
           "--address", dev.address());
       assertEquals(0, byCli.exitCode(), byCli.err());
       JsonNode report = JSON.readTree(json.toFile());
@@ -69,12 +70,12 @@ class RunReportTest {
       assertEquals(3044, parity.at("/report/rows/legacyRows").asInt());
       assertTrue(report.at("/plan/source").asText().contains("kind: parity"));
 
-      CutoverCliTest.Run printed = CutoverCliTest.cutover("report", run, "--address", dev.address());
+      CliRun printed = CliRun.cutover("report", run, "--address", dev.address());
       assertEquals(0, printed.exitCode(), printed.err());
       assertTrue(printed.out().startsWith("<!DOCTYPE html>"));
       assertTrue(printed.out().contains("<svg id=\"timeline\""));
 
-      CutoverCliTest.Run missing = CutoverCliTest.cutover("report", "no-such-run", "--address", dev.address());
+      CliRun missing = CliRun.cutover("report", "no-such-run", "--address", dev.address());
       assertEquals(1, missing.exitCode());
       assertTrue(missing.err().contains("there is no run no-such-run"), missing.err());
     }

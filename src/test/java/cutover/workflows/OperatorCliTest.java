@@ -1,5 +1,8 @@
 package cutover.workflows;
 
+import static cutover.testing.CliRun.cutover;
+
+import cutover.testing.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,8 +30,6 @@ import picocli.CommandLine;
  * message come from the workflow's structured answer to the command's own request.
  */
 class OperatorCliTest {
-
-  record Run(int exitCode, String out, String err) {}
 
   @Test
   void refusalsExitOneWithTheirReasonAndAcceptedSignalsExitZero() throws Exception {
@@ -61,49 +62,49 @@ class OperatorCliTest {
         WorkflowClient.start(busy::run, new CutoverRequest("three-phases", "demo", null, null, "dave"));
         org.junit.jupiter.api.Assertions.assertThrows(io.temporal.client.WorkflowFailedException.class,
             () -> WorkflowStub.fromTyped(busy).getResult(CutoverResult.class));
-        Run refused = cutover("status", "busy", "--address", address);
+        CliRun refused = cutover("status", "busy", "--address", address);
         assertEquals(CutoverCli.OK, refused.exitCode(), refused.err());
         assertTrue(refused.out().contains("run busy was refused before it began: nothing was applied"), refused.out());
         assertTrue(refused.out().contains("Temporal: failed: target 'demo' already has an active cutover: run cli"),
             refused.out());
         assertFalse(refused.out().contains("null"), refused.out());
         assertFalse(refused.out().contains("RUNNING"), refused.out());
-        Run toRefused = cutover("rollback", "busy", "--as", "dave", "--address", address);
+        CliRun toRefused = cutover("rollback", "busy", "--as", "dave", "--address", address);
         assertEquals(CutoverCli.FAILED, toRefused.exitCode(), toRefused.out());
         assertTrue(toRefused.err().contains("the rollback changed nothing: run busy has finished (failed: target 'demo'"),
             toRefused.err());
 
-        Run mallory = cutover("approve", "cli", "--gate", "go", "--as", "mallory", "--address", address);
+        CliRun mallory = cutover("approve", "cli", "--gate", "go", "--as", "mallory", "--address", address);
         assertEquals(CutoverCli.FAILED, mallory.exitCode(), mallory.out());
         assertTrue(mallory.err().contains("approve of gate go by mallory was refused: mallory may not decide gate 'go'"),
             mallory.err());
 
-        Run early = cutover("retry", "cli", "--as", "carol", "--address", address);
+        CliRun early = cutover("retry", "cli", "--as", "carol", "--address", address);
         assertEquals(CutoverCli.FAILED, early.exitCode(), early.out());
         assertTrue(early.err().contains("retry by carol ignored: nothing is waiting for a retry"), early.err());
 
-        Run alice = cutover("approve", "cli", "--gate", "go", "--as", "alice", "--address", address);
+        CliRun alice = cutover("approve", "cli", "--gate", "go", "--as", "alice", "--address", address);
         assertEquals(CutoverCli.OK, alice.exitCode(), alice.err());
         assertTrue(alice.out().contains("approve of gate go by alice recorded"), alice.out());
 
         CutoverWorkflowTest.awaitPhase(client, "cli.finish", s -> s.state() == RunState.FAILED_WAITING);
-        Run pastNoReturn = cutover("status", "cli", "--address", address);
+        CliRun pastNoReturn = cutover("status", "cli", "--address", address);
         assertTrue(pastNoReturn.out().contains("point of no return passed at step e: rollback is refused"),
             pastNoReturn.out());
         assertFalse(pastNoReturn.out().contains("rollback would"), "nothing is undone past the point of no return: "
             + pastNoReturn.out());
-        Run rollback = cutover("rollback", "cli", "--as", "carol", "--reason", "f failed", "--address", address);
+        CliRun rollback = cutover("rollback", "cli", "--as", "carol", "--reason", "f failed", "--address", address);
         assertEquals(CutoverCli.FAILED, rollback.exitCode(), rollback.out());
         assertTrue(rollback.err().contains("rollback refused: step 'e' is the point of no return"), rollback.err());
 
-        Run retry = cutover("retry", "cli", "--as", "carol", "--address", address);
+        CliRun retry = cutover("retry", "cli", "--as", "carol", "--address", address);
         assertEquals(CutoverCli.OK, retry.exitCode(), retry.err());
         assertTrue(retry.out().contains("retry requested by carol"), retry.out());
         assertEquals(RunState.COMPLETED, WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class).state());
 
         for (String[] late : List.of(new String[] {"approve", "cli", "--gate", "go", "--as", "alice"},
             new String[] {"rollback", "cli", "--as", "carol"}, new String[] {"pause", "cli", "--as", "carol"})) {
-          Run finished = cutover(with(late, "--address", address));
+          CliRun finished = cutover(with(late, "--address", address));
           assertEquals(CutoverCli.FAILED, finished.exitCode(), finished.out());
           assertTrue(finished.err().contains("the " + late[0] + " changed nothing: run cli has finished "
               + "(completed with state COMPLETED)"), finished.err());
@@ -123,7 +124,7 @@ class OperatorCliTest {
         TemporalConnection connection = TemporalConnection.open(address, "default")) {
       DevEnvironment.registerSearchAttributes(address);
       long began = System.nanoTime();
-      Run start = cutover("start", "three-phases", "--target", "demo", "--id", "nobody-polls", "--address", address);
+      CliRun start = cutover("start", "three-phases", "--target", "demo", "--id", "nobody-polls", "--address", address);
       long seconds = (System.nanoTime() - began) / 1_000_000_000;
       assertEquals(CutoverCli.FAILED, start.exitCode(), start.out() + start.err());
       assertTrue(start.err().contains("no worker took run nobody-polls within 15 s: is a worker polling task queue cutover"),
@@ -146,7 +147,7 @@ class OperatorCliTest {
     // the database is reached only when work comes; this test sends none
     java.nio.file.Files.writeString(targetsFile, "demo.url=jdbc:postgresql://127.0.0.1:1/none\n");
 
-    Run gaveUp = cutover("worker", "--address", address, "--targets-file", targetsFile.toString(),
+    CliRun gaveUp = cutover("worker", "--address", address, "--targets-file", targetsFile.toString(),
         "--wait-for-temporal", "8");
     assertEquals(CutoverCli.FAILED, gaveUp.exitCode(), gaveUp.out() + gaveUp.err());
     assertTrue(gaveUp.err().contains("waiting for the Temporal server at " + address
@@ -192,13 +193,4 @@ class OperatorCliTest {
     return all;
   }
 
-  static Run cutover(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = CutoverCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 }

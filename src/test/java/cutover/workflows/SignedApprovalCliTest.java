@@ -13,7 +13,7 @@ import cutover.starter.CutoverCli;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
-import cutover.workflows.OperatorCliTest.Run;
+import cutover.testing.CliRun;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -59,18 +59,18 @@ class SignedApprovalCliTest {
         WorkflowClient.start(cutover::run, new CutoverRequest("signed", "demo", null, null, "carol"));
         CutoverWorkflowTest.awaitPhase(client, "cli-signed.go", s -> s.state() == RunState.WAITING_APPROVAL);
 
-        Run dba = OperatorCliTest.cutover("approve", "cli-signed", "--gate", "go", "--as", "dba", "--address", address);
+        CliRun dba = CliRun.cutover("approve", "cli-signed", "--gate", "go", "--as", "dba", "--address", address);
         assertEquals(CutoverCli.FAILED, dba.exitCode(), dba.out());
         assertTrue(dba.err().contains("approve of gate go by dba was refused: gate 'go' takes only signed approvals"),
             dba.err());
 
-        Run forged = OperatorCliTest.cutover("approve", "cli-signed", "--gate", "go", "--sign-with", mallory.toString(),
+        CliRun forged = CliRun.cutover("approve", "cli-signed", "--gate", "go", "--sign-with", mallory.toString(),
             "--address", address);
         assertEquals(CutoverCli.FAILED, forged.exitCode(), forged.out());
         assertTrue(forged.err().contains("was refused: the key that signed is not in the worker's allowed signers"),
             forged.err());
 
-        Run signed = OperatorCliTest.cutover("approve", "cli-signed", "--gate", "go", "--sign-with", alice.toString(),
+        CliRun signed = CliRun.cutover("approve", "cli-signed", "--gate", "go", "--sign-with", alice.toString(),
             "--comment", "parity clean", "--address", address);
         assertEquals(CutoverCli.OK, signed.exitCode(), signed.err());
         assertTrue(signed.out().contains("signing approve of gate go of run cli-signed over plan "
