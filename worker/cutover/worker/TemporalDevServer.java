@@ -229,7 +229,10 @@ public final class TemporalDevServer implements AutoCloseable {
   private String logTail() {
     try {
       List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+      String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+      // A failed start logs its cause first and a long Go stack trace after it.
+      return lines.stream().filter(line -> line.contains("level=ERROR")).findFirst()
+          .map(cause -> cause + "\n…\n" + tail).orElse(tail);
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }

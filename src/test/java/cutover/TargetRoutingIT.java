@@ -99,6 +99,10 @@ class TargetRoutingIT {
         sql.execute("ALTER TABLE routed_source ADD PRIMARY KEY (id)");
       }
 
+      // The refusal below is about the target's queue, so the workflow queue must be polled already.
+      await("both workers polling", Duration.ofSeconds(60),
+          () -> polled("billing") && polled("orders") && workflowQueuePolled());
+
       StringWriter refusal = new StringWriter();
       int refused = CutoverCli.commandLine().setErr(new PrintWriter(refusal))
           .execute("start", "routed-copy", "--target", "ghost", "--address", temporal.address());
@@ -106,7 +110,6 @@ class TargetRoutingIT {
       assertTrue(refusal.toString().contains("no worker serves target 'ghost'")
           && refusal.toString().contains("start `cutover worker` with target ghost"), refusal.toString());
 
-      await("both workers polling", Duration.ofSeconds(60), () -> polled("billing") && polled("orders"));
       double workersUp = (System.nanoTime() - testStarted) / 1e9;
       String ordersPush = push(client, COPY_PLAN);
       String billingPush = push(client, TargetRoutingTest.PLAN.formatted("billing", "billing"));
@@ -176,6 +179,13 @@ class TargetRoutingIT {
     builder.environment().put(prefix + "USER", target.user());
     builder.environment().put(prefix + "PASSWORD", target.password());
     return builder.start();
+  }
+
+  private static boolean workflowQueuePolled() {
+    return temporal.connection().service().blockingStub().describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+            .setNamespace("default").setTaskQueue(TaskQueue.newBuilder().setName(WorkflowRegistration.TASK_QUEUE))
+            .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW).build())
+        .getPollersCount() > 0;
   }
 
   private static boolean polled(String target) {

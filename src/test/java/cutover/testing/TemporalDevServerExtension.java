@@ -2,6 +2,7 @@ package cutover.testing;
 
 import cutover.worker.TemporalConnection;
 import cutover.worker.TemporalDevServer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -47,9 +48,28 @@ public final class TemporalDevServerExtension implements BeforeAllCallback, Afte
     Path binary = binaryOrSkip();
     Path dir = Files.createDirectories(Path.of("target", "temporal-dev"));
     dir = Files.createTempDirectory(dir, context.getRequiredTestClass().getSimpleName() + "-");
-    server = TemporalDevServer.start(binary, TemporalDevServer.freePort(), withUi ? TemporalDevServer.freePort() : 0,
-        dir.resolve("temporal.db"), dir.resolve("temporal.log"));
+    server = startOnFreePorts(binary, dir);
     connection = TemporalConnection.open(server.address(), TemporalConnection.DEFAULT_NAMESPACE);
+  }
+
+  /**
+   * Test JVMs run side by side, each starting servers whose ports are free when chosen: another
+   * server may bind one before this one does (it then exits at once), so try again on new ports.
+   */
+  private TemporalDevServer startOnFreePorts(Path binary, Path dir) throws IOException {
+    IOException lastFailure = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return TemporalDevServer.start(binary, TemporalDevServer.freePort(), withUi ? TemporalDevServer.freePort() : 0,
+            dir.resolve("temporal-" + attempt + ".db"), dir.resolve("temporal-" + attempt + ".log"));
+      } catch (IOException exited) {
+        if (!exited.getMessage().contains("address already in use")) {
+          throw exited;
+        }
+        lastFailure = exited;
+      }
+    }
+    throw lastFailure;
   }
 
   @Override
