@@ -74,7 +74,7 @@ class RealServerIT {
       long killedAt = System.nanoTime();
       long rowsAtKill = rowsDone(database, slowStep);
       worker = startWorker(temporal.address(), database, 32);
-      await("the backfill to commit a batch on the new worker", Duration.ofSeconds(60),
+      await("the backfill to commit a batch on the new worker", Duration.ofSeconds(120),
           () -> rowsDone(database, slowStep) > rowsAtKill);
       double backfillMoving = secondsSince(killedAt);
 
