@@ -67,7 +67,7 @@ public final class StepLogContext extends WorkerInterceptorBase {
           throw stopped;
         } catch (ApplicationFailure failure) {
           subject.ended(context, "failed");
-          log.warn("{} failed: {}", subject.describe(), failure.getOriginalMessage());
+          log.warn("{}", subject.failed(failure.getOriginalMessage()));
           throw failure;
         } catch (RuntimeException | Error bug) {
           // not one of cutover's readable failures: a bug, whose trace is worth its lines
@@ -140,6 +140,12 @@ public final class StepLogContext extends WorkerInterceptorBase {
       if (wholeStep && step.kind() != null && action != null) {
         StepMetrics.stepEnded(context.getMetricsScope(), step.kind(), action, state);
       }
+    }
+
+    /** Cutover's failures name their step already ("step 'x' failed: ..."); others are given its name. */
+    String failed(String message) {
+      String text = message == null ? "" : message;
+      return text.contains("'" + call.step().id() + "'") ? text : describe() + " failed: " + text;
     }
 
     String describe() {
