@@ -42,6 +42,10 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (output.problem() != null) {
+      spec.commandLine().getErr().println("cutover worker: " + output.problem());
+      return CutoverCli.BAD_INPUT;
+    }
     Targets targets = TargetConfig.load(targetsFile);
     if (targets.names().isEmpty()) {
       spec.commandLine().getErr().println("no targets configured: set CUTOVER_TARGET_<NAME>_URL (and _USER, _PASSWORD) "
@@ -50,10 +54,6 @@ final class WorkerCommand implements Callable<Integer> {
     }
     if (approvals.signers().problem() != null) {
       spec.commandLine().getErr().println("cutover worker: " + approvals.signers().problem());
-      return CutoverCli.BAD_INPUT;
-    }
-    if (output.problem() != null) {
-      spec.commandLine().getErr().println("cutover worker: " + output.problem());
       return CutoverCli.BAD_INPUT;
     }
     output.applyLogFormat();
