@@ -63,6 +63,7 @@ final class WorkerCommand implements Callable<Integer> {
       metrics = output.serveMetrics("0.0.0.0");
     } catch (java.io.IOException portTaken) {
       err.println("cutover worker: " + portTaken.getMessage());
+      targets.close();
       return CutoverCli.FAILED;
     }
     TemporalConnection connection = temporal.connect(metrics);
