@@ -100,7 +100,7 @@ final class DevCommand implements Callable<Integer> {
       return CutoverCli.BAD_INPUT;
     }
     if (metrics != null) {
-      out.printf("  metrics:                   %s%n", metrics.url());
+      out.printf("Prometheus metrics of the worker: %s%n", metrics.url());
       out.flush();
     }
     CountDownLatch stopped = new CountDownLatch(1);
