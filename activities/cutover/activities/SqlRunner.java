@@ -135,16 +135,18 @@ public final class SqlRunner {
     DataSource dataSource = targets.dataSource(target);
     LockWatcher watcher = new LockWatcher(dataSource, targets, stepId, action, currentActivity());
     watcher.start();
-    return new Session(dataSource, stepId, action, watcher);
+    return new Session(target, dataSource, stepId, action, watcher);
   }
 
   /** Units of work of one step, run one after another under one watcher. Not thread-safe. */
   public final class Session implements AutoCloseable {
+    private final String target;
     private final DataSource dataSource;
     private final String subject;
     private final LockWatcher watcher;
 
-    private Session(DataSource dataSource, String stepId, StepAction action, LockWatcher watcher) {
+    private Session(String target, DataSource dataSource, String stepId, StepAction action, LockWatcher watcher) {
+      this.target = target;
       this.dataSource = dataSource;
       this.subject = action == StepAction.COMPENSATE ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
       this.watcher = watcher;
@@ -163,6 +165,7 @@ public final class SqlRunner {
             T value = once(dataSource, settings, work, attempt, watcher);
             if (attempt > 1) {
               log.info("{} got its locks at attempt {}, after {}", subject, attempt, seconds(elapsedMillis(started)));
+              StepMetrics.lockWaitEnded(target, true, Duration.ofNanos(System.nanoTime() - started));
             }
             return new Result<>(value, attempt, watcher.blockers(), elapsedMillis(started));
           } catch (ApplicationFailure | ActivityCompletionException e) {
@@ -176,9 +179,11 @@ public final class SqlRunner {
             long left = budget - elapsedMillis(started);
             List<LockBlocker> latest = watcher.latestBlockers();
             String who = blockedBy(latest);
+            StepMetrics.lockTimedOut(target, left > 0);
             if (left <= 0) {
               log.warn("{} could not get a lock within lock_timeout {} (attempt {}), {}; lockRetryFor {} is spent",
                   subject, millis(settings.lockTimeout()), attempt, who, budget(settings.lockRetryFor()));
+              StepMetrics.lockWaitEnded(target, false, Duration.ofNanos(System.nanoTime() - started));
               throw lockTimeout(subject, settings, attempt, elapsedMillis(started),
                   latest.isEmpty() ? watcher.blockers() : latest);
             }

@@ -4,6 +4,7 @@ import cutover.activities.Targets;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TargetConfig;
 import cutover.worker.TemporalDevServer;
+import cutover.worker.WorkerMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,6 +57,11 @@ final class DevCommand implements Callable<Integer> {
 
   @Mixin SignedApprovalOptions approvals = new SignedApprovalOptions();
 
+  @Mixin WorkerOutputOptions output = new WorkerOutputOptions();
+
+  /** The worker's metrics endpoint, on 127.0.0.1 like the rest of dev; null when off. */
+  private WorkerMetrics metrics;
+
   static Path defaultStateDir() {
     return Path.of(System.getProperty("user.home"), ".cutover", "dev");
   }
@@ -74,12 +80,28 @@ final class DevCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("cutover dev: " + approvals.signers().problem());
       return CutoverCli.BAD_INPUT;
     }
+    if (output.problem() != null) {
+      spec.commandLine().getErr().println("cutover dev: " + output.problem());
+      return CutoverCli.BAD_INPUT;
+    }
+    output.applyLogFormat();
+    try {
+      metrics = output.serveMetrics("127.0.0.1");
+    } catch (IOException portTaken) {
+      spec.commandLine().getErr().println("cutover dev: " + portTaken.getMessage());
+      return CutoverCli.FAILED;
+    }
     DevEnvironment dev;
     try {
       dev = up(binary, out);
     } catch (IllegalArgumentException badTargets) {
       spec.commandLine().getErr().println(badTargets.getMessage());
+      closeMetrics();
       return CutoverCli.BAD_INPUT;
+    }
+    if (metrics != null) {
+      out.printf("Prometheus metrics of the worker: %s%n", metrics.url());
+      out.flush();
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,6 +110,7 @@ final class DevCommand implements Callable<Integer> {
       } catch (Exception ignored) {
         // shutting down anyway
       }
+      closeMetrics();
       stopped.countDown();
     }));
     if (dev.devServer() != null) {
@@ -114,13 +137,14 @@ final class DevCommand implements Callable<Integer> {
       Files.createDirectories(state);
       TemporalDevServer server = TemporalDevServer.start(binary.get(), port, uiPort, state.resolve("temporal.db"),
           state.resolve("temporal.log"));
-      dev = DevEnvironment.start(server, state.resolve("postgres"), extraTargets, allowCommands, approvals.signers());
+      dev = DevEnvironment.start(server, state.resolve("postgres"), extraTargets, allowCommands, approvals.signers(),
+          metrics);
     } else {
       if (temporal.equals("auto")) {
         out.println("Java's test server here (no Web UI, nothing kept): the Temporal Web UI needs the Temporal CLI: "
             + TemporalDevServer.HOW_TO_INSTALL);
       }
-      dev = DevEnvironment.start(port, extraTargets, allowCommands, approvals.signers());
+      dev = DevEnvironment.start(port, extraTargets, allowCommands, approvals.signers(), metrics);
     }
     if (dev.demoDatabaseCreated()) {
       dev.loadExample(DemoCommand.EXAMPLE);
@@ -166,6 +190,12 @@ final class DevCommand implements Callable<Integer> {
     }
     out.flush();
     return dev;
+  }
+
+  private void closeMetrics() {
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 
   /** Prints the Web UI's page of each running cutover once, as it shows up in visibility. */

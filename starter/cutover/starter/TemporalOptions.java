@@ -29,4 +29,9 @@ public final class TemporalOptions {
   TemporalConnection connect() {
     return TemporalConnection.open(address, namespace, new TemporalConnection.Tls(tls, tlsCert, tlsKey, tlsCa));
   }
+
+  /** A worker's connection: Temporal's metrics, and cutover's through them, go to {@code metrics} (null: nowhere). */
+  TemporalConnection connect(cutover.worker.WorkerMetrics metrics) {
+    return TemporalConnection.open(address, namespace, new TemporalConnection.Tls(tls, tlsCert, tlsKey, tlsCa), metrics);
+  }
 }

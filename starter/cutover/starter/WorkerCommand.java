@@ -4,6 +4,7 @@ import cutover.activities.Targets;
 import cutover.worker.CutoverWorker;
 import cutover.worker.TargetConfig;
 import cutover.worker.TemporalConnection;
+import cutover.worker.WorkerMetrics;
 import cutover.worker.WorkflowRegistration;
 import cutover.workflows.TargetTaskQueue;
 import java.io.PrintWriter;
@@ -33,12 +34,18 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin SignedApprovalOptions approvals = new SignedApprovalOptions();
 
+  @Mixin WorkerOutputOptions output = new WorkerOutputOptions();
+
   @Option(names = "--wait-for-temporal", paramLabel = "SECONDS", defaultValue = "0",
       description = "give up when the Temporal server has not answered for this long (default: keep trying)")
   long waitForTemporal;
 
   @Override
   public Integer call() throws Exception {
+    if (output.problem() != null) {
+      spec.commandLine().getErr().println("cutover worker: " + output.problem());
+      return CutoverCli.BAD_INPUT;
+    }
     Targets targets = TargetConfig.load(targetsFile);
     if (targets.names().isEmpty()) {
       spec.commandLine().getErr().println("no targets configured: set CUTOVER_TARGET_<NAME>_URL (and _USER, _PASSWORD) "
@@ -49,8 +56,17 @@ final class WorkerCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("cutover worker: " + approvals.signers().problem());
       return CutoverCli.BAD_INPUT;
     }
-    TemporalConnection connection = temporal.connect();
+    output.applyLogFormat();
     PrintWriter err = spec.commandLine().getErr();
+    WorkerMetrics metrics;
+    try {
+      metrics = output.serveMetrics("0.0.0.0");
+    } catch (java.io.IOException portTaken) {
+      err.println("cutover worker: " + portTaken.getMessage());
+      targets.close();
+      return CutoverCli.FAILED;
+    }
+    TemporalConnection connection = temporal.connect(metrics);
     boolean answered = connection.awaitServer(temporal.address, waitForTemporal == 0 ? null : Duration.ofSeconds(waitForTemporal),
         waiting -> {
           err.println(waiting);
@@ -60,6 +76,7 @@ final class WorkerCommand implements Callable<Integer> {
       err.printf("the Temporal server at %s did not answer within %d s; is it running? (`cutover dev` runs one)%n",
           temporal.address, waitForTemporal);
       connection.close();
+      closeMetrics(metrics);
       targets.close();
       return CutoverCli.FAILED;
     }
@@ -68,6 +85,7 @@ final class WorkerCommand implements Callable<Integer> {
       worker = CutoverWorker.start(connection.client(), targets, allowCommands, approvals.signers());
     } catch (IllegalArgumentException badName) {
       connection.close();
+      closeMetrics(metrics);
       err.println("cannot serve a configured target: " + badName.getMessage());
       return CutoverCli.BAD_INPUT;
     }
@@ -75,11 +93,15 @@ final class WorkerCommand implements Callable<Integer> {
             + " (their activities on %s)%n",
         WorkflowRegistration.TASK_QUEUE, temporal.address, temporal.namespace, String.join(", ", targets.names()),
         String.join(", ", targets.names().stream().map(TargetTaskQueue::of).toList()));
+    if (metrics != null) {
+      spec.commandLine().getOut().printf("metrics at %s%n", metrics.url());
+    }
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
       worker.close();
       connection.close();
+      closeMetrics(metrics);
       targets.close();
       stopped.countDown();
     };
@@ -93,5 +115,11 @@ final class WorkerCommand implements Callable<Integer> {
       stop.run();
     }
     return CutoverCli.OK;
+  }
+
+  private static void closeMetrics(WorkerMetrics metrics) {
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 }

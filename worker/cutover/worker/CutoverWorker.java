@@ -12,6 +12,7 @@ import cutover.workflows.TargetTaskQueue;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,8 @@ public final class CutoverWorker implements AutoCloseable {
   /** @param signers the allowed signers that approvals' signatures are checked against, and whether they are required */
   public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands,
       ApprovalSigners signers) {
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory = WorkerFactory.newInstance(client,
+        WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new StepLogContext()).build());
     WorkerOptions.Builder options = WorkerOptions.newBuilder();
     if (!TemporalConnection.hasVisibility(client.getWorkflowServiceStubs(), client.getOptions().getNamespace())) {
       // Java's test server (known by its lack of visibility) never moves a workflow's next task

@@ -74,13 +74,19 @@ public final class DevEnvironment implements AutoCloseable {
    */
   public static DevEnvironment start(int temporalPort, Targets extraTargets, boolean allowCommands,
       ApprovalSigners signers) throws IOException, SQLException {
+    return start(temporalPort, extraTargets, allowCommands, signers, null);
+  }
+
+  /** As {@link #start(int, Targets, boolean, ApprovalSigners)}; the worker's metrics go to {@code metrics} (null: nowhere). */
+  public static DevEnvironment start(int temporalPort, Targets extraTargets, boolean allowCommands,
+      ApprovalSigners signers, WorkerMetrics metrics) throws IOException, SQLException {
     requireNoDemo(extraTargets);
     // true locks time skipping: workflows here run in real time, as on a real server.
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort, true);
     String address = "127.0.0.1:" + temporalPort;
     registerSearchAttributes(address);
     return withWorker(temporal, null, address, EmbeddedPostgres.builder().start(), extraTargets, allowCommands,
-        signers);
+        signers, metrics);
   }
 
   /**
@@ -101,6 +107,12 @@ public final class DevEnvironment implements AutoCloseable {
    */
   public static DevEnvironment start(TemporalDevServer server, Path postgresData, Targets extraTargets,
       boolean allowCommands, ApprovalSigners signers) throws IOException, SQLException {
+    return start(server, postgresData, extraTargets, allowCommands, signers, null);
+  }
+
+  /** As {@link #start(TemporalDevServer, Path, Targets, boolean, ApprovalSigners)}; the worker's metrics go to {@code metrics}. */
+  public static DevEnvironment start(TemporalDevServer server, Path postgresData, Targets extraTargets,
+      boolean allowCommands, ApprovalSigners signers, WorkerMetrics metrics) throws IOException, SQLException {
     try {
       requireNoDemo(extraTargets);
       EmbeddedPostgres.Builder postgres = EmbeddedPostgres.builder();
@@ -108,7 +120,8 @@ public final class DevEnvironment implements AutoCloseable {
         Files.createDirectories(postgresData);
         postgres.setDataDirectory(postgresData).setCleanDataDirectory(false);
       }
-      return withWorker(server, server, server.address(), postgres.start(), extraTargets, allowCommands, signers);
+      return withWorker(server, server, server.address(), postgres.start(), extraTargets, allowCommands, signers,
+          metrics);
     } catch (IOException | SQLException | RuntimeException e) {
       server.close();
       throw e;
@@ -128,11 +141,12 @@ public final class DevEnvironment implements AutoCloseable {
   }
 
   private static DevEnvironment withWorker(AutoCloseable temporal, TemporalDevServer devServer, String address,
-      EmbeddedPostgres postgres, Targets extraTargets, boolean allowCommands, ApprovalSigners signers)
-      throws SQLException {
+      EmbeddedPostgres postgres, Targets extraTargets, boolean allowCommands, ApprovalSigners signers,
+      WorkerMetrics metrics) throws SQLException {
     DemoDatabase demo = createDemoDatabase(postgres);
     Targets targets = extraTargets.with(demo.target());
-    TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE);
+    TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE,
+        TemporalConnection.Tls.NONE, metrics);
     CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands, signers);
     return new DevEnvironment(temporal, devServer, postgres, demo, targets, connection, worker, address);
   }

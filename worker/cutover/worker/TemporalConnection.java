@@ -86,7 +86,15 @@ public final class TemporalConnection implements AutoCloseable {
   }
 
   public static TemporalConnection open(String address, String namespace, Tls tls) {
+    return open(address, namespace, tls, null);
+  }
+
+  /** @param metrics where Temporal's metrics (and cutover's, through it) go; null for none */
+  public static TemporalConnection open(String address, String namespace, Tls tls, WorkerMetrics metrics) {
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
+    if (metrics != null) {
+      options.setMetricsScope(metrics.scope());
+    }
     if (tls.used()) {
       try {
         options.setSslContext(tls.sslContext());

@@ -185,9 +185,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private String hold(Phase phase, PlanStep step, GateKind<?> kind) {
     gate = kind.open(step, new StepGateContext(phase, step));
     gateStep = step.id();
+    long opened = Workflow.currentTimeMillis();
     try {
       String why = gate.pass();
       gaveWayToRollback = why != null && operator.rollbackRequested;
+      WorkflowMetrics.gateHeld(step.kind(), Workflow.currentTimeMillis() - opened, why == null);
       return why;
     } finally {
       gate = null;

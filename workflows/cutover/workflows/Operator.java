@@ -29,6 +29,7 @@ final class Operator {
   /** Answers a signal: the sender reads {@code accepted}, people read the message as a notice. */
   void answer(String requestId, OperatorSignal signal, boolean accepted, String message) {
     keep(answers, new SignalAnswer(requestId, signal, accepted, message));
+    WorkflowMetrics.signalAnswered(signal, accepted, message);
     notice(message);
   }
 

@@ -232,6 +232,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       throttle.record(batch.rows(), batchMillis);
       throttle.counted(batch.rows());
       batchTimes.add(batchMillis);
+      cutover.activities.StepMetrics.batchCommitted(context.target(), context.step().kind(), context.action(), batch.rows(), batchMillis);
       long wait = throttle.waitMillis();
       state = wait > 0 && throttle.ratePerPart() > 0 ? "throttled" : "running";
       note = wait > 0 ? throttle.rateNote() : throttle.tunedBy() == null ? null : "tuned by " + throttle.tunedBy();

@@ -52,6 +52,7 @@ record RowComparison(StepContext context, ParityReads reads, ComparedSide legacy
         differing.add(cell);
       }
     }
+    cutover.activities.StepMetrics.parityChunks(context.target(), cells.size(), differing.size());
     json.put("legacyRows", legacyRows);
     json.put("newRows", newRows);
     json.put("chunksPlanned", chunks.planned());
