@@ -1,5 +1,6 @@
 package cutover.activities.steps.backfill;
 
+import java.math.BigInteger;
 import java.util.List;
 import org.jooq.DSLContext;
 
@@ -11,7 +12,8 @@ import org.jooq.DSLContext;
  * view or query); each sampled key stands for the same number of rows, so a batch of n rows
  * ends n rows' worth of sample keys further. A range is exact whatever the sample: the batch
  * takes every row after the checkpoint up to its end key, and the last batch ends at the part's
- * upper key.
+ * upper key. A key of one integer column needs no sample: its ranges are spans of values, sized by
+ * the rows per value the batches so far found.
  */
 final class RangeWalk implements BatchWalk {
   /** Keys sampled per part attempt: enough for batches of ~1/1000 of the part, cheap to hold (text keys). */
@@ -23,6 +25,9 @@ final class RangeWalk implements BatchWalk {
   private double rowsPerKey;
   private boolean complete;
   private int index;
+  /** For one integer key column: rows per key value, learnt batch by batch; ranges by arithmetic, no sample. */
+  private Double density;
+  private long span;
 
   RangeWalk(BackfillSql.Walk relation, boolean sampledByPage) {
     this.relation = relation;
@@ -36,6 +41,9 @@ final class RangeWalk implements BatchWalk {
     boolean inclusive = part.resumeInclusive();
     if (!inclusive && from.equals(part.upper())) {
       return null;
+    }
+    if (keyed.key().size() == 1 && BackfillSql.INTEGERS.contains(keyed.types().get(0))) {
+      return byValue(keyed, part, from, inclusive, rows);
     }
     if (sample == null || (!complete && index >= sample.size() - 1)) {
       BackfillSql.Sample taken = BackfillSql.sampleKeys(sql, keyed, sampledByPage, from, inclusive, part.upper(),
@@ -58,5 +66,34 @@ final class RangeWalk implements BatchWalk {
       end = part.upper(); // a cut sample of one repeated key: the rest of the part in one batch
     }
     return new Range(keyed.range(from, inclusive, end), end);
+  }
+
+  /**
+   * A range of an integer key by arithmetic: as many key values as hold about {@code rows} rows
+   * at the density seen so far (at first the part's estimate), growing at most fourfold a batch.
+   */
+  private Range byValue(BackfillSql.Walk keyed, Checkpoints.Part part, List<String> from, boolean inclusive, int rows) {
+    BigInteger first = new BigInteger(from.get(0)).add(inclusive ? BigInteger.ZERO : BigInteger.ONE);
+    BigInteger last = new BigInteger(part.upper().get(0));
+    if (first.compareTo(last) > 0) {
+      return null;
+    }
+    if (density == null) {
+      double values = last.subtract(new BigInteger(part.lower().get(0))).add(BigInteger.ONE).doubleValue();
+      density = part.estimatedRows() == null || values <= 0 ? 1.0 : Math.max(1e-9, part.estimatedRows() / values);
+    }
+    long wanted = (long) Math.max(1, Math.min(Long.MAX_VALUE / 8.0, rows / density));
+    span = span == 0 ? wanted : Math.min(wanted, span * 4);
+    BigInteger end = first.add(BigInteger.valueOf(span - 1)).min(last);
+    span = end.subtract(first).add(BigInteger.ONE).longValueExact();
+    List<String> to = List.of(end.toString());
+    return new Range(keyed.range(from, inclusive, to), to);
+  }
+
+  @Override
+  public void observe(Range range, long rows) {
+    if (density != null && span > 0) {
+      density = Math.max(Math.max(rows, 1) / (double) span, 1e-9);
+    }
   }
 }

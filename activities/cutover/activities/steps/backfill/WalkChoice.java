@@ -43,8 +43,8 @@ record WalkChoice(WalkKind kind, String note) {
       return new WalkChoice(WalkKind.KEY, "an update in place walks by key: an updated row may move to a later page");
     }
     if (!paged) {
-      return new WalkChoice(WalkKind.RANGES, spec.sourceName() + " is " + describe(relkind)
-          + " without pages of its own: key ranges from a sample");
+      return new WalkChoice(WalkKind.RANGES, (relkind == null ? "a query:" : spec.sourceName() + ", " + describe(relkind)
+          + ",") + " has no pages of its own: key ranges" + (source.key().size() == 1 ? "" : " from a sample"));
     }
     double correlation = BackfillSql.keyCorrelation(sql, source);
     String measured = String.format(Locale.ROOT, "correlation of key and storage order %.2f", correlation);
