@@ -26,7 +26,9 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * {@code kind: backfill} — copies rows into a table, or updates a table's rows in place, in
- * keyset batches: resumable, throttled, parallel by key range.
+ * batches: resumable, throttled, parallel by key (or page) range. How the batches go through the
+ * rows is the part's {@link BatchWalk}: by key, by page range or by sampled key range, chosen
+ * when the parts are prepared ({@link WalkChoice}) or forced by {@code walk:}.
  *
  * <ul>
  *   <li>source: {@code from: TABLE} or {@code query: SELECT ...}; {@code key: [columns]} (any
@@ -41,8 +43,8 @@ import org.jooq.impl.SQLDataType;
  *       locks of the touched tables, or a replica lags, longer than that
  * </ul>
  *
- * <p>When the step starts, its key range is fixed (the largest key is recorded as the upper
- * bound): rows the application inserts later with a larger key are not chased, nor are rows
+ * <p>When the step starts, its key range (or its page range) is fixed (the largest key, or the
+ * last page, is recorded as the upper bound): rows the application inserts later with a larger key are not chased, nor are rows
  * updated after their batch was copied. A plan catches them with a second backfill step (a
  * second pass, e.g. {@code onConflict: update} with a {@code where:} on an updated-at column) or
  * by the application's own dual write.
