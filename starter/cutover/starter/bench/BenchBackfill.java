@@ -91,6 +91,9 @@ final class BenchBackfill {
             "overview: the default copy, partitions, writes and an in-place update, as before"})
     List<String> cases;
 
+    @Option(names = "--batch-time", description = "batchTime: of the cases' backfills (default: the step's default)")
+    String batchTime;
+
     private PrintWriter out;
     private DataSource db;
     private TemporalConnection temporal;
@@ -234,7 +237,8 @@ final class BenchBackfill {
       String expected = checksum(limitTable);
       long copied = count("SELECT count(*) FROM " + limitTable);
       drop(limitTable);
-      Run run = runPlan(copy.name(), copy.stepFields("bench_dst"), "bench_dst", copy.target());
+      String fields = copy.stepFields("bench_dst") + (batchTime == null ? "" : "batchTime: " + batchTime + "\n");
+      Run run = runPlan(copy.name(), fields, "bench_dst", copy.target());
       run.rowsPerSecond = copied / run.seconds;
       boolean exact = expected.equals(checksum("bench_dst"));
       drop("bench_dst");
