@@ -61,6 +61,7 @@ final class BenchBackfill {
   static final class Backfill implements Callable<Integer> {
     static final String TARGET = "bench";
     static final String COLUMNS = "id, tenant, name, status, amount, created_at, metadata";
+    static final String OVERVIEW = "overview";
 
     @Spec CommandSpec spec;
 
@@ -84,6 +85,15 @@ final class BenchBackfill {
     @Option(names = "--skip-update", description = "skip the in-place UPDATE comparison")
     boolean skipUpdate;
 
+    @Option(names = "--cases", split = ",", defaultValue = "int,uuid,filtered-uuid,join",
+        description = {"copy shapes, each against its own single statement (default: ${DEFAULT-VALUE}); one line each:",
+            "backfill case=NAME rows=N limit_rows_per_s=X rows_per_s=Y ratio=R walk=W exact=true|false ...;",
+            "overview: the default copy, partitions, writes and an in-place update, as before"})
+    List<String> cases;
+
+    @Option(names = "--batch-time", description = "batchTime: of the cases' backfills (default: the step's default)")
+    String batchTime;
+
     private PrintWriter out;
     private DataSource db;
     private TemporalConnection temporal;
@@ -101,6 +111,13 @@ final class BenchBackfill {
       if (rows < 1000 || partitions < 1 || partitions > 8 || writeRate < 1) {
         spec.commandLine().getErr().println("cutover bench backfill: --rows >= 1000, --partitions 1-8, --write-rate >= 1");
         return CutoverCli.BAD_INPUT;
+      }
+      for (String name : cases) {
+        if (!name.equals(OVERVIEW) && BackfillCase.named(name) == null) {
+          spec.commandLine().getErr().println("cutover bench backfill: no case '" + name + "'; cases: "
+              + String.join(", ", BackfillCase.NAMES) + ", " + OVERVIEW);
+          return CutoverCli.BAD_INPUT;
+        }
       }
       EmbeddedPostgres postgres = null;
       Targets targets;
@@ -164,6 +181,91 @@ final class BenchBackfill {
     }
 
     private List<String> run(Process worker) throws Exception {
+      List<String> lines = new ArrayList<>();
+      java.util.Set<BackfillCase.Tables> generated = java.util.EnumSet.noneOf(BackfillCase.Tables.class);
+      if (cases.contains(OVERVIEW)) {
+        lines.addAll(overview(worker));
+        generated.add(BackfillCase.Tables.INT);
+      }
+      // a worker that has run before: its JIT is warm, as in a cutover's later steps
+      boolean warm = cases.contains(OVERVIEW);
+      for (String name : cases) {
+        BackfillCase copy = BackfillCase.named(name);
+        if (copy == null) {
+          continue;
+        }
+        if (generated.add(copy.tables())) {
+          generate(copy.tables());
+        }
+        if (!warm) {
+          if (generated.add(BackfillCase.Tables.INT)) {
+            generate(BackfillCase.Tables.INT);
+          }
+          backfill("warm-up", 1, null, Math.min(rows, 200_000));
+          warm = true;
+        }
+        CaseResult result = runCase(copy);
+        lines.add(result.line(worker));
+        say(lines.get(lines.size() - 1));
+      }
+      return lines;
+    }
+
+    /** What one case measured: its limit, its backfill, whether the two targets are equal. */
+    record CaseResult(BackfillCase copy, long rows, double limit, Run run, String walk, boolean exact,
+        Map<String, String> more) {
+      /** The case's machine-readable line; {@code more} adds fields (in order) after the common ones. */
+      String line(Process worker) {
+        long rssKb = worker != null ? vmHwmKb(worker.pid()) : vmHwmKb(ProcessHandle.current().pid());
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+            "backfill case=%s rows=%d limit_rows_per_s=%.0f rows_per_s=%.0f ratio=%.2f walk=%s exact=%s", copy.name(), rows,
+            limit, run.rowsPerSecond, run.rowsPerSecond / limit, walk, exact));
+        more.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        line.append(String.format(Locale.ROOT, " batch_p99_ms=%d batches=%d rss_mb=%d", run.batchP99, run.batches,
+            rssKb / 1024));
+        return line.toString();
+      }
+    }
+
+    /**
+     * A case: its single statement into an empty table (the limit, the mean of one before and one
+     * after), the backfill into another, and their checksums compared.
+     */
+    private CaseResult runCase(BackfillCase copy) throws Exception {
+      String limitTable = "bench_dst_limit";
+      double first = limitOf(copy, limitTable);
+      String expected = checksum(limitTable);
+      long copied = count("SELECT count(*) FROM " + limitTable);
+      drop(limitTable);
+      String fields = copy.stepFields("bench_dst") + (batchTime == null ? "" : "batchTime: " + batchTime + "\n");
+      Run run = runPlan(copy.name(), fields, "bench_dst", copy.target());
+      run.rowsPerSecond = copied / run.seconds;
+      boolean exact = expected.equals(checksum("bench_dst"));
+      drop("bench_dst");
+      double second = limitOf(copy, limitTable);
+      drop(limitTable);
+      say(String.format(Locale.ROOT, "  %s: limit %.2f s before and %.2f s after (%,d rows); backfill %.2f s, %s",
+          copy.name(), copied / first, copied / second, copied, run.seconds, run.outcome));
+      // the mean: the limit brackets the backfill in time, and the shared machine's load changes under all three
+      return new CaseResult(copy, copied, (first + second) / 2, run, run.walk(), exact, new java.util.LinkedHashMap<>());
+    }
+
+    /** The case's single statement into a fresh empty table: rows per second. */
+    private double limitOf(BackfillCase copy, String table) throws Exception {
+      drop(table);
+      sql(String.format(Locale.ROOT, copy.target(), table));
+      sql("CHECKPOINT");
+      long started = System.nanoTime();
+      long copied = update("INSERT INTO " + table + " (" + copy.targetColumns() + ") " + copy.select());
+      return copied / seconds(started);
+    }
+
+    /** Rows and a sum of row hashes: equal for equal multisets of rows (up to hash collisions), without a sort. */
+    private String checksum(String table) throws Exception {
+      return text("SELECT count(*) || ':' || coalesce(sum(hashtextextended(r::text, 0)), 0) FROM " + table + " r");
+    }
+
+    private List<String> overview(Process worker) throws Exception {
       generate();
       // a worker that has run before: its JIT is warm, as in a cutover's later steps
       backfill("warm-up", 1, null, Math.min(rows, 200_000));
@@ -224,7 +326,7 @@ final class BenchBackfill {
       lines.add(String.format(Locale.ROOT,
           "partitioned_rows_per_s=%.0f partitioned_ratio=%.2f batch_p99_ms=%d with_writes_rows_per_s=%.0f",
           parallel.rowsPerSecond, parallelRatio, defaults.batchP99, loaded.rowsPerSecond));
-      lines.add(String.format(Locale.ROOT, "backfill rows=%d limit_rows_per_s=%.0f rows_per_s=%.0f ratio=%.2f partitions=%d"
+      lines.add(String.format(Locale.ROOT, "backfill case=overview rows=%d limit_rows_per_s=%.0f rows_per_s=%.0f ratio=%.2f partitions=%d"
               + " update_ratio=%.2f write_p99_ms=%.1f baseline_write_p99_ms=%.1f write_max_ms=%.1f rss_mb=%d"
               + " history_events=%d",
           rows, limit, defaults.rowsPerSecond, ratio, partitions, updateRatio, during.p99(), baseline.p99(),
@@ -258,6 +360,16 @@ final class BenchBackfill {
       say(String.format(Locale.ROOT, "  %.1f s; %s on disk, %.0f bytes a row with its tuple header", seconds(started),
           text("SELECT pg_size_pretty(pg_relation_size('bench_src'))"),
           Double.parseDouble(text("SELECT pg_relation_size('bench_src')::float8 / " + rows))));
+    }
+
+    private void generate(BackfillCase.Tables tables) throws Exception {
+      say(String.format(Locale.ROOT, "generating the %s tables (%,d rows) ...", tables.name().toLowerCase(Locale.ROOT),
+          rows));
+      long started = System.nanoTime();
+      for (String statement : BackfillCase.generate(tables, rows)) {
+        sql(statement);
+      }
+      say(String.format(Locale.ROOT, "  %.1f s", seconds(started)));
     }
 
     private double limitCopy() throws Exception {
@@ -296,28 +408,52 @@ final class BenchBackfill {
     /** One backfill run: a copy into a fresh bench_dst, or (updateTable) an update of that table in place. */
     private Run backfill(String name, int parts, String updateTable, long upTo) throws Exception {
       String dst = "bench_dst";
+      StringBuilder fields = new StringBuilder();
       if (updateTable == null) {
-        sql("DROP TABLE IF EXISTS " + dst);
-        sql("CREATE TABLE " + dst + " (LIKE bench_src INCLUDING ALL)");
+        fields.append("from: bench_src\nkey: [id]\nwhere: id <= ").append(upTo)
+            .append("\ninto: ").append(dst).append("\ncolumns:\n");
+        for (String column : COLUMNS.split(", ")) {
+          fields.append("  ").append(column).append(": ").append(column).append('\n');
+        }
+      } else {
+        fields.append("from: ").append(updateTable).append("\nkey: [id]\n")
+            .append("set: {score: id * 7 % 1000}\nirreversible: true\n");
+      }
+      if (parts > 1) {
+        fields.append("partitions: ").append(parts).append('\n');
+      }
+      Run run = runPlan(name, fields.toString(), updateTable == null ? dst : null,
+          "CREATE TABLE %s (LIKE bench_src INCLUDING ALL)");
+      run.rowsPerSecond = upTo / run.seconds;
+      long copied = updateTable == null ? count("SELECT count(*) FROM " + dst)
+          : count("SELECT count(*) FROM " + updateTable + " WHERE score IS NOT NULL");
+      if (copied != upTo) {
+        throw new IllegalStateException("backfill " + name + " wrote " + copied + " rows, not " + upTo);
+      }
+      if (updateTable == null) {
+        drop(dst);
+      }
+      say(String.format(Locale.ROOT, "backfill (%s): %.2f s, %,.0f rows/s; %,d batches, batch ms p50/p99/max %d/%d/%d;"
+          + " %d history events", name, run.seconds, run.rowsPerSecond, run.batches, run.batchP50, run.batchP99,
+          run.batchMax, run.events));
+      return run;
+    }
+
+    /**
+     * A plan of one backfill step with these fields, pushed and run as a phase through Temporal;
+     * {@code dst} (when not null) is made afresh from {@code targetDdl} first. Rows per second are the caller's.
+     */
+    private Run runPlan(String name, String stepFields, String dst, String targetDdl) throws Exception {
+      if (dst != null) {
+        drop(dst);
+        sql(String.format(Locale.ROOT, targetDdl, dst));
       }
       sql("CHECKPOINT");
       String tag = name.replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
       String planName = "bench-" + tag;
       StringBuilder plan = new StringBuilder("name: " + planName + "\ntarget: " + targetName + "\nphases:\n"
           + "  - name: backfill\n    steps:\n      - id: backfill\n        kind: backfill\n");
-      if (updateTable == null) {
-        plan.append("        from: bench_src\n        key: [id]\n        where: id <= ").append(upTo)
-            .append("\n        into: ").append(dst).append("\n        columns:\n");
-        for (String column : COLUMNS.split(", ")) {
-          plan.append("          ").append(column).append(": ").append(column).append('\n');
-        }
-      } else {
-        plan.append("        from: ").append(updateTable).append("\n        key: [id]\n")
-            .append("        set: {score: id * 7 % 1000}\n        irreversible: true\n");
-      }
-      if (parts > 1) {
-        plan.append("        partitions: ").append(parts).append('\n');
-      }
+      stepFields.lines().forEach(line -> plan.append("        ").append(line).append('\n'));
       PlanPushResult pushed = PlanCommand.Push.push(temporal, plan.toString(), planName + ".yaml", targetName, "bench");
       if (!pushed.problems().isEmpty()) {
         throw new IllegalStateException("bench plan is invalid: " + pushed.problems());
@@ -335,24 +471,13 @@ final class BenchBackfill {
       }
       List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
       historyEvents = Math.max(historyEvents, events.size());
-      Run run = new Run(name, upTo / seconds, seconds, events.size());
+      Run run = new Run(name, seconds, events.size(), result.steps().get(0).outcome());
       for (PartResult part : partResults(events)) {
         run.batches += part.batches();
         run.batchP50 = Math.max(run.batchP50, part.batchP50Millis());
         run.batchP99 = Math.max(run.batchP99, part.batchP99Millis());
         run.batchMax = Math.max(run.batchMax, part.batchMaxMillis());
       }
-      long copied = updateTable == null ? count("SELECT count(*) FROM " + dst)
-          : count("SELECT count(*) FROM " + updateTable + " WHERE score IS NOT NULL");
-      if (copied != upTo) {
-        throw new IllegalStateException("backfill " + name + " wrote " + copied + " rows, not " + upTo);
-      }
-      if (updateTable == null) {
-        drop(dst);
-      }
-      say(String.format(Locale.ROOT, "backfill (%s): %.2f s, %,.0f rows/s; %,d batches, batch ms p50/p99/max %d/%d/%d;"
-          + " %d history events", name, seconds, run.rowsPerSecond, run.batches, run.batchP50, run.batchP99,
-          run.batchMax, run.events));
       return run;
     }
 
@@ -375,20 +500,28 @@ final class BenchBackfill {
     }
 
     static final class Run {
+      private static final java.util.regex.Pattern WALK = java.util.regex.Pattern.compile("walk: ([a-z]+)");
       final String name;
-      final double rowsPerSecond;
       final double seconds;
       final int events;
+      final String outcome;
+      double rowsPerSecond;
       long batches;
       long batchP50;
       long batchP99;
       long batchMax;
 
-      Run(String name, double rowsPerSecond, double seconds, int events) {
+      Run(String name, double seconds, int events, String outcome) {
         this.name = name;
-        this.rowsPerSecond = rowsPerSecond;
         this.seconds = seconds;
         this.events = events;
+        this.outcome = outcome;
+      }
+
+      /** The walk the step's outcome names. */
+      String walk() {
+        java.util.regex.Matcher found = WALK.matcher(String.valueOf(outcome));
+        return found.find() ? found.group(1) : "unknown";
       }
     }
 
@@ -438,6 +571,13 @@ final class BenchBackfill {
       try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
         s.execute("SET statement_timeout = 0");
         s.execute(sql);
+      }
+    }
+
+    private long update(String sql) throws Exception {
+      try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+        s.execute("SET statement_timeout = 0");
+        return s.executeUpdate(sql);
       }
     }
 

@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * @param partitions parts run in parallel, split by key range
  * @param batchSize a fixed batch size, or null to adapt it to {@code batchTime}
  * @param rate a cap on rows per second for the whole step (all parts), or null
+ * @param walk the walk the plan forces, or null to choose one ({@link WalkChoice})
  */
 @JsonClassDescription("Copies rows into a table (into: with columns:) or updates them in place (set:), in keyset "
     + "batches on key:, each committed with its checkpoint; resumable, throttled, parallel by key range.")
@@ -80,6 +81,10 @@ public record BackfillSpec(
     @JsonProperty(defaultValue = "10s")
     @JsonPropertyDescription("Back off while a replica lags more than this (pg_stat_replication).")
     Duration maxReplicationLag,
+    @JsonPropertyDescription("How batches go through the rows: key (keyset in key order), pages (physical page ranges"
+        + " of a from: table, a copy only) or ranges (key ranges split from a sample); when omitted, chosen per step"
+        + " and named in its outcome.")
+    WalkKind walk,
     @JsonUnwrapped
     SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
@@ -204,11 +209,30 @@ public record BackfillSpec(
     Duration pauseBetween = fields.optionalDuration("pauseBetween", null);
     Duration maxLockWait = fields.optionalDuration("maxLockWait", null);
     Duration maxReplicationLag = fields.optionalDuration("maxReplicationLag", null);
+    String walk = fields.optionalString("walk");
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
     problems(fields, from, query, key, where, into, columns, set, onConflict, conflictColumns);
+    walkProblems(fields, walk, query, set);
     return new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict), conflictColumns,
         partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween, maxLockWait,
-        maxReplicationLag, timeouts);
+        maxReplicationLag, WalkKind.of(walk), timeouts);
+  }
+
+  private static void walkProblems(StepFields fields, String walk, String query, Map<String, String> set) {
+    if (walk == null) {
+      return;
+    }
+    WalkKind kind = WalkKind.of(walk);
+    if (kind == null) {
+      fields.problem("walk", "walk must be key, pages or ranges, found '" + walk + "'",
+          "write walk: key, pages or ranges, or leave it out to let the step choose");
+    } else if (kind == WalkKind.PAGES && query != null) {
+      fields.problem("walk", "walk: pages reads a table's pages, and a query: has none",
+          "use walk: ranges or key, or leave walk: out");
+    } else if (kind == WalkKind.PAGES && set != null) {
+      fields.problem("walk", "walk: pages cannot update in place: an updated row may move to a later page and be"
+              + " updated twice", "use walk: key or ranges, or leave walk: out");
+    }
   }
 
   private static void problems(StepFields fields, String from, String query, List<String> key, String where,

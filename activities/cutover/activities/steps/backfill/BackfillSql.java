@@ -212,19 +212,43 @@ final class BackfillSql {
 
   /**
    * Keys that split the walk's rows up to {@code upTo} into {@code parts} parts of about equal
-   * size, from a sample: {@code TABLESAMPLE SYSTEM} of a table, a random filter of a query.
+   * size, from a sample ({@link #sampleKeys}).
    */
-  static List<List<String>> splitKeys(DSLContext sql, Walk walk, boolean isTable, List<String> upTo, int parts) {
+  static List<List<String>> splitKeys(DSLContext sql, Walk walk, boolean sampledByPage, List<String> upTo, int parts) {
     if (parts <= 1) {
       return List.of();
     }
-    long all = estimate(sql, DSL.selectOne().from(walk.table()));
-    double wanted = 2_000.0 * parts;
-    double share = all <= 0 ? 1.0 : Math.min(1.0, wanted / all);
-    Table<?> from = walk.table();
-    Condition where = walk.filter().and(walk.range(null, upTo));
-    if (share < 1.0 && isTable) {
-      from = DSL.table("{0} TABLESAMPLE SYSTEM ({1})", walk.table(), DSL.inline(Math.max(0.0001, share * 100)));
+    List<List<String>> sample = sampleKeys(sql, walk, sampledByPage, null, false, upTo, 2_000 * parts).keys();
+    List<List<String>> splits = new ArrayList<>();
+    for (int p = 1; p < parts && !sample.isEmpty(); p++) {
+      List<String> split = sample.get((int) ((long) p * sample.size() / parts));
+      if (!splits.contains(split) && !split.equals(upTo)) {
+        splits.add(split);
+      }
+    }
+    return splits;
+  }
+
+  /**
+   * A sample of the walk's keys in a range, in key order; each stands for {@code rowsPerKey} rows.
+   * Complete when it holds every sampled key of the range (it is cut at five times the wanted
+   * size when the planner's estimate of the range was far too low).
+   */
+  record Sample(List<List<String>> keys, double rowsPerKey, boolean complete) {}
+
+  /**
+   * About {@code wanted} keys of the walk's rows from {@code from} up to {@code upTo}: {@code
+   * TABLESAMPLE SYSTEM} of a table (whole pages, cheap), a random filter of a view or a query
+   * (TABLESAMPLE applies to tables and materialized views only).
+   */
+  static Sample sampleKeys(DSLContext sql, Walk walk, boolean sampledByPage, List<String> from, boolean inclusive,
+      List<String> upTo, int wanted) {
+    Condition where = walk.filter().and(walk.range(from, inclusive, upTo));
+    long rows = estimate(sql, DSL.selectOne().from(walk.table()).where(where));
+    double share = rows <= 0 ? 1.0 : Math.min(1.0, wanted / (double) rows);
+    Table<?> table = walk.table();
+    if (share < 1.0 && sampledByPage) {
+      table = DSL.table("{0} TABLESAMPLE SYSTEM ({1})", walk.table(), DSL.inline(Math.max(0.0001, share * 100)));
     } else if (share < 1.0) {
       where = where.and(DSL.rand().lt(DSL.inline(java.math.BigDecimal.valueOf(share))));
     }
@@ -233,19 +257,56 @@ final class BackfillSql {
     for (int i = 0; i < key.size(); i++) {
       select.add(key.get(i).cast(SQLDataType.CLOB).as("cutover_v" + i));
     }
-    Result<Record> sample = sql.select(select).from(from).where(where).orderBy(key).fetch();
-    List<List<String>> splits = new ArrayList<>();
-    for (int p = 1; p < parts && !sample.isEmpty(); p++) {
-      Record row = sample.get((int) ((long) p * sample.size() / parts));
-      List<String> split = new ArrayList<>();
+    int cap = wanted * 5;
+    Result<Record> sample = sql.select(select).from(table).where(where).orderBy(key).limit(cap).fetch();
+    List<List<String>> keys = new ArrayList<>(sample.size());
+    for (Record row : sample) {
+      List<String> values = new ArrayList<>(key.size());
       for (int i = 0; i < key.size(); i++) {
-        split.add(row.get(i, String.class));
+        values.add(row.get(i, String.class));
       }
-      if (!splits.contains(split) && !split.equals(upTo)) {
-        splits.add(split);
-      }
+      keys.add(values);
     }
-    return splits;
+    return new Sample(keys, 1.0 / share, sample.size() < cap);
+  }
+
+  /** A relation's kind as {@code pg_class.relkind} has it ({@code r} table, {@code v} view, ...), or null when it is none. */
+  static String relationKind(DSLContext sql, List<String> relation) {
+    return sql.select(DSL.field(name("relkind")).cast(SQLDataType.VARCHAR))
+        .from(DSL.table(name("pg_catalog", "pg_class")))
+        .where(DSL.field(name("oid")).eq(regclass(sql, relation)))
+        .fetchOne(0, String.class);
+  }
+
+  /** The pages of a table's main fork now. */
+  static long pages(DSLContext sql, List<String> relation) {
+    Long pages = sql.select(DSL.field("pg_catalog.pg_relation_size({0}) / current_setting('block_size')::bigint",
+        Long.class, regclass(sql, relation))).fetchOne(0, Long.class);
+    return pages == null ? 0 : pages;
+  }
+
+  /**
+   * How closely the table's key order follows its storage order: the correlation of page number
+   * and key rank over a sample of ~5,000 rows (every row of a smaller table); 1 when fewer than
+   * two rows. Near 1 (or -1) an index scan in key order reads the pages in order.
+   */
+  static double keyCorrelation(DSLContext sql, Walk walk) {
+    long rows = estimate(sql, DSL.selectOne().from(walk.table()));
+    double share = rows <= 0 ? 1.0 : Math.min(1.0, 5_000.0 / rows);
+    Table<?> table = share < 1.0
+        ? DSL.table("{0} TABLESAMPLE SYSTEM ({1})", walk.table(), DSL.inline(Math.max(0.0001, share * 100)))
+        : walk.table();
+    Field<Double> page = DSL.field("({0}::text::point)[0]", Double.class, DSL.field(name("ctid")));
+    Field<Integer> rank = DSL.rowNumber().over(DSL.orderBy(walk.keyFields()));
+    Table<?> ranked = DSL.select(page.as("cutover_page"), rank.as("cutover_rank")).from(table).asTable("cutover_ranked");
+    Double correlation = sql.select(DSL.field("corr({0}, {1})", Double.class,
+        DSL.field(name("cutover_ranked", "cutover_page")), DSL.field(name("cutover_ranked", "cutover_rank"))))
+        .from(ranked).fetchOne(0, Double.class);
+    return correlation == null ? 1.0 : correlation;
+  }
+
+  private static Field<Object> regclass(DSLContext sql, List<String> relation) {
+    return DSL.function(name("to_regclass"), Object.class, DSL.inline(sql.render(table(relation))));
   }
 
   /**

@@ -16,11 +16,9 @@ import cutover.plan.Undo;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import io.temporal.failure.ApplicationFailure;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -28,7 +26,9 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * {@code kind: backfill} — copies rows into a table, or updates a table's rows in place, in
- * keyset batches: resumable, throttled, parallel by key range.
+ * batches: resumable, throttled, parallel by key (or page) range. How the batches go through the
+ * rows is the part's {@link BatchWalk}: by key, by page range or by sampled key range, chosen
+ * when the parts are prepared ({@link WalkChoice}) or forced by {@code walk:}.
  *
  * <ul>
  *   <li>source: {@code from: TABLE} or {@code query: SELECT ...}; {@code key: [columns]} (any
@@ -43,8 +43,8 @@ import org.jooq.impl.SQLDataType;
  *       locks of the touched tables, or a replica lags, longer than that
  * </ul>
  *
- * <p>When the step starts, its key range is fixed (the largest key is recorded as the upper
- * bound): rows the application inserts later with a larger key are not chased, nor are rows
+ * <p>When the step starts, its key range (or its page range) is fixed (the largest key, or the
+ * last page, is recorded as the upper bound): rows the application inserts later with a larger key are not chased, nor are rows
  * updated after their batch was copied. A plan catches them with a second backfill step (a
  * second pass, e.g. {@code onConflict: update} with a {@code where:} on an updated-at column) or
  * by the application's own dual write.
@@ -97,23 +97,39 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
           + " is NULL in some rows of " + spec.sourceName() + "; rows with a NULL key cannot be walked in key order."
           + " Exclude them with where:, or choose a key without NULLs", "StepFailed");
     }
+    WalkChoice walk = WalkChoice.choose(sql, context.step().id(), spec, source);
+    List<Checkpoints.Part> parts = walk.kind() == WalkKind.PAGES
+        ? PageWalk.parts(sql, spec, source, context.runId(), context.step().id(), walk.note())
+        : keyRangeParts(context, spec, source, walk);
+    parts.forEach(checkpoints::insert);
+    return parts.size();
+  }
+
+  /** Parts of a walk by key (in key order or by sampled key ranges): the key range now, split from a sample. */
+  private static List<Checkpoints.Part> keyRangeParts(StepContext context, BackfillSpec spec, BackfillSql.Walk source,
+      WalkChoice walk) {
+    DSLContext sql = context.sql();
+    String run = context.runId();
+    String step = context.step().id();
     BackfillSql.KeyAndTypes upper = BackfillSql.lastKey(sql, source, null);
     BackfillSql.KeyAndTypes first = upper == null ? null : BackfillSql.firstKey(sql, source);
     if (upper == null || first == null) {
-      checkpoints.insert(new Checkpoints.Part(context.runId(), context.step().id(), StepAction.APPLY, 0, 1, List.of(), null, false,
-          null, null, 0, 0, 0L, PartState.DONE));
-      return 1;
+      return List.of(new Checkpoints.Part(run, step, StepAction.APPLY, 0, 1, List.of(), null, false, null, null, 0, 0,
+          0L, PartState.DONE, walk.kind(), walk.note()));
     }
-    BackfillSql.Walk walk = source.withTypes(upper.types());
-    List<List<String>> splits = BackfillSql.splitKeys(sql, walk, spec.from() != null, upper.key(), spec.partitions());
+    BackfillSql.Walk typed = source.withTypes(upper.types());
+    boolean sampledByPage = spec.from() != null
+        && WalkChoice.SAMPLED_BY_PAGE.contains(String.valueOf(BackfillSql.relationKind(sql, spec.fromTable())));
+    List<List<String>> splits = BackfillSql.splitKeys(sql, typed, sampledByPage, upper.key(), spec.partitions());
     splits = splits.stream().filter(k -> !k.equals(first.key())).toList();
-    int parts = splits.size() + 1;
-    long estimate = BackfillSql.estimateRows(sql, walk, upper.key());
-    for (int i = 0; i < parts; i++) {
+    int count = splits.size() + 1;
+    long estimate = BackfillSql.estimateRows(sql, typed, upper.key());
+    List<Checkpoints.Part> parts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
       List<String> lower = i == 0 ? first.key() : splits.get(i - 1);
-      List<String> up = i == parts - 1 ? upper.key() : splits.get(i);
-      checkpoints.insert(new Checkpoints.Part(context.runId(), context.step().id(), StepAction.APPLY, i, parts, upper.types(),
-          lower, i == 0, up, null, 0, 0, estimate < 0 ? null : Math.max(1, estimate / parts), PartState.RUNNING));
+      List<String> up = i == count - 1 ? upper.key() : splits.get(i);
+      parts.add(new Checkpoints.Part(run, step, StepAction.APPLY, i, count, upper.types(), lower, i == 0, up, null, 0, 0,
+          estimate < 0 ? null : Math.max(1, estimate / count), PartState.RUNNING, walk.kind(), walk.note()));
     }
     return parts;
   }
@@ -135,17 +151,31 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         .toList();
     BackfillSql.Walk copied = BackfillSql.copied(spec);
     BackfillSql.KeyAndTypes types = applied.isEmpty() ? null : BackfillSql.lastKey(context.sql(), copied, null);
-    if (types == null) {
-      checkpoints.insert(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, List.of(), null, false, null, null, 0, 0,
-          0L, PartState.DONE));
-      return 1;
+    List<Checkpoints.Part> removals = new ArrayList<>();
+    if (types != null && applied.stream().anyMatch(p -> p.walk() == WalkKind.PAGES)) {
+      // page ranges say nothing of keys: remove the copied key's whole span in the source
+      BackfillSql.Walk source = BackfillSql.source(spec);
+      BackfillSql.KeyAndTypes first = BackfillSql.firstKey(context.sql(), source);
+      BackfillSql.KeyAndTypes last = BackfillSql.lastKey(context.sql(), source, null);
+      if (first != null && last != null) {
+        long rows = applied.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
+        removals.add(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, types.types(), first.key(), true,
+            last.key(), null, 0, 0, rows, PartState.RUNNING, WalkKind.KEY, null));
+      }
+    } else if (types != null) {
+      for (int i = 0; i < applied.size(); i++) {
+        Checkpoints.Part from = applied.get(i);
+        removals.add(new Checkpoints.Part(run, step, StepAction.COMPENSATE, i, applied.size(), types.types(),
+            from.lower(), from.lowerInclusive(), from.last(), null, 0, 0, from.rowsDone(), PartState.RUNNING,
+            WalkKind.KEY, null));
+      }
     }
-    for (int i = 0; i < applied.size(); i++) {
-      Checkpoints.Part from = applied.get(i);
-      checkpoints.insert(new Checkpoints.Part(run, step, StepAction.COMPENSATE, i, applied.size(), types.types(), from.lower(),
-          from.lowerInclusive(), from.last(), null, 0, 0, from.rowsDone(), PartState.RUNNING));
+    if (removals.isEmpty()) {
+      removals.add(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, List.of(), null, false, null, null, 0, 0,
+          0L, PartState.DONE, WalkKind.KEY, null));
     }
-    return applied.size();
+    removals.forEach(checkpoints::insert);
+    return removals.size();
   }
 
   @Override
@@ -169,7 +199,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     BackfillSpec spec = spec(context.step());
     SqlRunner.Session session = context.session();
     boolean apply = context.action() == StepAction.APPLY;
-    BackfillSql.Walk walk = apply ? BackfillSql.source(spec) : BackfillSql.copied(spec);
+    PartWalk walk = new PartWalk(spec, apply);
     Throttle throttle = new Throttle(spec, context.parts());
     Load load = new Load(spec, apply);
     long started = System.nanoTime();
@@ -177,7 +207,6 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     long backingOffSince = 0;
     int reconnects = 0;
     BatchTimes batchTimes = new BatchTimes();
-    Stride stride = new Stride();
     Checkpoints.Part part = null;
     String state = "running";
     String note = null;
@@ -188,7 +217,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       long batchStarted = System.nanoTime();
       Batch batch;
       try {
-        batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
+        batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, spec, tx, walk, throttle,
             checkLoad ? load : null)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
@@ -279,15 +308,15 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   /** A placeholder before the part's first batch was read: progress needs a part. */
   private static Checkpoints.Part firstRead(PartContext context) {
     return new Checkpoints.Part(context.runId(), context.step().id(), context.action(), context.part(), context.parts(),
-        List.of(), null, false, null, null, 0, 0, null, PartState.RUNNING);
+        List.of(), null, false, null, null, 0, 0, null, PartState.RUNNING, WalkKind.KEY, null);
   }
 
   /**
    * One transaction: lock the checkpoint, read the operators' controls (a pause or a tune takes
    * effect here, before any work), maybe look at the load, then one batch.
    */
-  private Batch batch(PartContext context, BackfillSpec spec, DSLContext tx, BackfillSql.Walk walk, Throttle throttle,
-      Stride stride, Load load) {
+  private Batch batch(PartContext context, BackfillSpec spec, DSLContext tx, PartWalk walk, Throttle throttle,
+      Load load) {
     DSLContext sql = PlanSql.asWritten(tx); // statements that hold plan SQL; the ledger's own are prepared
     Checkpoints checkpoints = new Checkpoints(tx);
     String run = context.runId();
@@ -310,69 +339,53 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       }
     }
     throttle.tune(control);
-    BackfillSql.Walk keyed = walk.withTypes(part.keyTypes());
-    stride.learn(sql, keyed);
-    List<String> from = part.resumeFrom();
-    boolean inclusive = part.resumeInclusive();
-    List<String> end = stride.byValue() ? stride.end(from, inclusive, part.upper(), throttle.size())
-        : BackfillSql.batchEnd(sql, keyed, from, inclusive, part.upper(), throttle.size());
-    if (end == null) {
+    BatchWalk batches = walk.of(sql, part);
+    BatchWalk.Range range = batches.next(sql, part, throttle.size());
+    if (range == null) {
       checkpoints.finish(part);
       return new Batch(0, part.withState(PartState.DONE), true, control, null);
     }
-    Condition range = keyed.range(from, inclusive, end);
     int rows;
     if (context.action() != StepAction.APPLY) {
-      rows = BackfillSql.remove(sql, keyed, range);
+      rows = BackfillSql.remove(sql, walk.relation(), range.rows());
     } else if (spec.inPlace()) {
-      rows = BackfillSql.update(sql, spec, keyed, range);
+      rows = BackfillSql.update(sql, spec, walk.relation(), range.rows());
     } else {
-      rows = BackfillSql.copy(sql, spec, keyed, range);
+      rows = BackfillSql.copy(sql, spec, walk.relation(), range.rows());
     }
-    stride.observe(from, inclusive, end, rows);
-    checkpoints.advance(part, end, rows);
-    return new Batch(rows, part.advancedTo(end, rows), false, control, null);
+    batches.observe(range, rows);
+    checkpoints.advance(part, range.end(), rows);
+    return new Batch(rows, part.advancedTo(range.end(), rows), false, control, null);
   }
 
   /**
-   * Batches by key value, where that is exact and cheaper. For a table whose key is one integer
-   * column with a unique index, the range {@code (a, a + n]} holds at most n rows, so the batch
-   * can skip the bound query (an index-only read of its keys, ~6% of a copy's time). Used while
-   * the keys are dense (at least half the values in a range exist); across gaps the bound query
-   * jumps to the next keys.
+   * The walk of a part, made at its first batch from the walk its checkpoint names: the source
+   * (or, compensating, the copied rows of the target) and one {@link BatchWalk} per attempt.
    */
-  static final class Stride {
-    private Boolean eligible;
-    private double density;
+  private static final class PartWalk {
+    private final BackfillSpec spec;
+    private final BackfillSql.Walk relation;
+    private BatchWalk walk;
 
-    void learn(DSLContext sql, BackfillSql.Walk walk) {
-      if (eligible == null) {
-        eligible = BackfillSql.uniqueIntegerKey(sql, walk);
-      }
+    PartWalk(BackfillSpec spec, boolean apply) {
+      this.spec = spec;
+      this.relation = apply ? BackfillSql.source(spec) : BackfillSql.copied(spec);
     }
 
-    boolean byValue() {
-      return Boolean.TRUE.equals(eligible) && density >= 0.5;
+    BackfillSql.Walk relation() {
+      return relation;
     }
 
-    /** The end of a batch of at most {@code size} keys from {@code from}; null when the range is done. */
-    List<String> end(List<String> from, boolean inclusive, List<String> upper, int size) {
-      BigInteger start = new BigInteger(from.get(0));
-      BigInteger last = new BigInteger(upper.get(0));
-      BigInteger first = inclusive ? start : start.add(BigInteger.ONE);
-      if (first.compareTo(last) > 0) {
-        return null;
+    BatchWalk of(DSLContext sql, Checkpoints.Part part) {
+      if (walk == null) {
+        walk = switch (part.walk()) {
+          case KEY -> new KeyWalk(relation);
+          case PAGES -> new PageWalk(relation);
+          case RANGES -> new RangeWalk(relation, spec.from() != null
+              && WalkChoice.SAMPLED_BY_PAGE.contains(String.valueOf(BackfillSql.relationKind(sql, spec.fromTable()))));
+        };
       }
-      return List.of(first.add(BigInteger.valueOf(size - 1L)).min(last).toString());
-    }
-
-    void observe(List<String> from, boolean inclusive, List<String> end, int rows) {
-      if (!Boolean.TRUE.equals(eligible)) {
-        return;
-      }
-      BigInteger first = new BigInteger(from.get(0)).add(inclusive ? BigInteger.ZERO : BigInteger.ONE);
-      double span = new BigInteger(end.get(0)).subtract(first).add(BigInteger.ONE).doubleValue();
-      density = span <= 0 ? 0 : rows / span;
+      return walk;
     }
   }
 
@@ -463,8 +476,10 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         ? String.format(Locale.ROOT, "updated %,d rows of %s", rows, spec.sourceName())
         : String.format(Locale.ROOT, "copied %,d rows from %s into %s", rows, spec.sourceName(),
             String.join(".", spec.intoTable()));
-    return new StepOutcome(what + String.format(Locale.ROOT, " in %d part%s, %,d batches", parts.size(),
-        parts.size() == 1 ? "" : "s", batches), rows);
+    Checkpoints.Part first = parts.get(0);
+    return new StepOutcome(what + String.format(Locale.ROOT, " in %d part%s, %,d batches; walk: %s", parts.size(),
+        parts.size() == 1 ? "" : "s", batches, first.walk().word())
+        + (first.walkNote() == null ? "" : " (" + first.walkNote() + ")"), rows);
   }
 
   @Override

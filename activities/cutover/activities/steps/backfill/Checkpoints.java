@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cutover.activities.RunEventKind;
 import cutover.activities.StepAction;
+import cutover.activities.Word;
 import cutover.db.tables.records.BackfillCheckpointRecord;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +32,10 @@ public final class Checkpoints {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One part of a step: a key range (lower exclusive, upper inclusive) and how far it has come. */
+  /**
+   * One part of a step: a key range (lower exclusive unless lowerInclusive, upper inclusive), or
+   * for a page walk a page range (page numbers, both inclusive), and how far it has come.
+   */
   public record Part(
       String runId,
       String stepId,
@@ -46,7 +50,9 @@ public final class Checkpoints {
       long rowsDone,
       long batches,
       Long estimatedRows,
-      PartState state) {
+      PartState state,
+      WalkKind walk,
+      String walkNote) {
 
     public boolean done() {
       return state == PartState.DONE;
@@ -68,12 +74,12 @@ public final class Checkpoints {
 
     public Part advancedTo(List<String> key, long rows) {
       return new Part(runId, stepId, action, part, parts, keyTypes, lower, lowerInclusive, upper, key,
-          rowsDone + rows, batches + 1, estimatedRows, state);
+          rowsDone + rows, batches + 1, estimatedRows, state, walk, walkNote);
     }
 
     public Part withState(PartState newState) {
       return new Part(runId, stepId, action, part, parts, keyTypes, lower, lowerInclusive, upper, last, rowsDone,
-          batches, estimatedRows, newState);
+          batches, estimatedRows, newState, walk, walkNote);
     }
   }
 
@@ -160,6 +166,8 @@ public final class Checkpoints {
         .set(BACKFILL_CHECKPOINT.BATCHES, part.batches())
         .set(BACKFILL_CHECKPOINT.ESTIMATED_ROWS, part.estimatedRows())
         .set(BACKFILL_CHECKPOINT.STATE, part.state().word())
+        .set(BACKFILL_CHECKPOINT.WALK, part.walk().word())
+        .set(BACKFILL_CHECKPOINT.WALK_NOTE, part.walkNote())
         .execute();
   }
 
@@ -224,6 +232,14 @@ public final class Checkpoints {
   private static Part toPart(BackfillCheckpointRecord r) {
     return new Part(r.getRunId(), r.getStepId(), StepAction.of(r.getAction()), r.getPart(), r.getParts(), list(r.getKeyTypes()),
         list(r.getLowerKey()), r.getLowerInclusive(), list(r.getUpperKey()), list(r.getLastKey()), r.getRowsDone(), r.getBatches(),
-        r.getEstimatedRows(), PartState.of(r.getState()));
+        r.getEstimatedRows(), PartState.of(r.getState()), walk(r.getWalk()), r.getWalkNote());
+  }
+
+  private static WalkKind walk(String word) {
+    WalkKind walk = Word.of(WalkKind.class, word);
+    if (walk == null) {
+      throw new IllegalStateException("a checkpoint holds an unknown walk: " + word);
+    }
+    return walk;
   }
 }

@@ -1,0 +1,70 @@
+package cutover.activities.steps.backfill;
+
+import io.temporal.failure.ApplicationFailure;
+import java.util.Locale;
+import java.util.Set;
+import org.jooq.DSLContext;
+
+/**
+ * Which walk a backfill's apply takes, and why (the why goes into the step's outcome), chosen
+ * when its parts are prepared and kept in their checkpoints: a retried part walks as it began.
+ *
+ * <ul>
+ *   <li>an update in place walks by key: an updated row may move to a later page (a new tuple
+ *       version wherever there is room), where a page walk would update it again, and {@code
+ *       set:} expressions such as {@code n + 1} are not idempotent
+ *   <li>a table whose key order follows its storage order (correlation of page and key rank at
+ *       least {@value #CORRELATED}) and no filter: by key, reading pages in order anyway
+ *   <li>another table, or any table with a filter: page ranges, each page read once, the filter
+ *       applied inside the range (a key walk reads rows from random pages, and with a selective
+ *       filter its bound query walks the key index through every non-matching row)
+ *   <li>a view, a query or a partitioned table (no pages of its own): key ranges from a sample
+ * </ul>
+ */
+record WalkChoice(WalkKind kind, String note) {
+  static final double CORRELATED = 0.9;
+  /** Relation kinds with pages of their own: ordinary tables and materialized views. */
+  private static final Set<String> PAGED = Set.of("r", "m");
+  /** Relation kinds TABLESAMPLE accepts. */
+  static final Set<String> SAMPLED_BY_PAGE = Set.of("r", "m", "p");
+
+  static WalkChoice choose(DSLContext sql, String stepId, BackfillSpec spec, BackfillSql.Walk source) {
+    String relkind = spec.from() == null ? null : BackfillSql.relationKind(sql, spec.fromTable());
+    boolean paged = relkind != null && PAGED.contains(relkind);
+    if (spec.walk() != null) {
+      if (spec.walk() == WalkKind.PAGES && !paged) {
+        throw ApplicationFailure.newNonRetryableFailure("step '" + stepId + "': walk: pages needs a table with pages"
+            + " of its own, and " + spec.sourceName() + " is " + describe(relkind)
+            + "; use walk: ranges, or leave walk: out to choose", "StepFailed");
+      }
+      return new WalkChoice(spec.walk(), "as the plan's walk: says");
+    }
+    if (spec.inPlace()) {
+      return new WalkChoice(WalkKind.KEY, "an update in place walks by key: an updated row may move to a later page");
+    }
+    if (!paged) {
+      return new WalkChoice(WalkKind.RANGES, (relkind == null ? "a query:" : spec.sourceName() + ", " + describe(relkind)
+          + ",") + " has no pages of its own: key ranges" + (source.key().size() == 1 ? "" : " from a sample"));
+    }
+    double correlation = BackfillSql.keyCorrelation(sql, source);
+    String measured = String.format(Locale.ROOT, "correlation of key and storage order %.2f", correlation);
+    if (spec.where() == null && Math.abs(correlation) >= CORRELATED) {
+      return new WalkChoice(WalkKind.KEY, "key order follows storage order (" + measured + ")");
+    }
+    return new WalkChoice(WalkKind.PAGES, spec.where() != null
+        ? "a filter is applied inside page ranges, each page read once (" + measured + ")"
+        : "key order does not follow storage order (" + measured + "): page ranges, each page read once");
+  }
+
+  private static String describe(String relkind) {
+    if (relkind == null) {
+      return "a query";
+    }
+    return switch (relkind) {
+      case "v" -> "a view";
+      case "p" -> "a partitioned table";
+      case "f" -> "a foreign table";
+      default -> "a relation of kind " + relkind;
+    };
+  }
+}
