@@ -23,7 +23,8 @@ public enum CutoverMetric {
   GATE_WAIT("cutover_gate_wait", Type.TIMER, List.of("kind", "outcome"),
       "how long a gate (approval, wait, soak) held its phase: outcome passed, or not_passed (refused, failed, rolled back)"),
   STEPS("cutover_steps", Type.COUNTER, List.of("kind", "action", "state"),
-      "steps that ended an attempt, by kind, action (apply, compensate, verify) and state (completed, failed)"),
+      "steps that ended an attempt, by kind, action (apply, compensate, verify) and state (completed, failed,"
+          + " compensated, compensation_failed)"),
   PARITY_CHUNKS("cutover_parity_chunks", Type.COUNTER, List.of("target", "result"),
       "key-range chunks a parity step compared, by result (matched, differing)"),
   SIGNALS("cutover_signals", Type.COUNTER, List.of("signal", "accepted"),

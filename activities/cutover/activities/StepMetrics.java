@@ -2,6 +2,7 @@ package cutover.activities;
 
 import com.uber.m3.tally.NoopScope;
 import com.uber.m3.tally.Scope;
+import cutover.activities.steps.StepState;
 import io.temporal.activity.Activity;
 import java.time.Duration;
 import java.util.Map;
@@ -36,9 +37,9 @@ public final class StepMetrics {
         .timer(CutoverMetric.LOCK_WAIT.metricName()).record(com.uber.m3.util.Duration.ofNanos(waited.toNanos()));
   }
 
-  /** A step's attempt ended in {@code state} (completed or failed). */
-  public static void stepEnded(Scope scope, String kind, StepAction action, String state) {
-    scope.tagged(Map.of("kind", kind, "action", action.word(), "state", state))
+  /** A step's attempt ended in {@code state}: completed, failed, compensated or compensation_failed. */
+  public static void stepEnded(Scope scope, String kind, StepAction action, StepState state) {
+    scope.tagged(Map.of("kind", kind, "action", action.word(), "state", state.word()))
         .counter(CutoverMetric.STEPS.metricName()).inc(1);
   }
 

@@ -6,6 +6,7 @@ import cutover.activities.StepAction;
 import cutover.activities.StepCall;
 import cutover.activities.StepMetrics;
 import cutover.activities.VerifyCall;
+import cutover.activities.steps.StepState;
 import cutover.plan.PlanStep;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
@@ -60,18 +61,18 @@ public final class StepLogContext extends WorkerInterceptorBase {
         keys.forEach(MDC::put);
         try {
           ActivityOutput output = super.execute(input);
-          subject.ended(context, "completed");
+          subject.ended(context, true);
           return output;
         } catch (ActivityCompletionException stopped) {
           log.info("{} stopped: {}", subject.describe(), stopped.getClass().getSimpleName());
           throw stopped;
         } catch (ApplicationFailure failure) {
-          subject.ended(context, "failed");
+          subject.ended(context, false);
           log.warn("{}", subject.failed(failure.getOriginalMessage()));
           throw failure;
         } catch (RuntimeException | Error bug) {
           // not one of cutover's readable failures: a bug, whose trace is worth its lines
-          subject.ended(context, "failed");
+          subject.ended(context, false);
           log.error("{} failed: {}", subject.describe(), bug, bug);
           throw bug;
         } finally {
@@ -135,11 +136,15 @@ public final class StepLogContext extends WorkerInterceptorBase {
     }
 
     /** Counts the end of a whole step's apply, compensation or verification (a part or a split is not a step). */
-    void ended(ActivityExecutionContext context, String state) {
+    void ended(ActivityExecutionContext context, boolean succeeded) {
       PlanStep step = call.step();
-      if (wholeStep && step.kind() != null && action != null) {
-        StepMetrics.stepEnded(context.getMetricsScope(), step.kind(), action, state);
+      if (!wholeStep || step.kind() == null) {
+        return;
       }
+      StepState state = action == StepAction.COMPENSATE
+          ? succeeded ? StepState.COMPENSATED : StepState.COMPENSATION_FAILED
+          : succeeded ? StepState.COMPLETED : StepState.FAILED;
+      StepMetrics.stepEnded(context.getMetricsScope(), step.kind(), action, state);
     }
 
     /** Cutover's failures name their step already ("step 'x' failed: ..."); others are given its name. */

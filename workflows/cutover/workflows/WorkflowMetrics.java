@@ -2,6 +2,7 @@ package cutover.workflows;
 
 import cutover.activities.CutoverMetric;
 import cutover.activities.StepAction;
+import cutover.activities.steps.StepState;
 import io.temporal.workflow.Workflow;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -22,8 +23,9 @@ final class WorkflowMetrics {
   static void gateHeld(String kind, long millis, boolean passed) {
     Workflow.getMetricsScope().tagged(Map.of("kind", kind, "outcome", passed ? "passed" : "not_passed"))
         .timer(CutoverMetric.GATE_WAIT.metricName()).record(com.uber.m3.util.Duration.ofMillis(millis));
-    Workflow.getMetricsScope().tagged(Map.of("kind", kind, "action", StepAction.APPLY.word(),
-        "state", passed ? "completed" : "failed")).counter(CutoverMetric.STEPS.metricName()).inc(1);
+    StepState state = passed ? StepState.COMPLETED : StepState.FAILED;
+    Workflow.getMetricsScope().tagged(Map.of("kind", kind, "action", StepAction.APPLY.word(), "state", state.word()))
+        .counter(CutoverMetric.STEPS.metricName()).inc(1);
   }
 
   /** A signal was answered; a refusal is logged, once, as one line. */

@@ -206,7 +206,8 @@ class WorkerMetricsTest {
 
       // the logs: a line from inside a step carries its context
       ILoggingEvent lockWait = only(e -> e.getLoggerName().equals("cutover.activities.SqlRunner")
-          && e.getFormattedMessage().startsWith("step 'add-note' could not get a lock within lock_timeout 100ms (attempt 1)"), "the first lock retry of add-note");
+              && e.getFormattedMessage().startsWith("step 'add-note' could not get a lock within lock_timeout 100ms (attempt 1)"),
+          "the first lock retry of add-note");
       assertEquals(run, lockWait.getMDCPropertyMap().get(StepLogContext.RUN));
       assertEquals("copy", lockWait.getMDCPropertyMap().get(StepLogContext.PHASE));
       assertEquals("add-note", lockWait.getMDCPropertyMap().get(StepLogContext.STEP));

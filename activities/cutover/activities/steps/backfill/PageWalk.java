@@ -13,8 +13,10 @@ import org.jooq.impl.DSL;
  * '(q,0)'} is a TID range scan that reads pages p to q-1 once each, whatever the key's order, with
  * the plan's filter applied to the rows of the range. The checkpoint is the last page done; the
  * part's pages (its share of the table's pages when the step started) are fixed, so rows written
- * later to pages past them are not chased. A copy only: an update in place moves rows to other
- * pages, where a later batch would update them again.
+ * later to pages past them are not chased, and a row updated before its page was read may move
+ * to a page already read (or past the last) and be missed: exact under writes only together with
+ * a replay of the changed keys. A copy only: an update in place moves rows to other pages, where
+ * a later batch would update them again.
  */
 final class PageWalk implements BatchWalk {
   /** A batch never spans more pages than this (~800 MB of 8 kB pages): a stretch without matches ends somewhere. */
