@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * @param partitions parts run in parallel, split by key range
  * @param batchSize a fixed batch size, or null to adapt it to {@code batchTime}
  * @param rate a cap on rows per second for the whole step (all parts), or null
+ * @param capture whether changes to the source while the step runs are captured and replayed;
+ *     null: yes for a {@code from:} table
  */
 @JsonClassDescription("Copies rows into a table (into: with columns:) or updates them in place (set:), in keyset "
     + "batches on key:, each committed with its checkpoint; resumable, throttled, parallel by key range.")
@@ -80,6 +82,10 @@ public record BackfillSpec(
     @JsonProperty(defaultValue = "10s")
     @JsonPropertyDescription("Back off while a replica lags more than this (pg_stat_replication).")
     Duration maxReplicationLag,
+    @JsonPropertyDescription("Capture the keys the application inserts, updates and deletes in the from: table while "
+        + "the step runs (a trigger into a cutover table) and replay them after the bulk pass, so the target equals "
+        + "the source when the step ends. Default true for a from: table; a query: source is not captured.")
+    Boolean capture,
     @JsonUnwrapped
     SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
@@ -126,6 +132,20 @@ public record BackfillSpec(
     maxLockWait = maxLockWait == null ? DEFAULT_MAX_LOCK_WAIT : maxLockWait;
     maxReplicationLag = maxReplicationLag == null ? DEFAULT_MAX_REPLICATION_LAG : maxReplicationLag;
     timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
+  }
+
+  /** A spec without the capture field (its default). */
+  public BackfillSpec(String from, String query, List<String> key, String where, String into, Map<String, String> columns,
+      Map<String, String> set, OnConflict onConflict, List<String> conflictColumns, Integer partitions, Integer batchSize,
+      Duration batchTime, Long rate, Duration pauseBetween, Duration maxLockWait, Duration maxReplicationLag,
+      SqlTimeouts timeouts) {
+    this(from, query, key, where, into, columns, set, onConflict, conflictColumns, partitions, batchSize, batchTime, rate,
+        pauseBetween, maxLockWait, maxReplicationLag, null, timeouts);
+  }
+
+  /** Whether the step captures and replays the source's changes: as the plan says, else for a from: table. */
+  public boolean captures() {
+    return capture != null ? capture : from != null;
   }
 
   @Override
@@ -204,11 +224,16 @@ public record BackfillSpec(
     Duration pauseBetween = fields.optionalDuration("pauseBetween", null);
     Duration maxLockWait = fields.optionalDuration("maxLockWait", null);
     Duration maxReplicationLag = fields.optionalDuration("maxReplicationLag", null);
+    Boolean capture = fields.optionalBoolean("capture");
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
+    if (Boolean.TRUE.equals(capture) && query != null) {
+      fields.problem("capture", "capture: true needs a from: table; the changes behind a query: source are not captured",
+          "copy from: the table whose rows change, or set capture: false (the copy is then exact only without concurrent writes)");
+    }
     problems(fields, from, query, key, where, into, columns, set, onConflict, conflictColumns);
     return new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict), conflictColumns,
         partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween, maxLockWait,
-        maxReplicationLag, timeouts);
+        maxReplicationLag, capture, timeouts);
   }
 
   private static void problems(StepFields fields, String from, String query, List<String> key, String where,

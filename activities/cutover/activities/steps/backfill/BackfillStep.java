@@ -97,6 +97,17 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
           + " is NULL in some rows of " + spec.sourceName() + "; rows with a NULL key cannot be walked in key order."
           + " Exclude them with where:, or choose a key without NULLs", "StepFailed");
     }
+    // before the bound is read: CREATE TRIGGER lets the source's running writes end and holds back
+    // new ones until the parts commit, so a write the bound misses is captured
+    if (spec.captures()) {
+      String refusal = Capture.refusal(sql, spec);
+      if (refusal == null) {
+        new Capture(spec, context.runId(), context.step().id()).install(sql);
+      } else if (Boolean.TRUE.equals(spec.capture())) {
+        throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "': capture: true, but "
+            + refusal + "; set capture: false to copy without capturing concurrent changes", "StepFailed");
+      }
+    }
     BackfillSql.KeyAndTypes upper = BackfillSql.lastKey(sql, source, null);
     BackfillSql.KeyAndTypes first = upper == null ? null : BackfillSql.firstKey(sql, source);
     if (upper == null || first == null) {
@@ -126,6 +137,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     String run = context.runId();
     String step = context.step().id();
     checkpoints.stop(run, step, StepAction.APPLY);
+    if (spec.from() != null) {
+      new Capture(spec, run, step).remove(context.sql());
+    }
     PlanStep planStep = context.step();
     if (planStep.irreversible() || planStep.compensate() != null || spec.inPlace()) {
       return 0; // compensate() runs the SQL, or reports the step irreversible
@@ -140,10 +154,16 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
           0L, PartState.DONE));
       return 1;
     }
+    int total = checkpoints.parts(run, step, StepAction.APPLY).size();
+    boolean replayed = checkpoints.replayed(run, step, StepAction.APPLY) > 0;
     for (int i = 0; i < applied.size(); i++) {
       Checkpoints.Part from = applied.get(i);
-      checkpoints.insert(new Checkpoints.Part(run, step, StepAction.COMPENSATE, i, applied.size(), types.types(), from.lower(),
-          from.lowerInclusive(), from.last(), null, 0, 0, from.rowsDone(), PartState.RUNNING));
+      // a part that replayed captured changes also wrote keys outside its range: below the first
+      // part's lower bound, above the last part's upper bound
+      List<String> lower = replayed && from.part() == 0 ? null : from.lower();
+      List<String> upper = replayed && from.part() == total - 1 ? types.key() : from.last();
+      checkpoints.insert(new Checkpoints.Part(run, step, StepAction.COMPENSATE, i, applied.size(), types.types(), lower,
+          lower != null && from.lowerInclusive(), upper, null, 0, 0, from.rowsDone(), PartState.RUNNING));
     }
     return applied.size();
   }
@@ -162,7 +182,12 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   // ---------------------------------------------------------------- parts
 
   /** What one batch transaction did. */
-  private record Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff) {}
+  private record Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff,
+      long replayed) {
+    Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff) {
+      this(rows, part, finished, control, backOff, 0);
+    }
+  }
 
   @Override
   public PartOutcome runPart(PartContext context) {
@@ -181,6 +206,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     Checkpoints.Part part = null;
     String state = "running";
     String note = null;
+    Capture replaying = apply && spec.from() != null ? captureInstalled(session, spec, context) : null;
+    long replayedThisAttempt = 0;
     while (true) {
       session.throwIfCancelled();
       boolean checkLoad = load.due() && (backingOffSince == 0
@@ -189,7 +216,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       Batch batch;
       try {
         batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
-            checkLoad ? load : null)).value();
+            checkLoad ? load : null, replaying)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
         // a dropped connection or a conflict: the batch rolled back with its checkpoint, so
@@ -228,6 +255,13 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         continue;
       }
       backingOffSince = 0;
+      if (batch.part().state() == PartState.REPLAYING) {
+        replayedThisAttempt += batch.replayed();
+        session.progress(progress(context, part, rowsThisAttempt, started, throttle, "replaying",
+            String.format(Locale.ROOT, "replayed %,d captured changes", replayedThisAttempt)));
+        session.sleep(spec.pauseBetween().toMillis());
+        continue;
+      }
       rowsThisAttempt += batch.rows();
       throttle.record(batch.rows(), batchMillis);
       throttle.counted(batch.rows());
@@ -245,8 +279,16 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     String verb = !apply ? "removed" : spec.inPlace() ? "updated" : "copied";
     return new PartOutcome(part.rowsDone(), part.batches(), rowsThisAttempt, batchTimes.percentile(50),
         batchTimes.percentile(99), batchTimes.max(), String.format(Locale.ROOT,
-            "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)", context.part() + 1, context.parts(), verb,
-            part.rowsDone(), part.batches(), batchTimes.percentile(99)));
+            "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)%s", context.part() + 1, context.parts(), verb,
+            part.rowsDone(), part.batches(), batchTimes.percentile(99),
+            replaying == null ? "" : String.format(Locale.ROOT, ", replayed %,d captured changes this attempt",
+                replayedThisAttempt)));
+  }
+
+  /** The step's capture when its trigger is in place, else null (capture off, refused, or removed by a compensation). */
+  private static Capture captureInstalled(SqlRunner.Session session, BackfillSpec spec, PartContext context) {
+    Capture capture = new Capture(spec, context.runId(), context.step().id());
+    return session.run(spec.timeouts(), (tx, attempt) -> capture.installed(tx)).value() ? capture : null;
   }
 
   /** How long each batch transaction of this attempt took (and so held its locks), in ms. */
@@ -286,7 +328,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
    * effect here, before any work), maybe look at the load, then one batch.
    */
   private Batch batch(PartContext context, BackfillSpec spec, DSLContext tx, BackfillSql.Walk walk, Throttle throttle,
-      Stride stride, Load load) {
+      Stride stride, Load load, Capture capture) {
     DSLContext sql = PlanSql.asWritten(tx); // statements that hold plan SQL; the ledger's own are prepared
     Checkpoints checkpoints = new Checkpoints(tx);
     String run = context.runId();
@@ -310,12 +352,19 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
     throttle.tune(control);
     BackfillSql.Walk keyed = walk.withTypes(part.keyTypes());
+    if (part.state() == PartState.REPLAYING) {
+      return replay(context, checkpoints, sql, keyed, part, control, capture, Math.min(Capture.REPLAY_BATCH, throttle.size()));
+    }
     stride.learn(sql, keyed);
     List<String> from = part.resumeFrom();
     boolean inclusive = part.resumeInclusive();
-    List<String> end = stride.byValue() ? stride.end(from, inclusive, part.upper(), throttle.size())
+    List<String> end = stride.byValue() && from != null ? stride.end(from, inclusive, part.upper(), throttle.size())
         : BackfillSql.batchEnd(sql, keyed, from, inclusive, part.upper(), throttle.size());
     if (end == null) {
+      if (capture != null) {
+        checkpoints.replaying(part);
+        return new Batch(0, part.withState(PartState.REPLAYING), false, control, null);
+      }
       checkpoints.finish(part);
       return new Batch(0, part.withState(PartState.DONE), true, control, null);
     }
@@ -324,6 +373,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     if (context.action() != StepAction.APPLY) {
       rows = BackfillSql.remove(sql, keyed, range);
     } else if (spec.inPlace()) {
+      Capture.markOwnWrites(sql);
       rows = BackfillSql.update(sql, spec, keyed, range);
     } else {
       rows = BackfillSql.copy(sql, spec, keyed, range);
@@ -331,6 +381,33 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     stride.observe(from, inclusive, end, rows);
     checkpoints.advance(part, end, rows);
     return new Batch(rows, part.advancedTo(end, rows), false, control, null);
+  }
+
+  /**
+   * One replay batch of a part past its bulk pass: the captured changes in the part's key range
+   * (the first part's reaches down, the last part's up, past the range fixed at the start); once
+   * every other part is done, all of them, since no bulk pass runs any more. The part is done
+   * when nothing is left to take. Replays take turns, so of parts ending together the last sees
+   * the others done and drains everything; what the application changes after that is replayed
+   * by the step's last transaction.
+   */
+  private static Batch replay(PartContext context, Checkpoints checkpoints, DSLContext sql, BackfillSql.Walk keyed,
+      Checkpoints.Part part, Checkpoints.Control control, Capture capture, int size) {
+    if (capture == null) { // the capture was removed (the step is being compensated); the bulk pass is done
+      checkpoints.finish(part);
+      return new Batch(0, part.withState(PartState.DONE), true, control, null);
+    }
+    capture.takeTurn(sql);
+    Condition range = checkpoints.othersDone(part) ? null
+        : keyed.range(part.part() == 0 ? null : part.lower(), part.part() == 0 || part.lowerInclusive(),
+            part.part() == context.parts() - 1 ? null : part.upper());
+    int replayed = capture.replay(sql, range, size);
+    if (replayed == 0) {
+      checkpoints.finish(part);
+      return new Batch(0, part.withState(PartState.DONE), true, control, null);
+    }
+    checkpoints.replayed(part, replayed);
+    return new Batch(0, part, false, control, null, replayed);
   }
 
   /**
@@ -366,7 +443,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
 
     void observe(List<String> from, boolean inclusive, List<String> end, int rows) {
-      if (!Boolean.TRUE.equals(eligible)) {
+      if (!Boolean.TRUE.equals(eligible) || from == null) {
         return;
       }
       BigInteger first = new BigInteger(from.get(0)).add(inclusive ? BigInteger.ZERO : BigInteger.ONE);
@@ -452,18 +529,51 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   @Override
   public StepOutcome apply(StepContext context, BackfillSpec spec) {
     List<Checkpoints.Part> parts = finished(context, StepAction.APPLY);
+    String captured = endCapture(context, spec, parts);
     long rows = parts.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
     long batches = parts.stream().mapToLong(Checkpoints.Part::batches).sum();
     if (parts.size() == 1 && parts.get(0).upper() == null) {
       return new StepOutcome("nothing to " + (spec.inPlace() ? "update" : "copy") + ": " + spec.sourceName()
-          + " had no rows" + (spec.where() == null ? "" : " matching where:"), 0L);
+          + " had no rows" + (spec.where() == null ? "" : " matching where:") + captured, 0L);
     }
     String what = spec.inPlace()
         ? String.format(Locale.ROOT, "updated %,d rows of %s", rows, spec.sourceName())
         : String.format(Locale.ROOT, "copied %,d rows from %s into %s", rows, spec.sourceName(),
             String.join(".", spec.intoTable()));
     return new StepOutcome(what + String.format(Locale.ROOT, " in %d part%s, %,d batches", parts.size(),
-        parts.size() == 1 ? "" : "s", batches), rows);
+        parts.size() == 1 ? "" : "s", batches) + captured, rows);
+  }
+
+  /**
+   * Ends the capture exactly, in the transaction that records the step: holds back the source's
+   * writers, replays what is still captured, and removes the trigger (the trigger's drop takes an
+   * ACCESS EXCLUSIVE lock for the few ms until this commits). Returns what the outcome says of it.
+   */
+  private static String endCapture(StepContext context, BackfillSpec spec, List<Checkpoints.Part> parts) {
+    if (!spec.captures()) {
+      return "";
+    }
+    DSLContext sql = context.sql();
+    Capture capture = spec.from() == null ? null : new Capture(spec, context.runId(), context.step().id());
+    if (capture == null || !capture.installed(sql)) {
+      String refusal = Capture.refusal(sql, spec);
+      return refusal == null ? "" : "; changes not captured: " + refusal
+          + " (rows the application changed during the copy may differ; set capture: false to say so)";
+    }
+    Checkpoints checkpoints = new Checkpoints(sql);
+    capture.takeTurn(sql);
+    capture.lockSource(sql);
+    long last = 0;
+    for (int taken; (taken = capture.replay(sql, null, Capture.FINAL_BATCH)) > 0; ) {
+      last += taken;
+    }
+    long backlog = capture.backlog(sql, null);
+    capture.remove(sql);
+    Checkpoints.Part lastPart = parts.get(parts.size() - 1);
+    checkpoints.replayed(lastPart, last);
+    long replayed = checkpoints.replayed(context.runId(), context.step().id(), StepAction.APPLY);
+    return String.format(Locale.ROOT, "; replayed %,d captured changes (%,d in the last transaction, under a lock of %s),"
+        + " final backlog %d", replayed, last, spec.sourceName(), backlog);
   }
 
   @Override
