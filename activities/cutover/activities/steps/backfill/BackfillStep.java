@@ -44,10 +44,11 @@ import org.jooq.impl.SQLDataType;
  * </ul>
  *
  * <p>When the step starts, its key range is fixed (the largest key is recorded as the upper
- * bound): rows the application inserts later with a larger key are not chased, nor are rows
- * updated after their batch was copied. A plan catches them with a second backfill step (a
- * second pass, e.g. {@code onConflict: update} with a {@code where:} on an updated-at column) or
- * by the application's own dual write.
+ * bound). Rows the application inserts, updates or deletes in a {@code from:} table meanwhile
+ * are captured ({@link Capture}, unless {@code capture: false}): after its bulk pass each part
+ * replays the captured keys of its range, and the transaction that records the step replays
+ * the rest under a lock of the source and removes the trigger, so the target equals the source
+ * when the step ends. Without capture, rows written after their batch are not copied again.
  *
  * <p>Each batch commits together with its part's checkpoint (last key, rows done) in
  * {@code cutover.backfill_checkpoint}, so a retried part goes on after its last committed batch:
