@@ -149,14 +149,19 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         .filter(p -> p.last() != null && p.batches() > 0)
         .toList();
     BackfillSql.Walk copied = BackfillSql.copied(spec);
-    BackfillSql.KeyAndTypes types = applied.isEmpty() ? null : BackfillSql.lastKey(context.sql(), copied, null);
+    boolean replayed = checkpoints.replayed(run, step, StepAction.APPLY) > 0;
+    BackfillSql.KeyAndTypes types = applied.isEmpty() && !replayed ? null : BackfillSql.lastKey(context.sql(), copied, null);
     if (types == null) {
       checkpoints.insert(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, List.of(), null, false, null, null, 0, 0,
           0L, PartState.DONE));
       return 1;
     }
+    if (applied.isEmpty()) { // the source was empty: every target row came from a replay
+      checkpoints.insert(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, types.types(), null, false, types.key(),
+          null, 0, 0, null, PartState.RUNNING));
+      return 1;
+    }
     int total = checkpoints.parts(run, step, StepAction.APPLY).size();
-    boolean replayed = checkpoints.replayed(run, step, StepAction.APPLY) > 0;
     for (int i = 0; i < applied.size(); i++) {
       Checkpoints.Part from = applied.get(i);
       // a part that replayed captured changes also wrote keys outside its range: below the first

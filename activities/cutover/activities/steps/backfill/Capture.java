@@ -147,8 +147,12 @@ final class Capture {
 
   /** Drops the trigger, its function and the capture table; nothing when they are gone already. */
   void remove(DSLContext sql) {
-    if (sql.select(regclass(sql, source())).fetchOne(0) != null) {
-      sql.execute("DROP TRIGGER IF EXISTS {0} ON {1}", trigger, source());
+    // only when it is there: even DROP TRIGGER IF EXISTS takes an ACCESS EXCLUSIVE lock of the table
+    boolean there = sql.fetchExists(DSL.selectOne().from(DSL.table(name("pg_catalog", "pg_trigger")))
+        .where(DSL.field(name("tgrelid")).eq(regclass(sql, source())),
+            DSL.field(name("tgname"), String.class).eq(DSL.inline(trigger.last()))));
+    if (there) {
+      sql.execute("DROP TRIGGER {0} ON {1}", trigger, source());
     }
     sql.execute("DROP FUNCTION IF EXISTS {0}()", function);
     sql.execute("DROP TABLE IF EXISTS {0}", table);

@@ -309,4 +309,31 @@ class BackfillCaptureTest {
       assertTrue(message.contains("capture: true, but src_view is a view"), message);
     }
   }
+
+  @Test
+  void anEmptySourceStillCapturesAndItsCompensationRemovesTheReplayedRows() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("cap")) {
+      h.execute("CREATE TABLE src (id int PRIMARY KEY, v int, note text); CREATE TABLE dst (id int PRIMARY KEY, v int, note text)");
+      PlanStep step = BackfillHarness.step("copy", COPY);
+      StepCall call = h.call(step);
+      assertEquals(1, h.steps.prepareParts(new PartsCall(call, StepAction.APPLY)).parts());
+      h.execute("INSERT INTO src VALUES (1, 1, 'a'), (2, 2, 'b'); UPDATE src SET v = 5 WHERE id = 1");
+      h.steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1));
+      StepResult result = h.steps.apply(call);
+
+      assertEquals(h.checksum(SOURCE), h.checksum("dst"));
+      assertTrue(result.outcome().startsWith("nothing to copy: src had no rows; replayed 3 captured changes"),
+          result.outcome());
+      assertCaptureGone(h);
+      h.compensate(step);
+      assertEquals(0, h.count("SELECT count(*) FROM dst"));
+    }
+  }
+
+  @Test
+  void captureTrueOnAQuerySourceIsAPlanProblem() {
+    IllegalArgumentException problem = assertThrows(IllegalArgumentException.class, () -> BackfillHarness.step("copy",
+        "query: SELECT id, v FROM src\nkey: [id]\ninto: dst\ncolumns: {id: id, v: v}\ncapture: true\n"));
+    assertTrue(problem.getMessage().contains("capture: true needs a from: table"), problem.getMessage());
+  }
 }
