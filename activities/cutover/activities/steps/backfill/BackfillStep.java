@@ -556,7 +556,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
    * ACCESS EXCLUSIVE lock for the few ms until this commits). Returns what the outcome says of it.
    */
   private static String endCapture(StepContext context, BackfillSpec spec, List<Checkpoints.Part> parts) {
-    if (!spec.captures()) {
+    if (Boolean.FALSE.equals(spec.capture())) {
       return "";
     }
     DSLContext sql = context.sql();

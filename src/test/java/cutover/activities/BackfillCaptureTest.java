@@ -296,11 +296,15 @@ class BackfillCaptureTest {
   @Test
   void aQuerySourceIsCopiedWithoutCaptureAndTheOutcomeSaysSo() throws Exception {
     try (BackfillHarness h = new BackfillHarness("cap")) {
-      h.execute(SETUP + "; CREATE VIEW src_view AS SELECT * FROM src");
+      h.execute(SETUP + "; CREATE VIEW src_view AS SELECT * FROM src; CREATE TABLE dst2 (LIKE dst)");
       StepResult result = h.apply(BackfillHarness.step("copy", "from: src_view\nkey: [id]\ninto: dst\n"
           + "columns: {id: id, v: v, note: note}\n"));
       assertTrue(result.outcome().contains("changes not captured: src_view is a view"), result.outcome());
       assertCaptureGone(h);
+
+      StepResult fromQuery = h.apply(BackfillHarness.step("from-query", "query: SELECT id, v, note FROM src\nkey: [id]\n"
+          + "into: dst2\ncolumns: {id: id, v: v, note: note}\n"));
+      assertTrue(fromQuery.outcome().contains("changes not captured: a query: source is not captured"), fromQuery.outcome());
 
       PlanStep forced = BackfillHarness.step("forced", "from: src_view\nkey: [id]\ninto: dst\n"
           + "columns: {id: id, v: v, note: note}\ncapture: true\n");
