@@ -28,6 +28,9 @@ public interface StepFields {
 
   boolean optionalBoolean(String field, boolean fallback);
 
+  /** A boolean, or null when the field is absent (or reported as not a boolean). */
+  Boolean optionalBoolean(String field);
+
   /** A list of strings, or a single string taken as a list of one. */
   List<String> optionalStringList(String field);
 

@@ -128,6 +128,24 @@ final class YamlStepFields implements StepFields {
   }
 
   @Override
+  public Boolean optionalBoolean(String field) {
+    if (!map.has(field)) {
+      map.value(field);
+      return null;
+    }
+    Node value = present(field);
+    if (value == null) {
+      return null;
+    }
+    if (!Nodes.isBoolean(value)) {
+      problems.add(value, label + ": " + field + " must be true or false, found " + Nodes.describe(value),
+          "write " + field + ": true or " + field + ": false");
+      return null;
+    }
+    return Nodes.booleanValue(value);
+  }
+
+  @Override
   public boolean optionalBoolean(String field, boolean fallback) {
     if (!map.has(field)) {
       map.value(field);

@@ -136,7 +136,7 @@ class LayeringTest {
    * suite among them (it checks the data and the ledger itself).
    */
   private static final Set<String> RUNS_A_WORKER = Set.of("WorkerCommand", "DevCommand", "DemoCommand", "BenchCommand",
-      "BenchBackfill", "BenchParity", "BenchFaults", "FaultTarget", "FaultServer", "LockBlockers", "WorkerProcess");
+      "BenchBackfill", "WritesCase", "BenchParity", "BenchFaults", "FaultTarget", "FaultServer", "LockBlockers", "WorkerProcess");
 
   private static final DescribedPredicate<JavaClass> CLIENT_COMMANDS = describe("are the CLI's client commands",
       c -> resideInAPackage("cutover.starter..").test(c) && !RUNS_A_WORKER.contains(topLevel(c).getSimpleName()));

@@ -301,6 +301,7 @@ final class BenchBackfill {
         drop("bench_upd");
         updateLimit = Math.max(firstUpdate, limitUpdate());
       }
+      String intWrites = new WritesCase(db, temporal, targetName, out, writeRate, rows).run(intCase(limit), loadSeconds);
       long rssKb = worker != null ? vmHwmKb(worker.pid()) : vmHwmKb(ProcessHandle.current().pid());
 
       double ratio = defaults.rowsPerSecond / limit;
@@ -331,7 +332,20 @@ final class BenchBackfill {
               + " history_events=%d",
           rows, limit, defaults.rowsPerSecond, ratio, partitions, updateRatio, during.p99(), baseline.p99(),
           during.max(), rssKb / 1024, historyEvents));
+      lines.add(intWrites);
       return lines;
+    }
+
+    /** Today's case for the write load: the unfiltered copy of bench_src keyed by its dense integer id. */
+    private WritesCase.Shape intCase(double limit) {
+      StringBuilder step = new StringBuilder("        from: bench_src\n        key: [id]\n        where: id <= " + rows
+          + "\n        into: bench_dst\n        columns:\n");
+      for (String column : COLUMNS.split(", ")) {
+        step.append("          ").append(column).append(": ").append(column).append('\n');
+      }
+      return new WritesCase.Shape("int", step.toString(), "bench_dst", "CREATE TABLE bench_dst (LIKE bench_src INCLUDING ALL)",
+          "SELECT " + COLUMNS + " FROM bench_src WHERE id <= " + rows, "SELECT " + COLUMNS + " FROM bench_dst", limit,
+          "keyset");
     }
 
     private static String line(String name, Run run, double limit) {
@@ -604,8 +618,12 @@ final class BenchBackfill {
 
   /**
    * A write load at a fixed rate on bench_src: single-row UPDATEs of random existing rows and
-   * INSERTs of new rows (keys above the backfill's bound), each its own transaction. Latency is
+   * INSERTs of new rows (keys above the backfill's bound), each its own transaction; mixed, also
+   * DELETEs of random rows and INSERTs again of random keys among the existing ones. Latency is
    * measured from when an operation was due, so a stall delays and counts every operation behind it.
+   * With a fence (a query that turns true when the backfill is recorded) each write checks it in
+   * its transaction and the load stops at the first write after it, rolled back: the source then
+   * ends as the backfill's last transaction saw it.
    */
   static final class WriteLoad implements AutoCloseable {
     static final int THREADS = 8;
@@ -621,10 +639,19 @@ final class BenchBackfill {
     private final AtomicLong recorded = new AtomicLong();
     private final long startNanos = System.nanoTime();
 
+    private final boolean mixed;
+    private final String fence;
+
     WriteLoad(DataSource db, int rate, long existing) throws Exception {
+      this(db, rate, existing, false, null);
+    }
+
+    WriteLoad(DataSource db, int rate, long existing, boolean mixed, String fence) throws Exception {
       this.db = db;
       this.rate = rate;
       this.existing = existing;
+      this.mixed = mixed;
+      this.fence = fence;
       try (Connection c = db.getConnection(); Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) FROM bench_src")) {
         r.next();
@@ -643,8 +670,10 @@ final class BenchBackfill {
           PreparedStatement update = c.prepareStatement("UPDATE bench_src SET status = ?, amount = amount + 1 WHERE id = ?");
           PreparedStatement insert = c.prepareStatement("INSERT INTO bench_src (" + Backfill.COLUMNS + ") VALUES"
               + " (?, md5('tenant' || (? % 50))::uuid, 'contract ' || ?, 'active', 1.00, now(),"
-              + " jsonb_build_object('tier', 1, 'seats', 2, 'renewal', 'auto'))")) {
-        c.setAutoCommit(true);
+              + " jsonb_build_object('tier', 1, 'seats', 2, 'renewal', 'auto')) ON CONFLICT (id) DO NOTHING");
+          PreparedStatement delete = c.prepareStatement("DELETE FROM bench_src WHERE id = ?");
+          PreparedStatement fenced = c.prepareStatement(fence == null ? "SELECT false" : fence)) {
+        c.setAutoCommit(fence == null);
         while (!stopped.get()) {
           long op = next.getAndIncrement();
           long due = startNanos + op * 1_000_000_000L / rate;
@@ -655,16 +684,33 @@ final class BenchBackfill {
           if (stopped.get()) {
             break;
           }
-          if (op % 2 == 0) {
+          long kind = mixed ? op % 4 : op % 2;
+          long random = 1 + ThreadLocalRandom.current().nextLong(existing);
+          if (kind == 0) {
             update.setString(1, op % 3 == 0 ? "draft" : "active");
-            update.setLong(2, 1 + ThreadLocalRandom.current().nextLong(existing));
+            update.setLong(2, random);
             update.executeUpdate();
+          } else if (kind == 2) {
+            delete.setLong(1, random);
+            delete.executeUpdate();
           } else {
-            long id = newId.getAndIncrement();
+            long id = kind == 1 ? newId.getAndIncrement() : random;
             insert.setLong(1, id);
             insert.setLong(2, id);
             insert.setLong(3, id);
             insert.executeUpdate();
+          }
+          if (fence != null) {
+            boolean past;
+            try (ResultSet r = fenced.executeQuery()) {
+              past = r.next() && r.getBoolean(1);
+            }
+            if (past) {
+              c.rollback();
+              stopped.set(true);
+              break;
+            }
+            c.commit();
           }
           long index = recorded.getAndIncrement();
           if (index < latencies.length) {

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * @param batchSize a fixed batch size, or null to adapt it to {@code batchTime}
  * @param rate a cap on rows per second for the whole step (all parts), or null
  * @param walk the walk the plan forces, or null to choose one ({@link WalkChoice})
+ * @param capture whether changes to the source while the step runs are captured and replayed;
+ *     null: yes for a {@code from:} table
  */
 @JsonClassDescription("Copies rows into a table (into: with columns:) or updates them in place (set:), in keyset "
     + "batches on key:, each committed with its checkpoint; resumable, throttled, parallel by key range.")
@@ -85,6 +87,10 @@ public record BackfillSpec(
         + " of a from: table, a copy only) or ranges (key ranges split from a sample); when omitted, chosen per step"
         + " and named in its outcome.")
     WalkKind walk,
+    @JsonPropertyDescription("Capture the keys the application inserts, updates and deletes in the from: table while "
+        + "the step runs (a trigger into a cutover table) and replay them after the bulk pass, so the target equals "
+        + "the source when the step ends. Default true for a from: table; a query: source is not captured.")
+    Boolean capture,
     @JsonUnwrapped
     SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
@@ -131,6 +137,20 @@ public record BackfillSpec(
     maxLockWait = maxLockWait == null ? DEFAULT_MAX_LOCK_WAIT : maxLockWait;
     maxReplicationLag = maxReplicationLag == null ? DEFAULT_MAX_REPLICATION_LAG : maxReplicationLag;
     timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
+  }
+
+  /** A spec without the walk and capture fields (their defaults). */
+  public BackfillSpec(String from, String query, List<String> key, String where, String into, Map<String, String> columns,
+      Map<String, String> set, OnConflict onConflict, List<String> conflictColumns, Integer partitions, Integer batchSize,
+      Duration batchTime, Long rate, Duration pauseBetween, Duration maxLockWait, Duration maxReplicationLag,
+      SqlTimeouts timeouts) {
+    this(from, query, key, where, into, columns, set, onConflict, conflictColumns, partitions, batchSize, batchTime, rate,
+        pauseBetween, maxLockWait, maxReplicationLag, null, null, timeouts);
+  }
+
+  /** Whether the step captures and replays the source's changes: as the plan says, else for a from: table. */
+  public boolean captures() {
+    return capture != null ? capture : from != null;
   }
 
   @Override
@@ -210,12 +230,17 @@ public record BackfillSpec(
     Duration maxLockWait = fields.optionalDuration("maxLockWait", null);
     Duration maxReplicationLag = fields.optionalDuration("maxReplicationLag", null);
     String walk = fields.optionalString("walk");
+    Boolean capture = fields.optionalBoolean("capture");
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
+    if (Boolean.TRUE.equals(capture) && query != null) {
+      fields.problem("capture", "capture: true needs a from: table; the changes behind a query: source are not captured",
+          "copy from: the table whose rows change, or set capture: false (the copy is then exact only without concurrent writes)");
+    }
     problems(fields, from, query, key, where, into, columns, set, onConflict, conflictColumns);
     walkProblems(fields, walk, query, set);
     return new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict), conflictColumns,
         partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween, maxLockWait,
-        maxReplicationLag, WalkKind.of(walk), timeouts);
+        maxReplicationLag, WalkKind.of(walk), capture, timeouts);
   }
 
   private static void walkProblems(StepFields fields, String walk, String query, Map<String, String> set) {

@@ -19,6 +19,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -44,10 +45,14 @@ import org.jooq.impl.SQLDataType;
  * </ul>
  *
  * <p>When the step starts, its key range (or its page range) is fixed (the largest key, or the
- * last page, is recorded as the upper bound): rows the application inserts later with a larger key are not chased, nor are rows
- * updated after their batch was copied. A plan catches them with a second backfill step (a
- * second pass, e.g. {@code onConflict: update} with a {@code where:} on an updated-at column) or
- * by the application's own dual write.
+ * last page, is recorded as the upper bound). Rows the application inserts, updates or deletes in
+ * a {@code from:} table meanwhile are captured ({@link Capture}, unless {@code capture: false}):
+ * after its bulk pass each part replays the captured keys of its key range (a page walk's parts,
+ * whose ranges are pages, leave them to the last part to finish, and their bulk pass skips rows
+ * already captured, which a row moved to a later page would be), and the transaction that
+ * records the step replays the rest under a lock of the source and removes the trigger, so the
+ * target equals the source when the step ends. Without capture, rows written after their batch
+ * are not copied again.
  *
  * <p>Each batch commits together with its part's checkpoint (last key, rows done) in
  * {@code cutover.backfill_checkpoint}, so a retried part goes on after its last committed batch:
@@ -97,6 +102,17 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
           + " is NULL in some rows of " + spec.sourceName() + "; rows with a NULL key cannot be walked in key order."
           + " Exclude them with where:, or choose a key without NULLs", "StepFailed");
     }
+    // before the bound is read: CREATE TRIGGER lets the source's running writes end and holds back
+    // new ones until the parts commit, so a write the bound misses is captured
+    if (spec.captures()) {
+      String refusal = Capture.refusal(sql, spec);
+      if (refusal == null) {
+        new Capture(spec, context.runId(), context.step().id()).install(sql);
+      } else if (Boolean.TRUE.equals(spec.capture())) {
+        throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "': capture: true, but "
+            + refusal + "; set capture: false to copy without capturing concurrent changes", "StepFailed");
+      }
+    }
     WalkChoice walk = WalkChoice.choose(sql, context.step().id(), spec, source);
     List<Checkpoints.Part> parts = walk.kind() == WalkKind.PAGES
         ? PageWalk.parts(sql, spec, source, context.runId(), context.step().id(), walk.note())
@@ -142,6 +158,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     String run = context.runId();
     String step = context.step().id();
     checkpoints.stop(run, step, StepAction.APPLY);
+    if (spec.from() != null) {
+      new Capture(spec, run, step).remove(context.sql());
+    }
     PlanStep planStep = context.step();
     if (planStep.irreversible() || planStep.compensate() != null || spec.inPlace()) {
       return 0; // compensate() runs the SQL, or reports the step irreversible
@@ -150,23 +169,34 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         .filter(p -> p.last() != null && p.batches() > 0)
         .toList();
     BackfillSql.Walk copied = BackfillSql.copied(spec);
-    BackfillSql.KeyAndTypes types = applied.isEmpty() ? null : BackfillSql.lastKey(context.sql(), copied, null);
+    boolean replayed = checkpoints.replayed(run, step, StepAction.APPLY) > 0;
+    BackfillSql.KeyAndTypes types = applied.isEmpty() && !replayed ? null : BackfillSql.lastKey(context.sql(), copied, null);
     List<Checkpoints.Part> removals = new ArrayList<>();
-    if (types != null && applied.stream().anyMatch(p -> p.walk() == WalkKind.PAGES)) {
-      // page ranges say nothing of keys: remove the copied key's whole span in the source
+    if (types != null && applied.isEmpty()) { // the source was empty: every target row came from a replay
+      removals.add(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, types.types(), null, false, types.key(),
+          null, 0, 0, null, PartState.RUNNING, WalkKind.KEY, null));
+    } else if (types != null && applied.stream().anyMatch(p -> p.walk() == WalkKind.PAGES)) {
+      // page ranges say nothing of keys: remove the copied key's whole span in the source (and,
+      // after replays, every copied key: a replayed row may lie outside the source's span now)
       BackfillSql.Walk source = BackfillSql.source(spec);
       BackfillSql.KeyAndTypes first = BackfillSql.firstKey(context.sql(), source);
       BackfillSql.KeyAndTypes last = BackfillSql.lastKey(context.sql(), source, null);
-      if (first != null && last != null) {
+      if (replayed || (first != null && last != null)) {
         long rows = applied.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
-        removals.add(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, types.types(), first.key(), true,
-            last.key(), null, 0, 0, rows, PartState.RUNNING, WalkKind.KEY, null));
+        removals.add(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, types.types(),
+            replayed ? null : first.key(), !replayed, replayed ? types.key() : last.key(), null, 0, 0, rows,
+            PartState.RUNNING, WalkKind.KEY, null));
       }
     } else if (types != null) {
+      int total = checkpoints.parts(run, step, StepAction.APPLY).size();
       for (int i = 0; i < applied.size(); i++) {
         Checkpoints.Part from = applied.get(i);
+        // a part that replayed captured changes also wrote keys outside its range: below the first
+        // part's lower bound, above the last part's upper bound
+        List<String> lower = replayed && from.part() == 0 ? null : from.lower();
+        List<String> upper = replayed && from.part() == total - 1 ? types.key() : from.last();
         removals.add(new Checkpoints.Part(run, step, StepAction.COMPENSATE, i, applied.size(), types.types(),
-            from.lower(), from.lowerInclusive(), from.last(), null, 0, 0, from.rowsDone(), PartState.RUNNING,
+            lower, lower != null && from.lowerInclusive(), upper, null, 0, 0, from.rowsDone(), PartState.RUNNING,
             WalkKind.KEY, null));
       }
     }
@@ -192,7 +222,12 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   // ---------------------------------------------------------------- parts
 
   /** What one batch transaction did. */
-  private record Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff) {}
+  private record Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff,
+      long replayed) {
+    Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff) {
+      this(rows, part, finished, control, backOff, 0);
+    }
+  }
 
   @Override
   public PartOutcome runPart(PartContext context) {
@@ -210,6 +245,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     Checkpoints.Part part = null;
     String state = "running";
     String note = null;
+    Capture replaying = apply && spec.from() != null ? captureInstalled(session, spec, context) : null;
+    long replayedThisAttempt = 0;
     while (true) {
       session.throwIfCancelled();
       boolean checkLoad = load.due() && (backingOffSince == 0
@@ -218,7 +255,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       Batch batch;
       try {
         batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, spec, tx, walk, throttle,
-            checkLoad ? load : null)).value();
+            checkLoad ? load : null, replaying)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
         // a dropped connection or a conflict: the batch rolled back with its checkpoint, so
@@ -257,6 +294,13 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         continue;
       }
       backingOffSince = 0;
+      if (batch.part().state() == PartState.REPLAYING) {
+        replayedThisAttempt += batch.replayed();
+        session.progress(progress(context, part, rowsThisAttempt, started, throttle, "replaying",
+            String.format(Locale.ROOT, "replayed %,d captured changes", replayedThisAttempt)));
+        session.sleep(spec.pauseBetween().toMillis());
+        continue;
+      }
       rowsThisAttempt += batch.rows();
       throttle.record(batch.rows(), batchMillis);
       throttle.counted(batch.rows());
@@ -275,8 +319,16 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     String verb = !apply ? "removed" : spec.inPlace() ? "updated" : "copied";
     return new PartOutcome(part.rowsDone(), part.batches(), rowsThisAttempt, batchTimes.percentile(50),
         batchTimes.percentile(99), batchTimes.max(), String.format(Locale.ROOT,
-            "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)", context.part() + 1, context.parts(), verb,
-            part.rowsDone(), part.batches(), batchTimes.percentile(99)));
+            "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)%s", context.part() + 1, context.parts(), verb,
+            part.rowsDone(), part.batches(), batchTimes.percentile(99),
+            replaying == null ? "" : String.format(Locale.ROOT, ", replayed %,d captured changes this attempt",
+                replayedThisAttempt)));
+  }
+
+  /** The step's capture when its trigger is in place, else null (capture off, refused, or removed by a compensation). */
+  private static Capture captureInstalled(SqlRunner.Session session, BackfillSpec spec, PartContext context) {
+    Capture capture = new Capture(spec, context.runId(), context.step().id());
+    return session.run(spec.timeouts(), (tx, attempt) -> capture.installed(tx)).value() ? capture : null;
   }
 
   /** How long each batch transaction of this attempt took (and so held its locks), in ms. */
@@ -316,7 +368,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
    * effect here, before any work), maybe look at the load, then one batch.
    */
   private Batch batch(PartContext context, BackfillSpec spec, DSLContext tx, PartWalk walk, Throttle throttle,
-      Load load) {
+      Load load, Capture capture) {
     DSLContext sql = PlanSql.asWritten(tx); // statements that hold plan SQL; the ledger's own are prepared
     Checkpoints checkpoints = new Checkpoints(tx);
     String run = context.runId();
@@ -339,9 +391,17 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       }
     }
     throttle.tune(control);
+    if (part.state() == PartState.REPLAYING) {
+      return replay(context, checkpoints, sql, walk.relation().withTypes(part.keyTypes()), part, control, capture,
+          Math.min(Capture.REPLAY_BATCH, throttle.size()));
+    }
     BatchWalk batches = walk.of(sql, part);
     BatchWalk.Range range = batches.next(sql, part, throttle.size());
     if (range == null) {
+      if (capture != null) {
+        checkpoints.replaying(part);
+        return new Batch(0, part.withState(PartState.REPLAYING), false, control, null);
+      }
       checkpoints.finish(part);
       return new Batch(0, part.withState(PartState.DONE), true, control, null);
     }
@@ -349,13 +409,51 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     if (context.action() != StepAction.APPLY) {
       rows = BackfillSql.remove(sql, walk.relation(), range.rows());
     } else if (spec.inPlace()) {
+      Capture.markOwnWrites(sql);
       rows = BackfillSql.update(sql, spec, walk.relation(), range.rows());
+    } else if (capture != null && part.walk() == WalkKind.PAGES) {
+      // a row changed since the capture began is copied by its replay; read here it may be a row
+      // copied already and moved by an update to a page ahead
+      rows = BackfillSql.copy(sql, spec, walk.relation(), range.rows().and(capture.notCaptured()));
     } else {
       rows = BackfillSql.copy(sql, spec, walk.relation(), range.rows());
     }
     batches.observe(range, rows);
     checkpoints.advance(part, range.end(), rows);
     return new Batch(rows, part.advancedTo(range.end(), rows), false, control, null);
+  }
+
+  /**
+   * One replay batch of a part past its bulk pass: the captured changes in the part's key range
+   * (the first part's reaches down, the last part's up, past the range fixed at the start); once
+   * every other part is done, all of them, since no bulk pass runs any more. A part of a page walk
+   * has no key range: it replays only when it is the last, and otherwise is done (the last one
+   * replays what it captured). The part is done when nothing is left to take. Replays take turns,
+   * so of parts ending together the last sees the others done and drains everything; what the
+   * application changes after that is replayed by the step's last transaction.
+   */
+  private static Batch replay(PartContext context, Checkpoints checkpoints, DSLContext sql, BackfillSql.Walk keyed,
+      Checkpoints.Part part, Checkpoints.Control control, Capture capture, int size) {
+    if (capture == null) { // the capture was removed (the step is being compensated); the bulk pass is done
+      checkpoints.finish(part);
+      return new Batch(0, part.withState(PartState.DONE), true, control, null);
+    }
+    capture.takeTurn(sql);
+    boolean last = checkpoints.othersDone(part);
+    if (!last && part.walk() == WalkKind.PAGES) {
+      checkpoints.finish(part);
+      return new Batch(0, part.withState(PartState.DONE), true, control, null);
+    }
+    Condition range = last ? null
+        : keyed.range(part.part() == 0 ? null : part.lower(), part.part() == 0 || part.lowerInclusive(),
+            part.part() == context.parts() - 1 ? null : part.upper());
+    int replayed = capture.replay(sql, range, size);
+    if (replayed == 0) {
+      checkpoints.finish(part);
+      return new Batch(0, part.withState(PartState.DONE), true, control, null);
+    }
+    checkpoints.replayed(part, replayed);
+    return new Batch(0, part, false, control, null, replayed);
   }
 
   /**
@@ -466,11 +564,12 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   @Override
   public StepOutcome apply(StepContext context, BackfillSpec spec) {
     List<Checkpoints.Part> parts = finished(context, StepAction.APPLY);
+    String captured = endCapture(context, spec, parts);
     long rows = parts.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
     long batches = parts.stream().mapToLong(Checkpoints.Part::batches).sum();
     if (parts.size() == 1 && parts.get(0).upper() == null) {
       return new StepOutcome("nothing to " + (spec.inPlace() ? "update" : "copy") + ": " + spec.sourceName()
-          + " had no rows" + (spec.where() == null ? "" : " matching where:"), 0L);
+          + " had no rows" + (spec.where() == null ? "" : " matching where:") + captured, 0L);
     }
     String what = spec.inPlace()
         ? String.format(Locale.ROOT, "updated %,d rows of %s", rows, spec.sourceName())
@@ -479,7 +578,38 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     Checkpoints.Part first = parts.get(0);
     return new StepOutcome(what + String.format(Locale.ROOT, " in %d part%s, %,d batches; walk: %s", parts.size(),
         parts.size() == 1 ? "" : "s", batches, first.walk().word())
-        + (first.walkNote() == null ? "" : " (" + first.walkNote() + ")"), rows);
+        + (first.walkNote() == null ? "" : " (" + first.walkNote() + ")") + captured, rows);
+  }
+  /**
+   * Ends the capture exactly, in the transaction that records the step: holds back the source's
+   * writers, replays what is still captured, and removes the trigger (the trigger's drop takes an
+   * ACCESS EXCLUSIVE lock for the few ms until this commits). Returns what the outcome says of it.
+   */
+  private static String endCapture(StepContext context, BackfillSpec spec, List<Checkpoints.Part> parts) {
+    if (Boolean.FALSE.equals(spec.capture())) {
+      return "";
+    }
+    DSLContext sql = context.sql();
+    Capture capture = spec.from() == null ? null : new Capture(spec, context.runId(), context.step().id());
+    if (capture == null || !capture.installed(sql)) {
+      String refusal = Capture.refusal(sql, spec);
+      return refusal == null ? "" : "; changes not captured: " + refusal
+          + " (rows the application changed during the copy may differ; set capture: false to say so)";
+    }
+    Checkpoints checkpoints = new Checkpoints(sql);
+    capture.takeTurn(sql);
+    capture.lockSource(sql);
+    long last = 0;
+    for (int taken; (taken = capture.replay(sql, null, Capture.FINAL_BATCH)) > 0; ) {
+      last += taken;
+    }
+    long backlog = capture.backlog(sql, null);
+    capture.remove(sql);
+    Checkpoints.Part lastPart = parts.get(parts.size() - 1);
+    checkpoints.replayed(lastPart, last);
+    long replayed = checkpoints.replayed(context.runId(), context.step().id(), StepAction.APPLY);
+    return String.format(Locale.ROOT, "; replayed %,d captured changes (%,d in the last transaction, under a lock of %s),"
+        + " final backlog %d", replayed, last, spec.sourceName(), backlog);
   }
 
   @Override

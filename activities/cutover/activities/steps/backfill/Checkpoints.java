@@ -196,8 +196,44 @@ public final class Checkpoints {
         .set(BACKFILL_CHECKPOINT.STATE, PartState.STOPPED.word())
         .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action.word()), BACKFILL_CHECKPOINT.STATE.eq(PartState.RUNNING.word()))
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()),
+            BACKFILL_CHECKPOINT.STATE.in(PartState.RUNNING.word(), PartState.REPLAYING.word()))
         .execute();
+  }
+
+  /** The part's bulk pass is done: it replays captured changes from now on. */
+  public void replaying(Part part) {
+    sql.update(BACKFILL_CHECKPOINT)
+        .set(BACKFILL_CHECKPOINT.STATE, PartState.REPLAYING.word())
+        .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
+        .where(key(part))
+        .execute();
+  }
+
+  /** Records a committed replay batch of {@code changes} captured changes. */
+  public void replayed(Part part, long changes) {
+    sql.update(BACKFILL_CHECKPOINT)
+        .set(BACKFILL_CHECKPOINT.REPLAYED, BACKFILL_CHECKPOINT.REPLAYED.plus(changes))
+        .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
+        .where(key(part))
+        .execute();
+  }
+
+  /** Captured changes the step's parts have replayed. */
+  public long replayed(String runId, String stepId, StepAction action) {
+    Long sum = sql.select(DSL.sum(BACKFILL_CHECKPOINT.REPLAYED).cast(Long.class)).from(BACKFILL_CHECKPOINT)
+        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
+            BACKFILL_CHECKPOINT.ACTION.eq(action.word()))
+        .fetchOne(0, Long.class);
+    return sum == null ? 0 : sum;
+  }
+
+  /** Whether every other part of the step's action is done: then no bulk pass runs any more. */
+  public boolean othersDone(Part part) {
+    return !sql.fetchExists(DSL.selectOne().from(BACKFILL_CHECKPOINT)
+        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(part.runId()), BACKFILL_CHECKPOINT.STEP_ID.eq(part.stepId()),
+            BACKFILL_CHECKPOINT.ACTION.eq(part.action().word()), BACKFILL_CHECKPOINT.PART.ne(part.part()),
+            BACKFILL_CHECKPOINT.STATE.ne(PartState.DONE.word())));
   }
 
   private static org.jooq.Condition key(Part part) {

@@ -27,7 +27,7 @@ final class KeyWalk implements BatchWalk {
     stride.learn(sql, keyed);
     batchFrom = part.resumeFrom();
     batchInclusive = part.resumeInclusive();
-    List<String> end = stride.byValue() ? stride.end(batchFrom, batchInclusive, part.upper(), rows)
+    List<String> end = stride.byValue() && batchFrom != null ? stride.end(batchFrom, batchInclusive, part.upper(), rows)
         : BackfillSql.batchEnd(sql, keyed, batchFrom, batchInclusive, part.upper(), rows);
     return end == null ? null : new Range(keyed.range(batchFrom, batchInclusive, end), end);
   }
@@ -70,7 +70,7 @@ final class KeyWalk implements BatchWalk {
     }
 
     void observe(List<String> from, boolean inclusive, List<String> end, long rows) {
-      if (!Boolean.TRUE.equals(eligible)) {
+      if (!Boolean.TRUE.equals(eligible) || from == null) {
         return;
       }
       BigInteger first = new BigInteger(from.get(0)).add(inclusive ? BigInteger.ZERO : BigInteger.ONE);

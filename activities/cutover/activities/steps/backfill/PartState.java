@@ -5,6 +5,8 @@ import cutover.activities.Word;
 /** Where a backfill part stands; the word is {@code cutover.backfill_checkpoint.state}. */
 public enum PartState implements Word {
   RUNNING,
+  /** The bulk pass is done; the part replays the changes captured in its key range. */
+  REPLAYING,
   DONE,
   /** A compensation of the step began: the part writes no more batches. */
   STOPPED;

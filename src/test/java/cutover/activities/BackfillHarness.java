@@ -36,6 +36,8 @@ final class BackfillHarness implements AutoCloseable {
   final LedgerActivities otherLedger;
   final LedgerActivities ledger;
   final List<StepHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
+  private final List<TestActivityEnvironment> extraEnvironments = new ArrayList<>();
+  private final ActivityOptions options;
 
   BackfillHarness(String prefix) {
     target = TestDatabase.newDatabase(prefix);
@@ -45,7 +47,7 @@ final class BackfillHarness implements AutoCloseable {
         new StepActivitiesImpl(new SqlRunner(targets, Duration.ofMillis(20), Duration.ofMillis(200))),
         new LedgerActivitiesImpl(targets));
     env.setActivityHeartbeatListener(StepHeartbeat.class, heartbeats::add);
-    ActivityOptions options = ActivityOptions.newBuilder()
+    options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(5))
         .setHeartbeatTimeout(Duration.ofSeconds(3))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
@@ -71,6 +73,20 @@ final class BackfillHarness implements AutoCloseable {
     } catch (cutover.plan.InvalidPlanException e) {
       throw new IllegalArgumentException(e.getMessage() + "\n" + yaml, e);
     }
+  }
+
+  /** Step activities in an environment of their own (heartbeats go to {@link #heartbeats}). */
+  record Environment(TestActivityEnvironment env, StepActivities steps) {}
+
+  /** A further environment, e.g. for an attempt after one that was cancelled: a cancel request stays with its environment. */
+  Environment freshEnvironment() {
+    TestActivityEnvironment fresh = ActivityEnvironments.create();
+    fresh.registerActivitiesImplementations(
+        new StepActivitiesImpl(new SqlRunner(targets, Duration.ofMillis(20), Duration.ofMillis(200))),
+        new LedgerActivitiesImpl(targets));
+    fresh.setActivityHeartbeatListener(StepHeartbeat.class, heartbeats::add);
+    extraEnvironments.add(fresh);
+    return new Environment(fresh, fresh.newActivityStub(StepActivities.class, options));
   }
 
   StepCall call(PlanStep step) {
@@ -157,6 +173,7 @@ final class BackfillHarness implements AutoCloseable {
 
   @Override
   public void close() {
+    extraEnvironments.forEach(TestActivityEnvironment::close);
     otherEnv.close();
     env.close();
     targets.close();
