@@ -137,10 +137,11 @@ class BackfillCaptureTest {
   @Test
   void terminatedConnectionsDuringBulkPassAndReplayKeepItExact() throws Exception {
     try (BackfillHarness h = new BackfillHarness("cap")) {
-      h.execute(SETUP);
-      // each copied row sleeps 0.2 ms: a bulk batch runs long enough to be caught
+      h.execute(SETUP + "; CREATE TABLE slow (x int); INSERT INTO slow VALUES (1)");
+      // the batch that copies row 4001 sleeps while table slow has a row: it is there to be caught
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\n"
-          + "columns: {id: id, v: v, note: (SELECT note FROM pg_sleep(0.0002))}\nbatchSize: 400\n");
+          + "columns: {id: id, v: v, note: '(SELECT note FROM pg_sleep(CASE WHEN id = 4001 AND EXISTS"
+          + " (SELECT 1 FROM slow) THEN 60 ELSE 0 END))'}\nbatchSize: 400\n");
       AtomicReference<Object> outcome = new AtomicReference<>();
       try (Writer writer = new Writer(h, "copy");
           Connection admin = TestDatabase.server().getPostgresDatabase().getConnection();
@@ -162,6 +163,7 @@ class BackfillCaptureTest {
         }
         h.execute("UPDATE src SET v = -1 WHERE id = 1");
         await("a bulk batch caught and its connection dropped", () -> terminate(s, h, "insert into \"dst\"%") > 0);
+        h.execute("DELETE FROM slow");
         await("a replay caught and its connection dropped", () -> terminate(s, h, "delete from \"dst\"%") > 0);
         assertEquals("replaying", h.text("SELECT state FROM cutover.backfill_checkpoint"));
         holder.commit();
