@@ -94,6 +94,9 @@ final class BenchBackfill {
     @Option(names = "--batch-time", description = "batchTime: of the cases' backfills (default: the step's default)")
     String batchTime;
 
+    @Option(names = "--walk", description = "walk: of the cases' backfills, key, pages or ranges (default: chosen per case)")
+    String walk;
+
     private PrintWriter out;
     private DataSource db;
     private TemporalConnection temporal;
@@ -237,7 +240,8 @@ final class BenchBackfill {
       String expected = checksum(limitTable);
       long copied = count("SELECT count(*) FROM " + limitTable);
       drop(limitTable);
-      String fields = copy.stepFields("bench_dst") + (batchTime == null ? "" : "batchTime: " + batchTime + "\n");
+      String fields = copy.stepFields("bench_dst") + (batchTime == null ? "" : "batchTime: " + batchTime + "\n")
+          + (walk == null ? "" : "walk: " + walk + "\n");
       Run run = runPlan(copy.name(), fields, "bench_dst", copy.target());
       run.rowsPerSecond = copied / run.seconds;
       boolean exact = expected.equals(checksum("bench_dst"));
