@@ -65,7 +65,7 @@ final class OperatorCommands {
         err().println(ending.isPresent()
             ? "the " + signal + " changed nothing: run " + run + " has finished (" + ending.get().how() + ")"
             : "the " + signal + " changed nothing: Temporal has no run " + run + ". If Temporal lost the run, "
-                + "`cutover status " + run + "` shows what the ledger has");
+                + "`cutover status " + run + temporal.hintFlags() + "` shows what the ledger has");
         return false;
       }
     }
@@ -117,7 +117,7 @@ final class OperatorCommands {
         Optional<Answered> answered = awaitAnswer(connection, run, requestId, signWith == null ? 50 : 150,
             phaseWorkflowId);
         if (answered.isEmpty()) {
-          out().printf("%s of gate %s sent; see `cutover status %s`%n", word, gate, run);
+          out().printf("%s of gate %s sent; see `cutover status %s%s`%n", word, gate, run, temporal.hintFlags());
           return CutoverCli.OK;
         }
         Optional<DecisionView> view = decision(answered.get(), requestId);
@@ -254,7 +254,7 @@ final class OperatorCommands {
         }
         Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId, 50).map(Answered::answer);
         if (answer.isEmpty()) {
-          out().printf("%s sent to %s; see `cutover status %s`%n", signal().word(), run, run);
+          out().printf("%s sent to %s; see `cutover status %s%s`%n", signal().word(), run, run, temporal.hintFlags());
           return CutoverCli.OK;
         }
         (answer.get().accepted() ? out() : err()).println(answer.get().message());
