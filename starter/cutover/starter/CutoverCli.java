@@ -56,7 +56,7 @@ public final class CutoverCli {
     CommandLine cli = new CommandLine(new CutoverCli())
         .setExecutionExceptionHandler((error, cmd, parsed) -> {
           cmd.getErr().println("cutover: " + Failures.message(error));
-          if (System.getenv("CUTOVER_DEBUG") != null) {
+          if (environment.get("CUTOVER_DEBUG") != null) {
             error.printStackTrace(cmd.getErr());
           }
           return FAILED;
