@@ -28,7 +28,8 @@ final class BenchCli {
           "Against a running server (e.g. `cutover dev`) and a run it has (e.g. one waiting at its gate). The "
               + "launcher starts with a state folder of its own, so its first call is a first use (the daemon "
               + "starts, the class archive is written); the daemon is stopped at the end. Prints one line per way: "
-              + "cli verb=status mode=jar|launcher runs=N median_ms=X p90_ms=Y ..."})
+              + "cli verb=status mode=jar|launcher|archive runs=N median_ms=X p90_ms=Y ... (archive: the launcher "
+              + "with CUTOVER_DAEMON=0)"})
   static final class Cli implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -77,7 +78,15 @@ final class BenchCli {
         boolean identical = launcherCalls.stream().allMatch(c -> c.exitCode() == jarCalls.get(0).exitCode()
             && c.out().equals(jarCalls.get(0).out())) && first.out().equals(jarCalls.get(0).out());
         out.println(line("launcher", launcherCalls, " first_ms=" + first.millis() + " identical=" + identical));
-        return identical ? CutoverCli.OK : CutoverCli.FAILED;
+        out.flush();
+        // the launcher's own JVM, as for the calls the daemon does not take: the class archive, C1 only
+        Map<String, String> noDaemon = new java.util.HashMap<>(environment);
+        noDaemon.put("CUTOVER_DAEMON", "0");
+        List<Call> archiveCalls = time(launched, noDaemon, runs);
+        boolean archiveIdentical = archiveCalls.stream().allMatch(c -> c.exitCode() == jarCalls.get(0).exitCode()
+            && c.out().equals(jarCalls.get(0).out()));
+        out.println(line("archive", archiveCalls, " identical=" + archiveIdentical));
+        return identical && archiveIdentical ? CutoverCli.OK : CutoverCli.FAILED;
       } finally {
         ProcessBuilder stop = new ProcessBuilder(launched.get(0), "daemon", "stop").redirectErrorStream(true);
         stop.environment().putAll(environment);
