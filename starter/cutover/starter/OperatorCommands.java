@@ -178,7 +178,8 @@ final class OperatorCommands {
 
   /**
    * The workflow's answer to the signal sent with {@code requestId}: the running phase's if it has
-   * one (it acts on forwarded signals), else the cutover's; empty if none came within {@code looks} looks, 200 ms apart.
+   * one (it acts on forwarded signals), else the cutover's; empty if none came while it slept {@code looks} × 200 ms
+   * between looks.
    */
   static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks)
       throws InterruptedException {
@@ -193,7 +194,8 @@ final class OperatorCommands {
   static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks,
       String phaseWorkflowId) throws InterruptedException {
     String phase = phaseWorkflowId;
-    for (int i = 0; i < looks; i++) {
+    long sleptMillis = 0;
+    for (int i = 0; sleptMillis < looks * 200L; i++) {
       RunStatus status = RunStatus.query(connection, run);
       if (status.cutover() != null && status.cutover().currentPhaseWorkflowId() != null) {
         phase = status.cutover().currentPhaseWorkflowId();
@@ -212,7 +214,10 @@ final class OperatorCommands {
       if (answer.isPresent()) {
         return Optional.of(new Answered(answer.get(), status));
       }
-      Thread.sleep(200);
+      // most answers come within a workflow task or two: look often at first
+      long pause = i < 20 ? 50 : 200;
+      Thread.sleep(pause);
+      sleptMillis += pause;
     }
     return Optional.empty();
   }
