@@ -29,10 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * could not honour a signal, is ended all the same.
  */
 @Command(name = "abandon", mixinStandardHelpOptions = true,
-    description = {"End a run that cannot go on (stuck after a failed compensation, say): recorded in the ledger with",
-        "who and why, the run marked abandoned and its target freed, then its Temporal workflows terminated.",
-        "Nothing is undone: the command lists what the run applied and did not undo. Works when Temporal has",
-        "lost the run (the ledger only); refused for a run that has ended."})
+    description = {"End a run that cannot go on (stuck after a failed compensation, say).",
+        "Recorded in the ledger with who and why, the run marked abandoned and its target freed, then its Temporal "
+            + "workflows terminated. Nothing is undone: the command lists what the run applied and did not undo. "
+            + "Works when Temporal has lost the run (the ledger only); refused for a run that has ended."})
 final class AbandonCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;

@@ -1,6 +1,8 @@
 package cutover.starter;
 
 import cutover.starter.bench.BenchCommand;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +31,7 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CutoverCli {
@@ -41,13 +44,43 @@ public final class CutoverCli {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new CutoverCli())
+    return commandLine(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  /**
+   * The command line with its defaults from {@code environment} (the Temporal CLI's variables,
+   * {@code CUTOVER_CONFIG}) and the config file; a config file that is wrong fails every command
+   * with its problems, exit 2.
+   */
+  public static CommandLine commandLine(Map<String, String> environment, Path home) {
+    CommandLine cli = new CommandLine(new CutoverCli())
         .setExecutionExceptionHandler((error, cmd, parsed) -> {
           cmd.getErr().println("cutover: " + Failures.message(error));
-          if (System.getenv("CUTOVER_DEBUG") != null) {
+          if (environment.get("CUTOVER_DEBUG") != null) {
             error.printStackTrace(cmd.getErr());
           }
           return FAILED;
         });
+    CliConfig config;
+    try {
+      config = CliConfig.load(environment, home);
+    } catch (CliConfig.Invalid invalid) {
+      config = CliConfig.NONE;
+      cli.setExecutionStrategy(parsed -> {
+        invalid.problems.forEach(parsed.commandSpec().commandLine().getErr()::println);
+        return BAD_INPUT;
+      });
+    }
+    abbreviateSynopses(cli);
+    return cli.setDefaultValueProvider(new CliDefaults(environment, config)).setUsageHelpWidth(HELP_WIDTH);
+  }
+
+  /** Wide enough that an option's description mostly fits its line; the usual terminal has 80 columns or more. */
+  private static final int HELP_WIDTH = 100;
+
+  /** `Usage: cutover start [OPTIONS] PLAN`: the options are listed below it, each once. */
+  private static void abbreviateSynopses(CommandLine command) {
+    command.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+    command.getSubcommands().values().forEach(CutoverCli::abbreviateSynopses);
   }
 }

@@ -3,6 +3,7 @@ package cutover.starter;
 import cutover.activities.Targets;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TargetConfig;
+import cutover.worker.TemporalConnection;
 import cutover.worker.TemporalDevServer;
 import cutover.worker.WorkerMetrics;
 import java.io.IOException;
@@ -152,6 +153,7 @@ final class DevCommand implements Callable<Integer> {
     PlanCommand.Push.push(dev.connection(), DevEnvironment.exampleFile(DemoCommand.EXAMPLE, "plan.yaml"),
         "examples/" + DemoCommand.EXAMPLE + "/plan.yaml", null, Operators.who(null));
     TemporalDevServer server = dev.devServer();
+    String hints = TemporalOptions.hintFlags(dev.address(), TemporalConnection.DEFAULT_NAMESPACE);
     String served = String.join(", ", dev.targets().names());
     String loaded = dev.demoDatabaseCreated() ? "loaded with the legacy tables of examples/contract-templates"
         : "kept from the last run (delete " + state.resolve("postgres") + " to start over)";
@@ -166,13 +168,14 @@ final class DevCommand implements Callable<Integer> {
           Start a cutover in the Web UI: Start Workflow, workflow id ct-1, task queue cutover, type Cutover,
             input {"plan":"contract-templates","target":"demo"}; find runs with the query CutoverTarget = "demo".
           Or in a second terminal:
-            java -jar target/cutover.jar start contract-templates --target demo --id ct-1
-            java -jar target/cutover.jar status ct-1 --watch
-            java -jar target/cutover.jar approve ct-1 --gate go-no-go --as dba-on-call --comment "parity is clean"
-            java -jar target/cutover.jar list
-            java -jar target/cutover.jar report ct-1 -o ct-1.html
+            java -jar target/cutover.jar start contract-templates --target demo --id ct-1%8$s
+            java -jar target/cutover.jar status ct-1 --watch%8$s
+            java -jar target/cutover.jar approve ct-1 --gate go-no-go --as dba-on-call --comment "parity is clean"%8$s
+            java -jar target/cutover.jar list%8$s
+            java -jar target/cutover.jar report ct-1 -o ct-1.html%8$s
           Each running cutover's page in the Web UI is printed here as it starts, e.g. %s
-          """, state, dev.address(), server.uiUrl(), dev.postgresPort(), loaded, served, server.workflowUrl("ct-1"));
+          """, state, dev.address(), server.uiUrl(), dev.postgresPort(), loaded, served, server.workflowUrl("ct-1"),
+          hints);
     } else {
       out.printf("""
           cutover dev is up (Ctrl-C to stop; nothing is kept).
@@ -181,12 +184,12 @@ final class DevCommand implements Callable<Integer> {
                                      loaded with the legacy tables of examples/contract-templates; its plan is pushed
             worker:                  running here for targets %s
           In a second terminal:
-            java -jar target/cutover.jar start contract-templates --target demo --id ct-1
-            java -jar target/cutover.jar status ct-1 --watch
-            java -jar target/cutover.jar approve ct-1 --gate go-no-go --as dba-on-call --comment "parity is clean"
-            java -jar target/cutover.jar list
-            java -jar target/cutover.jar report ct-1 -o ct-1.html
-          """, dev.address(), dev.postgresPort(), served);
+            java -jar target/cutover.jar start contract-templates --target demo --id ct-1%4$s
+            java -jar target/cutover.jar status ct-1 --watch%4$s
+            java -jar target/cutover.jar approve ct-1 --gate go-no-go --as dba-on-call --comment "parity is clean"%4$s
+            java -jar target/cutover.jar list%4$s
+            java -jar target/cutover.jar report ct-1 -o ct-1.html%4$s
+          """, dev.address(), dev.postgresPort(), served, hints);
     }
     out.flush();
     return dev;

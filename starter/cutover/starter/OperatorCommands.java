@@ -65,7 +65,7 @@ final class OperatorCommands {
         err().println(ending.isPresent()
             ? "the " + signal + " changed nothing: run " + run + " has finished (" + ending.get().how() + ")"
             : "the " + signal + " changed nothing: Temporal has no run " + run + ". If Temporal lost the run, "
-                + "`cutover status " + run + "` shows what the ledger has");
+                + "`cutover status " + run + temporal.hintFlags() + "` shows what the ledger has");
         return false;
       }
     }
@@ -117,7 +117,7 @@ final class OperatorCommands {
         Optional<Answered> answered = awaitAnswer(connection, run, requestId, signWith == null ? 50 : 150,
             phaseWorkflowId);
         if (answered.isEmpty()) {
-          out().printf("%s of gate %s sent; see `cutover status %s`%n", word, gate, run);
+          out().printf("%s of gate %s sent; see `cutover status %s%s`%n", word, gate, run, temporal.hintFlags());
           return CutoverCli.OK;
         }
         Optional<DecisionView> view = decision(answered.get(), requestId);
@@ -178,7 +178,8 @@ final class OperatorCommands {
 
   /**
    * The workflow's answer to the signal sent with {@code requestId}: the running phase's if it has
-   * one (it acts on forwarded signals), else the cutover's; empty if none came within {@code looks} looks, 200 ms apart.
+   * one (it acts on forwarded signals), else the cutover's; empty if none came while it slept {@code looks} × 200 ms
+   * between looks.
    */
   static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks)
       throws InterruptedException {
@@ -193,7 +194,8 @@ final class OperatorCommands {
   static Optional<Answered> awaitAnswer(TemporalConnection connection, String run, String requestId, int looks,
       String phaseWorkflowId) throws InterruptedException {
     String phase = phaseWorkflowId;
-    for (int i = 0; i < looks; i++) {
+    long sleptMillis = 0;
+    for (int i = 0; sleptMillis < looks * 200L; i++) {
       RunStatus status = RunStatus.query(connection, run);
       if (status.cutover() != null && status.cutover().currentPhaseWorkflowId() != null) {
         phase = status.cutover().currentPhaseWorkflowId();
@@ -212,7 +214,10 @@ final class OperatorCommands {
       if (answer.isPresent()) {
         return Optional.of(new Answered(answer.get(), status));
       }
-      Thread.sleep(200);
+      // most answers come within a workflow task or two: look often at first
+      long pause = i < 20 ? 50 : 200;
+      Thread.sleep(pause);
+      sleptMillis += pause;
     }
     return Optional.empty();
   }
@@ -254,7 +259,7 @@ final class OperatorCommands {
         }
         Optional<SignalAnswer> answer = awaitAnswer(connection, run, requestId, 50).map(Answered::answer);
         if (answer.isEmpty()) {
-          out().printf("%s sent to %s; see `cutover status %s`%n", signal().word(), run, run);
+          out().printf("%s sent to %s; see `cutover status %s%s`%n", signal().word(), run, run, temporal.hintFlags());
           return CutoverCli.OK;
         }
         (answer.get().accepted() ? out() : err()).println(answer.get().message());

@@ -10,6 +10,7 @@ import cutover.plan.PlanFile;
 import cutover.plan.PlanProblem;
 import cutover.plan.PlanParser;
 import cutover.plan.schema.PlanSchema;
+import cutover.worker.CutoverDataConverter;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TargetConfig;
 import cutover.worker.TemporalConnection;
@@ -72,19 +73,42 @@ public final class PlanCommand {
     @Option(names = "--targets-file", description = "worker target configuration to read target names from")
     Path targetsFile;
 
+    @Mixin OutputOptions output;
+
+    /** A valid plan in {@code --output json}. */
+    record Summary(String name, String target, int phases, long steps) {}
+
+    /** {@code --output json}: the plan when valid, else every problem (line and column 1-based; the exit code is 2). */
+    record Validation(String file, boolean valid, Summary plan, List<PlanProblem> problems) {}
+
     @Override
     public Integer call() throws IOException {
       Set<String> known = targets != null ? new LinkedHashSet<>(targets) : localTargets(targetsFile);
       try {
         Plan plan = parse(file, known);
         long steps = plan.phases().stream().mapToLong(p -> p.steps().size()).sum();
+        if (output.json()) {
+          printJson(new Validation(file.toString(), true, new Summary(plan.name(), plan.target(), plan.phases().size(),
+              steps), List.of()));
+          return CutoverCli.OK;
+        }
         spec.commandLine().getOut().printf("%s: plan %s is valid: %d phases, %d steps, target %s%n", file, plan.name(),
             plan.phases().size(), steps, plan.target());
         return CutoverCli.OK;
       } catch (InvalidPlanException invalid) {
-        printProblems(invalid, spec.commandLine().getErr());
+        if (output.json()) {
+          printJson(new Validation(file.toString(), false, null, invalid.problems()));
+        } else {
+          printProblems(invalid, spec.commandLine().getErr());
+        }
         return CutoverCli.BAD_INPUT;
       }
+    }
+
+    private void printJson(Validation validation) throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(CutoverDataConverter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(validation));
+      out.flush();
     }
   }
 
@@ -144,7 +168,8 @@ public final class PlanCommand {
         }
         out.printf("%s plan %s version %s for target %s%n", result.created() ? "registered" : "already registered",
             result.name(), result.hash().substring(0, 12), result.target());
-        out.printf("start it with: cutover start %s --target %s%n", result.name(), result.target());
+        out.printf("start it with: cutover start %s --target %s%s%n", result.name(), result.target(),
+            temporal.hintFlags());
         return CutoverCli.OK;
       }
     }

@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Report a run from the ledger (read by the worker): the plan, every phase and step with start, end,",
-        "duration and outcome, a timeline, approvals and refusals, verification findings, backfill rates and",
-        "compensations. HTML is one self-contained file."})
+    description = {"Report a run from the ledger (read by the worker).",
+        "The plan, every phase and step with start, end, duration and outcome, a timeline, approvals and refusals, "
+            + "verification findings, backfill rates and compensations. HTML is one self-contained file."})
 final class ReportCommand implements Callable<Integer> {
   enum Format { html, json }
 
@@ -29,8 +29,12 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RUN", description = "the run id")
   String run;
 
-  @Option(names = "--format", defaultValue = "html", description = "html or json (default: ${DEFAULT-VALUE})")
+  @Option(names = "--format", defaultValue = "html",
+      description = "html, or json: the report's data (shape in the README) (default: ${DEFAULT-VALUE})")
   Format format;
+
+  @Option(names = "--json", description = "same as --format json (here --output names the file)")
+  boolean json;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the report to FILE (default: print it)")
   Path output;
@@ -41,7 +45,7 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (TemporalConnection connection = temporal.connect()) {
-      String text = render(fetch(connection, run, target), format);
+      String text = render(fetch(connection, run, target), json ? Format.json : format);
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
         out.print(text);

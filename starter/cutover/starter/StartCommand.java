@@ -31,9 +31,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "start", mixinStandardHelpOptions = true,
-    description = "Start a cutover of a pushed plan. The run id is the workflow id.")
+// no mixinStandardHelpOptions: its -V/--version would clash with the plan's --version, and picocli then drops --help
+@Command(name = "start", description = "Start a cutover of a pushed plan. The run id is the workflow id.")
 final class StartCommand implements Callable<Integer> {
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   private static final Duration POLLER_SEEN_WITHIN = Duration.ofMinutes(2);
   private static final Duration POLLER_WAIT = Duration.ofSeconds(5);
 
@@ -120,7 +123,7 @@ final class StartCommand implements Callable<Integer> {
         Thread.sleep(200);
       }
       out.printf("%s run %s of plan %s on target %s%n", resume != null ? "resumed" : "started", workflowId, plan, target);
-      out.printf("follow it:  cutover status %s --watch%n", workflowId);
+      out.printf("follow it:  cutover status %s --watch%s%n", workflowId, temporal.hintFlags());
       return CutoverCli.OK;
     }
   }

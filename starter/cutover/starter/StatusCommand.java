@@ -29,12 +29,12 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "refresh every 2 seconds until the run ends")
   boolean watch;
 
-  @Option(names = "--json", description = "print the status as JSON")
-  boolean json;
+  @Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    boolean json = output.json();
     try (TemporalConnection connection = temporal.connect()) {
       while (true) {
         RunStatus status;
@@ -52,7 +52,7 @@ final class StatusCommand implements Callable<Integer> {
         if (json) {
           out.println(CutoverDataConverter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(status));
         } else {
-          StatusPrinter.print(status, out);
+          StatusPrinter.print(status, out, temporal.hintFlags());
         }
         out.flush();
         if (!watch || !StartCommand.isRunning(connection, run)) {
@@ -74,16 +74,17 @@ final class StatusCommand implements Callable<Integer> {
     }
     long applied = ledger.steps().stream().filter(s -> StepAction.APPLY.word().equals(s.action())).count();
     if (!LedgerRunState.ACTIVE.word().equals(ledger.state())) {
-      out.printf("run %s is not in Temporal; the ledger of target %s has it %s since %s: `cutover report %s` shows it%n",
-          run, ledger.target(), ledger.state(), ledger.endedAt(), run);
+      out.printf("run %s is not in Temporal; the ledger of target %s has it %s since %s: `cutover report %s%s` shows it%n",
+          run, ledger.target(), ledger.state(), ledger.endedAt(), run, temporal.hintFlags());
       return CutoverCli.FAILED;
     }
     out.printf("run %s is not in Temporal, but the ledger of target %s has it active: plan %s, started by %s at %s, "
         + "%d step(s) applied%n", run, ledger.target(), ledger.planName(), ledger.startedBy(), ledger.startedAt(), applied);
     out.println("Temporal has lost the run (a server restarted without its data, say). Go on from where it stopped "
         + "(applied steps are not applied again, decisions stand):");
-    out.printf("  cutover start %s --target %s --resume %s%n", ledger.planName(), ledger.target(), run);
-    out.printf("or end it for good:  cutover abandon %s --reason \"...\"%n", run);
+    out.printf("  cutover start %s --target %s --resume %s%s%n", ledger.planName(), ledger.target(), run,
+        temporal.hintFlags());
+    out.printf("or end it for good:  cutover abandon %s%s --reason \"...\"%n", run, temporal.hintFlags());
     return CutoverCli.FAILED;
   }
 }

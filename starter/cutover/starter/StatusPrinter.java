@@ -18,6 +18,14 @@ final class StatusPrinter {
   private StatusPrinter() {}
 
   static void print(RunStatus status, PrintWriter out) {
+    print(status, out, "");
+  }
+
+  /**
+   * @param hintFlags what the commands it prints need to reach the same server ({@link
+   *     TemporalOptions#hintFlags()}): empty at the default address and namespace
+   */
+  static void print(RunStatus status, PrintWriter out, String hintFlags) {
     CutoverStatus c = status.cutover();
     PhaseStatus current = status.phase();
     WorkflowEnding ending = status.ending() == null || status.ending().completed() ? null : status.ending();
@@ -54,7 +62,7 @@ final class StatusPrinter {
       printLockWaits(status.lockWaits(), out);
     }
     if (current != null) {
-      printPhaseDetail(current, c == null ? current.run() : c.run(), out);
+      printPhaseDetail(current, c == null ? current.run() : c.run(), out, hintFlags);
     }
     boolean pastPointOfNoReturn = current != null && current.pointOfNoReturn() != null;
     if (c != null && !c.earlierPhasesRollbackWouldUndo().isEmpty() && c.state() != RunState.COMPLETED
@@ -104,14 +112,15 @@ final class StatusPrinter {
     }
   }
 
-  private static void printPhaseDetail(PhaseStatus phase, String run, PrintWriter out) {
+  private static void printPhaseDetail(PhaseStatus phase, String run, PrintWriter out, String hintFlags) {
     for (GateView gate : phase.pendingGates()) {
       out.printf("waiting at gate %s: %s%n", gate.gate(), gate.waitingFor());
-      out.printf("  approve: cutover approve %s --gate %s --comment \"...\"%n", run, gate.gate());
-      out.printf("  reject:  cutover reject %s --gate %s --comment \"...\"%n", run, gate.gate());
+      out.printf("  approve: cutover approve %s --gate %s%s --comment \"...\"%n", run, gate.gate(), hintFlags);
+      out.printf("  reject:  cutover reject %s --gate %s%s --comment \"...\"%n", run, gate.gate(), hintFlags);
       if (gate.planHash() != null) {
-        out.printf("  sign:    cutover approve %s --gate %s --sign-with ~/.ssh/id_ed25519 (signatures %s; signs plan %s"
-            + " and findings %s)%n", run, gate.gate(), gate.signatures(), gate.planHash(), gate.findingsDigest());
+        out.printf("  sign:    cutover approve %s --gate %s%s --sign-with ~/.ssh/id_ed25519 (signatures %s; signs plan %s"
+            + " and findings %s)%n", run, gate.gate(), hintFlags, gate.signatures(), gate.planHash(),
+            gate.findingsDigest());
       }
     }
     for (DecisionView d : phase.decisions()) {

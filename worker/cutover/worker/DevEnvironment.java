@@ -146,7 +146,7 @@ public final class DevEnvironment implements AutoCloseable {
     DemoDatabase demo = createDemoDatabase(postgres);
     Targets targets = extraTargets.with(demo.target());
     TemporalConnection connection = TemporalConnection.open(address, TemporalConnection.DEFAULT_NAMESPACE,
-        TemporalConnection.Tls.NONE, metrics);
+        TemporalConnection.Tls.NONE, null, metrics);
     CutoverWorker worker = CutoverWorker.start(connection.client(), targets, allowCommands, signers);
     return new DevEnvironment(temporal, devServer, postgres, demo, targets, connection, worker, address);
   }

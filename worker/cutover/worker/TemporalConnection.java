@@ -39,13 +39,18 @@ public final class TemporalConnection implements AutoCloseable {
 
   /**
    * TLS to the Temporal frontend: on with the system's trust store, or with a CA file, and with a
-   * client certificate and PKCS#8 key for mutual TLS (Temporal Cloud).
+   * client certificate and PKCS#8 key for mutual TLS (Temporal Cloud). {@code serverName} is the
+   * name the server's certificate is checked against when it differs from the address's host;
+   * {@code disableHostVerification} trusts any certificate (a test server's self-signed one).
+   * Only {@code enabled} turns TLS on: the CLI decides it from its options (as the Temporal CLI does).
    */
-  public record Tls(boolean enabled, Path clientCert, Path clientKey, Path serverCa) {
-    public static final Tls NONE = new Tls(false, null, null, null);
+  public record Tls(boolean enabled, Path clientCert, Path clientKey, Path serverCa, String serverName,
+      boolean disableHostVerification) {
+    public static final Tls NONE = new Tls(false, null, null, null, null, false);
 
-    boolean used() {
-      return enabled || clientCert != null || serverCa != null;
+    /** Whether any option beyond {@code enabled} was given, each of which means TLS. */
+    public boolean configured() {
+      return clientCert != null || clientKey != null || serverCa != null || serverName != null || disableHostVerification;
     }
 
     SslContext sslContext() throws IOException, GeneralSecurityException {
@@ -63,6 +68,7 @@ public final class TemporalConnection implements AutoCloseable {
       if (serverCa != null) {
         builder.setTrustManager(trustManagerFor(serverCa));
       }
+      builder.setUseInsecureTrustManager(disableHostVerification);
       return builder.build();
     }
 
@@ -86,28 +92,45 @@ public final class TemporalConnection implements AutoCloseable {
   }
 
   public static TemporalConnection open(String address, String namespace, Tls tls) {
-    return open(address, namespace, tls, null);
+    return open(address, namespace, tls, null, null);
   }
 
-  /** @param metrics where Temporal's metrics (and cutover's, through it) go; null for none */
-  public static TemporalConnection open(String address, String namespace, Tls tls, WorkerMetrics metrics) {
+  /**
+   * @param apiKey sent as a bearer token with every call (Temporal Cloud's API keys); null for none
+   * @param metrics where Temporal's metrics (and cutover's, through it) go; null for none
+   */
+  public static TemporalConnection open(String address, String namespace, Tls tls, String apiKey, WorkerMetrics metrics) {
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubsOptions(address, tls, apiKey, metrics));
+    WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
+        .setNamespace(namespace)
+        .setDataConverter(CutoverDataConverter.create())
+        .build());
+    return new TemporalConnection(service, client);
+  }
+
+  /**
+   * The stubs' options for a server at {@code address}: TLS when {@code tls} is enabled, the
+   * server name it checks, the API key and the metrics scope.
+   */
+  public static WorkflowServiceStubsOptions stubsOptions(String address, Tls tls, String apiKey, WorkerMetrics metrics) {
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
     if (metrics != null) {
       options.setMetricsScope(metrics.scope());
     }
-    if (tls.used()) {
+    if (tls.enabled()) {
       try {
         options.setSslContext(tls.sslContext());
       } catch (IOException | GeneralSecurityException e) {
         throw new IllegalArgumentException("cannot set up TLS to " + address + ": " + e.getMessage(), e);
       }
     }
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
-    WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
-        .setNamespace(namespace)
-        .setDataConverter(CutoverDataConverter.create())
-        .build());
-    return new TemporalConnection(service, client);
+    if (tls.enabled() && tls.serverName() != null) {
+      options.setChannelInitializer(channel -> channel.overrideAuthority(tls.serverName()));
+    }
+    if (apiKey != null) {
+      options.addApiKey(() -> apiKey);
+    }
+    return options.build();
   }
 
   /**

@@ -131,7 +131,7 @@ class WorkerMetricsTest {
     HttpClient http = HttpClient.newHttpClient();
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
         WorkerMetrics metrics = WorkerMetrics.serve(new InetSocketAddress("127.0.0.1", 0));
-        TemporalConnection connection = TemporalConnection.open(address, "default", TemporalConnection.Tls.NONE, metrics);
+        TemporalConnection connection = TemporalConnection.open(address, "default", TemporalConnection.Tls.NONE, null, metrics);
         Targets targets = Targets.of(List.of(database));
         CutoverWorker worker = CutoverWorker.start(connection.client(), targets);
         Connection blocker = TestDatabase.connect(database)) {

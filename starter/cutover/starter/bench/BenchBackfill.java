@@ -54,10 +54,11 @@ final class BenchBackfill {
   private BenchBackfill() {}
 
   @Command(name = "backfill", mixinStandardHelpOptions = true,
-      description = {"Backfill against one INSERT ... SELECT and one UPDATE on a generated table (~140 bytes a row),",
-          "all on one database: defaults, partitions, a concurrent write load, the worker's RSS, history events.",
-          "Runs on an embedded PostgreSQL unless --target names a configured target (it creates and drops",
-          "bench_* tables there). The last line is machine-readable."})
+      description = {"Compare the backfill step with one INSERT ... SELECT and one UPDATE.",
+          "On a generated table (~140 bytes a row), all on one database: defaults, partitions, a concurrent write "
+              + "load, the worker's RSS, history events.",
+          "Runs on an embedded PostgreSQL unless --target names a configured target (it creates and drops "
+              + "bench_* tables there). The last line is machine-readable."})
   static final class Backfill implements Callable<Integer> {
     static final String TARGET = "bench";
     static final String COLUMNS = "id, tenant, name, status, amount, created_at, metadata";

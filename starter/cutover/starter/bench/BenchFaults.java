@@ -53,14 +53,15 @@ final class BenchFaults {
   private BenchFaults() {}
 
   @Command(name = "faults", mixinStandardHelpOptions = true,
-      description = {"The fault suite: the example cutover (examples/contract-templates) under kill -9 of a separate",
-          "worker process, terminated connections mid-batch, lock blockers under a fixed-rate write load, Temporal",
-          "lost twice around a pause, and two workers for different targets with one killed; then every workflow",
-          "history scanned for the targets' secrets and other sessions' SQL. Each run ends compared with its source",
-          "rows and its ledger. Runs on an embedded PostgreSQL unless --target names configured scratch databases",
-          "(the example's tables are dropped and loaded again there). Needs the Temporal CLI (`temporal`) on PATH.",
-          "The last line is machine-readable; the exit code is 1 when anything was lost, doubled, applied twice,",
-          "leaked, or a scenario failed."})
+      description = {"The fault suite: the example cutover (examples/contract-templates) under faults.",
+          "Under kill -9 of a separate worker process, terminated connections mid-batch, lock blockers under a "
+              + "fixed-rate write load, Temporal lost twice around a pause, and two workers for different targets "
+              + "with one killed; then every workflow history scanned for the targets' secrets and other sessions' "
+              + "SQL. Each run ends compared with its source rows and its ledger. Runs on an embedded PostgreSQL "
+              + "unless --target names configured scratch databases (the example's tables are dropped and loaded "
+              + "again there). Needs the Temporal CLI (`temporal`) on PATH.",
+          "The last line is machine-readable; the exit code is 1 when anything was lost, doubled, applied twice, "
+              + "leaked, or a scenario failed."})
   static final class Faults implements Callable<Integer> {
     static final String APPROVER = "dba-on-call";
     static final String OPERATOR = "bench-faults";

@@ -35,8 +35,8 @@ final class BenchParity {
    * database (the baseline), then compared by the parity step as a run applies it.
    */
   @Command(name = "parity", mixinStandardHelpOptions = true,
-      description = {"Time the parity step on two tables of N rows against the time PostgreSQL needs to hash both",
-          "tables once. Ends with: parity rows=N seconds=S hash_both_seconds=H ratio=R"})
+      description = {"Time the parity step on two tables of N rows against the time PostgreSQL needs to hash both once.",
+          "Ends with: parity rows=N seconds=S hash_both_seconds=H ratio=R"})
   static final class Parity implements Callable<Integer> {
     static final String COLUMNS = "tenant, id, name, amount, created_at, note";
 

@@ -1,0 +1,86 @@
+package cutover.workflows;
+
+import static cutover.testing.CliRun.cutover;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import cutover.starter.CutoverCli;
+import cutover.testing.CliRun;
+import cutover.worker.DevEnvironment;
+import cutover.worker.TemporalConnection;
+import cutover.worker.TemporalDevServer;
+import cutover.worker.WorkflowRegistration;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testserver.TestServer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read verbs' {@code --output json} against a run waiting at its gate (activities faked), and
+ * the gate's hints on a server at a port other than 7233, which must name it.
+ */
+class CliJsonOutputTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void statusAndListPrintJsonAndGateHintsNameANonDefaultAddress() throws Exception {
+    int port = TemporalDevServer.freePort();
+    String address = "127.0.0.1:" + port;
+    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+        TemporalConnection connection = TemporalConnection.open(address, "default")) {
+      DevEnvironment.registerSearchAttributes(address);
+      WorkflowClient client = connection.client();
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE,
+          WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
+      WorkflowRegistration.register(worker);
+      new FakeActivities(CutoverWorkflowTest.PLAN).serveOn(worker, factory::newWorker);
+      factory.start();
+      try {
+        CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId("json").setTaskQueue(WorkflowRegistration.TASK_QUEUE).build());
+        WorkflowClient.start(cutover::run, new CutoverRequest("three-phases", "demo", null, null, "carol"));
+        CutoverWorkflowTest.awaitPhase(client, "json.copy", s -> s.state() == RunState.WAITING_APPROVAL);
+
+        CliRun text = cutover("status", "json", "--address", address);
+        assertEquals(CutoverCli.OK, text.exitCode(), text.err());
+        assertTrue(text.out().contains("  approve: cutover approve json --gate go --address " + address
+            + " --comment \"...\""), text.out());
+        assertTrue(text.out().contains("  reject:  cutover reject json --gate go --address " + address), text.out());
+
+        for (String[] args : new String[][] {{"status", "json", "--output", "json"}, {"status", "json", "--json"}}) {
+          CliRun json = cutover(with(args, "--address", address));
+          assertEquals(CutoverCli.OK, json.exitCode(), json.err());
+          JsonNode status = JSON.readTree(json.out());
+          assertEquals("json", status.get("workflowId").asText());
+          assertEquals("json", status.at("/cutover/run").asText());
+          assertEquals("copy", status.at("/cutover/currentPhase").asText());
+          assertEquals("WAITING_APPROVAL", status.at("/phase/state").asText());
+          assertEquals("go", status.at("/phase/pendingGates/0/gate").asText());
+          assertTrue(status.get("ending").isNull());
+        }
+
+        // Java's test server has no visibility: the ledger (here the fake's, empty) answers
+        CliRun list = cutover("list", "--output", "json", "--address", address);
+        assertEquals(CutoverCli.OK, list.exitCode(), list.err());
+        JsonNode listing = JSON.readTree(list.out());
+        assertEquals("ledger", listing.get("source").asText());
+        assertTrue(listing.get("runs").isArray());
+      } finally {
+        factory.shutdownNow();
+      }
+    }
+  }
+
+  private static String[] with(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+}
