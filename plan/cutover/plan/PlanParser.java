@@ -263,16 +263,18 @@ public final class PlanParser {
     }
     Boolean irreversible = optionalBoolean(map, "irreversible", label);
     Boolean pointOfNoReturn = optionalBoolean(map, "pointOfNoReturn", label);
-    LintAllowance lint = lint(map, label);
 
     YamlStepFields fields = new YamlStepFields(map, id, label, problems);
     StepSpec spec = null;
+    LintAllowance lint;
     if (kind != null) {
       spec = kind.read(fields);
+      lint = lint(map, label); // after the kind's fields, which unknown-field messages list first
       fields.finish();
       undo(map, kind, label, Boolean.TRUE.equals(irreversible));
       map.reportUnknown(problems, label + " (kind " + kind.name() + ")", map.declared());
     } else {
+      lint = lint(map, label);
       map.readAll(); // without a kind, its fields cannot be judged
     }
     return new PlanStep(id, description, compensate, Boolean.TRUE.equals(irreversible),
