@@ -81,7 +81,7 @@ public final class StepSql {
   }
 
   /** {@code public.t} and {@code t} name the same table for these rules (the default search path). */
-  static String unqualified(String name) {
+  public static String unqualified(String name) {
     String folded = name.strip().toLowerCase(Locale.ROOT);
     return folded.startsWith("public.") ? folded.substring("public.".length()) : folded;
   }
