@@ -173,7 +173,8 @@ final class PlanExplainCommand implements Callable<Integer> {
 
   private static String locks(List<LockView> locks) {
     return locks.isEmpty() ? "no table lock"
-        : locks.stream().map(l -> l.table() + " " + l.level()).collect(Collectors.joining(", "));
+        : locks.stream().map(l -> l.table() + (l.created() ? " (new)" : "") + " " + l.level())
+            .collect(Collectors.joining(", "));
   }
 
   private static void row(PrintWriter out, String label, String text) {

@@ -42,6 +42,8 @@ public final class PlanExplainer {
   private final TargetFacts facts;
   private final Instant start;
   private final List<String> notes = new ArrayList<>();
+  /** Tables, views and indexes the plan creates before the statement being explained. */
+  private final Set<String> created = new LinkedHashSet<>();
   /** The earliest moment the next step can start; null once it cannot be known. */
   private Instant cursor;
 
@@ -142,10 +144,15 @@ public final class PlanExplainer {
           statement.unparsed());
     }
     List<LockView> locks = new ArrayList<>();
+    LockLevel strongest = null;
     for (TableLock lock : statement.locks()) {
-      locks.add(new LockView(lock.table(), lock.level().sqlName(), lock.level().blocks().words()));
+      boolean isNew = created.contains(StepSql.unqualified(lock.table()));
+      locks.add(new LockView(lock.table(), lock.level().sqlName(), lock.level().blocks().words(), isNew));
+      if (!isNew) {
+        strongest = LockLevel.stronger(strongest, lock.level());
+      }
     }
-    LockLevel strongest = statement.strongestLock();
+    statement.creates().forEach(c -> created.add(StepSql.unqualified(c)));
     return new StatementView(statement.line(), statement.kind().sqlName(), shorten(statement.text()), locks,
         strongest == null ? "nothing" : strongest.blocks().words(), null);
   }

@@ -40,8 +40,13 @@ public record PlanExplanation(String plan, String target, Instant start, List<St
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record StatementView(int line, String kind, String sql, List<LockView> locks, String blocks, String unparsed) {}
 
-  /** A lock on a table: PostgreSQL's mode (ACCESS EXCLUSIVE …) and what it blocks. */
-  public record LockView(String table, String level, String blocks) {}
+  /**
+   * A lock on a table: PostgreSQL's mode (ACCESS EXCLUSIVE …) and what it blocks.
+   *
+   * @param created the table was created earlier in the plan: no application uses it yet, so its
+   *     lock blocks no one, and the statement's {@code blocks} leaves it out
+   */
+  public record LockView(String table, String level, String blocks, boolean created) {}
 
   /**
    * The longest the step waits for its locks: each attempt at most {@code lockTimeout} (the
