@@ -103,4 +103,32 @@ class PlanExplainTargetTest {
     assertEquals(0, table.exitCode(), table.err());
     assertTrue(table.out().contains("rows      " + String.format(java.util.Locale.ROOT, "%,d", rows)), table.out());
   }
+
+  /** A plan pushed before lint existed, with an error no step acknowledges: a new run of it is refused. */
+  @Test
+  void startRefusesAPlanWithLintErrors() throws Exception {
+    String renames = """
+        name: renames
+        target: demo
+        phases:
+          - name: one
+            steps:
+              - id: rename
+                kind: sql
+                sql: ALTER TABLE orders RENAME COLUMN status TO state
+                compensate: ALTER TABLE orders RENAME COLUMN state TO status
+        """;
+    new cutover.activities.Plans(targets.dsl("demo")).savePlan("renames", cutover.plan.PlanParser.hash(renames), renames,
+        "renames.yaml", "before-lint");
+    CliRun run = cutover("start", "renames", "--target", "demo", "--address", address, "--id", "renames-1");
+    assertEquals(2, run.exitCode(), run.out() + run.err());
+    assertTrue(run.err().contains("[rename-in-one-step]"), run.err());
+    assertTrue(run.err().contains("nothing was started"), run.err());
+    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement();
+        java.sql.ResultSet columns = s.executeQuery("SELECT count(*) FROM information_schema.columns"
+            + " WHERE table_name = 'orders' AND column_name = 'status'")) {
+      columns.next();
+      assertEquals(1, columns.getInt(1), "the rename did not run");
+    }
+  }
 }
