@@ -6,6 +6,9 @@ import io.temporal.activity.ActivityMethod;
 /** The plan registry, kept in each target's ledger. */
 @ActivityInterface
 public interface PlanActivities {
+  /** The failure type of a start refused for the plan's lint errors no step acknowledges. */
+  String LINT_ERRORS = "PlanLintErrors";
+
 
   /** Validates a plan's YAML on the worker (which knows the targets) and registers it. */
   @ActivityMethod(name = "PushPlan")

@@ -1,12 +1,15 @@
 package cutover.activities;
 
 import cutover.activities.steps.StepKinds;
+import cutover.activities.lint.LintFinding;
+import cutover.activities.lint.PlanLint;
 import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
 import cutover.plan.PlanProblem;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashSet;
+import java.time.Instant;
 import java.util.List;
 
 /** The plan registry: plans validated on the worker, stored in the target's ledger by name and content hash. */
@@ -27,6 +30,10 @@ public final class PlanActivitiesImpl implements PlanActivities {
       return refused(request.target(), invalid.problems().stream().map(PlanProblem::format).toList());
     }
     String target = request.target() == null || request.target().isBlank() ? plan.target() : request.target();
+    List<String> lintErrors = lintErrors(plan, request.yaml(), fileName);
+    if (!lintErrors.isEmpty()) {
+      return refused(target, lintErrors);
+    }
     if (!targets.has(target)) {
       return refused(target, List.of("target '" + target + "' is not configured on the worker; it has: "
           + String.join(", ", targets.names())));
@@ -61,12 +68,26 @@ public final class PlanActivitiesImpl implements PlanActivities {
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("no plan named '" + ref.name() + "'"
             + (ref.version() == null ? "" : " with version " + ref.version()) + " is pushed for target '"
             + ref.target() + "'; push it first: cutover plan push FILE --target " + ref.target(), "PlanNotFound"));
+    Plan plan;
     try {
-      return new LoadedPlan(PlanParser.parse(stored.source(), stored.fileName(), null, StepKinds.ALL), stored.hash());
+      plan = PlanParser.parse(stored.source(), stored.fileName(), null, StepKinds.ALL);
     } catch (InvalidPlanException invalid) {
       throw ApplicationFailure.newNonRetryableFailure("the pushed plan no longer validates: " + invalid.getMessage(),
           "InvalidPlan");
     }
+    if (ref.lint()) {
+      List<String> lintErrors = lintErrors(plan, stored.source(), stored.fileName());
+      if (!lintErrors.isEmpty()) {
+        throw ApplicationFailure.newNonRetryableFailure("the plan has lint errors no step acknowledges; nothing was "
+            + "started:\n" + String.join("\n", lintErrors), LINT_ERRORS);
+      }
+    }
+    return new LoadedPlan(plan, stored.hash());
+  }
+
+  /** The plan's unacknowledged lint errors, formatted; they refuse a push and a start. */
+  private static List<String> lintErrors(Plan plan, String yaml, String fileName) {
+    return PlanLint.lint(plan, yaml, fileName, Instant.now()).blocking().stream().map(LintFinding::format).toList();
   }
 
   private static PlanPushResult refused(String target, List<String> problems) {

@@ -31,7 +31,7 @@ public final class PlanParser {
   static final List<String> PLAN_FIELDS = List.of("name", "target", "description", "phases");
   static final List<String> PHASE_FIELDS = List.of("name", "description", "steps");
   static final List<String> STEP_FIELDS =
-      List.of("id", "kind", "description", "compensate", "irreversible", "pointOfNoReturn");
+      List.of("id", "kind", "description", "compensate", "irreversible", "pointOfNoReturn", "lint");
 
   private final Problems problems;
   private final Set<String> knownTargets;
@@ -266,16 +266,59 @@ public final class PlanParser {
 
     YamlStepFields fields = new YamlStepFields(map, id, label, problems);
     StepSpec spec = null;
+    LintAllowance lint;
     if (kind != null) {
       spec = kind.read(fields);
+      lint = lint(map, label); // after the kind's fields, which unknown-field messages list first
       fields.finish();
       undo(map, kind, label, Boolean.TRUE.equals(irreversible));
       map.reportUnknown(problems, label + " (kind " + kind.name() + ")", map.declared());
     } else {
+      lint = lint(map, label);
       map.readAll(); // without a kind, its fields cannot be judged
     }
     return new PlanStep(id, description, compensate, Boolean.TRUE.equals(irreversible),
-        Boolean.TRUE.equals(pointOfNoReturn), spec, YamlMap.line(mapping));
+        Boolean.TRUE.equals(pointOfNoReturn), spec, YamlMap.line(mapping), lint);
+  }
+
+  /** {@code lint: {allow: [rule, …], because: "…"}}: an acknowledgement needs its reason. */
+  private LintAllowance lint(YamlMap map, String label) {
+    Node value = map.value("lint");
+    if (value == null || Nodes.isNull(value)) {
+      return null;
+    }
+    if (!(value instanceof MappingNode mapping)) {
+      problems.add(value, label + ": lint must be a mapping with allow: and because:, found " + Nodes.describe(value),
+          "write lint: {allow: [rule-id], because: \"why the rule does not apply here\"}");
+      return null;
+    }
+    YamlMap lint = new YamlMap(mapping, problems);
+    List<String> allow = new ArrayList<>();
+    Node rules = lint.value("allow");
+    if (rules instanceof SequenceNode sequence && !sequence.getValue().isEmpty()) {
+      for (Node rule : sequence.getValue()) {
+        if (Nodes.isString(rule) && !Nodes.text(rule).isBlank()) {
+          allow.add(Nodes.text(rule).strip());
+        } else {
+          problems.add(rule, label + ": lint allow: holds rule ids, found " + Nodes.describe(rule),
+              "write the rule id `cutover plan lint` printed, e.g. index-blocks-writes");
+        }
+      }
+    } else if (rules != null && Nodes.isString(rules) && !Nodes.text(rules).isBlank()) {
+      allow.add(Nodes.text(rules).strip());
+    } else {
+      problems.add(rules == null ? lint.node() : rules, label + ": lint has no allow: rule ids",
+          "write allow: [rule-id] with the ids `cutover plan lint` printed");
+    }
+    Node because = lint.value("because");
+    String reason = because != null && Nodes.isString(because) ? Nodes.text(because).strip() : null;
+    if (reason == null || reason.isEmpty()) {
+      problems.add(because == null ? lint.node() : because,
+          label + ": lint allows " + String.join(", ", allow) + " without saying why (because:)",
+          "add because: \"…\" with the reason the rule does not apply or the risk is accepted");
+    }
+    lint.reportUnknown(problems, label + " lint", List.of("allow", "because"));
+    return new LintAllowance(allow, reason);
   }
 
   private StepSpecReader kind(YamlMap map, String label) {

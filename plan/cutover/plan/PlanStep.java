@@ -1,5 +1,6 @@
 package cutover.plan;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * @param irreversible the plan declares the step cannot be undone
  * @param pointOfNoReturn once completed, rollback of the cutover is refused
  * @param line the step's line in the plan file, for messages
+ * @param lint the lint rules the plan acknowledges for this step, or null
  */
 public record PlanStep(
     String id,
@@ -19,7 +21,14 @@ public record PlanStep(
     boolean pointOfNoReturn,
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "kind")
     StepSpec spec,
-    int line) {
+    int line,
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    LintAllowance lint) {
+
+  public PlanStep(String id, String description, String compensate, boolean irreversible, boolean pointOfNoReturn,
+      StepSpec spec, int line) {
+    this(id, description, compensate, irreversible, pointOfNoReturn, spec, line, null);
+  }
 
   /** The step's {@code kind:}. */
   public String kind() {

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, description = "Check and register plans.",
-    subcommands = {PlanCommand.Validate.class, PlanCommand.Push.class, PlanCommand.Schema.class})
+    subcommands = {PlanCommand.Validate.class, PlanLintCommand.class, PlanExplainCommand.class, PlanCommand.Push.class,
+        PlanCommand.Schema.class})
 public final class PlanCommand {
 
   /** The plan file, parsed and validated; problems are printed and the exit code is 2. */
@@ -146,11 +147,15 @@ public final class PlanCommand {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       String yaml;
+      Plan plan;
       try {
         yaml = PlanFile.read(file);
-        PlanParser.parse(yaml, file.toString(), null, StepKinds.ALL);
+        plan = PlanParser.parse(yaml, file.toString(), null, StepKinds.ALL);
       } catch (InvalidPlanException invalid) {
         printProblems(invalid, err);
+        return CutoverCli.BAD_INPUT;
+      }
+      if (!PlanLintCommand.passes(plan, yaml, file, err, "nothing was registered")) {
         return CutoverCli.BAD_INPUT;
       }
       try (TemporalConnection connection = temporal.connect()) {

@@ -114,6 +114,9 @@ final class StartCommand implements Callable<Integer> {
             WorkflowStub.fromTyped(cutover).getResult(Object.class);
           } catch (RuntimeException failure) {
             err.println("cutover refused: " + Failures.message(failure));
+            if (refusedForLint(failure)) {
+              return CutoverCli.BAD_INPUT;
+            }
           }
           return CutoverCli.FAILED;
         }
@@ -202,5 +205,16 @@ final class StartCommand implements Callable<Integer> {
 
   static boolean isRunning(TemporalConnection connection, String workflowId) {
     return WorkflowEnding.status(connection, workflowId) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  /** The worker refused the plan for its lint errors: bad input, like a plan that does not validate. */
+  static boolean refusedForLint(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof io.temporal.failure.ApplicationFailure application
+          && cutover.activities.PlanActivities.LINT_ERRORS.equals(application.getType())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -3,6 +3,7 @@ package cutover.worker;
 import cutover.activities.LedgerActivitiesImpl;
 import cutover.activities.PlanActivitiesImpl;
 import cutover.activities.ReportActivitiesImpl;
+import cutover.activities.explain.ExplainActivitiesImpl;
 import cutover.activities.SqlRunner;
 import cutover.activities.StepActivitiesImpl;
 import cutover.activities.Targets;
@@ -55,7 +56,8 @@ public final class CutoverWorker implements AutoCloseable {
     }
     List<String> targetQueues = targets.names().stream().map(TargetTaskQueue::of).toList();
     Object[] activities = {new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
-        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets), new ApprovalActivitiesImpl(signers)};
+        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets), new ApprovalActivitiesImpl(signers),
+        new ExplainActivitiesImpl(targets)};
     Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, options.build());
     WorkflowRegistration.register(worker);
     worker.registerActivitiesImplementations(activities);

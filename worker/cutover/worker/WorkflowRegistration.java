@@ -3,6 +3,7 @@ package cutover.worker;
 import cutover.workflows.CutoverPhaseWorkflowImpl;
 import cutover.workflows.CutoverSearchAttributes;
 import cutover.workflows.CutoverWorkflowImpl;
+import cutover.workflows.PlanExplainWorkflowImpl;
 import cutover.workflows.PlanPushWorkflowImpl;
 import cutover.workflows.RunAbandonWorkflowImpl;
 import cutover.workflows.RunListWorkflowImpl;
@@ -20,7 +21,7 @@ public final class WorkflowRegistration {
   /** Workflow implementations of cutover. */
   public static final List<Class<?>> TYPES =
       List.of(CutoverWorkflowImpl.class, CutoverPhaseWorkflowImpl.class, PlanPushWorkflowImpl.class, RunListWorkflowImpl.class,
-          RunReportWorkflowImpl.class, RunAbandonWorkflowImpl.class);
+          RunReportWorkflowImpl.class, RunAbandonWorkflowImpl.class, PlanExplainWorkflowImpl.class);
 
   /** An input that cannot be decoded fails the run readably instead of retrying its task forever. */
   public static final WorkflowImplementationOptions OPTIONS = WorkflowImplementationOptions.newBuilder()

@@ -4,6 +4,7 @@ import cutover.activities.LedgerActivities;
 import cutover.activities.PlanActivities;
 import cutover.activities.ReportActivities;
 import cutover.activities.StepActivities;
+import cutover.activities.explain.ExplainActivities;
 import cutover.activities.steps.approval.ApprovalActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -120,6 +121,20 @@ final class ActivityStubs {
         ReportActivities.class,
         on(ActivityOptions.newBuilder())
             .setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+            .build());
+  }
+
+  /**
+   * A plan's facts for {@code plan explain --target}: a read; when no worker has the target within
+   * {@link #NO_WORKER_WAIT} it fails saying so, and a failing read is tried three times.
+   */
+  ExplainActivities explain() {
+    return Workflow.newActivityStub(
+        ExplainActivities.class,
+        on(ActivityOptions.newBuilder())
+            .setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setScheduleToStartTimeout(NO_WORKER_WAIT)
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
             .build());
   }

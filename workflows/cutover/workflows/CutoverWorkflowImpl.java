@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 public class CutoverWorkflowImpl implements CutoverWorkflow {
+  static final String LINT_AT_START = "lint-at-start";
   /** The target's activities, known once the run has its input. */
   private StepRunner steps;
   private LedgerActivities ledger;
@@ -60,7 +61,10 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     PlanActivities plans = activities.plansBeforeStart();
     LoadedPlan loaded;
     try {
-      loaded = plans.load(new PlanRef(input.plan(), input.version(), input.target()));
+      // Since version 1, a new run refuses a plan with lint errors no step acknowledges; a resumed one does not.
+      boolean lint = CutoverPhaseWorkflowImpl.blank(input.resume())
+          && Workflow.getVersion(LINT_AT_START, Workflow.DEFAULT_VERSION, 1) >= 1;
+      loaded = plans.load(new PlanRef(input.plan(), input.version(), input.target(), lint));
     } catch (ActivityFailure failure) {
       throw Failures.onTarget(failure, input.target(), "load the plan");
     }

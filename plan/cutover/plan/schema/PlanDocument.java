@@ -53,5 +53,17 @@ public record PlanDocument(
       Boolean irreversible,
       @JsonProperty(defaultValue = "false")
       @JsonPropertyDescription("Once this step completes, rollback of the cutover is refused.")
-      Boolean pointOfNoReturn) {}
+      Boolean pointOfNoReturn,
+      @JsonPropertyDescription("Lint rules this step acknowledges, with the reason: `cutover plan lint` reports their "
+          + "findings as acknowledged, and push and start no longer refuse the plan for them.")
+      Lint lint) {}
+
+  @JsonClassDescription("Lint rules a step acknowledges.")
+  public record Lint(
+      @Required
+      @JsonPropertyDescription("Rule ids, as `cutover plan lint` names them, e.g. index-blocks-writes.")
+      List<String> allow,
+      @Required
+      @JsonPropertyDescription("Why the rule does not apply or the risk is accepted, for reviewers.")
+      String because) {}
 }
