@@ -28,6 +28,12 @@ public interface StepFields {
 
   boolean optionalBoolean(String field, boolean fallback);
 
+  /**
+   * Whether the field is written as {@code true} or {@code false}, without reading it: a section
+   * a plan may also switch on (its defaults) or off as a whole, e.g. {@code guard: false}.
+   */
+  boolean writtenAsBoolean(String field);
+
   /** A list of strings, or a single string taken as a list of one. */
   List<String> optionalStringList(String field);
 

@@ -84,6 +84,11 @@ final class BenchBackfill {
     @Option(names = "--skip-update", description = "skip the in-place UPDATE comparison")
     boolean skipUpdate;
 
+    @Option(names = "--guard", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "run the backfills with their latency guard (the default probe), as plans do by default;"
+            + " --no-guard: with guard: false")
+    boolean guard;
+
     private PrintWriter out;
     private DataSource db;
     private TemporalConnection temporal;
@@ -226,9 +231,9 @@ final class BenchBackfill {
           parallel.rowsPerSecond, parallelRatio, defaults.batchP99, loaded.rowsPerSecond));
       lines.add(String.format(Locale.ROOT, "backfill rows=%d limit_rows_per_s=%.0f rows_per_s=%.0f ratio=%.2f partitions=%d"
               + " update_ratio=%.2f write_p99_ms=%.1f baseline_write_p99_ms=%.1f write_max_ms=%.1f rss_mb=%d"
-              + " history_events=%d",
+              + " history_events=%d guard=%s",
           rows, limit, defaults.rowsPerSecond, ratio, partitions, updateRatio, during.p99(), baseline.p99(),
-          during.max(), rssKb / 1024, historyEvents));
+          during.max(), rssKb / 1024, historyEvents, guard ? "on" : "off"));
       return lines;
     }
 
@@ -317,6 +322,9 @@ final class BenchBackfill {
       }
       if (parts > 1) {
         plan.append("        partitions: ").append(parts).append('\n');
+      }
+      if (!guard) {
+        plan.append("        guard: false\n");
       }
       PlanPushResult pushed = PlanCommand.Push.push(temporal, plan.toString(), planName + ".yaml", targetName, "bench");
       if (!pushed.problems().isEmpty()) {

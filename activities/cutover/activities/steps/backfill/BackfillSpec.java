@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * @param partitions parts run in parallel, split by key range
  * @param batchSize a fixed batch size, or null to adapt it to {@code batchTime}
  * @param rate a cap on rows per second for the whole step (all parts), or null
+ * @param guard the latency guard, or null when the plan turned it off ({@code guard: false})
  */
 @JsonClassDescription("Copies rows into a table (into: with columns:) or updates them in place (set:), in keyset "
     + "batches on key:, each committed with its checkpoint; resumable, throttled, parallel by key range.")
@@ -80,6 +81,10 @@ public record BackfillSpec(
     @JsonProperty(defaultValue = "10s")
     @JsonPropertyDescription("Back off while a replica lags more than this (pg_stat_replication).")
     Duration maxReplicationLag,
+    @JsonPropertyDescription("The latency guard, on by default: the backfill measures a probe's latency before its "
+        + "first batch (the baseline) and while it copies, and backs off while the probe's p99 over window: exceeds "
+        + "ratio: x the baseline's p99. true: the defaults; false: off.")
+    GuardSpec guard,
     @JsonUnwrapped
     SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
@@ -204,11 +209,12 @@ public record BackfillSpec(
     Duration pauseBetween = fields.optionalDuration("pauseBetween", null);
     Duration maxLockWait = fields.optionalDuration("maxLockWait", null);
     Duration maxReplicationLag = fields.optionalDuration("maxReplicationLag", null);
+    GuardSpec guard = GuardSpec.read(fields);
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
     problems(fields, from, query, key, where, into, columns, set, onConflict, conflictColumns);
     return new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict), conflictColumns,
         partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween, maxLockWait,
-        maxReplicationLag, timeouts);
+        maxReplicationLag, guard, timeouts);
   }
 
   private static void problems(StepFields fields, String from, String query, List<String> key, String where,

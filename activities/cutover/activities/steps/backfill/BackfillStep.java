@@ -63,6 +63,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   static final int MAX_RECONNECTS = 3;
   /** After backing off this long, a part does one batch anyway: it must not starve forever. */
   static final long MAX_BACKOFF_MILLIS = 30_000;
+  /** How often a part backing off for its latency guard looks again. */
+  static final long GUARD_POLL_MILLIS = 100;
 
   public BackfillStep() {
     super(NAME, Undo.OPTIONAL, Execution.BATCHED, BackfillSpec.class);
@@ -166,6 +168,12 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
 
   @Override
   public PartOutcome runPart(PartContext context) {
+    try (LatencyGuard guard = LatencyGuard.start(spec(context.step()), context)) {
+      return runPart(context, guard);
+    }
+  }
+
+  private PartOutcome runPart(PartContext context, LatencyGuard guard) {
     BackfillSpec spec = spec(context.step());
     SqlRunner.Session session = context.session();
     boolean apply = context.action() == StepAction.APPLY;
@@ -183,6 +191,18 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     String note = null;
     while (true) {
       session.throwIfCancelled();
+      String held = guard == null ? null : guard.holdBack();
+      if (held != null) {
+        if (backingOffSince == 0) {
+          backingOffSince = System.nanoTime();
+          throttle.shrink();
+        }
+        session.progress(progress(context, part == null ? firstRead(context) : part, rowsThisAttempt, started, throttle,
+            "throttled", held));
+        session.sleep(GUARD_POLL_MILLIS);
+        throttle.idle(GUARD_POLL_MILLIS * 1_000_000);
+        continue;
+      }
       boolean checkLoad = load.due() && (backingOffSince == 0
           || System.nanoTime() - backingOffSince < MAX_BACKOFF_MILLIS * 1_000_000);
       long batchStarted = System.nanoTime();
@@ -235,9 +255,13 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       long wait = throttle.waitMillis();
       state = wait > 0 && throttle.ratePerPart() > 0 ? "throttled" : "running";
       note = wait > 0 ? throttle.rateNote() : throttle.tunedBy() == null ? null : "tuned by " + throttle.tunedBy();
+      if (guard != null) {
+        note = note == null ? guard.note() : note + "; " + guard.note();
+      }
       session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, note));
       session.sleep(wait);
     }
+    String guarded = guard == null ? null : guard.summary();
     if (part.stopped() && apply) {
       throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "' part " + (context.part() + 1)
           + " was stopped: a compensation of the step has begun", "StepStopped");
@@ -246,7 +270,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     return new PartOutcome(part.rowsDone(), part.batches(), rowsThisAttempt, batchTimes.percentile(50),
         batchTimes.percentile(99), batchTimes.max(), String.format(Locale.ROOT,
             "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)", context.part() + 1, context.parts(), verb,
-            part.rowsDone(), part.batches(), batchTimes.percentile(99)));
+            part.rowsDone(), part.batches(), batchTimes.percentile(99)) + (guarded == null ? "" : "; " + guarded));
   }
 
   /** How long each batch transaction of this attempt took (and so held its locks), in ms. */
@@ -462,8 +486,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         ? String.format(Locale.ROOT, "updated %,d rows of %s", rows, spec.sourceName())
         : String.format(Locale.ROOT, "copied %,d rows from %s into %s", rows, spec.sourceName(),
             String.join(".", spec.intoTable()));
+    String guarded = LatencyGuard.outcome(context.sql(), spec, context.runId(), context.step().id(), StepAction.APPLY);
     return new StepOutcome(what + String.format(Locale.ROOT, " in %d part%s, %,d batches", parts.size(),
-        parts.size() == 1 ? "" : "s", batches), rows);
+        parts.size() == 1 ? "" : "s", batches) + (guarded == null ? "" : "; " + guarded), rows);
   }
 
   @Override
