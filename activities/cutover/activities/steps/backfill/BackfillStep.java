@@ -186,6 +186,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     int reconnects = 0;
     BatchTimes batchTimes = new BatchTimes();
     Stride stride = new Stride();
+    BatchFailure failures = new BatchFailure(spec, context.step().id());
     Checkpoints.Part part = null;
     String state = "running";
     String note = null;
@@ -209,9 +210,14 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       Batch batch;
       try {
         batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, spec, tx, walk, throttle, stride,
-            checkLoad ? load : null)).value();
+            checkLoad ? load : null, failures)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
+        ApplicationFailure named = failures.explain(session.dataSource(), session.targets(), spec.timeouts(),
+            (sql, in, range) -> write(context, spec, sql, in, range));
+        if (named != null) {
+          throw named;
+        }
         // a dropped connection or a conflict: the batch rolled back with its checkpoint, so
         // running it again is exact; after a few tries the part fails and Temporal retries it
         if (failure.isNonRetryable() || ++reconnects > MAX_RECONNECTS) {
@@ -310,7 +316,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
    * effect here, before any work), maybe look at the load, then one batch.
    */
   private Batch batch(PartContext context, BackfillSpec spec, DSLContext tx, BackfillSql.Walk walk, Throttle throttle,
-      Stride stride, Load load) {
+      Stride stride, Load load, BatchFailure failures) {
     DSLContext sql = PlanSql.asWritten(tx); // statements that hold plan SQL; the ledger's own are prepared
     Checkpoints checkpoints = new Checkpoints(tx);
     String run = context.runId();
@@ -343,18 +349,19 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       checkpoints.finish(part);
       return new Batch(0, part.withState(PartState.DONE), true, control, null);
     }
-    Condition range = keyed.range(from, inclusive, end);
-    int rows;
-    if (context.action() != StepAction.APPLY) {
-      rows = BackfillSql.remove(sql, keyed, range);
-    } else if (spec.inPlace()) {
-      rows = BackfillSql.update(sql, spec, keyed, range);
-    } else {
-      rows = BackfillSql.copy(sql, spec, keyed, range);
-    }
+    int rows = failures.watch(sql, keyed, from, inclusive, end, (on, in, range) -> write(context, spec, on, in, range));
     stride.observe(from, inclusive, end, rows);
     checkpoints.advance(part, end, rows);
     return new Batch(rows, part.advancedTo(end, rows), false, control, null);
+  }
+
+  /** A batch's write of its range: a copy, an update in place, or (compensating) a removal. */
+  private static int write(PartContext context, BackfillSpec spec, DSLContext sql, BackfillSql.Walk walk,
+      Condition range) {
+    if (context.action() != StepAction.APPLY) {
+      return BackfillSql.remove(sql, walk, range);
+    }
+    return spec.inPlace() ? BackfillSql.update(sql, spec, walk, range) : BackfillSql.copy(sql, spec, walk, range);
   }
 
   /**
