@@ -84,9 +84,7 @@ final class BenchBackfill {
     @Option(names = "--skip-update", description = "skip the in-place UPDATE comparison")
     boolean skipUpdate;
 
-    @Option(names = "--guard", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "run the backfills with their latency guard (the default probe), as plans do by default;"
-            + " --no-guard: with guard: false")
+    @Option(names = "--guard", description = "run the backfills with a latency guard (guard: true, the default probe)")
     boolean guard;
 
     private PrintWriter out;
@@ -323,8 +321,8 @@ final class BenchBackfill {
       if (parts > 1) {
         plan.append("        partitions: ").append(parts).append('\n');
       }
-      if (!guard) {
-        plan.append("        guard: false\n");
+      if (guard) {
+        plan.append("        guard: true\n");
       }
       PlanPushResult pushed = PlanCommand.Push.push(temporal, plan.toString(), planName + ".yaml", targetName, "bench");
       if (!pushed.problems().isEmpty()) {

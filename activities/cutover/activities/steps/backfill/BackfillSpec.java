@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * @param partitions parts run in parallel, split by key range
  * @param batchSize a fixed batch size, or null to adapt it to {@code batchTime}
  * @param rate a cap on rows per second for the whole step (all parts), or null
- * @param guard the latency guard, or null when the plan turned it off ({@code guard: false})
+ * @param guard the latency guard, or null when the plan has none (the default, or {@code guard: false})
  */
 @JsonClassDescription("Copies rows into a table (into: with columns:) or updates them in place (set:), in keyset "
     + "batches on key:, each committed with its checkpoint; resumable, throttled, parallel by key range.")
@@ -81,9 +81,9 @@ public record BackfillSpec(
     @JsonProperty(defaultValue = "10s")
     @JsonPropertyDescription("Back off while a replica lags more than this (pg_stat_replication).")
     Duration maxReplicationLag,
-    @JsonPropertyDescription("The latency guard, on by default: the backfill measures a probe's latency before its "
+    @JsonPropertyDescription("A latency guard (off unless given): the backfill measures a probe's latency before its "
         + "first batch (the baseline) and while it copies, and backs off while the probe's p99 over window: exceeds "
-        + "ratio: x the baseline's p99. true: the defaults; false: off.")
+        + "ratio: x the baseline's p99. true: with the defaults; false: off.")
     GuardSpec guard,
     @JsonUnwrapped
     SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {

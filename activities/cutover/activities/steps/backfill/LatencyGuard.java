@@ -68,6 +68,8 @@ final class LatencyGuard implements AutoCloseable {
   private volatile boolean stopped;
   private volatile boolean backingOff;
   private volatile String failure;
+  /** When the running probe's statement started (nanoTime), 0 between probes. */
+  private volatile long probeStarted;
   private long backingOffSince;
   private long backedOffNanos;
   private long backOffs;
@@ -115,10 +117,20 @@ final class LatencyGuard implements AutoCloseable {
     }
     long now = System.nanoTime();
     long[] window = window(now);
+    boolean over;
     if (window.length >= MIN_PROBES) {
       lastP99Micros = p99(window);
+      over = lastP99Micros > limitMicros;
+    } else {
+      over = backingOff; // slow probes are few: too few to say it is over
     }
-    boolean over = window.length >= MIN_PROBES && lastP99Micros > limitMicros;
+    long started = probeStarted;
+    long inFlightMicros = started == 0 ? 0 : (now - started) / 1_000;
+    if (inFlightMicros > limitMicros) {
+      // a probe still running (waiting on a lock, say) is at least that slow
+      lastP99Micros = Math.max(lastP99Micros, inFlightMicros);
+      over = true;
+    }
     if (over && !(backingOff && now - backingOffSince > MAX_BACKOFF_MILLIS * 1_000_000)) {
       if (!backingOff) {
         backingOff = true;
@@ -304,6 +316,7 @@ final class LatencyGuard implements AutoCloseable {
     try {
       sql.select(setConfig("lock_timeout", spec.timeout()), setConfig("statement_timeout", spec.timeout())).fetch();
       long started = System.nanoTime();
+      probeStarted = started;
       if (spec.planProbe()) {
         runAsWritten(connection, spec.probe());
         connection.rollback();
@@ -317,8 +330,10 @@ final class LatencyGuard implements AutoCloseable {
             .execute();
         connection.commit();
       }
+      probeStarted = 0;
       return (System.nanoTime() - started) / 1_000;
     } catch (SQLException | org.jooq.exception.DataAccessException e) {
+      probeStarted = 0;
       SQLException error = sqlException(e);
       try {
         connection.rollback();

@@ -64,7 +64,7 @@ class BackfillFailureTest {
     try (BackfillHarness h = new BackfillHarness("bff")) {
       h.execute(SOURCE + c.target() + ";" + c.breaks());
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\n"
-          + "columns: {id: id, email: email, name: name, amount: amount}\nbatchSize: 100\nguard: false\n");
+          + "columns: {id: id, email: email, name: name, amount: amount}\nbatchSize: 100\n");
       ActivityFailure failure = assertThrows(ActivityFailure.class, () -> h.apply(step));
       String message = ((ApplicationFailure) failure.getCause()).getOriginalMessage();
       assertTrue(message.contains(c.words()), message);
@@ -104,7 +104,7 @@ class BackfillFailureTest {
           + "ALTER TABLE src ADD CONSTRAINT amount_not_negative CHECK (amount >= 0) NOT VALID;");
       String set = c.name().equals("check") ? "set: {amount: amount - 0}\n" : "set: {short: email}\n";
       PlanStep step = BackfillHarness.step("fill", "from: src\nkey: [id]\n" + set
-          + "irreversible: true\nbatchSize: 100\nguard: false\n");
+          + "irreversible: true\nbatchSize: 100\n");
       ActivityFailure failure = assertThrows(ActivityFailure.class, () -> h.apply(step));
       String message = ((ApplicationFailure) failure.getCause()).getOriginalMessage();
       assertTrue(message.contains("source row (id)=(270) of src"), message);

@@ -1,0 +1,101 @@
+package cutover.activities;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cutover.plan.PlanStep;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** A backfill's latency guard: it backs off while its probe is slow, resumes after, and says what it held. */
+class BackfillGuardTest {
+
+  static final String ROWS = "CREATE TABLE src (id int PRIMARY KEY, name text);"
+      + "INSERT INTO src SELECT g, 'name ' || g FROM generate_series(1, 3000) g;"
+      + "CREATE TABLE dst (id int, name text);"
+      // the probe sleeps 50 ms for each row of this table: the test slows it down and speeds it up
+      + "CREATE TABLE guard_slow (x int);";
+  static final String PROBE = "SELECT pg_sleep(0.05 * (SELECT count(*) FROM guard_slow))";
+
+  @Test
+  void backsOffWhileTheProbeIsSlowAndResumesWhenItIsFastAgain() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("bfg")) {
+      h.execute(ROWS);
+      // ~30 batches 60 ms apart: time to slow the probe down in the middle
+      PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, name: name}\n"
+          + "batchSize: 100\npauseBetween: 60ms\nguard: {probe: \"" + PROBE + "\", window: 300ms, every: 10ms}\n");
+      AtomicReference<Object> result = new AtomicReference<>();
+      Thread copy = new Thread(() -> {
+        try {
+          result.set(h.apply(step));
+        } catch (Throwable e) {
+          result.set(e);
+        }
+      });
+      copy.start();
+      BackfillStepTest.await("the first batches", () -> h.count(
+          "SELECT coalesce(sum(rows_done), 0) FROM cutover.backfill_checkpoint WHERE step_id = 'copy'") >= 200);
+      h.execute("INSERT INTO guard_slow VALUES (1)");
+      BackfillStepTest.await("the guard backing off", () -> progress(h).stream().anyMatch(p -> "throttled".equals(p.state())
+          && p.note() != null && p.note().contains("latency guard backing off")));
+      long held = h.count("SELECT rows_done FROM cutover.backfill_checkpoint WHERE step_id = 'copy'");
+      Thread.sleep(600);
+      assertEquals(held, h.count("SELECT rows_done FROM cutover.backfill_checkpoint WHERE step_id = 'copy'"),
+          "no batch while the probe is slow");
+      assertTrue(held < 3000, "backed off before the end: " + held);
+
+      h.execute("DELETE FROM guard_slow");
+      copy.join(60_000);
+      assertTrue(result.get() instanceof StepResult, String.valueOf(result.get()));
+      String outcome = ((StepResult) result.get()).outcome();
+      assertTrue(outcome.contains("copied 3,000 rows"), outcome);
+      assertTrue(outcome.contains("latency guard: probe p99 baseline"), outcome);
+      assertTrue(outcome.matches(".*backed off [0-9.]+m?s \\(\\d+ times?\\).*"), outcome);
+      assertEquals(h.checksum("src"), h.checksum("dst"));
+      for (StepHeartbeat beat : h.heartbeats) {
+        assertFalse(beat.toString().contains("pg_sleep"), "no probe SQL in heartbeats: " + beat);
+        assertFalse(beat.toString().contains("guard_slow"), "no probe SQL in heartbeats: " + beat);
+      }
+      assertFalse(outcome.contains("pg_sleep") || outcome.contains("guard_slow"), outcome);
+    }
+  }
+
+  @Test
+  void aProbeThatFailsFailsTheStepWithoutItsSql() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("bfg")) {
+      h.execute(ROWS);
+      PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, name: name}\n"
+          + "guard: {probe: \"SELECT secret_column FROM guard_slow\"}\n");
+      ActivityFailure failure = assertThrows(ActivityFailure.class, () -> h.apply(step));
+      String message = ((ApplicationFailure) failure.getCause()).getOriginalMessage();
+      assertTrue(message.contains("the latency guard's probe failed before the first batch"), message);
+      assertTrue(message.contains("SQLSTATE 42703"), message);
+      assertFalse(message.contains("SELECT secret_column FROM"), message);
+      assertEquals(0, h.count("SELECT count(*) FROM dst"));
+    }
+  }
+
+  @Test
+  void theGuardIsOffUnlessAskedForAndItsFieldsAreChecked() {
+    PlanStep plain = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id}\n");
+    assertEquals(null, ((cutover.activities.steps.backfill.BackfillSpec) plain.spec()).guard());
+    PlanStep on = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id}\nguard: true\n");
+    assertEquals(cutover.activities.steps.backfill.GuardSpec.DEFAULTS,
+        ((cutover.activities.steps.backfill.BackfillSpec) on.spec()).guard());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> BackfillHarness.step("copy",
+        "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id}\nguard: {ratio: 1, every: 0s, wat: 1}\n"));
+    assertTrue(bad.getMessage().contains("ratio must be more than 1"), bad.getMessage());
+    assertTrue(bad.getMessage().contains("every must be from 1ms to 10s"), bad.getMessage());
+    assertTrue(bad.getMessage().contains("wat"), bad.getMessage());
+  }
+
+  private static List<cutover.activities.StepProgress> progress(BackfillHarness h) {
+    return h.heartbeats.stream().map(StepHeartbeat::progress).filter(Objects::nonNull).toList();
+  }
+}
