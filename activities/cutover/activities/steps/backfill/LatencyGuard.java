@@ -40,10 +40,10 @@ final class LatencyGuard implements AutoCloseable {
   /** Fewer probes in the window say nothing yet. */
   static final int MIN_PROBES = 5;
   /**
-   * The limit is never closer than this above the baseline: below half a millisecond the probe's
-   * own noise (a GC pause of the worker, the scheduler) decides, not the backfill.
+   * The limit is never closer than this above the baseline: below a millisecond the probe's own
+   * noise (a GC pause of the worker, the scheduler of a busy machine) decides, not the backfill.
    */
-  static final long MIN_EXCESS_MICROS = 500;
+  static final long MIN_EXCESS_MICROS = 1_000;
   /** After backing off this long without a break, the part does one batch anyway: it must not starve forever. */
   static final long MAX_BACKOFF_MILLIS = BackfillStep.MAX_BACKOFF_MILLIS;
 

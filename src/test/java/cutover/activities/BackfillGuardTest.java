@@ -19,9 +19,10 @@ class BackfillGuardTest {
   static final String ROWS = "CREATE TABLE src (id int PRIMARY KEY, name text);"
       + "INSERT INTO src SELECT g, 'name ' || g FROM generate_series(1, 3000) g;"
       + "CREATE TABLE dst (id int, name text);"
-      // the probe sleeps 50 ms for each row of this table: the test slows it down and speeds it up
+      // the probe sleeps 5 ms, and 300 ms more for each row of this table: the test slows it down
+      // and speeds it up; the 5 ms lift its baseline above a loaded machine's jitter
       + "CREATE TABLE guard_slow (x int);";
-  static final String PROBE = "SELECT pg_sleep(0.05 * (SELECT count(*) FROM guard_slow))";
+  static final String PROBE = "SELECT pg_sleep(0.005 + 0.3 * (SELECT count(*) FROM guard_slow))";
 
   @Test
   void backsOffWhileTheProbeIsSlowAndResumesWhenItIsFastAgain() throws Exception {
@@ -29,7 +30,7 @@ class BackfillGuardTest {
       h.execute(ROWS);
       // ~30 batches 60 ms apart: time to slow the probe down in the middle
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, name: name}\n"
-          + "batchSize: 100\npauseBetween: 60ms\nguard: {probe: \"" + PROBE + "\", window: 300ms, every: 10ms}\n");
+          + "batchSize: 100\npauseBetween: 60ms\nguard: {probe: \"" + PROBE + "\", ratio: 3, window: 1s, every: 10ms}\n");
       AtomicReference<Object> result = new AtomicReference<>();
       Thread copy = new Thread(() -> {
         try {
@@ -42,8 +43,12 @@ class BackfillGuardTest {
       BackfillStepTest.await("the first batches", () -> h.count(
           "SELECT coalesce(sum(rows_done), 0) FROM cutover.backfill_checkpoint WHERE step_id = 'copy'") >= 200);
       h.execute("INSERT INTO guard_slow VALUES (1)");
-      BackfillStepTest.await("the guard backing off", () -> progress(h).stream().anyMatch(p -> "throttled".equals(p.state())
-          && p.note() != null && p.note().contains("latency guard backing off")));
+      try {
+        BackfillStepTest.await("the guard backing off", () -> progress(h).stream().anyMatch(p -> "throttled".equals(p.state())
+            && p.note() != null && p.note().contains("latency guard backing off")));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; progress: " + progress(h), e);
+      }
       long held = h.count("SELECT rows_done FROM cutover.backfill_checkpoint WHERE step_id = 'copy'");
       Thread.sleep(600);
       assertEquals(held, h.count("SELECT rows_done FROM cutover.backfill_checkpoint WHERE step_id = 'copy'"),
@@ -51,6 +56,7 @@ class BackfillGuardTest {
       assertTrue(held < 3000, "backed off before the end: " + held);
 
       h.execute("DELETE FROM guard_slow");
+      long resumed = System.nanoTime();
       copy.join(60_000);
       assertTrue(result.get() instanceof StepResult, String.valueOf(result.get()));
       String outcome = ((StepResult) result.get()).outcome();
@@ -58,6 +64,8 @@ class BackfillGuardTest {
       assertTrue(outcome.contains("latency guard: probe p99 baseline"), outcome);
       assertTrue(outcome.matches(".*backed off [0-9.]+m?s \\(\\d+ times?\\).*"), outcome);
       assertEquals(h.checksum("src"), h.checksum("dst"));
+      // resumed at once, not after the 30 s a guard backs off at most before it does one batch anyway
+      assertTrue(System.nanoTime() - resumed < 25_000_000_000L, "resumed after the probe was fast again");
       for (StepHeartbeat beat : h.heartbeats) {
         assertFalse(beat.toString().contains("pg_sleep"), "no probe SQL in heartbeats: " + beat);
         assertFalse(beat.toString().contains("guard_slow"), "no probe SQL in heartbeats: " + beat);
