@@ -186,7 +186,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     int reconnects = 0;
     BatchTimes batchTimes = new BatchTimes();
     Stride stride = new Stride();
-    BatchFailure failures = new BatchFailure(spec, context.step().id());
+    BatchFailure failures = new BatchFailure(spec, context.step().id(), apply);
     Checkpoints.Part part = null;
     String state = "running";
     String note = null;

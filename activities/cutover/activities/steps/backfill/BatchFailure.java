@@ -53,11 +53,14 @@ final class BatchFailure {
 
   private final BackfillSpec spec;
   private final String stepId;
+  private final boolean apply;
   private Failed failed;
 
-  BatchFailure(BackfillSpec spec, String stepId) {
+  /** @param apply whether the batches copy or update (a compensation's removals fail as they do) */
+  BatchFailure(BackfillSpec spec, String stepId, boolean apply) {
     this.spec = spec;
     this.stepId = stepId;
+    this.apply = apply;
   }
 
   /** Runs the batch's write, remembering its range when the data made it fail (the error goes on). */
@@ -67,7 +70,7 @@ final class BatchFailure {
       return write.run(sql, walk, walk.range(from, inclusive, end));
     } catch (org.jooq.exception.DataAccessException e) {
       SQLException error = sqlException(e);
-      if (error != null && dataError(error.getSQLState())) {
+      if (apply && error != null && dataError(error.getSQLState())) {
         failed = new Failed(walk, from, inclusive, end, error);
       }
       throw e;

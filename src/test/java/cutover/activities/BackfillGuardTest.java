@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.plan.PlanStep;
+import cutover.testing.TestDatabase;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import java.sql.Connection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,10 +21,9 @@ class BackfillGuardTest {
   static final String ROWS = "CREATE TABLE src (id int PRIMARY KEY, name text);"
       + "INSERT INTO src SELECT g, 'name ' || g FROM generate_series(1, 3000) g;"
       + "CREATE TABLE dst (id int, name text);"
-      // the probe sleeps 5 ms, and 300 ms more for each row of this table: the test slows it down
-      // and speeds it up; the 5 ms lift its baseline above a loaded machine's jitter
+      // the probe reads this table: the test slows it down by holding a lock on it
       + "CREATE TABLE guard_slow (x int);";
-  static final String PROBE = "SELECT pg_sleep(0.005 + 0.3 * (SELECT count(*) FROM guard_slow))";
+  static final String PROBE = "SELECT count(*) FROM guard_slow";
 
   @Test
   void backsOffWhileTheProbeIsSlowAndResumesWhenItIsFastAgain() throws Exception {
@@ -30,7 +31,7 @@ class BackfillGuardTest {
       h.execute(ROWS);
       // ~30 batches 60 ms apart: time to slow the probe down in the middle
       PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, name: name}\n"
-          + "batchSize: 100\npauseBetween: 60ms\nguard: {probe: \"" + PROBE + "\", ratio: 3, window: 1s, every: 10ms}\n");
+          + "batchSize: 100\npauseBetween: 60ms\nguard: {probe: \"" + PROBE + "\", ratio: 10, window: 1s, every: 10ms, timeout: 10s}\n");
       AtomicReference<Object> result = new AtomicReference<>();
       Thread copy = new Thread(() -> {
         try {
@@ -42,7 +43,10 @@ class BackfillGuardTest {
       copy.start();
       BackfillStepTest.await("the first batches", () -> h.count(
           "SELECT coalesce(sum(rows_done), 0) FROM cutover.backfill_checkpoint WHERE step_id = 'copy'") >= 200);
-      h.execute("INSERT INTO guard_slow VALUES (1)");
+      // ratio 10 and a probe that waits up to 10 s: a loaded machine's jitter does not make the guard back off
+      Connection blocker = TestDatabase.connect(h.target);
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE guard_slow IN ACCESS EXCLUSIVE MODE");
       try {
         BackfillStepTest.await("the guard backing off", () -> progress(h).stream().anyMatch(p -> "throttled".equals(p.state())
             && p.note() != null && p.note().contains("latency guard backing off")));
@@ -55,7 +59,8 @@ class BackfillGuardTest {
           "no batch while the probe is slow");
       assertTrue(held < 3000, "backed off before the end: " + held);
 
-      h.execute("DELETE FROM guard_slow");
+      blocker.rollback();
+      blocker.close();
       long resumed = System.nanoTime();
       copy.join(60_000);
       assertTrue(result.get() instanceof StepResult, String.valueOf(result.get()));
@@ -67,10 +72,25 @@ class BackfillGuardTest {
       // resumed at once, not after the 30 s a guard backs off at most before it does one batch anyway
       assertTrue(System.nanoTime() - resumed < 25_000_000_000L, "resumed after the probe was fast again");
       for (StepHeartbeat beat : h.heartbeats) {
-        assertFalse(beat.toString().contains("pg_sleep"), "no probe SQL in heartbeats: " + beat);
+        assertFalse(beat.toString().contains("count(*)"), "no probe SQL in heartbeats: " + beat);
         assertFalse(beat.toString().contains("guard_slow"), "no probe SQL in heartbeats: " + beat);
       }
-      assertFalse(outcome.contains("pg_sleep") || outcome.contains("guard_slow"), outcome);
+      assertFalse(outcome.contains(PROBE) || outcome.contains("guard_slow"), outcome);
+    }
+  }
+
+  @Test
+  void theDefaultProbeIsAWriteIntoTheLedger() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("bfg")) {
+      h.execute(ROWS);
+      PlanStep step = BackfillHarness.step("copy", "from: src\nkey: [id]\ninto: dst\ncolumns: {id: id, name: name}\n"
+          + "guard: {ratio: 20}\n"); // the default probe; a ratio a loaded machine's jitter does not reach
+      String outcome = h.apply(step).outcome();
+      assertTrue(outcome.contains("copied 3,000 rows") && outcome.contains("latency guard: probe p99 baseline"), outcome);
+      assertEquals(h.checksum("src"), h.checksum("dst"));
+      assertTrue(h.count("SELECT count(*) FROM cutover.latency_probe") >= 1);
+      assertEquals(1, h.count("SELECT count(*) FROM cutover.backfill_guard WHERE step_id = 'copy' AND probes >= "
+          + "50"));
     }
   }
 
