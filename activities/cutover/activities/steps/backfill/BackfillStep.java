@@ -40,8 +40,12 @@ import org.jooq.impl.SQLDataType;
  *       parallel; {@code batchSize} fixes the batch size, else it adapts to {@code batchTime}
  *       (default 60ms); {@code rate} caps rows per second; {@code pauseBetween} waits between
  *       batches; {@code maxLockWait} / {@code maxReplicationLag} back off while sessions wait on
- *       locks of the touched tables, or a replica lags, longer than that
+ *       locks of the touched tables, or a replica lags, longer than that; {@code guard:} backs off
+ *       while a probe of the application's latency is slower than a ratio of its baseline
+ *       ({@link LatencyGuard})
  * </ul>
+ *
+ * <p>A batch that fails on its data names the source row behind it ({@link BatchFailure}).
  *
  * <p>When the step starts, its key range is fixed (the largest key is recorded as the upper
  * bound): rows the application inserts later with a larger key are not chased, nor are rows
