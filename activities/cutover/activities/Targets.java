@@ -46,8 +46,8 @@ public final class Targets implements AutoCloseable {
     }
   }
 
-  /** A backfill part holds two connections (its batches and its watcher); up to 8 parts run at once. */
-  static final int MAX_POOL_SIZE = 20;
+  /** A backfill part holds three connections (its batches, its watcher, its latency guard); up to 8 parts run at once. */
+  static final int MAX_POOL_SIZE = 28;
   private static final String ENV_PREFIX = "CUTOVER_TARGET_";
   private static final String REDACTED = "***";
 

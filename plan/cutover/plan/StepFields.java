@@ -30,6 +30,11 @@ public interface StepFields {
 
   /** A boolean, or null when the field is absent (or reported as not a boolean). */
   Boolean optionalBoolean(String field);
+  /**
+   * Whether the field is written as {@code true} or {@code false}, without reading it: a section
+   * a plan may also switch on (its defaults) or off as a whole, e.g. {@code guard: false}.
+   */
+  boolean writtenAsBoolean(String field);
 
   /** A list of strings, or a single string taken as a list of one. */
   List<String> optionalStringList(String field);

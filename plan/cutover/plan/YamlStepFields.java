@@ -164,6 +164,12 @@ final class YamlStepFields implements StepFields {
   }
 
   @Override
+  public boolean writtenAsBoolean(String field) {
+    Node value = map.peek(field);
+    return value != null && Nodes.isBoolean(value);
+  }
+
+  @Override
   public List<String> optionalStringList(String field) {
     Node value = present(field);
     if (value == null) {

@@ -170,6 +170,10 @@ public final class PlanSchema {
         node.putObject("additionalProperties").putArray("type").add("string").add("number").add("boolean").add("null");
       } else if (type.isInstanceOf(Enum.class)) {
         node = context.createStandardDefinition(type, this);
+      } else if (type.getErasedType().isAnnotationPresent(OrBoolean.class)) {
+        // its fields apply to the object form; true and false are also allowed
+        node = context.createStandardDefinition(type, this);
+        node.putArray("type").add("object").add("boolean");
       } else {
         return null;
       }

@@ -97,6 +97,8 @@ final class BenchBackfill {
 
     @Option(names = "--walk", description = "walk: of the cases' backfills, key, pages or ranges (default: chosen per case)")
     String walk;
+    @Option(names = "--guard", description = "run the backfills with a latency guard (guard: true, the default probe)")
+    boolean guard;
 
     private PrintWriter out;
     private DataSource db;
@@ -334,9 +336,9 @@ final class BenchBackfill {
           parallel.rowsPerSecond, parallelRatio, defaults.batchP99, loaded.rowsPerSecond));
       lines.add(String.format(Locale.ROOT, "backfill case=overview rows=%d limit_rows_per_s=%.0f rows_per_s=%.0f ratio=%.2f partitions=%d"
               + " update_ratio=%.2f write_p99_ms=%.1f baseline_write_p99_ms=%.1f write_max_ms=%.1f rss_mb=%d"
-              + " history_events=%d",
+              + " history_events=%d guard=%s",
           rows, limit, defaults.rowsPerSecond, ratio, partitions, updateRatio, during.p99(), baseline.p99(),
-          during.max(), rssKb / 1024, historyEvents));
+          during.max(), rssKb / 1024, historyEvents, guard ? "on" : "off"));
       lines.add(intWrites);
       return lines;
     }
@@ -473,6 +475,9 @@ final class BenchBackfill {
       StringBuilder plan = new StringBuilder("name: " + planName + "\ntarget: " + targetName + "\nphases:\n"
           + "  - name: backfill\n    steps:\n      - id: backfill\n        kind: backfill\n");
       stepFields.lines().forEach(line -> plan.append("        ").append(line).append('\n'));
+      if (guard) {
+        plan.append("        guard: true\n");
+      }
       PlanPushResult pushed = PlanCommand.Push.push(temporal, plan.toString(), planName + ".yaml", targetName, "bench");
       if (!pushed.problems().isEmpty()) {
         throw new IllegalStateException("bench plan is invalid: " + pushed.problems());

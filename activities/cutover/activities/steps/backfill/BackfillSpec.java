@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * @param walk the walk the plan forces, or null to choose one ({@link WalkChoice})
  * @param capture whether changes to the source while the step runs are captured and replayed;
  *     null: yes for a {@code from:} table
+ * @param guard the latency guard, or null when the plan has none (the default, or {@code guard: false})
  */
 @JsonClassDescription("Copies rows into a table (into: with columns:) or updates them in place (set:), in keyset "
     + "batches on key:, each committed with its checkpoint; resumable, throttled, parallel by key range.")
@@ -91,6 +92,10 @@ public record BackfillSpec(
         + "the step runs (a trigger into a cutover table) and replay them after the bulk pass, so the target equals "
         + "the source when the step ends. Default true for a from: table; a query: source is not captured.")
     Boolean capture,
+    @JsonPropertyDescription("A latency guard (off unless given): the backfill measures a probe's latency before its "
+        + "first batch (the baseline) and while it copies, and backs off while the probe's p99 over window: exceeds "
+        + "ratio: x the baseline's p99. true: with the defaults; false: off.")
+    GuardSpec guard,
     @JsonUnwrapped
     SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
@@ -139,13 +144,13 @@ public record BackfillSpec(
     timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 
-  /** A spec without the walk and capture fields (their defaults). */
+  /** A spec without the walk, capture and guard fields (their defaults). */
   public BackfillSpec(String from, String query, List<String> key, String where, String into, Map<String, String> columns,
       Map<String, String> set, OnConflict onConflict, List<String> conflictColumns, Integer partitions, Integer batchSize,
       Duration batchTime, Long rate, Duration pauseBetween, Duration maxLockWait, Duration maxReplicationLag,
       SqlTimeouts timeouts) {
     this(from, query, key, where, into, columns, set, onConflict, conflictColumns, partitions, batchSize, batchTime, rate,
-        pauseBetween, maxLockWait, maxReplicationLag, null, null, timeouts);
+        pauseBetween, maxLockWait, maxReplicationLag, null, null, null, timeouts);
   }
 
   /** Whether the step captures and replays the source's changes: as the plan says, else for a from: table. */
@@ -231,6 +236,7 @@ public record BackfillSpec(
     Duration maxReplicationLag = fields.optionalDuration("maxReplicationLag", null);
     String walk = fields.optionalString("walk");
     Boolean capture = fields.optionalBoolean("capture");
+    GuardSpec guard = GuardSpec.read(fields);
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if (Boolean.TRUE.equals(capture) && query != null) {
       fields.problem("capture", "capture: true needs a from: table; the changes behind a query: source are not captured",
@@ -240,7 +246,7 @@ public record BackfillSpec(
     walkProblems(fields, walk, query, set);
     return new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict), conflictColumns,
         partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween, maxLockWait,
-        maxReplicationLag, WalkKind.of(walk), capture, timeouts);
+        maxReplicationLag, WalkKind.of(walk), capture, guard, timeouts);
   }
 
   private static void walkProblems(StepFields fields, String walk, String query, Map<String, String> set) {

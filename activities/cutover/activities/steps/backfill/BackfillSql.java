@@ -32,7 +32,7 @@ final class BackfillSql {
   /** Names a batch's keys inside the bound query; chosen not to collide with plan columns. */
   private static final String BATCH = "cutover_batch";
   /** Type names as PostgreSQL prints them ({@code pg_typeof(x)::text}), quoted where needed. */
-  private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9_ .\"\\[\\](),]+");
+  static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9_ .\"\\[\\](),]+");
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Key types with a built-in {@code max} aggregate (as {@code pg_typeof} prints them). */
   private static final java.util.Set<String> HAS_MAX = java.util.Set.of("smallint", "integer", "bigint", "numeric",

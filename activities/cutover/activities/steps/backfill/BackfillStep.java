@@ -41,8 +41,12 @@ import org.jooq.impl.SQLDataType;
  *       parallel; {@code batchSize} fixes the batch size, else it adapts to {@code batchTime}
  *       (default 60ms); {@code rate} caps rows per second; {@code pauseBetween} waits between
  *       batches; {@code maxLockWait} / {@code maxReplicationLag} back off while sessions wait on
- *       locks of the touched tables, or a replica lags, longer than that
+ *       locks of the touched tables, or a replica lags, longer than that; {@code guard:} backs off
+ *       while a probe of the application's latency is slower than a ratio of its baseline
+ *       ({@link LatencyGuard})
  * </ul>
+ *
+ * <p>A batch that fails on its data names the source row behind it ({@link BatchFailure}).
  *
  * <p>When the step starts, its key range (or its page range) is fixed (the largest key, or the
  * last page, is recorded as the upper bound). Rows the application inserts, updates or deletes in
@@ -68,6 +72,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   static final int MAX_RECONNECTS = 3;
   /** After backing off this long, a part does one batch anyway: it must not starve forever. */
   static final long MAX_BACKOFF_MILLIS = 30_000;
+  /** How often a part backing off for its latency guard looks again. */
+  static final long GUARD_POLL_MILLIS = 100;
 
   public BackfillStep() {
     super(NAME, Undo.OPTIONAL, Execution.BATCHED, BackfillSpec.class);
@@ -231,6 +237,12 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
 
   @Override
   public PartOutcome runPart(PartContext context) {
+    try (LatencyGuard guard = LatencyGuard.start(spec(context.step()), context)) {
+      return runPart(context, guard);
+    }
+  }
+
+  private PartOutcome runPart(PartContext context, LatencyGuard guard) {
     BackfillSpec spec = spec(context.step());
     SqlRunner.Session session = context.session();
     boolean apply = context.action() == StepAction.APPLY;
@@ -242,6 +254,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     long backingOffSince = 0;
     int reconnects = 0;
     BatchTimes batchTimes = new BatchTimes();
+    BatchFailure failures = new BatchFailure(spec, context.step().id(), apply);
     Checkpoints.Part part = null;
     String state = "running";
     String note = null;
@@ -249,15 +262,32 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     long replayedThisAttempt = 0;
     while (true) {
       session.throwIfCancelled();
+      String held = guard == null ? null : guard.holdBack();
+      if (held != null) {
+        if (backingOffSince == 0) {
+          backingOffSince = System.nanoTime();
+          throttle.shrink();
+        }
+        session.progress(progress(context, part == null ? firstRead(context) : part, rowsThisAttempt, started, throttle,
+            "throttled", held));
+        session.sleep(GUARD_POLL_MILLIS);
+        throttle.idle(GUARD_POLL_MILLIS * 1_000_000);
+        continue;
+      }
       boolean checkLoad = load.due() && (backingOffSince == 0
           || System.nanoTime() - backingOffSince < MAX_BACKOFF_MILLIS * 1_000_000);
       long batchStarted = System.nanoTime();
       Batch batch;
       try {
         batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, spec, tx, walk, throttle,
-            checkLoad ? load : null, replaying)).value();
+            checkLoad ? load : null, replaying, failures)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
+        ApplicationFailure named = failures.explain(session.dataSource(), session.targets(), spec.timeouts(),
+            (sql, in, range) -> write(context, spec, sql, in, range));
+        if (named != null) {
+          throw named;
+        }
         // a dropped connection or a conflict: the batch rolled back with its checkpoint, so
         // running it again is exact; after a few tries the part fails and Temporal retries it
         if (failure.isNonRetryable() || ++reconnects > MAX_RECONNECTS) {
@@ -309,9 +339,13 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       long wait = throttle.waitMillis();
       state = wait > 0 && throttle.ratePerPart() > 0 ? "throttled" : "running";
       note = wait > 0 ? throttle.rateNote() : throttle.tunedBy() == null ? null : "tuned by " + throttle.tunedBy();
+      if (guard != null) {
+        note = note == null ? guard.note() : note + "; " + guard.note();
+      }
       session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, note));
       session.sleep(wait);
     }
+    String guarded = guard == null ? null : guard.summary();
     if (part.stopped() && apply) {
       throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "' part " + (context.part() + 1)
           + " was stopped: a compensation of the step has begun", "StepStopped");
@@ -322,7 +356,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
             "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)%s", context.part() + 1, context.parts(), verb,
             part.rowsDone(), part.batches(), batchTimes.percentile(99),
             replaying == null ? "" : String.format(Locale.ROOT, ", replayed %,d captured changes this attempt",
-                replayedThisAttempt)));
+                replayedThisAttempt))
+        + (guarded == null ? "" : "; " + guarded));
   }
 
   /** The step's capture when its trigger is in place, else null (capture off, refused, or removed by a compensation). */
@@ -368,7 +403,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
    * effect here, before any work), maybe look at the load, then one batch.
    */
   private Batch batch(PartContext context, BackfillSpec spec, DSLContext tx, PartWalk walk, Throttle throttle,
-      Load load, Capture capture) {
+      Load load, Capture capture, BatchFailure failures) {
     DSLContext sql = PlanSql.asWritten(tx); // statements that hold plan SQL; the ledger's own are prepared
     Checkpoints checkpoints = new Checkpoints(tx);
     String run = context.runId();
@@ -406,21 +441,30 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       return new Batch(0, part.withState(PartState.DONE), true, control, null);
     }
     int rows;
-    if (context.action() != StepAction.APPLY) {
-      rows = BackfillSql.remove(sql, walk.relation(), range.rows());
-    } else if (spec.inPlace()) {
+    if (context.action() == StepAction.APPLY && spec.inPlace()) {
       Capture.markOwnWrites(sql);
-      rows = BackfillSql.update(sql, spec, walk.relation(), range.rows());
-    } else if (capture != null && part.walk() == WalkKind.PAGES) {
+    }
+    if (capture != null && part.walk() == WalkKind.PAGES && context.action() == StepAction.APPLY && !spec.inPlace()) {
       // a row changed since the capture began is copied by its replay; read here it may be a row
       // copied already and moved by an update to a page ahead
-      rows = BackfillSql.copy(sql, spec, walk.relation(), range.rows().and(capture.notCaptured()));
+      rows = failures.watch(sql, walk.relation().withTypes(part.keyTypes()), range.rows().and(capture.notCaptured()),
+          (on, in, rowsOf) -> write(context, spec, on, in, rowsOf));
     } else {
-      rows = BackfillSql.copy(sql, spec, walk.relation(), range.rows());
+      rows = failures.watch(sql, walk.relation().withTypes(part.keyTypes()), range.rows(),
+          (on, in, rowsOf) -> write(context, spec, on, in, rowsOf));
     }
     batches.observe(range, rows);
     checkpoints.advance(part, range.end(), rows);
     return new Batch(rows, part.advancedTo(range.end(), rows), false, control, null);
+  }
+
+  /** A batch's write of its range: a copy, an update in place, or (compensating) a removal. */
+  private static int write(PartContext context, BackfillSpec spec, DSLContext sql, BackfillSql.Walk walk,
+      Condition range) {
+    if (context.action() != StepAction.APPLY) {
+      return BackfillSql.remove(sql, walk, range);
+    }
+    return spec.inPlace() ? BackfillSql.update(sql, spec, walk, range) : BackfillSql.copy(sql, spec, walk, range);
   }
 
   /**
@@ -575,11 +619,14 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         ? String.format(Locale.ROOT, "updated %,d rows of %s", rows, spec.sourceName())
         : String.format(Locale.ROOT, "copied %,d rows from %s into %s", rows, spec.sourceName(),
             String.join(".", spec.intoTable()));
+    String guarded = LatencyGuard.outcome(context.sql(), spec, context.runId(), context.step().id(), StepAction.APPLY);
     Checkpoints.Part first = parts.get(0);
     return new StepOutcome(what + String.format(Locale.ROOT, " in %d part%s, %,d batches; walk: %s", parts.size(),
         parts.size() == 1 ? "" : "s", batches, first.walk().word())
-        + (first.walkNote() == null ? "" : " (" + first.walkNote() + ")") + captured, rows);
+        + (first.walkNote() == null ? "" : " (" + first.walkNote() + ")") + captured
+        + (guarded == null ? "" : "; " + guarded), rows);
   }
+
   /**
    * Ends the capture exactly, in the transaction that records the step: holds back the source's
    * writers, replays what is still captured, and removes the trigger (the trigger's drop takes an

@@ -307,7 +307,7 @@ class CutoverWorkflowTest {
   static final Plan BACKFILL_PLAN = new Plan("with-backfill", "demo", null, List.of(
       new Phase("copy", null, List.of(sql("a"),
           new PlanStep("b", null, null, false, false, new BackfillSpec("src", null, List.of("id"), null, "dst",
-              Map.of("id", "id"), null, null, null, null, null, null, null, null, null, null, null, null, null), 1),
+              Map.of("id", "id"), null, null, null, null, null, null, null, null, null, null, null, null, null, null), 1),
           sql("c")))));
 
   FakeActivities startWith(TestWorkflowEnvironment env, Worker worker, Plan plan) {

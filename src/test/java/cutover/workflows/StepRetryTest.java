@@ -33,7 +33,7 @@ class StepRetryTest {
 
   static final Plan PLAN = new Plan("retried", "demo", null, List.of(new Phase("copy", null, List.of(
       new PlanStep("b", null, null, false, false, new BackfillSpec("src", null, List.of("id"), null, "dst",
-          Map.of("id", "id"), null, null, null, null, null, null, null, null, null, null, null, null, null), 1)))));
+          Map.of("id", "id"), null, null, null, null, null, null, null, null, null, null, null, null, null, null), 1)))));
 
   /** A run event the ledger refused is written again, in its place, and the phase goes on after it. */
   @Test

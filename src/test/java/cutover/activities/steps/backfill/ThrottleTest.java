@@ -14,7 +14,7 @@ class ThrottleTest {
   static BackfillSpec spec(Integer batchSize, Long rate) {
     return new BackfillSpec("src", null, List.of("id"), null, "dst", null, null, BackfillSpec.OnConflict.ERROR,
         List.of(), 1, batchSize, Duration.ofMillis(60), rate, Duration.ZERO, Duration.ofMillis(500),
-        Duration.ofSeconds(10), null, null, SqlTimeouts.DEFAULTS);
+        Duration.ofSeconds(10), null, null, null, SqlTimeouts.DEFAULTS);
   }
 
   @Test

@@ -1,0 +1,463 @@
+package cutover.activities.steps.backfill;
+
+import static cutover.db.Tables.BACKFILL_GUARD;
+import static cutover.db.Tables.LATENCY_PROBE;
+import static org.jooq.impl.DSL.name;
+
+import cutover.activities.StepAction;
+import cutover.activities.Targets;
+import cutover.activities.steps.PartContext;
+import io.temporal.failure.ApplicationFailure;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.postgresql.util.PSQLException;
+
+/**
+ * The latency guard of one backfill part: a thread with a connection of its own runs the probe
+ * every {@code every:}, before the part's first batch (its baseline, kept in
+ * {@code cutover.backfill_guard} for later attempts) and while the part copies. Between batches
+ * the part asks {@link #holdBack()}: while the probe's p99 over the last {@code window:} exceeds
+ * {@code ratio:} × the baseline's p99, it backs off.
+ *
+ * <p>The probe's text never leaves the worker: notes, outcomes and failures name the guard's
+ * figures and the SQLSTATE, not the SQL.
+ */
+final class LatencyGuard implements AutoCloseable {
+  /** Probes of the baseline, a few ms apart: ~0.3 s before the first batch of a part. */
+  static final int BASELINE_PROBES = 50;
+  static final long BASELINE_SPACING_MILLIS = 5;
+  /** Fewer probes in the window say nothing yet. */
+  static final int MIN_PROBES = 5;
+  /**
+   * The limit is never closer than this above the baseline: below a millisecond the probe's own
+   * noise (a GC pause of the worker, the scheduler of a busy machine) decides, not the backfill.
+   */
+  static final long MIN_EXCESS_MICROS = 1_000;
+  /** After backing off this long without a break, the part does one batch anyway: it must not starve forever. */
+  static final long MAX_BACKOFF_MILLIS = BackfillStep.MAX_BACKOFF_MILLIS;
+
+  private static final String QUERY_CANCELED = "57014";
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+  private final GuardSpec spec;
+  private final DataSource dataSource;
+  private final Targets targets;
+  private final String runId;
+  private final String stepId;
+  private final StepAction action;
+  private final int part;
+  private final long limitMicros;
+  private final long baselineMicros;
+  /** {nanoTime, micros} of the probes of the last window, oldest first; guarded by itself. */
+  private final ArrayDeque<long[]> recent = new ArrayDeque<>();
+  /** The probes taken while the part copied (not while it backed off). */
+  private final Latencies copying = new Latencies();
+  private final Thread prober;
+  private Connection connection;
+  private volatile boolean stopped;
+  private volatile boolean backingOff;
+  private volatile String failure;
+  /** When the running probe's statement started (nanoTime), 0 between probes. */
+  private volatile long probeStarted;
+  private long backingOffSince;
+  private long backedOffNanos;
+  private long backOffs;
+  private long worstMicros;
+  private long lastP99Micros;
+
+  private LatencyGuard(GuardSpec spec, PartContext context, DataSource dataSource, Targets targets) {
+    this.spec = spec;
+    this.dataSource = dataSource;
+    this.targets = targets;
+    this.runId = context.runId();
+    this.stepId = context.step().id();
+    this.action = context.action();
+    this.part = context.part();
+    this.baselineMicros = baseline();
+    this.limitMicros = limit(spec, baselineMicros);
+    this.prober = new Thread(this::probeEvery, "cutover-guard-" + stepId + "-" + part);
+    prober.setDaemon(true);
+    prober.start();
+  }
+
+  /**
+   * The guard of an apply's part, its baseline measured (or read back), probing; null when the
+   * plan turned it off, and for a compensation.
+   */
+  static LatencyGuard start(BackfillSpec spec, PartContext context) {
+    // a compensation removes what was copied as fast as it can: a rollback is when time counts
+    if (spec.guard() == null || context.action() != StepAction.APPLY) {
+      return null;
+    }
+    return new LatencyGuard(spec.guard(), context, context.session().dataSource(), context.session().targets());
+  }
+
+  // ---------------------------------------------------------------- the part's side
+
+  /**
+   * Why the part should not run its next batch now (a note for its progress), or null. Fails the
+   * part when the probe itself failed (an error other than its timeouts).
+   */
+  String holdBack() {
+    if (failure != null) {
+      throw ApplicationFailure.newNonRetryableFailure(targets.redact("step '" + stepId
+          + "': the latency guard's probe failed: " + failure + ". Fix guard: probe: (or remove it for the default"
+          + " probe), or turn the guard off with guard: false, then retry the step"), "StepFailed");
+    }
+    long now = System.nanoTime();
+    long[] window = window(now);
+    boolean over;
+    if (window.length >= MIN_PROBES) {
+      lastP99Micros = p99(window);
+      over = lastP99Micros > limitMicros;
+    } else {
+      over = backingOff; // slow probes are few: too few to say it is over
+    }
+    long started = probeStarted;
+    long inFlightMicros = started == 0 ? 0 : (now - started) / 1_000;
+    if (inFlightMicros > limitMicros) {
+      // a probe still running (waiting on a lock, say) is at least that slow
+      lastP99Micros = Math.max(lastP99Micros, inFlightMicros);
+      over = true;
+    }
+    if (over && !(backingOff && now - backingOffSince > MAX_BACKOFF_MILLIS * 1_000_000)) {
+      if (!backingOff) {
+        backingOff = true;
+        backingOffSince = now;
+        backOffs++;
+      }
+      worstMicros = Math.max(worstMicros, lastP99Micros);
+      return String.format(Locale.ROOT, "latency guard backing off: probe p99 %s over the last %s > %s x baseline %s;"
+              + " backed off %s", ms(lastP99Micros), seconds(spec.window().toMillis()),
+          spec.ratio().stripTrailingZeros().toPlainString(), ms(baselineMicros), seconds(backedOffMillis(now)));
+    }
+    if (backingOff) {
+      backedOffNanos += now - backingOffSince;
+      backingOff = false;
+    }
+    return null;
+  }
+
+  /** What the guard holds, for the part's progress while it copies. */
+  String note() {
+    return String.format(Locale.ROOT, "latency guard: probe p99 %s, baseline %s, limit %s; backed off %s",
+        ms(lastP99Micros), ms(baselineMicros), ms(limitMicros), seconds(backedOffMillis(System.nanoTime())));
+  }
+
+  /** "latency guard: probe p99 baseline 1.1 ms, 1.4 ms while copying (limit 1.7 ms); backed off 3.2s (4 times)" */
+  String summary() {
+    return describe(baselineMicros, copying.p99(), limitMicros, backedOffMillis(System.nanoTime()), backOffs);
+  }
+
+  static String describe(long baselineMicros, Long copyingMicros, long limitMicros, long backedOffMillis,
+      long backOffs) {
+    return String.format(Locale.ROOT, "latency guard: probe p99 baseline %s, %s while copying (limit %s); backed off %s",
+        ms(baselineMicros), copyingMicros == null ? "not measured" : ms(copyingMicros), ms(limitMicros),
+        seconds(backedOffMillis)) + (backOffs == 0 ? "" : " (" + backOffs + (backOffs == 1 ? " time)" : " times)"));
+  }
+
+  /** The limit a baseline and a ratio give. */
+  static long limit(GuardSpec spec, long baselineMicros) {
+    return Math.max(spec.ratio().multiply(java.math.BigDecimal.valueOf(baselineMicros)).longValue(),
+        baselineMicros + MIN_EXCESS_MICROS);
+  }
+
+  private long backedOffMillis(long now) {
+    return (backedOffNanos + (backingOff ? now - backingOffSince : 0)) / 1_000_000;
+  }
+
+  /** Stops probing and records what the guard held for the step's outcome. */
+  @Override
+  public void close() {
+    stopped = true;
+    prober.interrupt();
+    try {
+      prober.join(spec.timeout().toMillis() + 1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (backingOff) {
+      backedOffNanos += System.nanoTime() - backingOffSince;
+      backingOff = false;
+    }
+    closeConnection();
+    Long observed = copying.p99();
+    DSLContext sql = DSL.using(dataSource, SQLDialect.POSTGRES);
+    sql.update(BACKFILL_GUARD)
+        .set(BACKFILL_GUARD.OBSERVED_P99_US, observed == null ? BACKFILL_GUARD.OBSERVED_P99_US : DSL.val(observed))
+        .set(BACKFILL_GUARD.WORST_P99_US, worstMicros == 0 ? BACKFILL_GUARD.WORST_P99_US
+            : DSL.greatest(DSL.coalesce(BACKFILL_GUARD.WORST_P99_US, 0L), DSL.val(worstMicros)))
+        .set(BACKFILL_GUARD.BACKED_OFF_MS, BACKFILL_GUARD.BACKED_OFF_MS.plus(backedOffNanos / 1_000_000))
+        .set(BACKFILL_GUARD.BACK_OFFS, BACKFILL_GUARD.BACK_OFFS.plus(backOffs))
+        .set(BACKFILL_GUARD.PROBES, BACKFILL_GUARD.PROBES.plus(copying.count()))
+        .set(BACKFILL_GUARD.UPDATED_AT, DSL.currentOffsetDateTime())
+        .where(key())
+        .execute();
+  }
+
+  /** "latency guard: ..." over a step's parts, for its outcome; null when none recorded a guard. */
+  static String outcome(DSLContext sql, BackfillSpec spec, String runId, String stepId, StepAction action) {
+    var rows = sql.selectFrom(BACKFILL_GUARD)
+        .where(BACKFILL_GUARD.RUN_ID.eq(runId), BACKFILL_GUARD.STEP_ID.eq(stepId),
+            BACKFILL_GUARD.ACTION.eq(action.word()))
+        .fetch();
+    if (rows.isEmpty() || spec.guard() == null) {
+      return null;
+    }
+    long baseline = rows.stream().mapToLong(r -> r.getBaselineP99Us()).max().orElse(0);
+    Long observed = rows.stream().filter(r -> r.getObservedP99Us() != null).mapToLong(r -> r.getObservedP99Us())
+        .boxed().max(Long::compare).orElse(null);
+    long backedOff = rows.stream().mapToLong(r -> r.getBackedOffMs()).sum();
+    long backOffs = rows.stream().mapToLong(r -> r.getBackOffs()).sum();
+    return describe(baseline, observed, limit(spec.guard(), baseline), backedOff, backOffs);
+  }
+
+  // ---------------------------------------------------------------- the prober's side
+
+  /** The stored baseline of this part, or one measured now (before the part's first batch) and stored. */
+  private long baseline() {
+    DSLContext ledger = DSL.using(dataSource, SQLDialect.POSTGRES);
+    Long stored = ledger.select(BACKFILL_GUARD.BASELINE_P99_US).from(BACKFILL_GUARD).where(key())
+        .fetchOne(BACKFILL_GUARD.BASELINE_P99_US);
+    if (stored != null) {
+      return stored;
+    }
+    Latencies baseline = new Latencies();
+    try {
+      for (int i = 0; i < BASELINE_PROBES; i++) {
+        baseline.add(probe());
+        Thread.sleep(BASELINE_SPACING_MILLIS);
+      }
+    } catch (SQLException e) {
+      closeConnection();
+      throw ApplicationFailure.newNonRetryableFailure(targets.redact("step '" + stepId
+          + "': the latency guard's probe failed before the first batch: " + reason(e) + ". Fix guard: probe: (or"
+          + " remove it for the default probe), or turn the guard off with guard: false, then retry the step"),
+          "StepFailed");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeConnection();
+      throw ApplicationFailure.newFailure("step '" + stepId + "': interrupted while measuring the latency guard's"
+          + " baseline", "Interrupted");
+    }
+    ledger.insertInto(BACKFILL_GUARD)
+        .set(BACKFILL_GUARD.RUN_ID, runId)
+        .set(BACKFILL_GUARD.STEP_ID, stepId)
+        .set(BACKFILL_GUARD.ACTION, action.word())
+        .set(BACKFILL_GUARD.PART, part)
+        .set(BACKFILL_GUARD.BASELINE_P99_US, baseline.p99())
+        .set(BACKFILL_GUARD.PROBES, (long) baseline.count())
+        .onConflictDoNothing()
+        .execute();
+    return ledger.select(BACKFILL_GUARD.BASELINE_P99_US).from(BACKFILL_GUARD).where(key())
+        .fetchOne(BACKFILL_GUARD.BASELINE_P99_US);
+  }
+
+  private void probeEvery() {
+    long every = spec.every().toNanos();
+    while (!stopped) {
+      long started = System.nanoTime();
+      try {
+        long micros = probe();
+        synchronized (recent) {
+          recent.addLast(new long[] {started, micros});
+          long oldest = started - spec.window().toNanos();
+          while (!recent.isEmpty() && recent.peekFirst()[0] < oldest) {
+            recent.removeFirst();
+          }
+        }
+        if (!backingOff) {
+          copying.add(micros);
+        }
+      } catch (SQLException e) {
+        if (stopped) {
+          return;
+        }
+        if (!transientState(e)) {
+          failure = reason(e);
+          return;
+        }
+        closeConnection(); // a dropped connection: the next probe opens another
+      }
+      long wait = every - (System.nanoTime() - started);
+      if (wait > 0) {
+        try {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * One probe in a transaction of its own, timed from the probe's statement to the end of its
+   * transaction: the default probe commits (its write's latency includes the commit), a plan's
+   * is rolled back (it never changes the application's data). Stopped by its timeouts, it counts
+   * as that slow.
+   */
+  private long probe() throws SQLException {
+    if (connection == null) {
+      connection = dataSource.getConnection();
+      connection.setAutoCommit(false);
+    }
+    DSLContext sql = DSL.using(connection, SQLDialect.POSTGRES);
+    try {
+      sql.select(setConfig("lock_timeout", spec.timeout()), setConfig("statement_timeout", spec.timeout())).fetch();
+      long started = System.nanoTime();
+      probeStarted = started;
+      if (spec.planProbe()) {
+        runAsWritten(connection, spec.probe());
+        connection.rollback();
+      } else {
+        sql.insertInto(LATENCY_PROBE)
+            .set(LATENCY_PROBE.PID, DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER))
+            .set(LATENCY_PROBE.PROBED_AT, DSL.currentOffsetDateTime())
+            .onConflict(LATENCY_PROBE.PID)
+            .doUpdate()
+            .set(LATENCY_PROBE.PROBED_AT, DSL.excluded(LATENCY_PROBE.PROBED_AT))
+            .execute();
+        connection.commit();
+      }
+      probeStarted = 0;
+      return (System.nanoTime() - started) / 1_000;
+    } catch (SQLException | org.jooq.exception.DataAccessException e) {
+      probeStarted = 0;
+      SQLException error = sqlException(e);
+      try {
+        connection.rollback();
+      } catch (SQLException ignored) {
+        // the connection is gone: reported by the error itself
+      }
+      String state = error == null ? null : error.getSQLState();
+      if (QUERY_CANCELED.equals(state) || LOCK_NOT_AVAILABLE.equals(state)) {
+        return spec.timeout().toNanos() / 1_000;
+      }
+      throw error != null ? error : new SQLException(e.getMessage());
+    }
+  }
+
+  /** The plan's probe, as written (a plain statement: it may hold ? or {0}), every result read. */
+  private static void runAsWritten(Connection connection, String probe) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      boolean resultSet = statement.execute(probe);
+      while (resultSet || statement.getUpdateCount() != -1) {
+        if (resultSet) {
+          try (var rows = statement.getResultSet()) {
+            while (rows.next()) {
+              // read every row, as the application would
+            }
+          }
+        }
+        resultSet = statement.getMoreResults();
+      }
+    }
+  }
+
+  private static Field<String> setConfig(String setting, Duration value) {
+    return DSL.function(name("set_config"), SQLDataType.VARCHAR, DSL.inline(setting),
+        DSL.val(Math.max(1, value.toMillis()) + "ms"), DSL.inline(true));
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // closing a broken connection
+      }
+      connection = null;
+    }
+  }
+
+  private long[] window(long now) {
+    long oldest = now - spec.window().toNanos();
+    synchronized (recent) {
+      return recent.stream().filter(p -> p[0] >= oldest).mapToLong(p -> p[1]).toArray();
+    }
+  }
+
+  private org.jooq.Condition key() {
+    return BACKFILL_GUARD.RUN_ID.eq(runId).and(BACKFILL_GUARD.STEP_ID.eq(stepId))
+        .and(BACKFILL_GUARD.ACTION.eq(action.word())).and(BACKFILL_GUARD.PART.eq(part));
+  }
+
+  private static SQLException sqlException(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
+  }
+
+  private static boolean transientState(SQLException error) {
+    String state = error.getSQLState();
+    return state != null && state.startsWith("08");
+  }
+
+  /** The server's message and SQLSTATE, never the statement (PostgreSQL's words may quote a token of it). */
+  private static String reason(SQLException error) {
+    String message = error instanceof PSQLException psql && psql.getServerErrorMessage() != null
+        ? psql.getServerErrorMessage().getMessage() : error.getMessage();
+    return message + (error.getSQLState() == null ? "" : " (SQLSTATE " + error.getSQLState() + ")");
+  }
+
+  static long p99(long[] values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)];
+  }
+
+  static String ms(long micros) {
+    return String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
+  }
+
+  private static String seconds(long millis) {
+    return millis < 1000 ? millis + "ms" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+  }
+
+  /** Probe latencies in buckets 2% wide: a p99 over hours of probes in a few kB. */
+  static final class Latencies {
+    private static final double BUCKET = Math.log(1.02);
+    private final long[] counts = new long[1_000];
+    private long count;
+
+    synchronized void add(long micros) {
+      int bucket = (int) Math.min(counts.length - 1, Math.floor(Math.log(Math.max(1, micros)) / BUCKET));
+      counts[bucket]++;
+      count++;
+    }
+
+    synchronized long count() {
+      return count;
+    }
+
+    /** The 99th percentile (the upper edge of its bucket), or null with no probes. */
+    synchronized Long p99() {
+      if (count == 0) {
+        return null;
+      }
+      long rank = (long) Math.ceil(0.99 * count);
+      long seen = 0;
+      for (int i = 0; i < counts.length; i++) {
+        seen += counts[i];
+        if (seen >= rank) {
+          return Math.round(Math.exp((i + 1) * BUCKET));
+        }
+      }
+      return Math.round(Math.exp(counts.length * BUCKET));
+    }
+  }
+}
