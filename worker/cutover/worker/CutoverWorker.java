@@ -29,6 +29,9 @@ public final class CutoverWorker implements AutoCloseable {
     this.factory = factory;
   }
 
+  /** The longest a heartbeat waits before the SDK sends it to the server. */
+  static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
+
   public static CutoverWorker start(WorkflowClient client, Targets targets) {
     return start(client, targets, false);
   }
@@ -45,7 +48,9 @@ public final class CutoverWorker implements AutoCloseable {
   public static CutoverWorker start(WorkflowClient client, Targets targets, boolean allowCommands,
       ApprovalSigners signers) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    WorkerOptions.Builder options = WorkerOptions.newBuilder();
+    // heartbeats reach the server at most this long after they are made (the SDK's default is 0.8 x
+    // the heartbeat timeout, 8 s): so status shows a backfill's first progress within a second or two
+    WorkerOptions.Builder options = WorkerOptions.newBuilder().setMaxHeartbeatThrottleInterval(HEARTBEAT_THROTTLE);
     if (!TemporalConnection.hasVisibility(client.getWorkflowServiceStubs(), client.getOptions().getNamespace())) {
       // Java's test server (known by its lack of visibility) never moves a workflow's next task
       // off a dead worker's sticky queue; a real server does after the sticky timeout.
