@@ -41,6 +41,8 @@ final class StatusWatch {
   private final Map<String, Instant> seenRunning = new HashMap<>();
   private final Map<String, StepProgress> lastProgress = new LinkedHashMap<>();
   private final Map<String, StepProgress> finishedParts = new LinkedHashMap<>();
+  private final Set<String> runningBeforeWatch = new HashSet<>();
+  private boolean looked;
 
   StatusWatch(TemporalConnection connection, String run, double intervalSeconds, WatchFrame.GateCommands answer,
       Clock clock) {
@@ -119,7 +121,8 @@ final class StatusWatch {
   List<AttributedString> frame(RunStatus status, int width, boolean colours) {
     Instant now = clock.instant();
     note(status, now);
-    return WatchFrame.render(status, new WatchFrame.View(width, colours, now, seenRunning, finishedParts, answer));
+    return WatchFrame.render(status, new WatchFrame.View(width, colours, now, seenRunning, runningBeforeWatch,
+        finishedParts, answer));
   }
 
   private void note(RunStatus status, Instant now) {
@@ -136,9 +139,14 @@ final class StatusWatch {
     for (StepView step : steps) {
       if (step.millis() == null && (step.state() == StepState.RUNNING || step.state() == StepState.COMPENSATING
           || step.state() == StepState.WAITING)) {
-        seenRunning.putIfAbsent(WatchFrame.stepKey(step.phase(), step.id()), now);
+        String key = WatchFrame.stepKey(step.phase(), step.id());
+        seenRunning.putIfAbsent(key, now);
+        if (!looked) {
+          runningBeforeWatch.add(key);
+        }
       }
     }
+    looked = true;
     // a part's heartbeats end with its activity: keep its last report, as finished, while its step runs
     Set<String> reporting = new HashSet<>();
     if (status.progress() != null) {

@@ -38,11 +38,12 @@ final class WatchFrame {
    * @param colours whether to style the lines (false: plain text)
    * @param now the frame's time
    * @param seenRunning when the watch first saw each step running or waiting (by phase and step), for its duration so far
+   * @param runningBeforeWatch steps that were running at the watch's first look: their durations are at least that
    * @param finishedParts backfill parts that reported progress and no longer run, with their last report
    * @param answer how the gate commands reach this run
    */
   record View(int width, boolean colours, Instant now, Map<String, Instant> seenRunning,
-      Map<String, StepProgress> finishedParts, GateCommands answer) {}
+      java.util.Set<String> runningBeforeWatch, Map<String, StepProgress> finishedParts, GateCommands answer) {}
 
   /**
    * The options an answer to a gate must carry to reach the run as this watch does: {@code --address}
@@ -60,7 +61,7 @@ final class WatchFrame {
       if (as != null) {
         command.append(" --as ").append(as);
       }
-      return command.append(" --comment \"...\"").toString();
+      return command.toString();
     }
   }
 
@@ -97,7 +98,8 @@ final class WatchFrame {
   private void draw(RunStatus status) {
     CutoverStatus cutover = status.cutover();
     PhaseStatus current = status.phase();
-    String run = cutover != null ? cutover.run() : current == null ? status.workflowId() : current.run();
+    String run = cutover != null && cutover.run() != null ? cutover.run()
+        : current == null || current.run() == null ? status.workflowId() : current.run();
     AttributedStringBuilder head = new AttributedStringBuilder().style(style(AttributedStyle.DEFAULT.bold()))
         .append("cutover ").append(run).style(AttributedStyle.DEFAULT);
     if (cutover != null) {
@@ -166,11 +168,11 @@ final class WatchFrame {
   private void phaseLine(String name, String state, List<StepView> steps) {
     long millis = 0;
     for (StepView step : steps) {
-      millis += step.millis() != null ? step.millis() : runningFor(step).toMillis();
+      millis += millis(step);
     }
     AttributedStringBuilder phase = new AttributedStringBuilder().append("phase ")
         .style(style(AttributedStyle.DEFAULT.bold())).append(pad(name, 22)).style(AttributedStyle.DEFAULT)
-        .append(pad(state, 14));
+        .append(pad(state, 18));
     if (millis > 0) {
       phase.append(duration(millis));
     }
@@ -178,11 +180,12 @@ final class WatchFrame {
   }
 
   private void step(StepView step, List<StepProgress> progress) {
-    long millis = step.millis() != null ? step.millis() : runningFor(step).toMillis();
+    long millis = millis(step);
     AttributedStringBuilder text = new AttributedStringBuilder().append("  ")
         .style(style(stateStyle(step.state()))).append(StatusPrinter.mark(step.state())).append(' ')
         .append(pad(step.id(), 26)).style(AttributedStyle.DEFAULT).append(' ').append(pad(step.kind(), 9)).append(' ')
-        .append(pad(millis > 0 ? duration(millis) : "", 8)).append("  ")
+        .append(pad(millis <= 0 ? "" : (view.runningBeforeWatch().contains(stepKey(step.phase(), step.id()))
+            && step.millis() == null ? "≥" : "") + duration(millis), 8)).append("  ")
         .style(style(stateStyle(step.state())))
         .append(step.outcome() == null ? step.state() == null ? "?" : step.state().word() : step.outcome())
         .style(AttributedStyle.DEFAULT);
@@ -204,8 +207,12 @@ final class WatchFrame {
     if (parts.isEmpty()) {
       return;
     }
-    if (parts.get(0).parts() > 1) {
+    int partCount = parts.get(0).parts();
+    if (partCount > 1 && parts.size() == partCount) {
       bar("all parts", total(parts), false);
+    } else if (partCount > 1) {
+      // a sum over the parts that reported so far would pass for the step's
+      line(plain("      all parts  " + parts.size() + " of " + partCount + " parts reporting"));
     }
     for (StepProgress part : parts) {
       bar("part " + (part.part() + 1) + "/" + part.parts(), part,
@@ -278,13 +285,17 @@ final class WatchFrame {
           + gate.approvalsNeeded() + " approved" + (gate.approvedBy().isEmpty() ? "" : " (" + String.join(", ",
           gate.approvedBy()) + ")")));
     }
-    wrapped(plain("  approve: " + view.answer().of("approve", run, gate.gate())));
-    wrapped(plain("  reject:  " + view.answer().of("reject", run, gate.gate())));
+    command("  approve: ", view.answer().of("approve", run, gate.gate()));
+    command("  reject:  ", view.answer().of("reject", run, gate.gate()));
   }
 
-  private Duration runningFor(StepView step) {
+  /** How long the step took, or has run (waited) so far since the watch first saw it. */
+  private long millis(StepView step) {
+    if (step.millis() != null) {
+      return step.millis();
+    }
     Instant since = view.seenRunning().get(stepKey(step.phase(), step.id()));
-    return since == null ? Duration.ZERO : Duration.between(since, view.now());
+    return since == null ? 0 : Duration.between(since, view.now()).toMillis();
   }
 
   private AttributedStyle stateStyle(StepState state) {
@@ -336,6 +347,21 @@ final class WatchFrame {
       indent = 4;
     }
     line(new AttributedStringBuilder().append(" ".repeat(indent)).append(rest).toAttributedString());
+  }
+
+  /**
+   * Adds a command to copy: after its label when it fits, else on lines of its own cut at the width
+   * exactly, with nothing added, so that the pieces join back into the command.
+   */
+  private void command(String label, String command) {
+    if (label.length() + command.length() <= view.width()) {
+      line(plain(label + command));
+      return;
+    }
+    line(plain(label.stripTrailing()));
+    for (int at = 0; at < command.length(); at += view.width()) {
+      line(plain(command.substring(at, Math.min(command.length(), at + view.width()))));
+    }
   }
 
   /** Adds a line, cut at the width: a wider one would wrap and break the redraw in place. */

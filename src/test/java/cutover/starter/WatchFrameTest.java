@@ -56,7 +56,7 @@ class WatchFrameTest {
 
   private static List<AttributedString> render(int width, boolean colours, WatchFrame.GateCommands answer) {
     return WatchFrame.render(snapshot(), new WatchFrame.View(width, colours, NOW,
-        Map.of(WatchFrame.stepKey("copy", "copy-rows"), NOW.minusSeconds(4)), Map.of(), answer));
+        Map.of(WatchFrame.stepKey("copy", "copy-rows"), NOW.minusSeconds(4)), java.util.Set.of(), Map.of(), answer));
   }
 
   @Test
@@ -70,7 +70,7 @@ class WatchFrameTest {
     assertTrue(text.startsWith("cutover run-7 · plan orders-split · target staging · by carol"), text);
     assertTrue(lines.get(0).toString().endsWith("16:00:30 UTC"), "the clock at the right edge: " + lines.get(0));
     assertTrue(text.contains("state RUNNING · phase copy"), text);
-    assertTrue(text.contains("phase prepare               completed     120 ms"), text);
+    assertTrue(text.contains("phase prepare               completed         120 ms"), text);
     assertTrue(text.contains("  ✓ create-dst                 sql       120 ms    applied"), text);
     assertTrue(text.contains("  ▶ copy-rows                  backfill  4.0s      running"), text);
     // the step's bar sums its parts: 4,000 of 10,000 rows at 1,500 rows/s, 6,000 left: ETA 4s
@@ -87,9 +87,9 @@ class WatchFrameTest {
         + " blocking 3.2s, transaction open 41.0s)"), text);
     assertTrue(text.contains("gate go waits: 1 approval of alice, bob"), text);
     assertTrue(text.contains("  approvers: alice, bob · 0 of 1 approved"), text);
-    assertTrue(text.contains("  approve: cutover approve run-7 --gate go --address 127.0.0.1:7299 --as alice --comment \"...\""),
+    assertTrue(text.contains("  approve: cutover approve run-7 --gate go --address 127.0.0.1:7299 --as alice"),
         text);
-    assertTrue(text.contains("  reject:  cutover reject run-7 --gate go --address 127.0.0.1:7299 --as alice --comment \"...\""),
+    assertTrue(text.contains("  reject:  cutover reject run-7 --gate go --address 127.0.0.1:7299 --as alice"),
         text);
   }
 
@@ -100,8 +100,7 @@ class WatchFrameTest {
       assertTrue(line.columnLength() <= 60, "wider than 60: " + line);
     }
     String text = WatchFrame.text(lines);
-    assertTrue(text.replace("\n    ", " ").contains("  approve: cutover approve run-7 --gate go --comment \"...\""),
-        "defaults leave the options out: " + text);
+    assertTrue(text.contains("  approve: cutover approve run-7 --gate go\n"), "defaults leave the options out: " + text);
     assertTrue(text.contains("      part 1/2   [█████████░░░░░░]"), "a bar a quarter of the width, 60% filled: " + text);
   }
 
@@ -124,9 +123,47 @@ class WatchFrameTest {
         null);
     RunStatus oneLeft = new RunStatus(status.workflowId(), status.cutover(), status.phase(),
         List.of(status.progress().get(0)), List.of(), null);
-    String text = WatchFrame.text(WatchFrame.render(oneLeft, new WatchFrame.View(100, false, NOW, Map.of(),
+    String text = WatchFrame.text(WatchFrame.render(oneLeft, new WatchFrame.View(100, false, NOW, Map.of(), java.util.Set.of(),
         Map.of(WatchFrame.partKey(finished), finished), new WatchFrame.GateCommands(null, null, null))));
     assertTrue(text.contains("      part 2/2   [") && text.contains("] 100% 5,000 / ~5,000 rows · done"), text);
     assertTrue(text.contains("]  80% 8,000 / ~10,000 rows · 1,000 rows/s · ETA 2s"), text);
+  }
+
+  @Test
+  void noSumForTheStepUntilEveryPartReported() {
+    RunStatus status = snapshot();
+    RunStatus oneReported = new RunStatus(status.workflowId(), status.cutover(), status.phase(),
+        List.of(status.progress().get(1)), List.of(), null);
+    String text = WatchFrame.text(WatchFrame.render(oneReported, new WatchFrame.View(100, false, NOW, Map.of(),
+        java.util.Set.of(), Map.of(), new WatchFrame.GateCommands(null, null, null))));
+    assertTrue(text.contains("      all parts  1 of 2 parts reporting\n      part 2/2   ["), text);
+    assertFalse(text.contains("part 1/2"), text);
+  }
+
+  @Test
+  void aRunningStepsDurationCountsFromWhenTheWatchFirstSawItRunning() {
+    Instant[] now = {NOW};
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    StatusWatch watch = new StatusWatch(null, "run-7", 1, new WatchFrame.GateCommands(null, null, null), clock);
+    watch.frame(snapshot(), 100, false);
+    now[0] = NOW.plusMillis(2500);
+    String text = WatchFrame.text(watch.frame(snapshot(), 100, false));
+    assertTrue(text.contains("  ▶ copy-rows                  backfill  ≥2.5s     running"), "running before the watch: " + text);
+    assertTrue(text.contains("phase copy                  running           5.0s"), "two running steps of 2.5s: " + text);
   }
 }
