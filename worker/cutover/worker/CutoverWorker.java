@@ -2,6 +2,7 @@ package cutover.worker;
 
 import cutover.activities.LedgerActivitiesImpl;
 import cutover.activities.PlanActivitiesImpl;
+import cutover.activities.RehearsalActivitiesImpl;
 import cutover.activities.ReportActivitiesImpl;
 import cutover.activities.SqlRunner;
 import cutover.activities.StepActivitiesImpl;
@@ -58,7 +59,8 @@ public final class CutoverWorker implements AutoCloseable {
     }
     List<String> targetQueues = targets.names().stream().map(TargetTaskQueue::of).toList();
     Object[] activities = {new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
-        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets), new ApprovalActivitiesImpl(signers)};
+        new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets), new ApprovalActivitiesImpl(signers),
+        new RehearsalActivitiesImpl(targets)};
     Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, options.build());
     WorkflowRegistration.register(worker);
     worker.registerActivitiesImplementations(activities);

@@ -4,6 +4,7 @@ import cutover.workflows.CutoverPhaseWorkflowImpl;
 import cutover.workflows.CutoverSearchAttributes;
 import cutover.workflows.CutoverWorkflowImpl;
 import cutover.workflows.PlanPushWorkflowImpl;
+import cutover.workflows.RehearsalWorkflowImpl;
 import cutover.workflows.RunAbandonWorkflowImpl;
 import cutover.workflows.RunListWorkflowImpl;
 import cutover.workflows.RunReportWorkflowImpl;
@@ -20,6 +21,7 @@ public final class WorkflowRegistration {
   /** Workflow implementations of cutover. */
   public static final List<Class<?>> TYPES =
       List.of(CutoverWorkflowImpl.class, CutoverPhaseWorkflowImpl.class, PlanPushWorkflowImpl.class, RunListWorkflowImpl.class,
+          RehearsalWorkflowImpl.class,
           RunReportWorkflowImpl.class, RunAbandonWorkflowImpl.class);
 
   /** An input that cannot be decoded fails the run readably instead of retrying its task forever. */
