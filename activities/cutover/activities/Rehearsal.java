@@ -34,12 +34,13 @@ public record Rehearsal(String plan, String planHash, String target, List<String
    * One statement of a step, as PostgreSQL's driver splits the step's SQL.
    *
    * @param sql the statement, as written (its first 300 characters)
+   * @param millis how long it ran, to a hundredth of a millisecond
    * @param rows rows it changed, as PostgreSQL counts them; null for a query
    * @param locks the locks it took, still held when it ended (held until the transaction ends)
    * @param error why it failed (its changes were undone to the savepoint before it), or null
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record StatementRehearsal(String sql, long millis, Long rows, List<HeldLock> locks, String error) {}
+  public record StatementRehearsal(String sql, double millis, Long rows, List<HeldLock> locks, String error) {}
 
   /**
    * A lock in {@code pg_locks} held by the rehearsal's own backend.

@@ -118,7 +118,7 @@ public final class RehearsalActivitiesImpl implements RehearsalActivities {
         boolean resultSet = statement.execute(text);
         rows = resultSet ? null : (long) Math.max(0, statement.getUpdateCount());
       } catch (SQLException failed) {
-        long millis = (System.nanoTime() - from) / 1_000_000;
+        double millis = Math.round((System.nanoTime() - from) / 10_000.0) / 100.0;
         connection.rollback(before);
         if (NOT_IN_A_TRANSACTION.equals(failed.getSQLState())) {
           // PostgreSQL's own word on why: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block"
@@ -128,7 +128,7 @@ public final class RehearsalActivitiesImpl implements RehearsalActivities {
         statements.add(new StatementRehearsal(shorten(text), millis, null, List.of(), firstLine(failed.getMessage())));
         continue;
       }
-      long millis = (System.nanoTime() - from) / 1_000_000;
+      double millis = Math.round((System.nanoTime() - from) / 10_000.0) / 100.0;
       Set<HeldLock> now = locks(sql);
       List<HeldLock> taken = now.stream().filter(lock -> !held.contains(lock)).toList();
       held.addAll(taken);

@@ -48,13 +48,13 @@ final class Rehearse {
     out.printf(Locale.ROOT, "rehearsal of plan %s (%s) on target %s · phases %s · %d ms · rolled back: nothing was "
         + "committed, no run started%n", r.plan(), r.planHash() == null ? "?" : r.planHash().substring(0,
         Math.min(12, r.planHash().length())), r.target(), String.join(", ", r.phases()), r.millis());
-    out.printf("%-10s %-24s %8s %7s  %-48s %s%n", "phase", "step", "time", "rows", "statement", "locks taken");
+    out.printf("%-10s %-24s %10s %7s  %-48s %s%n", "phase", "step", "time", "rows", "statement", "locks taken");
     for (Rehearsal.StepRehearsal step : r.steps()) {
       for (Rehearsal.StatementRehearsal s : step.statements()) {
         String locks = s.error() != null ? "FAILED: " + s.error()
             : s.locks().isEmpty() ? "-" : s.locks().stream().map(Rehearsal.HeldLock::describe)
                 .collect(Collectors.joining(", "));
-        out.printf(Locale.ROOT, "%-10s %-24s %5d ms %7s  %-48s %s%n", step.phase(), step.stepId(), s.millis(),
+        out.printf(Locale.ROOT, "%-10s %-24s %7.2f ms %7s  %-48s %s%n", step.phase(), step.stepId(), s.millis(),
             s.rows() == null ? "" : String.format(Locale.ROOT, "%,d", s.rows()), oneLine(s.sql(), 48), locks);
       }
     }

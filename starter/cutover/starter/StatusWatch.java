@@ -71,8 +71,9 @@ final class StatusWatch {
     terminal.puts(Capability.cursor_invisible);
     try {
       while (true) {
-        RunStatus status = RunStatus.query(connection, run);
+        // running first: a run that ends between the two looks is drawn once more, ended
         boolean running = StartCommand.isRunning(connection, run);
+        RunStatus status = RunStatus.query(connection, run);
         Size size = terminal.getSize();
         int width = size.getColumns() > 0 ? size.getColumns() : PLAIN_WIDTH;
         int height = size.getRows() > 0 ? size.getRows() : 50;
@@ -98,8 +99,8 @@ final class StatusWatch {
   private int watchPlain(PrintWriter out) throws InterruptedException {
     String last = null;
     while (true) {
-      RunStatus status = RunStatus.query(connection, run);
       boolean running = StartCommand.isRunning(connection, run);
+      RunStatus status = RunStatus.query(connection, run);
       List<AttributedString> lines = frame(status, PLAIN_WIDTH, false);
       // the first line holds the clock: a frame is new when anything below it changed
       String text = WatchFrame.text(lines);

@@ -134,7 +134,23 @@ final class WatchFrame {
       status.lockWaits().forEach(this::lockWait);
     }
     if (current != null) {
-      current.pendingGates().forEach(gate -> gate(gate, run));
+      for (GateView gate : current.pendingGates()) {
+        boolean approval = current.steps().stream().filter(step -> step.id().equals(gate.gate()))
+            .noneMatch(step -> "wait".equals(step.kind()) || "soak".equals(step.kind()));
+        gate(gate, run, approval);
+      }
+      // a wait or soak holds on its timer: people may only end it early
+      for (StepView step : current.steps()) {
+        boolean timed = "wait".equals(step.kind()) || "soak".equals(step.kind());
+        if (timed && step.state() == StepState.WAITING
+            && current.pendingGates().stream().noneMatch(g -> g.gate().equals(step.id()))) {
+          wrapped(new AttributedStringBuilder()
+              .style(style(AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW).bold()))
+              .append(step.kind()).append(' ').append(step.id()).append(" holds").style(AttributedStyle.DEFAULT)
+              .append(step.outcome() == null ? "" : ": " + step.outcome()).toAttributedString());
+          command("  skip:    ", view.answer().of("skip", run, step.id()));
+        }
+      }
     }
     String error = cutover != null && cutover.lastError() != null ? cutover.lastError()
         : current == null ? null : current.lastError();
@@ -276,7 +292,8 @@ final class WatchFrame {
         .append(" waits: ").append(wait.lockWait().describe()).toAttributedString());
   }
 
-  private void gate(GateView gate, String run) {
+  /** @param decidedByPeople an approval (approve / reject), else a wait or soak that people may only skip */
+  private void gate(GateView gate, String run, boolean decidedByPeople) {
     AttributedStyle attention = style(AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW).bold());
     wrapped(new AttributedStringBuilder().style(attention).append("gate ").append(gate.gate()).append(" waits")
         .style(AttributedStyle.DEFAULT).append(": ").append(gate.waitingFor()).toAttributedString());
@@ -285,8 +302,12 @@ final class WatchFrame {
           + gate.approvalsNeeded() + " approved" + (gate.approvedBy().isEmpty() ? "" : " (" + String.join(", ",
           gate.approvedBy()) + ")")));
     }
-    command("  approve: ", view.answer().of("approve", run, gate.gate()));
-    command("  reject:  ", view.answer().of("reject", run, gate.gate()));
+    if (decidedByPeople) {
+      command("  approve: ", view.answer().of("approve", run, gate.gate()));
+      command("  reject:  ", view.answer().of("reject", run, gate.gate()));
+    } else {
+      command("  skip:    ", view.answer().of("skip", run, gate.gate()));
+    }
   }
 
   /** How long the step took, or has run (waited) so far since the watch first saw it. */

@@ -72,6 +72,9 @@ class WatchScreenTest {
         phases:
           - name: copy
             steps:
+              - id: hold
+                kind: wait
+                for: 10m
               - id: copy-rows
                 kind: backfill
                 from: src
@@ -113,6 +116,16 @@ class WatchScreenTest {
             + "cutover.starter.CutoverCli status " + run + " --watch --interval 0.3 --address " + address
             + " --as alice\necho \"EXIT=$?\"\nsleep 60\n");
         tmux(socket, "new-session", "-d", "-x", "" + WIDTH, "-y", "" + HEIGHT, "sh " + script);
+
+        // the run holds at a wait until the watch is up, so the screen sees the backfill from its start
+        String holding = awaitScreen(socket, s -> s.contains("wait hold holds"));
+        Matcher skip = Pattern.compile("skip: +(cutover skip .*)").matcher(holding);
+        assertTrue(skip.find(), holding);
+        assertEquals("cutover skip " + run + " --gate hold --address " + address + " --as alice", skip.group(1).trim());
+        List<String> skipArgs = new ArrayList<>(Arrays.asList(skip.group(1).trim().split(" ")));
+        skipArgs.remove(0);
+        CliRun skipped = CliRun.cutover(skipArgs.toArray(String[]::new));
+        assertEquals(CutoverCli.OK, skipped.exitCode(), skipped.out() + skipped.err());
 
         // the first progress, as status reads it, within two seconds of the step's start
         double firstProgressAfter = -1;
@@ -172,11 +185,18 @@ class WatchScreenTest {
         assertEquals(RunState.COMPLETED, WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class).state());
 
         String end = awaitScreen(socket, s -> s.contains("EXIT="));
+        assertTrue(end.contains("✓ hold") || end.contains("skipped"), end);
         System.out.println("watch: the last screen:\n" + end);
         assertTrue(end.contains("EXIT=0"), end);
         assertTrue(end.contains("state ended: completed with state COMPLETED"), end);
         assertFalse(end.contains("gate go waits"), end);
         assertTrue(end.contains("✓ mark"), end);
+
+        // stdout not a terminal: the screen once as plain text, and done as the run is
+        CliRun plain = CliRun.cutover("status", run, "--watch", "--address", address);
+        assertEquals(CutoverCli.OK, plain.exitCode(), plain.err());
+        assertTrue(plain.out().contains("state ended: completed with state COMPLETED"), plain.out());
+        assertFalse(plain.out().contains("\033"), "no escape sequences: " + plain.out());
       }
     } finally {
       try {
@@ -209,7 +229,7 @@ class WatchScreenTest {
   }
 
   private static String awaitScreen(String socket, java.util.function.Predicate<String> check) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     String screen = "";
     while (System.nanoTime() < deadline) {
       screen = tmux(socket, "capture-pane", "-p");
