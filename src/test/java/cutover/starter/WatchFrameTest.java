@@ -166,4 +166,19 @@ class WatchFrameTest {
     assertTrue(text.contains("  ▶ copy-rows                  backfill  ≥2.5s     running"), "running before the watch: " + text);
     assertTrue(text.contains("phase copy                  running           5.0s"), "two running steps of 2.5s: " + text);
   }
+
+  @Test
+  void aWaitThatHoldsShowsTheSkipCommand() {
+    RunStatus status = snapshot();
+    PhaseStatus p = status.phase();
+    PhaseStatus holding = new PhaseStatus(p.run(), p.plan(), p.target(), p.phase(), RunState.WAITING, "hold",
+        List.of(new StepView("hold", "wait", "copy", StepState.WAITING, "waiting until 2026-12-01T17:00:00Z", null, null,
+            false)), List.of(), List.of(), List.of(), null, null, List.of(), List.of());
+    String text = WatchFrame.text(WatchFrame.render(new RunStatus("run-7", status.cutover(), holding, List.of(), List.of(),
+        null), new WatchFrame.View(100, false, NOW, Map.of(), java.util.Set.of(), Map.of(),
+        new WatchFrame.GateCommands("127.0.0.1:7299", "prod", null))));
+    assertTrue(text.contains("wait hold holds: waiting until 2026-12-01T17:00:00Z\n"
+        + "  skip:    cutover skip run-7 --gate hold --address 127.0.0.1:7299 --namespace prod\n"), text);
+    assertFalse(text.contains("approve:"), text);
+  }
 }
