@@ -293,7 +293,8 @@ public final class SqlRunner {
     }
   }
 
-  private static Field<String> setConfig(String setting, Duration value) {
+  /** {@code set_config(setting, 'Nms', true)}: for the transaction only (rehearsals set theirs so too). */
+  static Field<String> setConfig(String setting, Duration value) {
     long millis = Math.max(1, (value.toNanos() + 999_999) / 1_000_000);
     return DSL.function(name("set_config"), SQLDataType.VARCHAR,
         DSL.inline(setting), DSL.val(millis + "ms"), DSL.inline(true));

@@ -18,8 +18,9 @@ import java.util.Map;
  */
 final class ReportRenderer {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final int LABEL_WIDTH = 300;
-  private static final int CHART_WIDTH = 760;
+  /** The timeline's label column and chart, in percent of the page's width. */
+  static final double LABEL_PERCENT = 26;
+  static final double CHART_PERCENT = 72;
   private static final int ROW = 20;
 
   private ReportRenderer() {}
@@ -73,6 +74,24 @@ final class ReportRenderer {
     root.put("soakChecksOmitted", r.soakChecksOmitted());
     root.put("backfills", timeline.backfills());
     root.put("compensations", timeline.compensations.stream().map(ReportRenderer::step).toList());
+    root.put("rollbacks", timeline.rollbacks.stream().map(m -> {
+      Map<String, Object> mark = new LinkedHashMap<>();
+      mark.put("at", text(m.at()));
+      mark.put("kind", m.kind());
+      mark.put("step", m.stepId());
+      mark.put("by", m.actor());
+      mark.put("detail", m.detail());
+      return mark;
+    }).toList());
+    root.put("pauses", timeline.pauses.stream().map(p -> {
+      Map<String, Object> pause = new LinkedHashMap<>();
+      pause.put("from", text(p.from()));
+      pause.put("to", text(p.to()));
+      pause.put("step", p.stepId());
+      pause.put("by", p.actor());
+      pause.put("detail", p.detail());
+      return pause;
+    }).toList());
     root.put("events", r.events());
     return MAPPER.writeValueAsString(root);
   }
@@ -238,7 +257,12 @@ final class ReportRenderer {
         .append("</span> ").append(esc(step.outcome())).append("</td></tr>\n");
   }
 
-  /** Phases and steps as bars on one time axis, from the run's start to its end. */
+  /**
+   * Phases and steps as bars on one time axis, from the run's start to its end, as wide as the
+   * page: the labels take the left {@value #LABEL_PERCENT}% (clipped there), the bars the rest, all
+   * placed in percentages of the page's width. Below the steps, one labelled row per mark: each
+   * rollback, failure and pause, whose line or band crosses the whole chart.
+   */
   private static void gantt(StringBuilder h, RunTimeline timeline) {
     Instant t0 = timeline.start;
     Instant t1 = timeline.end;
@@ -250,17 +274,28 @@ final class ReportRenderer {
     if (!timeline.compensations.isEmpty()) {
       rows += 1 + timeline.compensations.size();
     }
+    int marks = timeline.rollbacks.size() + timeline.failures.size() + timeline.pauses.size();
+    rows += marks == 0 ? 0 : 1 + marks;
     int height = rows * ROW + 30;
-    int width = LABEL_WIDTH + CHART_WIDTH + 20;
-    h.append("<svg id=\"timeline\" class=\"gantt\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
-        .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\" role=\"img\" aria-label=\"timeline of the run's phases and steps\">\n");
+    h.append("<svg id=\"timeline\" class=\"gantt\" xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" height=\"")
+        .append(height).append("\" role=\"img\" aria-label=\"timeline of the run's phases and steps\">\n");
+    h.append("<defs><clipPath id=\"labels\"><rect x=\"0\" y=\"0\" width=\"").append(fmt(LABEL_PERCENT - 0.5))
+        .append("%\" height=\"100%\"/></clipPath></defs>\n");
+    for (RunTimeline.Pause pause : timeline.pauses) {
+      if (pause.from() != null && t0 != null) {
+        Instant to = pause.to() == null ? t1 : pause.to();
+        h.append("<rect class=\"pause\" x=\"").append(pct(at(t0, pause.from(), span))).append("\" y=\"18\" width=\"")
+            .append(pct(Math.max(0.2, CHART_PERCENT * Math.max(0, Duration.between(pause.from(), to).toMillis()) / span)))
+            .append("\" height=\"").append(height - 24).append("\"><title>").append(esc(pause.label()))
+            .append("</title></rect>\n");
+      }
+    }
     for (int i = 0; i <= 5; i++) {
-      double x = LABEL_WIDTH + CHART_WIDTH * i / 5.0;
-      h.append("<line class=\"tick\" x1=\"").append(fmt(x)).append("\" y1=\"18\" x2=\"").append(fmt(x))
+      String x = pct(LABEL_PERCENT + CHART_PERCENT * i / 5.0);
+      h.append("<line class=\"tick\" x1=\"").append(x).append("\" y1=\"18\" x2=\"").append(x)
           .append("\" y2=\"").append(height - 6).append("\"/>");
-      h.append("<text class=\"axis\" x=\"").append(fmt(x)).append("\" y=\"12\" text-anchor=\"middle\">+")
-          .append(esc(duration(Math.round(span * i / 5.0)))).append("</text>\n");
+      h.append("<text class=\"axis\" x=\"").append(x).append("\" y=\"12\" text-anchor=\"").append(i == 5 ? "end" : "middle")
+          .append("\">+").append(esc(duration(Math.round(span * i / 5.0)))).append("</text>\n");
     }
     int y = 24;
     for (RunTimeline.PhaseLine phase : timeline.phases) {
@@ -270,7 +305,7 @@ final class ReportRenderer {
       for (RunTimeline.StepLine step : phase.steps()) {
         bar(h, y, "  " + step.id() + " (" + step.kind() + ")", step.start(), step.end() == null ? t1 : step.end(), t0,
             span, "bar-" + cls(step.status()), step.status().word(), step.id() + ": " + step.status().word()
-                + (step.outcome() == null ? "" : " — " + step.outcome()), false);
+                + (step.outcome() == null ? "" : " — " + step.outcome()), false, timeline.compensationOf(step));
         y += ROW;
       }
     }
@@ -285,35 +320,87 @@ final class ReportRenderer {
         y += ROW;
       }
     }
+    if (marks > 0) {
+      h.append("<g class=\"row\"><text class=\"label bold\" x=\"4\" y=\"").append(y + 14)
+          .append("\" clip-path=\"url(#labels)\">marks</text></g>\n");
+      y += ROW;
+    }
+    for (RunTimeline.RollbackMark mark : timeline.rollbacks) {
+      y = mark(h, y, height, "rollback", "mark-rollback", mark.at(), t0, span, mark.label() + " at " + mark.at());
+    }
     for (RunTimeline.Mark mark : timeline.failures) {
-      if (mark.at() == null || t0 == null) {
-        continue;
-      }
-      double x = LABEL_WIDTH + CHART_WIDTH * Math.max(0, Duration.between(t0, mark.at()).toMillis()) / (double) span;
-      h.append("<line class=\"failure\" x1=\"").append(fmt(x)).append("\" y1=\"18\" x2=\"").append(fmt(x))
-          .append("\" y2=\"").append(height - 6).append("\"><title>").append(esc(mark.kind() + " " + mark.stepId()
-              + " at " + mark.at() + ": " + mark.detail())).append("</title></line>\n");
+      y = mark(h, y, height, mark.kind().replace('_', ' '), "failure", mark.at(), t0, span,
+          mark.kind().replace('_', ' ') + (mark.stepId() == null ? "" : " " + mark.stepId()) + " at " + mark.at()
+              + (mark.detail() == null ? "" : ": " + mark.detail()));
+    }
+    for (RunTimeline.Pause pause : timeline.pauses) {
+      String until = pause.to() == null ? "never resumed" : "resumed after "
+          + duration(millis(pause.from(), pause.to()));
+      y = mark(h, y, height, "pause", "mark-pause", pause.from(), t0, span, pause.label() + " · " + until);
     }
     h.append("</svg>\n");
   }
 
-  private static void bar(StringBuilder h, int y, String label, Instant from, Instant to, Instant t0, long span,
-      String css, String status, String title, boolean bold) {
-    h.append("<g class=\"row\"><text class=\"label").append(bold ? " bold" : "").append("\" x=\"4\" y=\"")
-        .append(y + 14).append("\">").append(esc(label.length() > 44 ? label.substring(0, 43) + "…" : label))
-        .append("</text>");
-    if (from != null && t0 != null) {
-      double x = LABEL_WIDTH + CHART_WIDTH * Math.max(0, Duration.between(t0, from).toMillis()) / (double) span;
-      double w = to == null ? 2 : Math.max(2, CHART_WIDTH * Math.max(0, Duration.between(from, to).toMillis()) / (double) span);
-      w = Math.min(w, LABEL_WIDTH + CHART_WIDTH - x + 1);
-      h.append("<rect class=\"").append(css).append("\" x=\"").append(fmt(x)).append("\" y=\"").append(y + 3)
-          .append("\" width=\"").append(fmt(w)).append("\" height=\"").append(ROW - 6).append("\" rx=\"2\"><title>")
-          .append(esc(title)).append("</title></rect>");
-    } else {
-      h.append("<text class=\"notrun\" x=\"").append(LABEL_WIDTH + 4).append("\" y=\"").append(y + 14).append("\">")
-          .append(esc(status)).append("</text>");
+  /** A mark's row: its name among the labels, a line across the chart at its time, and its label beside the line. */
+  private static int mark(StringBuilder h, int y, int height, String name, String css, Instant at, Instant t0, long span,
+      String label) {
+    h.append("<g class=\"row\"><text class=\"label\" x=\"4\" y=\"").append(y + 14)
+        .append("\" clip-path=\"url(#labels)\">  ").append(esc(name)).append("</text>");
+    if (at != null && t0 != null) {
+      double x = at(t0, at, span);
+      boolean right = x > LABEL_PERCENT + CHART_PERCENT * 0.6;
+      h.append("<line class=\"").append(css).append("\" x1=\"").append(pct(x)).append("\" y1=\"18\" x2=\"")
+          .append(pct(x)).append("\" y2=\"").append(height - 6).append("\"><title>").append(esc(label))
+          .append("</title></line>");
+      h.append("<text class=\"marklabel ").append(css).append("\" x=\"").append(pct(x)).append("\" dx=\"")
+          .append(right ? "-4" : "4").append("\" y=\"").append(y + 14).append("\" text-anchor=\"")
+          .append(right ? "end" : "start").append("\">").append(esc(label)).append("</text>");
     }
     h.append("</g>\n");
+    return y + ROW;
+  }
+
+  private static void bar(StringBuilder h, int y, String label, Instant from, Instant to, Instant t0, long span,
+      String css, String status, String title, boolean bold) {
+    bar(h, y, label, from, to, t0, span, css, status, title, bold, null);
+  }
+
+  /** @param undo the step's compensation, drawn on the step's own row too, or null */
+  private static void bar(StringBuilder h, int y, String label, Instant from, Instant to, Instant t0, long span,
+      String css, String status, String title, boolean bold, RunTimeline.StepLine undo) {
+    h.append("<g class=\"row\"><text class=\"label").append(bold ? " bold" : "").append("\" x=\"4\" y=\"")
+        .append(y + 14).append("\" clip-path=\"url(#labels)\">")
+        .append(esc(label.length() > 60 ? label.substring(0, 59) + "…" : label)).append("</text>");
+    if (from != null && t0 != null) {
+      segment(h, y, from, to, t0, span, css, title);
+    } else {
+      h.append("<text class=\"notrun\" x=\"").append(pct(LABEL_PERCENT)).append("\" dx=\"4\" y=\"").append(y + 14)
+          .append("\">").append(esc(status)).append("</text>");
+    }
+    if (undo != null && undo.start() != null && t0 != null) {
+      segment(h, y, undo.start(), undo.end(), t0, span, "bar-compensated", "undone: " + undo.outcome());
+    }
+    h.append("</g>\n");
+  }
+
+  private static void segment(StringBuilder h, int y, Instant from, Instant to, Instant t0, long span, String css,
+      String title) {
+    double x = at(t0, from, span);
+    double w = to == null ? 0.2
+        : Math.max(0.2, CHART_PERCENT * Math.max(0, Duration.between(from, to).toMillis()) / (double) span);
+    w = Math.min(w, LABEL_PERCENT + CHART_PERCENT - x + 0.1);
+    h.append("<rect class=\"").append(css).append("\" x=\"").append(pct(x)).append("\" y=\"").append(y + 3)
+        .append("\" width=\"").append(pct(w)).append("\" height=\"").append(ROW - 6).append("\" rx=\"2\"><title>")
+        .append(esc(title)).append("</title></rect>");
+  }
+
+  /** Where an instant falls, in percent of the page's width. */
+  private static double at(Instant t0, Instant when, long span) {
+    return LABEL_PERCENT + CHART_PERCENT * Math.max(0, Duration.between(t0, when).toMillis()) / (double) span;
+  }
+
+  private static String pct(double percent) {
+    return String.format(Locale.ROOT, "%.2f%%", percent);
   }
 
   private static void fact(StringBuilder h, String name, String value) {
@@ -388,8 +475,7 @@ final class ReportRenderer {
   }
 
   private static final String CSS = """
-      body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1120px;
-             color: #1d232a; padding: 0 16px; }
+      body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #1d232a; }
       h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #d8dee4; }
       code, pre { font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
       pre { background: #f6f8fa; padding: 10px; overflow-x: auto; white-space: pre-wrap; }
@@ -400,18 +486,23 @@ final class ReportRenderer {
       tr.refused td { color: #a40e26; }
       .state, .st { border-radius: 10px; padding: 1px 8px; font-size: 12px; font-weight: 600; background: #eaeef2; }
       .s-completed, .st-completed { background: #dafbe1; color: #116329; }
-      .s-rolled_back, .st-compensated { background: #fbefff; color: #6e40c9; }
+      .s-rolled_back, .st-compensated, .st-rolled-back { background: #fbefff; color: #6e40c9; }
+      .st-stopped { background: #eaeef2; color: #57606a; }
       .s-active, .st-waiting, .st-partly-run { background: #fff8c5; color: #7d4e00; }
       .st-failed, .st-rejected, .s-failed { background: #ffebe9; color: #a40e26; }
       .st-skipped, .st-not-run { background: #eaeef2; color: #57606a; }
       .ponr { color: #a40e26; }
-      svg.gantt { display: block; border: 1px solid #d8dee4; background: #fff; max-width: 100%; height: auto; }
+      svg.gantt { display: block; border: 1px solid #d8dee4; background: #fff; width: 100%; }
       svg .label { font-size: 12px; fill: #1d232a; white-space: pre; } svg .bold { font-weight: 600; }
       svg .axis { font-size: 11px; fill: #57606a; } svg .notrun { font-size: 11px; fill: #8c959f; }
       svg .tick { stroke: #eaeef2; } svg .failure { stroke: #cf222e; stroke-dasharray: 3 2; stroke-width: 1.5; }
       svg .bar-phase { fill: #57606a; } svg .bar-completed { fill: #2da44e; } svg .bar-failed, svg .bar-rejected { fill: #cf222e; }
       svg .bar-waiting { fill: #d4a72c; } svg .bar-skipped { fill: #8c959f; } svg .bar-compensated { fill: #8250df; }
-      svg .bar-not-run { fill: #d8dee4; }
+      svg .bar-not-run { fill: #d8dee4; } svg .bar-rolled-back, svg .bar-stopped { fill: #8c959f; }
+      svg .mark-rollback { stroke: #8250df; stroke-width: 1.5; } svg text.mark-rollback { fill: #6e40c9; stroke: none; }
+      svg .pause { fill: #eaeef2; opacity: 0.8; } svg .mark-pause { stroke: #57606a; stroke-dasharray: 2 2; }
+      svg text.mark-pause { fill: #57606a; stroke: none; } svg text.failure { fill: #a40e26; stroke: none; }
+      svg .marklabel { font-size: 11px; }
       details.finding { border: 1px solid #d8dee4; border-radius: 6px; padding: 6px 10px; margin: 8px 0; }
       details.finding.failed { border-color: #cf222e; } details.finding .summary { color: #57606a; }
       .none { color: #57606a; font-style: italic; }

@@ -1,6 +1,7 @@
 package cutover.starter;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import cutover.activities.LedgerRunState;
 import cutover.activities.RunEventKind;
 import cutover.activities.RunReport;
 import cutover.activities.StepAction;
@@ -38,6 +39,10 @@ final class RunTimeline {
     SKIPPED("skipped"),
     WAITING("waiting"),
     COMPENSATED("compensated"),
+    /** A gate that was open when its run rolled back: no one decided it, and no one will. */
+    ROLLED_BACK("rolled back"),
+    /** A gate that was open when its run ended otherwise (failed, abandoned). */
+    STOPPED("stopped"),
     NOT_RUN("not run"),
     PARTLY_RUN("partly run");
 
@@ -72,6 +77,23 @@ final class RunTimeline {
   /** A failure seen at a point in time (a step that failed before a retry, a refused rollback). */
   record Mark(String stepId, String kind, Instant at, String detail) {}
 
+  /** A rollback asked for or begun, at a point in time: who asked, and why. */
+  record RollbackMark(String stepId, String kind, Instant at, String actor, String detail) {
+    /** "rollback requested by carol: abandon", "rollback: step 'parity' failed". */
+    String label() {
+      return (RunEventKind.of(kind) == RunEventKind.ROLLBACK_REQUESTED ? "rollback requested" : "rollback")
+          + (actor == null ? "" : " by " + actor) + (detail == null || detail.isBlank() ? "" : ": " + detail);
+    }
+  }
+
+  /** The run was paused from {@code from} to {@code to} (null: never resumed) by {@code actor}. */
+  record Pause(String stepId, Instant from, Instant to, String actor, String detail) {
+    String label() {
+      return "paused" + (actor == null ? "" : " by " + actor) + (stepId == null ? "" : " at " + stepId)
+          + (detail == null || detail.isBlank() ? "" : ": " + detail);
+    }
+  }
+
   /** A step of the plan, or, when the plan could not be read back, as the ledger names it. */
   private record Entry(String id, String kind, String description, boolean pointOfNoReturn) {
     static Entry of(PlanStep step) {
@@ -88,11 +110,20 @@ final class RunTimeline {
   final List<PhaseLine> phases = new ArrayList<>();
   final List<StepLine> compensations = new ArrayList<>();
   final List<Mark> failures = new ArrayList<>();
+  final List<RollbackMark> rollbacks = new ArrayList<>();
+  final List<Pause> pauses = new ArrayList<>();
   final Instant start;
   final Instant end;
 
   RunTimeline(RunReport report) {
     this.report = report;
+    for (RunReport.EventRow event : report.events()) {
+      RunEventKind kind = RunEventKind.of(event.kind());
+      if (kind == RunEventKind.ROLLBACK || kind == RunEventKind.ROLLBACK_REQUESTED) {
+        rollbacks.add(new RollbackMark(event.stepId(), event.kind(), instant(event.at()), event.actor(), event.detail()));
+      }
+    }
+    pauses.addAll(pauses(report));
     for (PhaseEntries phase : phases(report)) {
       List<StepLine> steps = new ArrayList<>();
       for (Entry step : phase.steps()) {
@@ -118,6 +149,49 @@ final class RunTimeline {
             Stream.of(instant(report.endedAt())))
         .filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(start);
     end = last == null || start == null || last.isBefore(start) ? start : last;
+  }
+
+  /** The pauses: each PAUSE to the RESUME after it (a RESUME without a pause is a run taken over, not one). */
+  private static List<Pause> pauses(RunReport report) {
+    List<Pause> found = new ArrayList<>();
+    RunReport.EventRow open = null;
+    for (RunReport.EventRow event : report.events()) {
+      RunEventKind kind = RunEventKind.of(event.kind());
+      if (kind == RunEventKind.PAUSE && open == null) {
+        open = event;
+      } else if (kind == RunEventKind.RESUME && open != null) {
+        found.add(new Pause(open.stepId(), instant(open.at()), instant(event.at()), open.actor(), open.detail()));
+        open = null;
+      }
+    }
+    if (open != null) {
+      found.add(new Pause(open.stepId(), instant(open.at()), instant(report.endedAt()), open.actor(), open.detail()));
+    }
+    return found;
+  }
+
+  /** The compensation of a step of a phase, or null when it was not compensated. */
+  StepLine compensationOf(StepLine step) {
+    return compensations.stream().filter(c -> Objects.equals(c.phase(), step.phase()) && c.id().equals(step.id()))
+        .findFirst().orElse(null);
+  }
+
+  /**
+   * A gate still open when the run ended: rolled back (ended by the first rollback after it opened,
+   * else the run's end), or stopped with the run; null while the run goes on.
+   */
+  private StepLine closedWithTheRun(String phase, Entry step, Instant opened, String detail) {
+    if (report.endedAt() == null) {
+      return null;
+    }
+    boolean rolledBack = LedgerRunState.ROLLED_BACK.word().equals(report.state());
+    Instant end = rolledBack ? rollbacks.stream().map(RollbackMark::at)
+        .filter(at -> at != null && !at.isBefore(opened)).findFirst().orElse(instant(report.endedAt()))
+        : instant(report.endedAt());
+    return new StepLine(phase, step.id(), step.kind(), step.description(), opened, end,
+        rolledBack ? Status.ROLLED_BACK : Status.STOPPED,
+        (rolledBack ? "rolled back while waiting" : "the run ended while waiting")
+            + (detail == null || detail.isBlank() ? "" : " (" + detail + ")"), null, null, step.pointOfNoReturn());
   }
 
   /** Backfill steps with their rates, rows per second. */
@@ -192,7 +266,11 @@ final class RunTimeline {
     RunReport.DecisionRow last = accepted.isEmpty() ? null : accepted.get(accepted.size() - 1);
     Instant start = opened != null ? instant(opened.at()) : accepted.isEmpty() ? null : instant(accepted.get(0).at());
     if (last == null) {
-      return start == null ? notRun(phase, step) : new StepLine(phase, step.id(), step.kind(), step.description(),
+      if (start == null) {
+        return notRun(phase, step);
+      }
+      StepLine closed = closedWithTheRun(phase, step, start, opened.detail());
+      return closed != null ? closed : new StepLine(phase, step.id(), step.kind(), step.description(),
           start, null, Status.WAITING, opened.detail(), null, null, step.pointOfNoReturn());
     }
     Status status = Decision.REJECT.word().equals(last.decision()) ? Status.REJECTED : Status.COMPLETED;
@@ -209,7 +287,8 @@ final class RunTimeline {
     }
     RunReport.EventRow end = lastEvent(step.id(), ends);
     if (end == null || instant(end.at()).isBefore(instant(begin.at()))) {
-      return new StepLine(phase, step.id(), step.kind(), step.description(), instant(begin.at()), null, Status.WAITING,
+      StepLine closed = closedWithTheRun(phase, step, instant(begin.at()), begin.detail());
+      return closed != null ? closed : new StepLine(phase, step.id(), step.kind(), step.description(), instant(begin.at()), null, Status.WAITING,
           begin.detail(), null, null, step.pointOfNoReturn());
     }
     Status status = switch (RunEventKind.of(end.kind())) {

@@ -1,5 +1,6 @@
 package cutover.starter;
 
+import cutover.activities.RehearsalRequest;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
 import cutover.workflows.CutoverRequest;
@@ -62,11 +63,13 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--as", description = "who starts it (default: the OS user)")
   String as;
 
+  @Mixin RehearseOptions rehearsal;
+
   @Option(names = "--allow-fixes", description = "let check steps run their fix: SQL (safe corrections), then check again")
   boolean allowFixes;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, java.io.IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String workflowId = resume != null ? resume
@@ -88,6 +91,10 @@ final class StartCommand implements Callable<Integer> {
       if (noWorker != null) {
         err.println(noWorker);
         return CutoverCli.FAILED;
+      }
+      if (rehearsal.rehearse) {
+        return Rehearse.run(connection, new RehearsalRequest(plan, version, target, rehearsal.phase, Operators.who(as)),
+            rehearsal.output, out, err);
       }
       if (resume != null && isRunning(connection, resume)) {
         err.println("run " + resume + " is still running in Temporal: nothing to resume; see `cutover status " + resume + "`");

@@ -26,10 +26,12 @@ final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RUN", description = "the run id (the Cutover workflow id), or a CutoverPhase workflow id")
   String run;
 
-  @Option(names = "--watch", description = "refresh every 2 seconds until the run ends")
+  @Option(names = "--watch", description = "a live screen of the run, redrawn in place until the run ends")
   boolean watch;
 
   @Mixin OutputOptions output;
+
+  @Mixin WatchOptions watchOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -47,7 +49,8 @@ final class StatusCommand implements Callable<Integer> {
           return notInTemporal(connection, out);
         }
         if (watch && !json) {
-          out.print("\033[H\033[2J");
+          return new StatusWatch(connection, run, watchOptions.intervalSeconds, new WatchFrame.GateCommands(
+              temporal.address, temporal.namespace, watchOptions.asForCommands()), java.time.Clock.systemUTC()).watch(out);
         }
         if (json) {
           out.println(CutoverDataConverter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(status));
@@ -58,7 +61,7 @@ final class StatusCommand implements Callable<Integer> {
         if (!watch || !StartCommand.isRunning(connection, run)) {
           return CutoverCli.OK;
         }
-        Thread.sleep(2000);
+        Thread.sleep(Math.round(watchOptions.intervalSeconds * 1000));
       }
     }
   }

@@ -2,6 +2,7 @@ package cutover.worker;
 
 import cutover.activities.LedgerActivitiesImpl;
 import cutover.activities.PlanActivitiesImpl;
+import cutover.activities.RehearsalActivitiesImpl;
 import cutover.activities.ReportActivitiesImpl;
 import cutover.activities.explain.ExplainActivitiesImpl;
 import cutover.activities.SqlRunner;
@@ -31,6 +32,9 @@ public final class CutoverWorker implements AutoCloseable {
     this.factory = factory;
   }
 
+  /** The longest a heartbeat waits before the SDK sends it to the server. */
+  static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
+
   public static CutoverWorker start(WorkflowClient client, Targets targets) {
     return start(client, targets, false);
   }
@@ -48,7 +52,9 @@ public final class CutoverWorker implements AutoCloseable {
       ApprovalSigners signers) {
     WorkerFactory factory = WorkerFactory.newInstance(client,
         WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new StepLogContext()).build());
-    WorkerOptions.Builder options = WorkerOptions.newBuilder();
+    // heartbeats reach the server at most this long after they are made (the SDK's default is 0.8 x
+    // the heartbeat timeout, 8 s): so status shows a backfill's first progress within a second or two
+    WorkerOptions.Builder options = WorkerOptions.newBuilder().setMaxHeartbeatThrottleInterval(HEARTBEAT_THROTTLE);
     if (!TemporalConnection.hasVisibility(client.getWorkflowServiceStubs(), client.getOptions().getNamespace())) {
       // Java's test server (known by its lack of visibility) never moves a workflow's next task
       // off a dead worker's sticky queue; a real server does after the sticky timeout.
@@ -57,7 +63,7 @@ public final class CutoverWorker implements AutoCloseable {
     List<String> targetQueues = targets.names().stream().map(TargetTaskQueue::of).toList();
     Object[] activities = {new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
         new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets), new ApprovalActivitiesImpl(signers),
-        new ExplainActivitiesImpl(targets)};
+        new ExplainActivitiesImpl(targets), new RehearsalActivitiesImpl(targets)};
     Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, options.build());
     WorkflowRegistration.register(worker);
     worker.registerActivitiesImplementations(activities);

@@ -5,6 +5,7 @@ import cutover.workflows.CutoverSearchAttributes;
 import cutover.workflows.CutoverWorkflowImpl;
 import cutover.workflows.PlanExplainWorkflowImpl;
 import cutover.workflows.PlanPushWorkflowImpl;
+import cutover.workflows.RehearsalWorkflowImpl;
 import cutover.workflows.RunAbandonWorkflowImpl;
 import cutover.workflows.RunListWorkflowImpl;
 import cutover.workflows.RunReportWorkflowImpl;
@@ -21,7 +22,8 @@ public final class WorkflowRegistration {
   /** Workflow implementations of cutover. */
   public static final List<Class<?>> TYPES =
       List.of(CutoverWorkflowImpl.class, CutoverPhaseWorkflowImpl.class, PlanPushWorkflowImpl.class, RunListWorkflowImpl.class,
-          RunReportWorkflowImpl.class, RunAbandonWorkflowImpl.class, PlanExplainWorkflowImpl.class);
+          RunReportWorkflowImpl.class, RunAbandonWorkflowImpl.class, PlanExplainWorkflowImpl.class,
+          RehearsalWorkflowImpl.class);
 
   /** An input that cannot be decoded fails the run readably instead of retrying its task forever. */
   public static final WorkflowImplementationOptions OPTIONS = WorkflowImplementationOptions.newBuilder()

@@ -2,6 +2,7 @@ package cutover.workflows;
 
 import cutover.activities.LedgerActivities;
 import cutover.activities.PlanActivities;
+import cutover.activities.RehearsalActivities;
 import cutover.activities.ReportActivities;
 import cutover.activities.StepActivities;
 import cutover.activities.explain.ExplainActivities;
@@ -136,6 +137,20 @@ final class ActivityStubs {
             .setStartToCloseTimeout(Duration.ofMinutes(1))
             .setScheduleToStartTimeout(NO_WORKER_WAIT)
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+            .build());
+  }
+
+  /**
+   * A rehearsal: its statements run with their own timeouts, so the whole may take long; it is not
+   * tried again by itself (the operator sees the failure and rehearses again).
+   */
+  RehearsalActivities rehearsals() {
+    return Workflow.newActivityStub(
+        RehearsalActivities.class,
+        on(ActivityOptions.newBuilder())
+            .setStartToCloseTimeout(Duration.ofHours(1))
+            .setScheduleToStartTimeout(NO_WORKER_WAIT)
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
             .build());
   }
 
