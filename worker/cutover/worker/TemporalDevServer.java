@@ -101,6 +101,11 @@ public final class TemporalDevServer implements AutoCloseable {
       }
       try {
         DevEnvironment.registerSearchAttributes(address());
+        if (logTail().contains("Failed to start gRPC listener")) {
+          // one of its internal services lost its port to another process: it will crash soon
+          stop();
+          throw new IOException("temporal server start-dev could not bind all its ports: " + logTail());
+        }
         return;
       } catch (RuntimeException notYet) {
         last = notYet;
