@@ -62,7 +62,7 @@ final class Capture {
   }
 
   /** 20 hex digits of SHA-256: identifiers stay short, plain and distinct per (run, step). */
-  private static String hash(String text) {
+  static String hash(String text) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 10);
