@@ -87,7 +87,7 @@ public record BackfillSpec(
     @JsonPropertyDescription("How batches go through the rows: key (keyset in key order), pages (physical page ranges"
         + " of a from: table, a copy only), ranges (key ranges split from a sample) or matches (a filtered copy from a"
         + " from: table with capture: the filter evaluated once into a list of the matching rows, batches of them by"
-        + " location); when omitted, chosen per step"
+        + " page range); when omitted, chosen per step"
         + " and named in its outcome.")
     WalkKind walk,
     @JsonPropertyDescription("Capture the keys the application inserts, updates and deletes in the from: table while "

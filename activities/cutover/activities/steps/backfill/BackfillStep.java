@@ -453,11 +453,12 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
     if (capture != null && !part.walk().walksKeys() && context.action() == StepAction.APPLY && !spec.inPlace()) {
       // a row changed since the capture began is copied by its replay; read here it may be a row
-      // copied already and moved by an update to a page ahead (or, listed, another row in a reused slot)
-      rows = failures.watch(sql, walk.relation().withTypes(part.keyTypes()), range.rows().and(capture.notCaptured()),
-          (on, in, rowsOf) -> write(context, spec, on, in, rowsOf));
+      // copied already and moved by an update to a page ahead (or, in a match walk's list, as it was before a change)
+      BackfillSql.Walk rowsOf = walk.bulk(part).withTypes(part.keyTypes());
+      rows = failures.watch(sql, rowsOf, range.rows().and(capture.notCaptured(rowsOf.relation())),
+          (on, in, taken) -> write(context, spec, on, in, taken));
     } else {
-      rows = failures.watch(sql, walk.relation().withTypes(part.keyTypes()), range.rows(),
+      rows = failures.watch(sql, walk.bulk(part).withTypes(part.keyTypes()), range.rows(),
           (on, in, rowsOf) -> write(context, spec, on, in, rowsOf));
     }
     batches.observe(range, rows);
@@ -525,12 +526,17 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       return relation;
     }
 
+    /** The rows a part's bulk pass reads: the relation, or a match walk's list of the filter's matches. */
+    BackfillSql.Walk bulk(Checkpoints.Part part) {
+      return part.walk() == WalkKind.MATCHES ? MatchWalk.listed(spec, part.runId(), part.stepId()) : relation;
+    }
+
     BatchWalk of(DSLContext sql, Checkpoints.Part part) {
       if (walk == null) {
         walk = switch (part.walk()) {
           case KEY -> new KeyWalk(relation);
           case PAGES -> new PageWalk(relation);
-          case MATCHES -> new MatchWalk(relation, part.runId(), part.stepId());
+          case MATCHES -> new PageWalk(bulk(part));
           case RANGES -> new RangeWalk(relation, spec.from() != null
               && WalkChoice.SAMPLED_BY_PAGE.contains(String.valueOf(BackfillSql.relationKind(sql, spec.fromTable()))));
         };

@@ -21,7 +21,7 @@ import org.jooq.impl.DSL;
  *       filter its bound query walks the key index through every non-matching row)
  *   <li>a table with a filter that the planner expects to pass at most {@value #SELECTIVE} of its
  *       rows, and its changes captured: the matching rows listed once by one statement, then
- *       copied by location ({@link MatchWalk}); a page walk evaluates the filter per batch (with
+ *       copied from the list by page range ({@link MatchWalk}); a page walk evaluates the filter per batch (with
  *       an {@code EXISTS} over another table, a hash of that whole table each batch)
  *   <li>a view, a query or a partitioned table (no pages of its own): key ranges from a sample
  * </ul>
@@ -70,7 +70,7 @@ record WalkChoice(WalkKind kind, String note) {
       long matching = BackfillSql.estimateRows(sql, source, null);
       if (all > 0 && matching >= 0 && matching <= SELECTIVE * all) {
         return new WalkChoice(WalkKind.MATCHES, String.format(Locale.ROOT, "the filter passes ~%.1f%% of the rows"
-            + " (planner's estimate): evaluated once into a list of the matches, which batches copy by location,"
+            + " (planner's estimate): evaluated once into a list of the matching rows, which batches copy by page range,"
             + " instead of once per batch", 100.0 * matching / all));
       }
     }

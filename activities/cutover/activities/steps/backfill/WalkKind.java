@@ -13,8 +13,8 @@ public enum WalkKind implements Word {
   /** Key ranges split from a sample of the keys, no bound query per batch ({@link RangeWalk}): any source. */
   RANGES,
   /**
-   * A filtered copy from a table: the filter evaluated once into a list of the matching rows'
-   * locations, batches of listed rows by TID ({@link MatchWalk}); needs the capture of changes.
+   * A filtered copy from a table: the filter evaluated once into a list of the matching rows,
+   * batches of the list by page range ({@link MatchWalk}); needs the capture of changes.
    */
   MATCHES;
 
