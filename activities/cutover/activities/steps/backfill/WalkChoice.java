@@ -60,11 +60,6 @@ record WalkChoice(WalkKind kind, String note) {
       return new WalkChoice(WalkKind.RANGES, (relkind == null ? "a query:" : spec.sourceName() + ", " + describe(relkind)
           + ",") + " has no pages of its own: key ranges" + (source.key().size() == 1 ? "" : " from a sample"));
     }
-    double correlation = BackfillSql.keyCorrelation(sql, source);
-    String measured = String.format(Locale.ROOT, "correlation of key and storage order %.2f", correlation);
-    if (spec.where() == null && Math.abs(correlation) >= CORRELATED) {
-      return new WalkChoice(WalkKind.KEY, "key order follows storage order (" + measured + ")");
-    }
     if (spec.where() != null && captured) {
       long all = BackfillSql.estimate(sql, DSL.selectOne().from(source.table()));
       long matching = BackfillSql.estimateRows(sql, source, null);
@@ -73,6 +68,11 @@ record WalkChoice(WalkKind kind, String note) {
             + " (planner's estimate): evaluated once into a list of the matching rows, which batches copy by page range,"
             + " instead of once per batch", 100.0 * matching / all));
       }
+    }
+    double correlation = BackfillSql.keyCorrelation(sql, source);
+    String measured = String.format(Locale.ROOT, "correlation of key and storage order %.2f", correlation);
+    if (spec.where() == null && Math.abs(correlation) >= CORRELATED) {
+      return new WalkChoice(WalkKind.KEY, "key order follows storage order (" + measured + ")");
     }
     return new WalkChoice(WalkKind.PAGES, spec.where() != null
         ? "a filter is applied inside page ranges, each page read once (" + measured + ")"

@@ -79,7 +79,7 @@ class BackfillMatchesTest {
       // the writer's updates (v + 1) move rows in and out of the filter, and to new locations
       String filter = "v % 4 = 1";
       PlanStep step = BackfillHarness.step("copy", BackfillCaptureTest.COPY + "where: " + filter + "\nbatchSize: 100\n"
-          + "pauseBetween: 20ms\npartitions: 2\nwalk: matches\n");
+          + "pauseBetween: 5ms\npartitions: 2\nwalk: matches\n");
       StepResult result;
       try (BackfillCaptureTest.Writer writer = new BackfillCaptureTest.Writer(h, "copy")) {
         BackfillStepTest.await("some writes", () -> writer.writes.get() > 50);
