@@ -19,7 +19,9 @@ import org.jooq.impl.DSL;
  * transaction that records the parts (and installs the capture's trigger) and dropped when the
  * step is recorded, compensated or rolled back ({@link #remove}), like the capture's table. It
  * takes the disk space of the matching rows, so {@link WalkChoice} chooses it only for a
- * selective filter.
+ * selective filter. Its statement runs in the transaction that installs the capture's trigger,
+ * so the application's writes to the source wait for it once (about as long as the SELECT of the
+ * one-statement copy): the price of a snapshot that every later change is captured against.
  *
  * <p>Exact only with the capture of changes ({@link Capture}): the list is a snapshot of the
  * matching rows when the parts were prepared, and every row the application inserts, updates
