@@ -95,7 +95,7 @@ final class BenchBackfill {
     @Option(names = "--batch-time", description = "batchTime: of the cases' backfills (default: the step's default)")
     String batchTime;
 
-    @Option(names = "--walk", description = "walk: of the cases' backfills, key, pages or ranges (default: chosen per case)")
+    @Option(names = "--walk", description = "walk: of the cases' backfills, key, pages, ranges or matches (default: chosen per case)")
     String walk;
     @Option(names = "--guard", description = "run the backfills with a latency guard (guard: true, the default probe)")
     boolean guard;

@@ -85,7 +85,9 @@ public record BackfillSpec(
     @JsonPropertyDescription("Back off while a replica lags more than this (pg_stat_replication).")
     Duration maxReplicationLag,
     @JsonPropertyDescription("How batches go through the rows: key (keyset in key order), pages (physical page ranges"
-        + " of a from: table, a copy only) or ranges (key ranges split from a sample); when omitted, chosen per step"
+        + " of a from: table, a copy only), ranges (key ranges split from a sample) or matches (a filtered copy from a"
+        + " from: table with capture: the filter evaluated once into a list of the matching rows, batches of them by"
+        + " page range); when omitted, chosen per step"
         + " and named in its outcome.")
     WalkKind walk,
     @JsonPropertyDescription("Capture the keys the application inserts, updates and deletes in the from: table while "
@@ -255,14 +257,20 @@ public record BackfillSpec(
     }
     WalkKind kind = WalkKind.of(walk);
     if (kind == null) {
-      fields.problem("walk", "walk must be key, pages or ranges, found '" + walk + "'",
-          "write walk: key, pages or ranges, or leave it out to let the step choose");
+      fields.problem("walk", "walk must be key, pages or ranges (or matches, for a filtered copy), found '" + walk + "'",
+          "write walk: key, pages, ranges or matches, or leave it out to let the step choose");
     } else if (kind == WalkKind.PAGES && query != null) {
       fields.problem("walk", "walk: pages reads a table's pages, and a query: has none",
           "use walk: ranges or key, or leave walk: out");
     } else if (kind == WalkKind.PAGES && set != null) {
       fields.problem("walk", "walk: pages cannot update in place: an updated row may move to a later page and be"
               + " updated twice", "use walk: key or ranges, or leave walk: out");
+    } else if (kind == WalkKind.MATCHES && query != null) {
+      fields.problem("walk", "walk: matches lists rows of a from: table by location, and a query: has none",
+          "use walk: ranges or key, or leave walk: out");
+    } else if (kind == WalkKind.MATCHES && set != null) {
+      fields.problem("walk", "walk: matches cannot update in place: an updated row moves, and its listed location"
+              + " with it", "use walk: key or ranges, or leave walk: out");
     }
   }
 

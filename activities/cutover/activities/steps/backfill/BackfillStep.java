@@ -28,7 +28,8 @@ import org.jooq.impl.SQLDataType;
 /**
  * {@code kind: backfill} — copies rows into a table, or updates a table's rows in place, in
  * batches: resumable, throttled, parallel by key (or page) range. How the batches go through the
- * rows is the part's {@link BatchWalk}: by key, by page range or by sampled key range, chosen
+ * rows is the part's {@link BatchWalk}: by key, by page range, by sampled key range or by a list of
+ * the filter's matches, chosen
  * when the parts are prepared ({@link WalkChoice}) or forced by {@code walk:}.
  *
  * <ul>
@@ -52,8 +53,9 @@ import org.jooq.impl.SQLDataType;
  * last page, is recorded as the upper bound). Rows the application inserts, updates or deletes in
  * a {@code from:} table meanwhile are captured ({@link Capture}, unless {@code capture: false}):
  * after its bulk pass each part replays the captured keys of its key range (a page walk's parts,
- * whose ranges are pages, leave them to the last part to finish, and their bulk pass skips rows
- * already captured, which a row moved to a later page would be), and the transaction that
+ * whose ranges are pages, and a match walk's, whose ranges are ordinals of its list, leave them
+ * to the last part to finish, and their bulk pass skips rows already captured, which a row moved
+ * to a later page would be), and the transaction that
  * records the step replays the rest under a lock of the source and removes the trigger, so the
  * target equals the source when the step ends. Without capture, rows written after their batch
  * are not copied again.
@@ -110,19 +112,23 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
     // before the bound is read: CREATE TRIGGER lets the source's running writes end and holds back
     // new ones until the parts commit, so a write the bound misses is captured
+    boolean captured = false;
     if (spec.captures()) {
       String refusal = Capture.refusal(sql, spec);
       if (refusal == null) {
         new Capture(spec, context.runId(), context.step().id()).install(sql);
+        captured = true;
       } else if (Boolean.TRUE.equals(spec.capture())) {
         throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "': capture: true, but "
             + refusal + "; set capture: false to copy without capturing concurrent changes", "StepFailed");
       }
     }
-    WalkChoice walk = WalkChoice.choose(sql, context.step().id(), spec, source);
-    List<Checkpoints.Part> parts = walk.kind() == WalkKind.PAGES
-        ? PageWalk.parts(sql, spec, source, context.runId(), context.step().id(), walk.note())
-        : keyRangeParts(context, spec, source, walk);
+    WalkChoice walk = WalkChoice.choose(sql, context.step().id(), spec, source, captured);
+    List<Checkpoints.Part> parts = switch (walk.kind()) {
+      case PAGES -> PageWalk.parts(sql, spec, source, context.runId(), context.step().id(), walk.note());
+      case MATCHES -> MatchWalk.parts(sql, spec, source, context.runId(), context.step().id(), walk.note());
+      case KEY, RANGES -> keyRangeParts(context, spec, source, walk);
+    };
     parts.forEach(checkpoints::insert);
     return parts.size();
   }
@@ -166,6 +172,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     checkpoints.stop(run, step, StepAction.APPLY);
     if (spec.from() != null) {
       new Capture(spec, run, step).remove(context.sql());
+      MatchWalk.remove(context.sql(), run, step);
     }
     PlanStep planStep = context.step();
     if (planStep.irreversible() || planStep.compensate() != null || spec.inPlace()) {
@@ -181,8 +188,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     if (types != null && applied.isEmpty()) { // the source was empty: every target row came from a replay
       removals.add(new Checkpoints.Part(run, step, StepAction.COMPENSATE, 0, 1, types.types(), null, false, types.key(),
           null, 0, 0, null, PartState.RUNNING, WalkKind.KEY, null));
-    } else if (types != null && applied.stream().anyMatch(p -> p.walk() == WalkKind.PAGES)) {
-      // page ranges say nothing of keys: remove the copied key's whole span in the source (and,
+    } else if (types != null && applied.stream().anyMatch(p -> !p.walk().walksKeys())) {
+      // page ranges (and list ordinals) say nothing of keys: remove the copied key's whole span in the source (and,
       // after replays, every copied key: a replayed row may lie outside the source's span now)
       BackfillSql.Walk source = BackfillSql.source(spec);
       BackfillSql.KeyAndTypes first = BackfillSql.firstKey(context.sql(), source);
@@ -444,13 +451,14 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     if (context.action() == StepAction.APPLY && spec.inPlace()) {
       Capture.markOwnWrites(sql);
     }
-    if (capture != null && part.walk() == WalkKind.PAGES && context.action() == StepAction.APPLY && !spec.inPlace()) {
+    if (capture != null && !part.walk().walksKeys() && context.action() == StepAction.APPLY && !spec.inPlace()) {
       // a row changed since the capture began is copied by its replay; read here it may be a row
-      // copied already and moved by an update to a page ahead
-      rows = failures.watch(sql, walk.relation().withTypes(part.keyTypes()), range.rows().and(capture.notCaptured()),
-          (on, in, rowsOf) -> write(context, spec, on, in, rowsOf));
+      // copied already and moved by an update to a page ahead (or, in a match walk's list, as it was before a change)
+      BackfillSql.Walk rowsOf = walk.bulk(part).withTypes(part.keyTypes());
+      rows = failures.watch(sql, rowsOf, range.rows().and(capture.notCaptured(rowsOf.relation())),
+          (on, in, taken) -> write(context, spec, on, in, taken));
     } else {
-      rows = failures.watch(sql, walk.relation().withTypes(part.keyTypes()), range.rows(),
+      rows = failures.watch(sql, walk.bulk(part).withTypes(part.keyTypes()), range.rows(),
           (on, in, rowsOf) -> write(context, spec, on, in, rowsOf));
     }
     batches.observe(range, rows);
@@ -484,7 +492,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
     capture.takeTurn(sql);
     boolean last = checkpoints.othersDone(part);
-    if (!last && part.walk() == WalkKind.PAGES) {
+    if (!last && !part.walk().walksKeys()) {
       checkpoints.finish(part);
       return new Batch(0, part.withState(PartState.DONE), true, control, null);
     }
@@ -518,11 +526,17 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       return relation;
     }
 
+    /** The rows a part's bulk pass reads: the relation, or a match walk's list of the filter's matches. */
+    BackfillSql.Walk bulk(Checkpoints.Part part) {
+      return part.walk() == WalkKind.MATCHES ? MatchWalk.listed(spec, part.runId(), part.stepId()) : relation;
+    }
+
     BatchWalk of(DSLContext sql, Checkpoints.Part part) {
       if (walk == null) {
         walk = switch (part.walk()) {
           case KEY -> new KeyWalk(relation);
           case PAGES -> new PageWalk(relation);
+          case MATCHES -> new PageWalk(bulk(part));
           case RANGES -> new RangeWalk(relation, spec.from() != null
               && WalkChoice.SAMPLED_BY_PAGE.contains(String.valueOf(BackfillSql.relationKind(sql, spec.fromTable()))));
         };
@@ -609,6 +623,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   public StepOutcome apply(StepContext context, BackfillSpec spec) {
     List<Checkpoints.Part> parts = finished(context, StepAction.APPLY);
     String captured = endCapture(context, spec, parts);
+    if (spec.from() != null) {
+      MatchWalk.remove(context.sql(), context.runId(), context.step().id());
+    }
     long rows = parts.stream().mapToLong(Checkpoints.Part::rowsDone).sum();
     long batches = parts.stream().mapToLong(Checkpoints.Part::batches).sum();
     if (parts.size() == 1 && parts.get(0).upper() == null) {

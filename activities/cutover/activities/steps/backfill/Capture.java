@@ -62,7 +62,7 @@ final class Capture {
   }
 
   /** 20 hex digits of SHA-256: identifiers stay short, plain and distinct per (run, step). */
-  private static String hash(String text) {
+  static String hash(String text) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 10);
@@ -202,9 +202,14 @@ final class Capture {
    * to a page the pass reads later.
    */
   Condition notCaptured() {
+    return notCaptured(spec.fromTable());
+  }
+
+  /** Rows of {@code rows} (a relation's name, or an alias, with the source's key columns) whose key has not been captured. */
+  Condition notCaptured(List<String> rows) {
     Condition sameKey = DSL.noCondition();
     for (String k : spec.key()) {
-      List<String> sourceColumn = new ArrayList<>(spec.fromTable());
+      List<String> sourceColumn = new ArrayList<>(rows);
       sourceColumn.add(k);
       sameKey = sameKey.and(DSL.field(table.append(k)).eq(DSL.field(name(sourceColumn))));
     }

@@ -34,21 +34,27 @@ final class PageWalk implements BatchWalk {
   /** The parts of a page walk of the source table: its pages now, split evenly; one done part when it has none. */
   static List<Checkpoints.Part> parts(DSLContext sql, BackfillSpec spec, BackfillSql.Walk source, String run,
       String step, String note) {
-    long pages = BackfillSql.pages(sql, spec.fromTable());
+    return parts(sql, spec.fromTable(), spec.partitions(), BackfillSql.estimateRows(sql, source, null), run, step,
+        WalkKind.PAGES, note);
+  }
+
+  /** The parts of a page walk of {@code table} ({@code estimate} rows to take from it, -1 when unknown) as {@code kind}. */
+  static List<Checkpoints.Part> parts(DSLContext sql, List<String> table, int partitions, long estimate, String run,
+      String step, WalkKind kind, String note) {
+    long pages = BackfillSql.pages(sql, table);
     List<Checkpoints.Part> parts = new ArrayList<>();
     if (pages == 0) {
       parts.add(new Checkpoints.Part(run, step, StepAction.APPLY, 0, 1, List.of(), null, false, null, null, 0, 0, 0L,
-          PartState.DONE, WalkKind.PAGES, note));
+          PartState.DONE, kind, note));
       return parts;
     }
-    int count = (int) Math.min(spec.partitions(), pages);
-    long estimate = BackfillSql.estimateRows(sql, source, null);
+    int count = (int) Math.min(partitions, pages);
     for (int i = 0; i < count; i++) {
       long first = pages * i / count;
       long last = pages * (i + 1) / count - 1;
       parts.add(new Checkpoints.Part(run, step, StepAction.APPLY, i, count, List.of(), List.of(Long.toString(first)), true,
           List.of(Long.toString(last)), null, 0, 0, estimate < 0 ? null : Math.max(1, estimate / count),
-          PartState.RUNNING, WalkKind.PAGES, note));
+          PartState.RUNNING, kind, note));
     }
     return parts;
   }

@@ -4,6 +4,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.Locale;
 import java.util.Set;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * Which walk a backfill's apply takes, and why (the why goes into the step's outcome), chosen
@@ -18,17 +19,24 @@ import org.jooq.DSLContext;
  *   <li>another table, or any table with a filter: page ranges, each page read once, the filter
  *       applied inside the range (a key walk reads rows from random pages, and with a selective
  *       filter its bound query walks the key index through every non-matching row)
+ *   <li>a table with a filter that the planner expects to pass at most {@value #SELECTIVE} of its
+ *       rows, and its changes captured: the matching rows listed once by one statement, then
+ *       copied from the list by page range ({@link MatchWalk}); a page walk evaluates the filter per batch (with
+ *       an {@code EXISTS} over another table, a hash of that whole table each batch)
  *   <li>a view, a query or a partitioned table (no pages of its own): key ranges from a sample
  * </ul>
  */
 record WalkChoice(WalkKind kind, String note) {
   static final double CORRELATED = 0.9;
+  /** The largest share of a table's rows a filter may pass, by the planner's estimate, for a copy from its matches. */
+  static final double SELECTIVE = 0.5;
   /** Relation kinds with pages of their own: ordinary tables and materialized views. */
   private static final Set<String> PAGED = Set.of("r", "m");
   /** Relation kinds TABLESAMPLE accepts. */
   static final Set<String> SAMPLED_BY_PAGE = Set.of("r", "m", "p");
 
-  static WalkChoice choose(DSLContext sql, String stepId, BackfillSpec spec, BackfillSql.Walk source) {
+  /** {@code captured}: whether the step's changes are captured (the trigger is installed in this transaction). */
+  static WalkChoice choose(DSLContext sql, String stepId, BackfillSpec spec, BackfillSql.Walk source, boolean captured) {
     String relkind = spec.from() == null ? null : BackfillSql.relationKind(sql, spec.fromTable());
     boolean paged = relkind != null && PAGED.contains(relkind);
     if (spec.walk() != null) {
@@ -36,6 +44,12 @@ record WalkChoice(WalkKind kind, String note) {
         throw ApplicationFailure.newNonRetryableFailure("step '" + stepId + "': walk: pages needs a table with pages"
             + " of its own, and " + spec.sourceName() + " is " + describe(relkind)
             + "; use walk: ranges, or leave walk: out to choose", "StepFailed");
+      }
+      if (spec.walk() == WalkKind.MATCHES && (!paged || !captured)) {
+        throw ApplicationFailure.newNonRetryableFailure("step '" + stepId + "': walk: matches needs a table with pages"
+            + " of its own whose changes are captured (a listed row's location changes when it is updated), and "
+            + spec.sourceName() + (paged ? "'s changes are not captured" : " is " + describe(relkind))
+            + "; use walk: pages or ranges, or leave walk: out to choose", "StepFailed");
       }
       return new WalkChoice(spec.walk(), "as the plan's walk: says");
     }
@@ -45,6 +59,15 @@ record WalkChoice(WalkKind kind, String note) {
     if (!paged) {
       return new WalkChoice(WalkKind.RANGES, (relkind == null ? "a query:" : spec.sourceName() + ", " + describe(relkind)
           + ",") + " has no pages of its own: key ranges" + (source.key().size() == 1 ? "" : " from a sample"));
+    }
+    if (spec.where() != null && captured) {
+      long all = BackfillSql.estimate(sql, DSL.selectOne().from(source.table()));
+      long matching = BackfillSql.estimateRows(sql, source, null);
+      if (all > 0 && matching >= 0 && matching <= SELECTIVE * all) {
+        return new WalkChoice(WalkKind.MATCHES, String.format(Locale.ROOT, "the filter passes ~%.1f%% of the rows"
+            + " (planner's estimate): evaluated once into a list of the matching rows, which batches copy by page range,"
+            + " instead of once per batch", 100.0 * matching / all));
+      }
     }
     double correlation = BackfillSql.keyCorrelation(sql, source);
     String measured = String.format(Locale.ROOT, "correlation of key and storage order %.2f", correlation);

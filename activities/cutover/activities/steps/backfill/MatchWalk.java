@@ -1,0 +1,67 @@
+package cutover.activities.steps.backfill;
+
+import static org.jooq.impl.DSL.name;
+
+import java.util.Arrays;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.jooq.Name;
+import org.jooq.impl.DSL;
+
+/**
+ * A filtered copy driven from the filter's side: when the parts are prepared, one statement
+ * evaluates the plan's {@code where:} over the whole {@code from:} table (one hash or merge of
+ * the filter's tables, in parallel where the server can, instead of one per batch) and writes
+ * the matching rows into a match list {@code cutover.matches_<hash of run and step>}; the batches
+ * then copy the list's rows by page range ({@link PageWalk} over the list, which nobody updates),
+ * the plan's {@code columns:} evaluated on them under the source table's name, and the checkpoint
+ * is the list's last page done. Parts split the list's pages evenly. The list is created in the
+ * transaction that records the parts (and installs the capture's trigger) and dropped when the
+ * step is recorded, compensated or rolled back ({@link #remove}), like the capture's table. It
+ * takes the disk space of the matching rows, so {@link WalkChoice} chooses it only for a
+ * selective filter. Its statement runs in the transaction that installs the capture's trigger,
+ * so the application's writes to the source wait for it once (about as long as the SELECT of the
+ * one-statement copy): the price of a snapshot that every later change is captured against.
+ *
+ * <p>Exact only with the capture of changes ({@link Capture}): the list is a snapshot of the
+ * matching rows when the parts were prepared, and every row the application inserts, updates
+ * or deletes after that snapshot has its key captured. A batch copies only listed rows whose
+ * key is not captured (unchanged since the snapshot, so still as listed and still matching: the
+ * filter is not evaluated again), and the captured keys are replayed from the source after the
+ * bulk pass. Without capture ({@code capture: false}, or a source that cannot be captured) a
+ * listed row could be copied as it was before a change, so the walk is refused: a plan's {@code
+ * walk: matches} fails the step before copying, and {@link WalkChoice} takes the page walk. A
+ * copy only (an update in place writes the source, not the list).
+ */
+final class MatchWalk {
+  private MatchWalk() {}
+
+  static Name listName(String runId, String stepId) {
+    return name("cutover", "matches_" + Capture.hash(runId + "\u0000" + stepId));
+  }
+
+  /** The rows a bulk pass copies: the list, under the source table's name (column expressions may qualify by it). */
+  static BackfillSql.Walk listed(BackfillSpec spec, String runId, String stepId) {
+    String alias = spec.fromTable().get(spec.fromTable().size() - 1);
+    return new BackfillSql.Walk(DSL.table(listName(runId, stepId)).as(name(alias)), List.of(alias), spec.key(),
+        DSL.noCondition(), null);
+  }
+
+  /**
+   * Writes the match list of the source's rows that pass the filter now, and returns the parts
+   * that copy it: its pages split evenly; one done part when nothing matches.
+   */
+  static List<Checkpoints.Part> parts(DSLContext sql, BackfillSpec spec, BackfillSql.Walk source, String run,
+      String step, String note) {
+    Name list = listName(run, step);
+    sql.execute("CREATE TABLE {0} AS {1}", list,
+        DSL.select(BackfillSql.table(spec.fromTable()).asterisk()).from(source.table()).where(source.filter()));
+    long rows = sql.fetchCount(DSL.table(list));
+    return PageWalk.parts(sql, Arrays.asList(list.getName()), spec.partitions(), rows, run, step, WalkKind.MATCHES, note);
+  }
+
+  /** Drops the step's match list; nothing when there is none. */
+  static void remove(DSLContext sql, String runId, String stepId) {
+    sql.execute("DROP TABLE IF EXISTS {0}", listName(runId, stepId));
+  }
+}
