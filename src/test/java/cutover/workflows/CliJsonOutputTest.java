@@ -8,17 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cutover.starter.CutoverCli;
 import cutover.testing.CliRun;
-import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalConnection;
-import cutover.worker.TemporalDevServer;
 import cutover.worker.WorkflowRegistration;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testserver.TestServer;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.worker.WorkerOptions;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,18 +24,11 @@ class CliJsonOutputTest {
 
   @Test
   void statusAndListPrintJsonAndGateHintsNameANonDefaultAddress() throws Exception {
-    int port = TemporalDevServer.freePort();
-    String address = "127.0.0.1:" + port;
-    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
-        TemporalConnection connection = TemporalConnection.open(address, "default")) {
-      DevEnvironment.registerSearchAttributes(address);
+    try (CliTestServer temporal = CliTestServer.start()) {
+      String address = temporal.address;
+      TemporalConnection connection = temporal.connection;
       WorkflowClient client = connection.client();
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE,
-          WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
-      WorkflowRegistration.register(worker);
-      new FakeActivities(CutoverWorkflowTest.PLAN).serveOn(worker, factory::newWorker);
-      factory.start();
+      WorkerFactory factory = temporal.serve(new FakeActivities(CutoverWorkflowTest.PLAN));
       try {
         CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId("json").setTaskQueue(WorkflowRegistration.TASK_QUEUE).build());

@@ -8,16 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.starter.CutoverCli;
-import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testserver.TestServer;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.worker.WorkerOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -33,23 +30,13 @@ class OperatorCliTest {
 
   @Test
   void refusalsExitOneWithTheirReasonAndAcceptedSignalsExitZero() throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    String address = "127.0.0.1:" + port;
-    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
-        TemporalConnection connection = TemporalConnection.open(address, "default")) {
-      DevEnvironment.registerSearchAttributes(address);
+    try (CliTestServer temporal = CliTestServer.start()) {
+      String address = temporal.address;
+      TemporalConnection connection = temporal.connection;
       WorkflowClient client = connection.client();
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE,
-          WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
-      WorkflowRegistration.register(worker);
       FakeActivities fake = new FakeActivities(CutoverWorkflowTest.PLAN);
       fake.failNext("f", 1);
-      fake.serveOn(worker, factory::newWorker);
-      factory.start();
+      WorkerFactory factory = temporal.serve(fake);
       try {
         CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId("cli").setTaskQueue(WorkflowRegistration.TASK_QUEUE).build());
@@ -118,11 +105,9 @@ class OperatorCliTest {
 
   @Test
   void aStartWithNoWorkerSaysSoAndExitsOneWithinItsBoundedWait() throws Exception {
-    int port = cutover.worker.TemporalDevServer.freePort();
-    String address = "127.0.0.1:" + port;
-    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
-        TemporalConnection connection = TemporalConnection.open(address, "default")) {
-      DevEnvironment.registerSearchAttributes(address);
+    try (CliTestServer temporal = CliTestServer.start()) {
+      String address = temporal.address;
+      TemporalConnection connection = temporal.connection;
       long began = System.nanoTime();
       CliRun start = cutover("start", "three-phases", "--target", "demo", "--id", "nobody-polls", "--address", address);
       long seconds = (System.nanoTime() - began) / 1_000_000_000;

@@ -10,20 +10,15 @@ import cutover.activities.steps.approval.ApprovalEvidence;
 import cutover.activities.steps.approval.ApprovalSigners;
 import cutover.activities.steps.approval.ApprovalSpec;
 import cutover.starter.CutoverCli;
-import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
 import cutover.testing.CliRun;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testserver.TestServer;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.worker.WorkerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,23 +31,13 @@ class SignedApprovalCliTest {
     Path mallory = keyIn(dir, "mallory");
     Path allowed = dir.resolve("allowed_signers");
     Files.writeString(allowed, "alice " + SignedApprovalTest.publicKey(alice) + "\n");
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    String address = "127.0.0.1:" + port;
-    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
-        TemporalConnection connection = TemporalConnection.open(address, "default")) {
-      DevEnvironment.registerSearchAttributes(address);
+    try (CliTestServer temporal = CliTestServer.start()) {
+      String address = temporal.address;
+      TemporalConnection connection = temporal.connection;
       WorkflowClient client = connection.client();
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE,
-          WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
-      WorkflowRegistration.register(worker);
       FakeActivities fake = new FakeActivities(SignedApprovalTest.plan(ApprovalSpec.Signatures.REQUIRED));
       fake.approvals = new ApprovalActivitiesImpl(new ApprovalSigners(allowed, false));
-      fake.serveOn(worker, factory::newWorker);
-      factory.start();
+      WorkerFactory factory = temporal.serve(fake);
       try {
         CutoverWorkflow cutover = client.newWorkflowStub(CutoverWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId("cli-signed").setTaskQueue(WorkflowRegistration.TASK_QUEUE).build());
