@@ -163,7 +163,8 @@ public final class RehearsalActivitiesImpl implements RehearsalActivities {
     return switch (kind.execution()) {
       case BATCHED -> "a " + step.kind() + " runs in many transactions of batches, each committed: not rehearsed";
       case WORKFLOW -> "a gate (" + step.kind() + ") waits for people or time: nothing runs on the database";
-      case OUTSIDE_TRANSACTION -> "a " + step.kind() + " step acts outside the database: a rollback could not undo it";
+      case OUTSIDE_TRANSACTION -> "a " + step.kind() + " step runs outside one transaction (reads of its own, a command or"
+          + " a request): not rehearsed";
       case IN_TRANSACTION -> "kind " + step.kind() + " runs SQL of its own: only sql steps are rehearsed";
     };
   }
