@@ -1,5 +1,6 @@
 package cutover.activities;
 
+import cutover.activities.steps.backfill.RunCaptures;
 import cutover.activities.steps.backfill.Tunings;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
@@ -154,7 +155,8 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
         AbandonedRun abandoned = targets.dsl(name).transactionResult(configuration -> abandon(configuration.dsl(), name,
             request));
         if (abandoned != null) {
-          return abandoned;
+          // after the abandon commits: its steps are refused from here on, so no capture is installed again
+          return abandoned.withCleanedUp(RunCaptures.remove(targets.dsl(name), abandoned.runId()));
         }
       }
       throw ApplicationFailure.newNonRetryableFailure("there is no run " + request.runId() + " on "
@@ -185,7 +187,7 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
           request.by(), request.reason()));
     }
     return new AbandonedRun(run.runId(), target, run.planName(), run.workflowId(),
-        again ? LedgerRunState.ABANDONED : run.state(), appliedNotUndone(new AppliedSteps(tx).steps(run.runId())));
+        again ? LedgerRunState.ABANDONED : run.state(), appliedNotUndone(new AppliedSteps(tx).steps(run.runId())), null);
   }
 
   /** The applied steps no compensation undid, in the order they were applied. */

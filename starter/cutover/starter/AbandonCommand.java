@@ -77,6 +77,9 @@ final class AbandonCommand implements Callable<Integer> {
         out.println("  applied and not undone (the target keeps these as they are):");
         abandoned.appliedNotUndone().forEach(step -> out.println("    " + step));
       }
+      if (abandoned.cleanedUp() != null) {
+        abandoned.cleanedUp().forEach(line -> out.println("  " + line));
+      }
       return CutoverCli.OK;
     }
   }

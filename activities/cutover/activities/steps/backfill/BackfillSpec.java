@@ -246,9 +246,16 @@ public record BackfillSpec(
     }
     problems(fields, from, query, key, where, into, columns, set, onConflict, conflictColumns);
     walkProblems(fields, walk, query, set);
-    return new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict), conflictColumns,
-        partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween, maxLockWait,
-        maxReplicationLag, WalkKind.of(walk), capture, guard, timeouts);
+    BackfillSpec spec = new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict),
+        conflictColumns, partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween,
+        maxLockWait, maxReplicationLag, WalkKind.of(walk), capture, guard, timeouts);
+    String reread = set == null ? null : Capture.columnReadBack(spec);
+    if (Boolean.TRUE.equals(capture) && reread != null) {
+      fields.problem("capture", "capture: true, but set: " + reread + " reads the column it sets: the replay of a "
+          + "row the application changed would apply it twice",
+          "set the column from other columns only (e.g. doubled: v * 2), or set capture: false");
+    }
+    return spec;
   }
 
   private static void walkProblems(StepFields fields, String walk, String query, Map<String, String> set) {

@@ -2,6 +2,9 @@ package cutover.activities.steps.backfill;
 
 import static org.jooq.impl.DSL.name;
 
+import cutover.plan.sql.SqlLexer;
+import cutover.plan.sql.SqlText;
+import cutover.plan.sql.SqlToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -92,6 +95,13 @@ final class Capture {
     if (spec.from() == null) {
       return "a query: source is not captured (capture needs the from: table whose rows change)";
     }
+    if (spec.inPlace()) {
+      String reread = columnReadBack(spec);
+      if (reread != null) {
+        return "set: " + reread + " reads the column it sets, so replaying a row the application changed would apply "
+            + "it a second time to a row the bulk pass had updated";
+      }
+    }
     if (!spec.inPlace() && spec.copiedKey() == null) {
       return "the key (" + String.join(", ", spec.key()) + ") is not copied as-is, so a changed key's target row cannot be found";
     }
@@ -108,6 +118,26 @@ final class Capture {
       case "v" -> spec.sourceName() + " is a view: capture needs a table (back the copy by the view's base table with from:)";
       default -> spec.sourceName() + " is not a table (relkind " + kind + "): its changes cannot be captured";
     };
+  }
+
+  /**
+   * The first {@code set:} entry whose expression names a column that some entry sets ({@code n: n + 1}),
+   * or null. Such an update is not idempotent: the replay of a captured key runs it again.
+   */
+  static String columnReadBack(BackfillSpec spec) {
+    if (spec.set() == null) {
+      return null;
+    }
+    for (Map.Entry<String, String> entry : spec.set().entrySet()) {
+      for (SqlText statement : SqlLexer.statements(entry.getValue())) {
+        for (SqlToken token : statement.tokens()) {
+          if (token.isName() && spec.set().containsKey(token.identifier())) {
+            return entry.getKey() + ": " + entry.getValue();
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /** Whether the trigger and capture table are in place. */

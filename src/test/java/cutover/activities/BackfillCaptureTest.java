@@ -343,4 +343,36 @@ class BackfillCaptureTest {
         "query: SELECT id, v FROM src\nkey: [id]\ninto: dst\ncolumns: {id: id, v: v}\ncapture: true\n"));
     assertTrue(problem.getMessage().contains("capture: true needs a from: table"), problem.getMessage());
   }
+
+  @Test
+  void anUpdateInPlaceThatReadsTheColumnItSetsIsNotCapturedAndSaysWhy() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("cap")) {
+      h.execute(SETUP);
+      StepResult result = h.apply(BackfillHarness.step("bump", "from: src\nkey: [id]\nset: {v: v + 1}\n"
+          + "compensate: UPDATE src SET v = v - 1\n"));
+      assertTrue(result.outcome().contains("changes not captured: set: v: v + 1 reads the column it sets"), result.outcome());
+      assertEquals(0, h.count("SELECT count(*) FROM src WHERE v <> id + 1"));
+      assertCaptureGone(h);
+    }
+    IllegalArgumentException problem = assertThrows(IllegalArgumentException.class, () -> BackfillHarness.step("bump",
+        "from: src\nkey: [id]\nset: {v: v + 1}\ncapture: true\n"));
+    assertTrue(problem.getMessage().contains("reads the column it sets"), problem.getMessage());
+  }
+
+  @Test
+  void abandoningARunWhoseBackfillWasCutShortRemovesItsCapture() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("cap")) {
+      h.execute(SETUP);
+      PlanStep step = BackfillHarness.step("copy", COPY + "batchSize: 300\n");
+      assertEquals(1, h.steps.prepareParts(new PartsCall(h.call(step), StepAction.APPLY)).parts());
+      assertEquals(1, h.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cutover_capture_%'"));
+
+      AbandonedRun abandoned = h.ledger.abandonRun(new AbandonRun(null, BackfillHarness.RUN, "carol", "its worker is gone", "q1"));
+      assertEquals(java.util.List.of("removed the change capture of step copy on public.src"), abandoned.cleanedUp());
+      assertCaptureGone(h);
+      h.execute("INSERT INTO src VALUES (100001, 1, 'after')");
+      assertEquals(java.util.List.of(), h.ledger.abandonRun(
+          new AbandonRun(null, BackfillHarness.RUN, "carol", "its worker is gone", "q1")).cleanedUp());
+    }
+  }
 }

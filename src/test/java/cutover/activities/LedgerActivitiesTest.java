@@ -259,7 +259,7 @@ class LedgerActivitiesTest {
 
     AbandonedRun abandoned = ledger.abandonRun(new AbandonRun(null, "r1", "carol", "stuck for good", "q1"));
     assertEquals(new AbandonedRun("r1", "demo", "orders-split", "wf-1", LedgerRunState.ACTIVE,
-        List.of("one (sql): sql ran, 0 rows")), abandoned);
+        List.of("one (sql): sql ran, 0 rows"), List.of()), abandoned);
     assertEquals("abandoned", runColumn(demo, "r1", "state"));
     assertEquals("abandoned by carol: stuck for good", runColumn(demo, "r1", "detail"));
     // a retry of the same call after its commit finds its own abandon

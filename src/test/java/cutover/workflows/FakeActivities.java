@@ -167,7 +167,8 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     activeRunByTarget.remove(request.target(), request.runId());
     endedRuns.put(request.runId(), LedgerRunState.ABANDONED.word());
     List<String> kept = applied.stream().filter(id -> !compensated.contains(id)).toList();
-    return new AbandonedRun(request.runId(), request.target(), plan.name(), request.runId(), LedgerRunState.ACTIVE, kept);
+    return new AbandonedRun(request.runId(), request.target(), plan.name(), request.runId(), LedgerRunState.ACTIVE, kept,
+        List.of());
   }
 
   @Override
