@@ -63,6 +63,8 @@ final class BenchBackfill {
     static final String TARGET = "bench";
     static final String COLUMNS = "id, tenant, name, status, amount, created_at, metadata";
     static final String OVERVIEW = "overview";
+    /** A case's suffix for its run under the concurrent write load. */
+    static final String WRITES = "+writes";
 
     @Spec CommandSpec spec;
 
@@ -89,6 +91,7 @@ final class BenchBackfill {
     @Option(names = "--cases", split = ",", defaultValue = "int,uuid,filtered-uuid,join",
         description = {"copy shapes, each against its own single statement (default: ${DEFAULT-VALUE}); one line each:",
             "backfill case=NAME rows=N limit_rows_per_s=X rows_per_s=Y ratio=R walk=W exact=true|false ...;",
+            "NAME+writes (e.g. uuid+writes): the case under a concurrent insert/update/delete load, exact by checksum;",
             "overview: the default copy, partitions, writes and an in-place update, as before"})
     List<String> cases;
 
@@ -119,9 +122,10 @@ final class BenchBackfill {
         return CutoverCli.BAD_INPUT;
       }
       for (String name : cases) {
-        if (!name.equals(OVERVIEW) && BackfillCase.named(name) == null) {
+        String shape = name.endsWith(WRITES) ? name.substring(0, name.length() - WRITES.length()) : name;
+        if (!name.equals(OVERVIEW) && BackfillCase.named(shape) == null) {
           spec.commandLine().getErr().println("cutover bench backfill: no case '" + name + "'; cases: "
-              + String.join(", ", BackfillCase.NAMES) + ", " + OVERVIEW);
+              + String.join(", ", BackfillCase.NAMES) + ", each of them with " + WRITES + ", " + OVERVIEW);
           return CutoverCli.BAD_INPUT;
         }
       }
@@ -196,7 +200,8 @@ final class BenchBackfill {
       // a worker that has run before: its JIT is warm, as in a cutover's later steps
       boolean warm = cases.contains(OVERVIEW);
       for (String name : cases) {
-        BackfillCase copy = BackfillCase.named(name);
+        boolean underWrites = name.endsWith(WRITES);
+        BackfillCase copy = BackfillCase.named(underWrites ? name.substring(0, name.length() - WRITES.length()) : name);
         if (copy == null) {
           continue;
         }
@@ -209,6 +214,11 @@ final class BenchBackfill {
           }
           backfill("warm-up", 1, null, Math.min(rows, 200_000));
           warm = true;
+        }
+        if (underWrites) {
+          lines.add(runUnderWrites(copy));
+          say(lines.get(lines.size() - 1));
+          continue;
         }
         CaseResult result = runCase(copy);
         lines.add(result.line(worker));
@@ -255,6 +265,24 @@ final class BenchBackfill {
           copy.name(), copied / first, copied / second, copied, run.seconds, run.outcome));
       // the mean: the limit brackets the backfill in time, and the shared machine's load changes under all three
       return new CaseResult(copy, copied, (first + second) / 2, run, run.walk(), exact, new java.util.LinkedHashMap<>());
+    }
+
+    /**
+     * A case under the concurrent write load: its limit first (the case's own single statement,
+     * without the load), then the load alone for about as long as that statement's copy would
+     * take a backfill, then the backfill under the load.
+     */
+    private String runUnderWrites(BackfillCase copy) throws Exception {
+      String limitTable = "bench_dst_limit";
+      double limit = limitOf(copy, limitTable);
+      long copied = count("SELECT count(*) FROM " + limitTable);
+      drop(limitTable);
+      long loadSeconds = Math.max(5, Math.round(1.2 * copied / limit));
+      WritesCase.Shape shape = WritesCase.Shape.of(copy, rows);
+      String fields = shape.step() + (batchTime == null ? "" : "batchTime: " + batchTime + "\n")
+          + (walk == null ? "" : "walk: " + walk + "\n");
+      return new WritesCase(db, out, writeRate, rows).run(new WritesCase.Shape(shape.name(), fields, shape.createTarget(),
+          shape.source(), shape.targetRows(), shape.writes()), limit, loadSeconds, this::runPlan);
     }
 
     /** The case's single statement into a fresh empty table: rows per second. */
@@ -308,7 +336,8 @@ final class BenchBackfill {
         drop("bench_upd");
         updateLimit = Math.max(firstUpdate, limitUpdate());
       }
-      String intWrites = new WritesCase(db, temporal, targetName, out, writeRate, rows).run(intCase(limit), loadSeconds);
+      String intWrites = new WritesCase(db, out, writeRate, rows).run(
+          WritesCase.Shape.of(BackfillCase.named("int"), rows), limit, loadSeconds, this::runPlan);
       long rssKb = worker != null ? vmHwmKb(worker.pid()) : vmHwmKb(ProcessHandle.current().pid());
 
       double ratio = defaults.rowsPerSecond / limit;
@@ -341,18 +370,6 @@ final class BenchBackfill {
           during.max(), rssKb / 1024, historyEvents, guard ? "on" : "off"));
       lines.add(intWrites);
       return lines;
-    }
-
-    /** Today's case for the write load: the unfiltered copy of bench_src keyed by its dense integer id. */
-    private WritesCase.Shape intCase(double limit) {
-      StringBuilder step = new StringBuilder("        from: bench_src\n        key: [id]\n        where: id <= " + rows
-          + "\n        into: bench_dst\n        columns:\n");
-      for (String column : COLUMNS.split(", ")) {
-        step.append("          ").append(column).append(": ").append(column).append('\n');
-      }
-      return new WritesCase.Shape("int", step.toString(), "bench_dst", "CREATE TABLE bench_dst (LIKE bench_src INCLUDING ALL)",
-          "SELECT " + COLUMNS + " FROM bench_src WHERE id <= " + rows, "SELECT " + COLUMNS + " FROM bench_dst", limit,
-          "keyset");
     }
 
     private static String line(String name, Run run, double limit) {
@@ -464,6 +481,10 @@ final class BenchBackfill {
      * A plan of one backfill step with these fields, pushed and run as a phase through Temporal;
      * {@code dst} (when not null) is made afresh from {@code targetDdl} first. Rows per second are the caller's.
      */
+    private Run runPlan(String name, String stepFields) throws Exception {
+      return runPlan(name, stepFields, null, null);
+    }
+
     private Run runPlan(String name, String stepFields, String dst, String targetDdl) throws Exception {
       if (dst != null) {
         drop(dst);
@@ -637,10 +658,51 @@ final class BenchBackfill {
    */
   static final class WriteLoad implements AutoCloseable {
     static final int THREADS = 8;
+    /** The next number of a new row per source table, over every load of the run: inserted keys never repeat. */
+    private static final Map<String, AtomicLong> NEXT_NEW = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The application's writes to one source, each SQL with the row's number {@code n} as its last
+     * parameter (rows 1..N exist; a new row's number is above them).
+     *
+     * @param update sets a text column to its first parameter and changes a number, for row n
+     * @param insert inserts row n (nothing when it exists)
+     * @param delete deletes row n
+     */
+    record Writes(String table, String update, String insert, String delete) {
+      static Writes of(BackfillCase.Tables tables, long rows) {
+        return switch (tables) {
+          case INT -> new Writes("bench_src", "UPDATE bench_src SET status = ?, amount = amount + 1 WHERE id = ?",
+              "INSERT INTO bench_src (" + Backfill.COLUMNS + ") SELECT n, md5('tenant' || (n % 50))::uuid,"
+                  + " 'contract ' || n, 'active', 1.00, now(), jsonb_build_object('tier', 1, 'seats', 2, 'renewal', 'auto')"
+                  + " FROM (SELECT ?::bigint AS n) k ON CONFLICT (id) DO NOTHING",
+              "DELETE FROM bench_src WHERE id = ?");
+          case UUID -> new Writes("bench_uuid", "UPDATE bench_uuid SET status = ?, amount = amount + 1"
+                  + " WHERE id = md5('row' || ?::bigint)::uuid",
+              "INSERT INTO bench_uuid (" + Backfill.COLUMNS + ") SELECT md5('row' || n)::uuid,"
+                  + " md5('tenant' || (n % 50))::uuid, 'contract ' || n, 'active', 1.00, now(),"
+                  + " jsonb_build_object('tier', 1, 'seats', 2, 'renewal', 'auto')"
+                  + " FROM (SELECT ?::bigint AS n) k ON CONFLICT (id) DO NOTHING",
+              "DELETE FROM bench_uuid WHERE id = md5('row' || ?::bigint)::uuid");
+          // line n belongs to contract (n - 1) * 2 / 5 + 1 of tenant (contract % 3); a new line joins an existing contract
+          case CONTRACTS -> new Writes("bench_lines", "UPDATE bench_lines l SET billing_frequency = ?, rate = rate + 1"
+                  + " FROM (SELECT ?::bigint AS n) k WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
+                  + " AND l.contract_line_id = md5('line' || k.n)::uuid",
+              "INSERT INTO bench_lines SELECT md5('tenant' || (c % 3))::uuid, md5('line' || n)::uuid,"
+                  + " md5('contract' || c)::uuid, 'line ' || n, 'monthly', 0, 1.00"
+                  + " FROM (SELECT n, abs(hashint8(n)) % " + Math.max(1, rows * 2 / 5) + " + 1 AS c"
+                  + " FROM (SELECT ?::bigint AS n) k) k ON CONFLICT DO NOTHING",
+              "DELETE FROM bench_lines l USING (SELECT ?::bigint AS n) k"
+                  + " WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
+                  + " AND l.contract_line_id = md5('line' || k.n)::uuid");
+        };
+      }
+    }
 
     private final DataSource db;
     private final int rate;
     private final long existing;
+    private final Writes writes;
     private final AtomicLong next = new AtomicLong();
     private final AtomicLong newId;
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -652,21 +714,23 @@ final class BenchBackfill {
     private final boolean mixed;
     private final String fence;
 
+    /** Half updates, half inserts of new rows, on bench_src. */
     WriteLoad(DataSource db, int rate, long existing) throws Exception {
-      this(db, rate, existing, false, null);
+      this(db, rate, existing, Writes.of(BackfillCase.Tables.INT, existing), false, null);
     }
 
-    WriteLoad(DataSource db, int rate, long existing, boolean mixed, String fence) throws Exception {
+    /**
+     * @param mixed a quarter each of updates, inserts of new rows, deletes and inserts of existing keys
+     * @param fence a query each write runs before its commit; when true the write is rolled back and the load stops
+     */
+    WriteLoad(DataSource db, int rate, long existing, Writes writes, boolean mixed, String fence) throws Exception {
       this.db = db;
       this.rate = rate;
       this.existing = existing;
+      this.writes = writes;
       this.mixed = mixed;
       this.fence = fence;
-      try (Connection c = db.getConnection(); Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) FROM bench_src")) {
-        r.next();
-        newId = new AtomicLong(Math.max(existing, r.getLong(1)) + 1);
-      }
+      newId = NEXT_NEW.computeIfAbsent(writes.table(), t -> new AtomicLong(existing + 1));
       for (int i = 0; i < THREADS; i++) {
         Thread thread = new Thread(this::work, "write-load-" + i);
         thread.setDaemon(true);
@@ -677,11 +741,9 @@ final class BenchBackfill {
 
     private void work() {
       try (Connection c = db.getConnection();
-          PreparedStatement update = c.prepareStatement("UPDATE bench_src SET status = ?, amount = amount + 1 WHERE id = ?");
-          PreparedStatement insert = c.prepareStatement("INSERT INTO bench_src (" + Backfill.COLUMNS + ") VALUES"
-              + " (?, md5('tenant' || (? % 50))::uuid, 'contract ' || ?, 'active', 1.00, now(),"
-              + " jsonb_build_object('tier', 1, 'seats', 2, 'renewal', 'auto')) ON CONFLICT (id) DO NOTHING");
-          PreparedStatement delete = c.prepareStatement("DELETE FROM bench_src WHERE id = ?");
+          PreparedStatement update = c.prepareStatement(writes.update());
+          PreparedStatement insert = c.prepareStatement(writes.insert());
+          PreparedStatement delete = c.prepareStatement(writes.delete());
           PreparedStatement fenced = c.prepareStatement(fence == null ? "SELECT false" : fence)) {
         c.setAutoCommit(fence == null);
         while (!stopped.get()) {
@@ -706,8 +768,6 @@ final class BenchBackfill {
           } else {
             long id = kind == 1 ? newId.getAndIncrement() : random;
             insert.setLong(1, id);
-            insert.setLong(2, id);
-            insert.setLong(3, id);
             insert.executeUpdate();
           }
           if (fence != null) {
