@@ -115,6 +115,150 @@ class BackfillEndToEndIT {
     }
   }
 
+  /**
+   * The same copy under the application's inserts, updates and deletes, its worker killed with
+   * {@code kill -9} once during the bulk pass and once while it replays the captured changes:
+   * the target equals the source when the step is recorded, and no row is there twice.
+   */
+  @Test
+  void underConcurrentWritesSurvivesKillsDuringBulkPassAndReplay() throws Exception {
+    Targets.Target database = TestDatabase.newDatabase("demo");
+    int rows = 6_000;
+    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE src (id bigint PRIMARY KEY, name text, n int)");
+      s.execute("INSERT INTO src SELECT g * 3, md5(g::text), g % 97 FROM generate_series(1, " + rows + ") g");
+      s.execute("CREATE TABLE dst (id bigint, name text, n int)");
+    }
+    String plan = """
+        name: backfill-writes-e2e
+        target: demo
+        phases:
+          - name: copy
+            steps:
+              - id: copy-src
+                kind: backfill
+                from: src
+                key: [id]
+                into: dst
+                columns: {id: id, name: name, n: n}
+                batchSize: 100
+                pauseBetween: 100ms
+        """;
+    int port = TemporalDevServer.freePort();
+    String address = "127.0.0.1:" + port;
+    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+        TemporalConnection connection = TemporalConnection.open(address, "default")) {
+      DevEnvironment.registerSearchAttributes(address);
+      Process worker = startWorker(address, database, 21);
+      WorkflowClient client = connection.client();
+      PlanPushResult pushed = client.newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
+              .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
+          .push(new PlanPushRequest(plan, "plan.yaml", null, "tester"));
+      assertEquals(List.of(), pushed.problems());
+      // after the push, which made the ledger the application's writes look at
+      try (Application application = new Application(database, rows)) {
+        String run = "bfw-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        CutoverPhaseWorkflow phase = client.newWorkflowStub(CutoverPhaseWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
+        WorkflowClient.start(phase::run, new PhaseRequest("backfill-writes-e2e", "demo", null, "copy", null, "tester", null));
+
+        await("the bulk pass to move on", Duration.ofSeconds(90), () -> rowsDone(database) >= 1_500);
+        worker.destroyForcibly().waitFor();
+        System.out.printf("backfill writes e2e: kill -9 in the bulk pass with %,d rows copied, %,d writes so far%n",
+            rowsDone(database), application.writes.get());
+        worker = startWorker(address, database, 22);
+        await("the replay of captured changes", Duration.ofSeconds(120), () -> replayed(database) > 0);
+        worker.destroyForcibly().waitFor();
+        System.out.printf("backfill writes e2e: kill -9 in the replay with %,d changes replayed%n", replayed(database));
+        worker = startWorker(address, database, 23);
+
+        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+        assertEquals(RunState.COMPLETED, result.state());
+        application.close();
+        System.out.printf("backfill writes e2e: %,d writes; %s%n", application.writes.get(), result.steps().get(0).outcome());
+        assertTrue(application.writes.get() > 200, "writes during the copy: " + application.writes.get());
+        assertEquals(checksum(database, "src"), checksum(database, "dst"));
+        assertEquals(0L, count(database, "SELECT 'x', count(*) FROM (SELECT id FROM dst GROUP BY id HAVING count(*) > 1) d")
+            .getOrDefault("x", 0L), "no row copied twice");
+        assertEquals(0L, count(database, "SELECT 'x', count(*) FROM pg_trigger WHERE tgname LIKE 'cutover_capture_%'")
+            .getOrDefault("x", 0L), "the capture's trigger is gone");
+      } finally {
+        worker.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  static long replayed(Targets.Target database) {
+    try {
+      return count(database, "SELECT 'x', coalesce(sum(replayed), 0) FROM cutover.backfill_checkpoint")
+          .getOrDefault("x", 0L);
+    } catch (RuntimeException noLedgerYet) {
+      return 0;
+    }
+  }
+
+  /**
+   * Inserts, updates (of values and of keys) and deletes at random keys of src, each in its own
+   * transaction, about 200 a second; it stops at the first write after the step is recorded,
+   * which it rolls back, so src ends as the step's last transaction saw it.
+   */
+  static final class Application implements AutoCloseable {
+    final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    private final Thread thread;
+
+    Application(Targets.Target database, int rows) {
+      thread = new Thread(() -> {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        try (Connection c = TestDatabase.connect(database, "application"); Statement s = c.createStatement()) {
+          c.setAutoCommit(false);
+          while (!stop.get()) {
+            long key = random.nextLong(-300, rows * 3L + 3000);
+            String sql = switch (random.nextInt(5)) {
+              case 0 -> "INSERT INTO src VALUES (" + key + ", 'ins', 1) ON CONFLICT (id) DO NOTHING";
+              case 1, 2 -> "UPDATE src SET n = n + 1, name = 'upd' WHERE id = " + key;
+              case 3 -> "DELETE FROM src WHERE id = " + key;
+              default -> "UPDATE src SET id = id + 100000 WHERE id = " + key;
+            };
+            try {
+              s.execute(sql);
+            } catch (java.sql.SQLException duplicate) { // a moved key that exists already
+              c.rollback();
+              continue;
+            }
+            boolean recorded;
+            try (var rs = s.executeQuery("SELECT count(*) > 0 FROM cutover.step WHERE step_id = 'copy-src'"
+                + " AND action = 'apply'")) {
+              rs.next();
+              recorded = rs.getBoolean(1);
+            }
+            if (recorded) {
+              c.rollback();
+              return;
+            }
+            c.commit();
+            writes.incrementAndGet();
+            Thread.sleep(5);
+          }
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+      }, "application");
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop.set(true);
+      thread.join();
+      if (failure.get() != null) {
+        throw new AssertionError("the application's writes failed", failure.get());
+      }
+    }
+  }
+
   static long rowsDone(Targets.Target database) {
     try {
       return count(database, "SELECT 'x', coalesce(sum(rows_done), 0) FROM cutover.backfill_checkpoint")
