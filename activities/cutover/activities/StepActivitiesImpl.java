@@ -282,6 +282,19 @@ public final class StepActivitiesImpl implements StepActivities {
     PlanStep step = check(call);
     BatchedKind<?> kind = batched(step);
     StepAction action = action(request.action());
+    boolean recorded = runner.run(call.target(), step.id(), action, SqlTimeouts.of(step), (tx, attempt) -> {
+      AppliedSteps ledger = new AppliedSteps(tx);
+      ledger.lockStep(call.runId(), step.id());
+      if (ledger.step(call.runId(), step.id(), action).isPresent()) {
+        return true;
+      }
+      requireActiveIfApplying(tx, call, action);
+      kind.prepareFirst(context(call, tx), action);
+      return false;
+    }).value();
+    if (recorded) {
+      return new StepParts(0, true);
+    }
     SqlRunner.Result<StepParts> result = runner.run(call.target(), step.id(), action, SqlTimeouts.of(step),
         (tx, attempt) -> {
           AppliedSteps ledger = new AppliedSteps(tx);

@@ -22,6 +22,14 @@ import java.util.Optional;
 public interface BatchedKind<S extends StepSpec> extends ExecutedKind<S> {
 
   /**
+   * Work of {@code action} that must commit before {@link #prepare} begins, in a transaction of its
+   * own (a backfill's change capture: its trigger holds back the source's writers until its
+   * transaction commits, which must not wait for the prepare's reads of the whole source). Called
+   * only while the step has no parts; it must find its own work done when called again.
+   */
+  default void prepareFirst(StepContext context, StepAction action) {}
+
+  /**
    * Fixes and splits the work of {@code action} (apply or compensate) inside the context's transaction; returns the
    * number of parts to run (0: nothing to run in parts).
    */

@@ -101,6 +101,32 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     return action == StepAction.APPLY ? prepareApply(context, spec, checkpoints) : prepareCompensation(context, spec, checkpoints);
   }
 
+  /**
+   * Installs the change capture in a transaction of its own: CREATE TRIGGER lets the source's
+   * running writes end and holds back new ones until it commits, and committed before the
+   * prepare reads the source's bound (or lists the rows a filter passes, or samples the key), it
+   * holds them back for milliseconds, not for those reads. A write committed after it is captured.
+   */
+  @Override
+  public void prepareFirst(StepContext context, StepAction action) {
+    BackfillSpec spec = spec(context.step());
+    if (action != StepAction.APPLY || !spec.captures()
+        || !new Checkpoints(context.sql()).parts(context.runId(), context.step().id(), action).isEmpty()) {
+      return;
+    }
+    DSLContext sql = context.sql();
+    String refusal = Capture.refusal(sql, spec);
+    if (refusal == null) {
+      Capture capture = new Capture(spec, context.runId(), context.step().id());
+      if (!capture.installed(sql)) {
+        capture.install(sql, context.runId(), context.step().id());
+      }
+    } else if (Boolean.TRUE.equals(spec.capture())) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "': capture: true, but "
+          + refusal + "; set capture: false to copy without capturing concurrent changes", "StepFailed");
+    }
+  }
+
   private int prepareApply(StepContext context, BackfillSpec spec, Checkpoints checkpoints) {
     DSLContext sql = context.sql();
     BackfillSql.Walk source = BackfillSql.source(spec);
@@ -110,19 +136,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
           + " is NULL in some rows of " + spec.sourceName() + "; rows with a NULL key cannot be walked in key order."
           + " Exclude them with where:, or choose a key without NULLs", "StepFailed");
     }
-    // before the bound is read: CREATE TRIGGER lets the source's running writes end and holds back
-    // new ones until the parts commit, so a write the bound misses is captured
-    boolean captured = false;
-    if (spec.captures()) {
-      String refusal = Capture.refusal(sql, spec);
-      if (refusal == null) {
-        new Capture(spec, context.runId(), context.step().id()).install(sql);
-        captured = true;
-      } else if (Boolean.TRUE.equals(spec.capture())) {
-        throw ApplicationFailure.newNonRetryableFailure("step '" + context.step().id() + "': capture: true, but "
-            + refusal + "; set capture: false to copy without capturing concurrent changes", "StepFailed");
-      }
-    }
+    // installed by prepareFirst, committed before this transaction's snapshot: a write the bound misses is captured
+    boolean captured = spec.captures() && spec.from() != null
+        && new Capture(spec, context.runId(), context.step().id()).installed(sql);
     WalkChoice walk = WalkChoice.choose(sql, context.step().id(), spec, source, captured);
     List<Checkpoints.Part> parts = switch (walk.kind()) {
       case PAGES -> PageWalk.parts(sql, spec, source, context.runId(), context.step().id(), walk.note());

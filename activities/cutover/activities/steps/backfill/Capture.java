@@ -44,6 +44,8 @@ import org.jooq.impl.SQLDataType;
 final class Capture {
   /** Set locally by the backfill's own writes to the source, which the trigger must not record. */
   static final String REPLAYING = "cutover.replaying";
+  /** Starts the capture table's comment, followed by its run id, a newline and its step id. */
+  static final String OWNER_PREFIX = "cutover capture of ";
   /** Keys one replay batch takes at most (fewer with a smaller batch size): a batch commits in a few ms. */
   static final int REPLAY_BATCH = 1_000;
   /** Keys the step's last transaction replays per statement while it holds back the writers. */
@@ -146,19 +148,21 @@ final class Capture {
   }
 
   /**
-   * Creates the capture table, its trigger function and the trigger on the source. In the
-   * transaction that records the step's parts: a retried prepare finds the parts and installs
-   * nothing twice. {@code CREATE TRIGGER} waits for the source's running writes to end and holds
-   * back new ones until this commits, so every write after the bulk pass's first snapshot is
-   * recorded.
+   * Creates the capture table (its comment naming the run and step), its trigger function and
+   * the trigger on the source, in a transaction that commits before the step's parts are fixed: a
+   * retried prepare finds them installed. {@code CREATE TRIGGER} waits for the source's running
+   * writes to end and holds back new ones until this commits, so every write after the bulk
+   * pass's first snapshot is recorded.
    */
-  void install(DSLContext sql) {
+  void install(DSLContext sql, String runId, String stepId) {
     List<String> types = keyTypes(sql);
     List<String> columns = new ArrayList<>();
     for (int i = 0; i < spec.key().size(); i++) {
       columns.add(sql.render(name(spec.key().get(i))) + " " + types.get(i));
     }
     sql.execute("CREATE TABLE {0} (" + String.join(", ", columns) + ")", table);
+    // whose capture it is, for an abandon that finds it before the step recorded any part
+    sql.execute("COMMENT ON TABLE {0} IS {1}", table, DSL.inline(OWNER_PREFIX + runId + "\n" + stepId));
     String keys = String.join(", ", spec.key().stream().map(k -> sql.render(name(k))).toList());
     String oldKeys = String.join(", ", spec.key().stream().map(k -> "OLD." + sql.render(name(k))).toList());
     String newKeys = String.join(", ", spec.key().stream().map(k -> "NEW." + sql.render(name(k))).toList());

@@ -15,8 +15,9 @@ import org.jooq.impl.DSL;
 /**
  * The change captures a run's backfills left installed when the run ends without them
  * ({@code cutover abandon}): a trigger that goes on recording every write of the application
- * into a table that nothing replays. Found by name from the run's checkpoints, since a capture
- * is installed in the transaction that records its step's parts.
+ * into a table that nothing replays. Found by name from the run's checkpoints, and by the capture
+ * table's comment (which names its run and step) for one installed before its step's parts were
+ * recorded.
  */
 public final class RunCaptures {
   /** How long removing one capture waits for the source's lock: the application's writes must not queue behind it. */
@@ -31,8 +32,21 @@ public final class RunCaptures {
    */
   public static List<String> remove(DSLContext dsl, String runId) {
     List<String> said = new ArrayList<>();
-    List<String> steps = dsl.selectDistinct(BACKFILL_CHECKPOINT.STEP_ID).from(BACKFILL_CHECKPOINT)
-        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId)).orderBy(BACKFILL_CHECKPOINT.STEP_ID).fetch(BACKFILL_CHECKPOINT.STEP_ID);
+    java.util.SortedSet<String> steps = new java.util.TreeSet<>(dsl.selectDistinct(BACKFILL_CHECKPOINT.STEP_ID)
+        .from(BACKFILL_CHECKPOINT).where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId)).fetch(BACKFILL_CHECKPOINT.STEP_ID));
+    // a capture installed by a prepare that did not get to record its parts: named by its table's comment
+    Field<String> comment = DSL.field("obj_description({0}, 'pg_class')", String.class, DSL.field(name("c", "oid")));
+    String owner = Capture.OWNER_PREFIX + runId + "\n";
+    for (String described : dsl.select(comment).from(DSL.table(name("pg_catalog", "pg_class")).as("c"))
+        .join(DSL.table(name("pg_catalog", "pg_namespace")).as("n"))
+        .on(DSL.field(name("n", "oid")).eq(DSL.field(name("c", "relnamespace"))))
+        .where(DSL.field(name("n", "nspname"), String.class).eq("cutover"),
+            DSL.field(name("c", "relname"), String.class).like("capture\\_%"))
+        .fetch(comment)) {
+      if (described != null && described.startsWith(owner)) {
+        steps.add(described.substring(owner.length()));
+      }
+    }
     for (String step : steps) {
       String hash = Capture.hash(runId + "\u0000" + step);
       Name table = name("cutover", "capture_" + hash);

@@ -366,6 +366,8 @@ class BackfillCaptureTest {
       PlanStep step = BackfillHarness.step("copy", COPY + "batchSize: 300\n");
       assertEquals(1, h.steps.prepareParts(new PartsCall(h.call(step), StepAction.APPLY)).parts());
       assertEquals(1, h.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cutover_capture_%'"));
+      // as if the prepare had installed the capture (its own transaction) and died before it recorded the parts
+      h.execute("DELETE FROM cutover.backfill_checkpoint");
 
       AbandonedRun abandoned = h.ledger.abandonRun(new AbandonRun(null, BackfillHarness.RUN, "carol", "its worker is gone", "q1"));
       assertEquals(java.util.List.of("removed the change capture of step copy on public.src"), abandoned.cleanedUp());
