@@ -198,7 +198,7 @@ public final class StepActivitiesImpl implements StepActivities {
 
   private ApplicationFailure verificationFailed(PlanStep step, String summary) {
     return ApplicationFailure.newNonRetryableFailure("step '" + step.id() + "' failed: " + summary,
-        "VerificationFailed");
+        VERIFICATION_FAILED);
   }
 
   private static void requireActive(StepCall call, Runs.StoredRun run) {

@@ -137,6 +137,7 @@ final class StatusPrinter {
   static String mark(StepState state) {
     return state == null ? "·" : switch (state) {
       case COMPLETED -> "✓";
+      case ACCEPTED -> "≈";
       case RUNNING, COMPENSATING -> "▶";
       case WAITING -> "⏸";
       case FAILED, COMPENSATION_FAILED -> "✗";

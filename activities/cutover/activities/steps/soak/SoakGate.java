@@ -93,6 +93,11 @@ public final class SoakGate extends DefinedKind<SoakSpec> implements GateKind<So
   }
 
   @Override
+  public boolean findingsAcceptable() {
+    return true;
+  }
+
+  @Override
   public GateEvents events() {
     return new GateEvents(RunEventKind.SOAK_STARTED,
         List.of(RunEventKind.SOAK_PASSED, RunEventKind.SOAK_SKIPPED, RunEventKind.SOAK_FAILED), false);
