@@ -302,7 +302,7 @@ final class RunTimeline {
       return accepted;
     }
     Status status = switch (RunEventKind.of(end.kind())) {
-      case WAIT_SKIPPED, SOAK_SKIPPED -> Status.SKIPPED;
+      case WAIT_SKIPPED, SOAK_SKIPPED, TASK_SKIPPED -> Status.SKIPPED;
       case SOAK_FAILED -> Status.FAILED;
       default -> Status.COMPLETED;
     };

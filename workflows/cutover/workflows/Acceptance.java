@@ -25,6 +25,6 @@ public record Acceptance(String step, String by, String reason, String requestId
   static Acceptance read(JsonNode json) {
     SentFields sent = SentFields.of(json);
     return new Acceptance(sent.text("step"), sent.text("by"), sent.text("reason"), sent.text("requestId"),
-        sent.unreadable("the accept payload", EXAMPLE));
+        sent.unreadable("the payload", EXAMPLE));
   }
 }

@@ -621,9 +621,14 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     Acceptance a = sent == null ? new Acceptance(null, null, null, null) : sent;
     String by = blank(a.by()) ? "" : a.by().trim();
     String refusal = acceptanceRefusal(a, by);
-    if (!acceptsFindings) {
-      // a phase begun before acceptances: answered only, as a ledger write would change what its history replays
+    if (!acceptsFindings || a.unreadable() != null) {
       operator.answer(a.requestId(), OperatorSignal.ACCEPT, false, "refused: accept — " + refusal);
+      if (acceptsFindings) { // a phase begun before acceptances is answered only: a ledger write would change its replay
+        DecisionView view = new DecisionView(a.step(), Decision.ACCEPT, by, a.reason(), false, refusal, a.requestId(),
+            Workflow.currentTimeMillis(), false, null, null);
+        decisions.add(view);
+        recorder.decision(view, null);
+      }
       return;
     }
     if (refusal == null) {
