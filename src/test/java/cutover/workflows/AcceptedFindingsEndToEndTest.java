@@ -83,13 +83,37 @@ class AcceptedFindingsEndToEndTest {
       assertTrue(failed.lastError().contains("check failed: 1 row found: (id=3, total=-2)"), failed.lastError());
       assertTrue(failed.steps().get(0).outcome().startsWith("report only, not failing: check failed: 1 row found: "
           + "(id=2)"), failed.steps().get(0).outcome());
-      ok(cutover("accept", run, "--step", "no-negative-totals", "--reason", "refunds, ticket OPS-12", "--by", "alice",
-          "--address", address));
+      CliRun noReason = cutover("accept", run, "--step", "no-negative-totals", "--by", "alice", "--address", address);
+      assertEquals(CutoverCli.BAD_INPUT, noReason.exitCode(), noReason.out());
+      assertTrue(noReason.err().contains("Missing required option: '--reason=<reason>'"), noReason.err());
+      CliRun wrongStep = cutover("accept", run, "--step", "orders-watched", "--reason", "fine", "--by", "alice",
+          "--address", address);
+      assertEquals(CutoverCli.FAILED, wrongStep.exitCode(), wrongStep.out());
+      assertTrue(wrongStep.err().contains("refused: accept of 'orders-watched' by alice — step 'orders-watched' is not "
+          + "the failed step; 'no-negative-totals' is"), wrongStep.err());
+      CliRun accepted = cutover("accept", run, "--step", "no-negative-totals", "--reason", "refunds, ticket OPS-12",
+          "--by", "alice", "--address", address);
+      ok(accepted);
+      assertTrue(accepted.out().contains("accept of 'no-negative-totals' by alice"), accepted.out());
 
       CutoverWorkflowTest.awaitPhase(client, run + ".checks", s -> s.state() == RunState.WAITING_APPROVAL);
-      ok(cutover("done", run, "--step", "fix-emails", "--by", "bob", "--address", address));
+      CliRun waiting = cutover("status", run, "--address", address);
+      assertTrue(waiting.out().contains("≈ no-negative-totals"), waiting.out());
+      assertTrue(waiting.out().contains("accepted by alice: refunds, ticket OPS-12 — step 'no-negative-totals' failed: "
+          + "check failed: 1 row found: (id=3, total=-2)"), waiting.out());
+      assertTrue(waiting.out().contains("task: give the customers without an email one in the CRM — when done: "
+          + "cutover done findings-1 --step fix-emails"), waiting.out());
+      assertTrue(waiting.out().contains("decision: accept no-negative-totals by alice (\"refunds, ticket OPS-12\")"),
+          waiting.out());
+
+      CliRun done = cutover("done", run, "--step", "fix-emails", "--by", "bob", "--address", address);
+      ok(done);
+      assertTrue(done.out().contains("done of 'fix-emails' by bob"), done.out());
       CutoverWorkflowTest.awaitPhase(client, run + ".checks",
           s -> s.steps().get(2).outcome() != null && s.steps().get(2).outcome().contains("its check failed"));
+      CliRun stillWaiting = cutover("status", run, "--address", address);
+      assertTrue(stillWaiting.out().contains("after the last done (by bob) its check failed: step 'fix-emails' failed: "
+          + "check failed: 1 row found: (id=11)"), stillWaiting.out());
       execute(database, "UPDATE customers SET email = 'b@example.com' WHERE id = 11"); // the work, out of band
       ok(cutover("done", run, "--step", "fix-emails", "--by", "bob", "--comment", "fixed in the CRM",
           "--address", address));
