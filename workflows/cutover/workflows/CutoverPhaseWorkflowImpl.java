@@ -622,8 +622,10 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     String by = blank(a.by()) ? "" : a.by().trim();
     String refusal = acceptanceRefusal(a, by);
     if (!acceptsFindings || a.unreadable() != null) {
+      // an unusable payload is answered in the words every signal uses for one; a phase begun before
+      // acceptances answers only, as a ledger write would change the commands its history replays
       operator.answer(a.requestId(), OperatorSignal.ACCEPT, false, "refused: accept — " + refusal);
-      if (acceptsFindings) { // a phase begun before acceptances is answered only: a ledger write would change its replay
+      if (acceptsFindings) {
         DecisionView view = new DecisionView(a.step(), Decision.ACCEPT, by, a.reason(), false, refusal, a.requestId(),
             Workflow.currentTimeMillis(), false, null, null);
         decisions.add(view);

@@ -83,6 +83,9 @@ class AcceptedFindingsEndToEndTest {
       assertTrue(failed.lastError().contains("check failed: 1 row found: (id=3, total=-2)"), failed.lastError());
       assertTrue(failed.steps().get(0).outcome().startsWith("report only, not failing: check failed: 1 row found: "
           + "(id=2)"), failed.steps().get(0).outcome());
+      CliRun failedStatus = cutover("status", run, "--address", address);
+      assertTrue(failedStatus.out().contains("findings known and acceptable? cutover accept findings-1 --step "
+          + "no-negative-totals --address " + address + " --reason \"...\""), failedStatus.out());
       CliRun noReason = cutover("accept", run, "--step", "no-negative-totals", "--by", "alice", "--address", address);
       assertEquals(CutoverCli.BAD_INPUT, noReason.exitCode(), noReason.out());
       assertTrue(noReason.err().contains("Missing required option: '--reason=<reason>'"), noReason.err());
