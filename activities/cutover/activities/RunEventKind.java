@@ -18,6 +18,13 @@ public enum RunEventKind implements Word {
   SOAK_PASSED,
   SOAK_FAILED,
   SOAK_SKIPPED,
+  /** A manual task began waiting for its work: its instructions. */
+  TASK_OPENED,
+  /** A person said a task's work was done and its check held. */
+  TASK_DONE,
+  /** A person said a task's work was done, but its check did not hold: what it found. */
+  TASK_CHECK_FAILED,
+  TASK_SKIPPED,
   RETRY,
   RETRY_IGNORED,
   ROLLBACK,

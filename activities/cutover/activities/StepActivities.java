@@ -6,6 +6,8 @@ import io.temporal.activity.ActivityMethod;
 /** Runs steps against a target, exactly once each, through the ledger. */
 @ActivityInterface
 public interface StepActivities {
+  /** The failure type of a verification that ran and did not hold: its findings, not an error. */
+  String VERIFICATION_FAILED = "VerificationFailed";
 
   /**
    * Applies the step and records it in the same transaction. If the ledger already holds the

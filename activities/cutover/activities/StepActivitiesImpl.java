@@ -4,6 +4,7 @@ import cutover.activities.steps.BatchedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.PartContext;
 import cutover.activities.steps.PartOutcome;
+import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepContext;
 import cutover.activities.steps.StepEnvironment;
@@ -166,10 +167,11 @@ public final class StepActivitiesImpl implements StepActivities {
   private Done recordApplied(DSLContext tx, StepCall call, StepKind<?> kind, StepOutcome outcome, SqlRunner.Attempt attempt,
       OffsetDateTime startedAt) {
     writeReport(tx, call, kind, null, outcome);
-    if (outcome.failed()) {
+    if (outcome.failed() && !ReportOnly.of(call.step())) {
       return new Done(null, false, outcome); // the report commits; the step is not applied
     }
-    return new Done(record(tx, call, kind, StepAction.APPLY, outcome, "applied", attempt, startedAt), false);
+    return new Done(record(tx, call, kind, StepAction.APPLY, ReportOnly.kept(outcome), "applied", attempt, startedAt),
+        false);
   }
 
   private void writeReport(DSLContext tx, StepCall call, StepKind<?> kind, Integer iteration, StepOutcome outcome) {
@@ -196,7 +198,7 @@ public final class StepActivitiesImpl implements StepActivities {
 
   private ApplicationFailure verificationFailed(PlanStep step, String summary) {
     return ApplicationFailure.newNonRetryableFailure("step '" + step.id() + "' failed: " + summary,
-        "VerificationFailed");
+        VERIFICATION_FAILED);
   }
 
   private static void requireActive(StepCall call, Runs.StoredRun run) {

@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       OperatorCommands.Pause.class,
       OperatorCommands.Resume.class,
       OperatorCommands.Tune.class,
+      FindingsCommands.Accept.class,
+      FindingsCommands.Done.class,
       AbandonCommand.class,
       WorkerCommand.class,
       DevCommand.class,

@@ -491,6 +491,7 @@ final class ReportRenderer {
       .s-active, .st-waiting, .st-partly-run { background: #fff8c5; color: #7d4e00; }
       .st-failed, .st-rejected, .s-failed { background: #ffebe9; color: #a40e26; }
       .st-skipped, .st-not-run { background: #eaeef2; color: #57606a; }
+      .st-accepted { background: #fff1e5; color: #953800; } svg .bar-accepted { fill: #fb8f44; }
       .ponr { color: #a40e26; }
       svg.gantt { display: block; border: 1px solid #d8dee4; background: #fff; width: 100%; }
       svg .label { font-size: 12px; fill: #1d232a; white-space: pre; } svg .bold { font-weight: 600; }

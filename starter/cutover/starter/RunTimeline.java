@@ -37,6 +37,8 @@ final class RunTimeline {
     FAILED("failed"),
     REJECTED("rejected"),
     SKIPPED("skipped"),
+    /** A verification that failed, whose findings a person accepted with a reason. */
+    ACCEPTED("accepted"),
     WAITING("waiting"),
     COMPENSATED("compensated"),
     /** A gate that was open when its run rolled back: no one decided it, and no one will. */
@@ -251,6 +253,10 @@ final class RunTimeline {
           instant(row.finishedAt()), Status.COMPLETED, row.outcome(), row.rows(), row.attempts(), step.pointOfNoReturn());
     }
     RunReport.EventRow failed = lastEvent(step.id(), List.of(RunEventKind.STEP_FAILED));
+    StepLine accepted = accepted(phase, step, failed);
+    if (accepted != null) {
+      return accepted;
+    }
     if (failed != null) {
       return new StepLine(phase, step.id(), step.kind(), step.description(), instant(failed.at()), instant(failed.at()),
           Status.FAILED, failed.detail(), null, null, step.pointOfNoReturn());
@@ -291,8 +297,12 @@ final class RunTimeline {
       return closed != null ? closed : new StepLine(phase, step.id(), step.kind(), step.description(), instant(begin.at()), null, Status.WAITING,
           begin.detail(), null, null, step.pointOfNoReturn());
     }
+    StepLine accepted = RunEventKind.of(end.kind()) == RunEventKind.SOAK_FAILED ? accepted(phase, step, end) : null;
+    if (accepted != null) {
+      return accepted;
+    }
     Status status = switch (RunEventKind.of(end.kind())) {
-      case WAIT_SKIPPED, SOAK_SKIPPED -> Status.SKIPPED;
+      case WAIT_SKIPPED, SOAK_SKIPPED, TASK_SKIPPED -> Status.SKIPPED;
       case SOAK_FAILED -> Status.FAILED;
       default -> Status.COMPLETED;
     };
@@ -303,6 +313,26 @@ final class RunTimeline {
   private StepLine notRun(String phase, Entry step) {
     return new StepLine(phase, step.id(), step.kind(), step.description(), null, null, Status.NOT_RUN, null, null, null,
         step.pointOfNoReturn());
+  }
+
+  /**
+   * A failed verification whose findings were accepted after its failure: who accepted them, why,
+   * and what it found; null when none was.
+   */
+  private StepLine accepted(String phase, Entry step, RunReport.EventRow failed) {
+    RunReport.DecisionRow acceptance = report.decisions().stream()
+        .filter(d -> d.stepId() != null && d.stepId().equals(step.id()) && d.accepted()
+            && Decision.ACCEPT.word().equals(d.decision())
+            && (failed == null || !instant(d.at()).isBefore(instant(failed.at()))))
+        .reduce((first, second) -> second).orElse(null);
+    if (acceptance == null) {
+      return null;
+    }
+    Instant at = instant(acceptance.at());
+    return new StepLine(phase, step.id(), step.kind(), step.description(), failed == null ? at : instant(failed.at()), at,
+        Status.ACCEPTED, "accepted by " + acceptance.by() + ": " + acceptance.comment()
+            + (failed == null || failed.detail() == null ? "" : " — " + failed.detail()),
+        null, null, step.pointOfNoReturn());
   }
 
   private static String comment(RunReport.DecisionRow d) {
@@ -332,7 +362,8 @@ final class RunTimeline {
     if (steps.stream().anyMatch(s -> s.status() == Status.FAILED || s.status() == Status.REJECTED)) {
       return Status.FAILED;
     }
-    if (steps.stream().allMatch(s -> s.status() == Status.COMPLETED || s.status() == Status.SKIPPED)) {
+    if (steps.stream().allMatch(s -> s.status() == Status.COMPLETED || s.status() == Status.SKIPPED
+        || s.status() == Status.ACCEPTED)) {
       return Status.COMPLETED;
     }
     return Status.PARTLY_RUN;

@@ -6,6 +6,8 @@ import cutover.activities.StepProgress;
 import cutover.workflows.CutoverStatus;
 import cutover.workflows.DecisionView;
 import cutover.activities.steps.GateView;
+import cutover.activities.steps.StepKind;
+import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepState;
 import cutover.workflows.PhaseStatus;
 import cutover.workflows.RunState;
@@ -127,6 +129,12 @@ final class StatusPrinter {
       out.printf("decision: %s %s by %s%s%s%n", d.decision().word(), d.gate(), d.by() + (d.signed() ? " (signed)" : ""),
           d.comment() == null ? "" : " (\"" + d.comment() + "\")", d.accepted() ? "" : " — REFUSED: " + d.refusal());
     }
+    if (phase.state() == RunState.FAILED_WAITING) {
+      phase.steps().stream().filter(s -> s.state() == StepState.FAILED
+              && StepKinds.ALL.find(s.kind()).map(StepKind::findingsAcceptable).orElse(false))
+          .findFirst().ifPresent(s -> out.printf("  findings known and acceptable? cutover accept %s --step %s%s "
+              + "--reason \"...\"%n", run, s.id(), hintFlags));
+    }
     if (phase.pointOfNoReturn() != null) {
       out.println("point of no return passed at step " + phase.pointOfNoReturn() + ": rollback is refused");
     } else if (!phase.rollbackWouldUndo().isEmpty()) {
@@ -137,6 +145,7 @@ final class StatusPrinter {
   static String mark(StepState state) {
     return state == null ? "·" : switch (state) {
       case COMPLETED -> "✓";
+      case ACCEPTED -> "≈";
       case RUNNING, COMPENSATING -> "▶";
       case WAITING -> "⏸";
       case FAILED, COMPENSATION_FAILED -> "✗";

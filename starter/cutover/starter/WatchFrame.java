@@ -329,6 +329,7 @@ final class WatchFrame {
       case WAITING -> AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW).bold();
       case FAILED, COMPENSATION_FAILED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).bold();
       case COMPENSATED, STOPPED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.MAGENTA);
+      case ACCEPTED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW);
       case PENDING -> AttributedStyle.DEFAULT.faint();
     };
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import cutover.activities.steps.StepKinds;
 import cutover.workflows.CutoverRequest;
+import cutover.workflows.Acceptance;
 import cutover.workflows.GateDecision;
 import cutover.workflows.OperatorAction;
 import cutover.workflows.PhaseRequest;
@@ -35,7 +36,8 @@ public final class CutoverDataConverter {
    * the start with a parser message or the signal being dropped.
    */
   static final Set<Class<?>> TYPED_BY_PEOPLE =
-      Set.of(CutoverRequest.class, PhaseRequest.class, GateDecision.class, OperatorAction.class, Tuning.class);
+      Set.of(CutoverRequest.class, PhaseRequest.class, GateDecision.class, OperatorAction.class, Tuning.class,
+          Acceptance.class);
 
   private CutoverDataConverter() {}
 

@@ -29,6 +29,7 @@ import cutover.activities.steps.approval.SignedApproval;
 import cutover.plan.Phase;
 import cutover.plan.PlanStep;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,11 +73,23 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private final List<DecisionView> decisions = new ArrayList<>();
   /** Steps whose apply was started, registered before the call: its outcome may be unknown. */
   private final List<StepCall> attempted = new ArrayList<>();
+  /** Findings of a failed verification can be accepted: false for a phase begun before acceptances. */
+  private boolean acceptsFindings;
+  /** The step that failed and waits for retry, rollback or acceptance, and whether it failed on findings. */
+  private PlanStep failedStep;
+  private boolean failedOnFindings;
+  /** The last verification a gate ran did not hold (its findings), rather than failing with an error. */
+  private boolean verifiedFindings;
+  /** The acceptance of the failed step's findings the main line has yet to act on. */
+  private FindingsAccepted accepted;
+
+  private record FindingsAccepted(String by, String reason) {}
 
   @Override
   public PhaseResult run(PhaseRequest input) {
     request = input;
     requireInput();
+    acceptsFindings = Workflow.getVersion("accept-findings", Workflow.DEFAULT_VERSION, 1) >= 1;
     ActivityStubs activities = ActivityStubs.forTarget(input.target());
     steps = new StepRunner(activities.steps(), activities.parts());
     verifier = activities.steps();
@@ -136,8 +149,15 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
           return rollBack();
         } else {
           recorder.event(RunEventKind.STEP_FAILED, step.id(), null, failure);
-          if (!operator.awaitRetryOrRollback(failure)) {
+          failedStep = step;
+          boolean goOn = operator.awaitRetryOrRollback(failure);
+          failedStep = null;
+          if (!goOn) {
             return rollBack();
+          }
+          if (accepted != null) {
+            acceptFindings(step, failure);
+            done = true;
           }
         }
       }
@@ -161,6 +181,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.RUNNING, null));
     runningBatched = StepRunner.batched(call) ? step.id() : null;
     gaveWayToRollback = false;
+    failedOnFindings = false;
     try {
       StepResult result = steps.apply(call, () -> operator.rollbackRequested);
       String outcome = result.recorded() ? "already applied: " + result.outcome() : result.outcome();
@@ -170,6 +191,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       return null;
     } catch (ActivityFailure failure) {
       String error = Failures.of("step '" + step.id() + "'", failure);
+      failedOnFindings = didNotHold(failure);
       views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.FAILED, error));
       return error;
     } catch (StepRunner.Stopped stopped) {
@@ -185,10 +207,12 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private String hold(Phase phase, PlanStep step, GateKind<?> kind) {
     gate = kind.open(step, new StepGateContext(phase, step));
     gateStep = step.id();
+    verifiedFindings = false;
     long opened = Workflow.currentTimeMillis();
     try {
       String why = gate.pass();
       gaveWayToRollback = why != null && operator.rollbackRequested;
+      failedOnFindings = verifiedFindings;
       WorkflowMetrics.gateHeld(step.kind(), Workflow.currentTimeMillis() - opened, why == null);
       return why;
     } finally {
@@ -277,8 +301,10 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     public String verify(VerifyCall call) {
       try {
         verifier.verify(call);
+        verifiedFindings = false;
         return null;
       } catch (ActivityFailure failure) {
+        verifiedFindings = didNotHold(failure);
         return Failures.describe(failure);
       }
     }
@@ -330,6 +356,20 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     private void show(StepState state, String text) {
       views.computeIfPresent(step.id(), (k, v) -> v.with(state, text));
     }
+  }
+
+  /** A verification that ran and did not hold, rather than one that could not run. */
+  private static boolean didNotHold(ActivityFailure failure) {
+    return failure.getCause() instanceof ApplicationFailure application
+        && StepActivities.VERIFICATION_FAILED.equals(application.getType());
+  }
+
+  /** The failed step's findings were accepted: it shows as accepted, with who and why, and the phase goes on. */
+  private void acceptFindings(PlanStep step, String failure) {
+    String text = "accepted by " + accepted.by() + ": " + accepted.reason() + " — " + failure;
+    accepted = null;
+    outcomes.put(step.id(), text);
+    views.computeIfPresent(step.id(), (k, v) -> v.with(StepState.ACCEPTED, text));
   }
 
   /** The findings of this phase's completed steps before {@code stepId} (all of them when null), in plan order. */
@@ -406,6 +446,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     decide(Decision.SKIP, decision);
   }
 
+  @Override
+  public void done(GateDecision decision) {
+    decide(Decision.DONE, decision);
+  }
+
   private void decide(Decision decision, GateDecision sent) {
     if (operator.refusedAsUnreadable(OperatorSignal.of(decision), sent)) {
       return;
@@ -413,7 +458,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     GateDecision d = sent == null ? new GateDecision(null, null, null, null) : sent;
     String by = blank(d.by()) ? "" : d.by().trim();
     boolean holding = gate != null && gate.holding() && gate.takes(decision);
-    boolean signed = d.signed() && decision != Decision.SKIP;
+    boolean signed = d.signed() && decision != Decision.SKIP && decision != Decision.DONE;
     String refusal;
     if (by.isEmpty() && !signed) {
       refusal = "a decision must say who makes it";
@@ -421,6 +466,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       String open = holding ? gateStep : null;
       refusal = decision == Decision.SKIP
           ? "gate '" + d.gate() + "' is not a wait or soak that is holding" + (open == null ? "" : " (holding: '" + open + "')")
+          : decision == Decision.DONE
+          ? "step '" + d.gate() + "' is not a task waiting for its work" + (open == null ? "" : " (waiting: '" + open + "')")
           : "gate '" + d.gate() + "' is not waiting for a decision" + (open == null ? "" : " (waiting: '" + open + "')");
     } else if (signed && gate.evidence() == null) {
       refusal = "gate '" + d.gate() + "' takes no signed decisions (it opened on a worker from before signed approvals)";
@@ -567,6 +614,67 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     } else {
       recorder.tune(runningBatched, by, tuning.batchSize(), tuning.rate(), detail);
     }
+  }
+
+  @Override
+  public void accept(Acceptance sent) {
+    Acceptance a = sent == null ? new Acceptance(null, null, null, null) : sent;
+    String by = blank(a.by()) ? "" : a.by().trim();
+    String refusal = acceptanceRefusal(a, by);
+    if (!acceptsFindings || a.unreadable() != null) {
+      // an unusable payload is answered in the words every signal uses for one; a phase begun before
+      // acceptances answers only, as a ledger write would change the commands its history replays
+      operator.answer(a.requestId(), OperatorSignal.ACCEPT, false, "refused: accept — " + refusal);
+      if (acceptsFindings) {
+        DecisionView view = new DecisionView(a.step(), Decision.ACCEPT, by, a.reason(), false, refusal, a.requestId(),
+            Workflow.currentTimeMillis(), false, null, null);
+        decisions.add(view);
+        recorder.decision(view, null);
+      }
+      return;
+    }
+    if (refusal == null) {
+      accepted = new FindingsAccepted(by, a.reason().trim());
+      operator.findingsAccepted = true;
+    }
+    record(Decision.ACCEPT, new GateDecision(a.step(), by, a.reason(), a.requestId()), by, refusal,
+        Workflow.currentTimeMillis(), null);
+  }
+
+  /** @return why an acceptance is refused, or null when the failed step's findings may be accepted */
+  private String acceptanceRefusal(Acceptance a, String by) {
+    if (a.unreadable() != null) {
+      return a.unreadable();
+    }
+    if (!acceptsFindings) {
+      return "this phase began on a worker from before acceptances; retry or rollback";
+    }
+    if (by.isEmpty()) {
+      return "an acceptance must say who accepts (--by)";
+    }
+    if (blank(a.step())) {
+      return "an acceptance must name the failed step (--step)";
+    }
+    if (blank(a.reason())) {
+      return "an acceptance needs a reason (--reason), e.g. the ticket that tracks the findings";
+    }
+    if (failedStep == null || operator.state != RunState.FAILED_WAITING) {
+      return "step '" + a.step() + "' is not waiting after a failure: there are no findings to accept";
+    }
+    if (!failedStep.id().equals(a.step())) {
+      return "step '" + a.step() + "' is not the failed step; '" + failedStep.id() + "' is";
+    }
+    if (accepted != null) {
+      return "the findings of step '" + failedStep.id() + "' are already accepted";
+    }
+    if (!StepKinds.ALL.of(failedStep).findingsAcceptable()) {
+      return "step '" + failedStep.id() + "' is a " + failedStep.kind() + " step, not a verification: only the "
+          + "findings of a failed check, parity, http or soak can be accepted; retry or rollback";
+    }
+    if (!failedOnFindings) {
+      return "step '" + failedStep.id() + "' failed with an error, not with findings: fix it and retry, or rollback";
+    }
+    return null;
   }
 
   static String actor(OperatorAction action) {

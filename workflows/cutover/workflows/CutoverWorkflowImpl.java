@@ -10,6 +10,7 @@ import cutover.activities.PlanRef;
 import cutover.activities.RunEventKind;
 import cutover.activities.RunStart;
 import cutover.activities.StepCall;
+import cutover.activities.steps.Decision;
 import cutover.plan.Phase;
 import cutover.plan.Plan;
 import io.temporal.failure.ActivityFailure;
@@ -263,6 +264,25 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
       return;
     }
     forward.add(new ForwardedSignal(OperatorSignal.TUNE, tuning, tuning == null ? null : tuning.requestId(), false));
+  }
+
+  @Override
+  public void done(GateDecision decision) {
+    forwardDecision(OperatorSignal.DONE, decision);
+  }
+
+  @Override
+  public void accept(Acceptance acceptance) {
+    if (acceptance != null && acceptance.unreadable() != null) {
+      // forwarded, its fields would be read again as text and could pass: refused and recorded here
+      String by = CutoverPhaseWorkflowImpl.blank(acceptance.by()) ? "" : acceptance.by().trim();
+      operator.answer(acceptance.requestId(), OperatorSignal.ACCEPT, false, "refused: accept — " + acceptance.unreadable());
+      recorder.decision(new DecisionView(acceptance.step(), Decision.ACCEPT, by, acceptance.reason(), false,
+          acceptance.unreadable(), acceptance.requestId(), Workflow.currentTimeMillis(), false, null, null), null);
+      return;
+    }
+    forward.add(new ForwardedSignal(OperatorSignal.ACCEPT, acceptance, acceptance == null ? null : acceptance.requestId(),
+        false));
   }
 
   @Override

@@ -16,6 +16,8 @@ final class Operator {
   boolean paused;
   boolean retryRequested;
   boolean rollbackRequested;
+  /** A person accepted the failed verification's findings: the phase goes on past it. */
+  boolean findingsAccepted;
   /** The completed point-of-no-return step, here or in an earlier phase. */
   String pointOfNoReturn;
   String lastError;
@@ -79,15 +81,17 @@ final class Operator {
   }
 
   /**
-   * After a step failed for good: waits for {@code retry} or {@code rollback}.
+   * After a step failed for good: waits for {@code retry}, {@code rollback} or, for a failed
+   * verification, {@code accept}.
    *
-   * @return true to retry, false to roll back
+   * @return true to retry or go on past accepted findings, false to roll back
    */
   boolean awaitRetryOrRollback(String error) {
     lastError = error;
     state = RunState.FAILED_WAITING;
-    Workflow.await(() -> retryRequested || rollbackRequested);
+    Workflow.await(() -> retryRequested || rollbackRequested || findingsAccepted);
     retryRequested = false;
+    findingsAccepted = false;
     if (rollbackRequested) {
       return false;
     }

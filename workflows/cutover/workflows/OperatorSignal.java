@@ -13,7 +13,9 @@ public enum OperatorSignal {
   ROLLBACK(OperatorSignals.ROLLBACK),
   PAUSE(OperatorSignals.PAUSE),
   RESUME(OperatorSignals.RESUME),
-  TUNE(OperatorSignals.TUNE);
+  TUNE(OperatorSignals.TUNE),
+  ACCEPT(OperatorSignals.ACCEPT),
+  DONE(OperatorSignals.DONE);
 
   private final String word;
 
@@ -44,6 +46,8 @@ public enum OperatorSignal {
       case APPROVE -> APPROVE;
       case REJECT -> REJECT;
       case SKIP -> SKIP;
+      case ACCEPT -> ACCEPT;
+      case DONE -> DONE;
     };
   }
 }

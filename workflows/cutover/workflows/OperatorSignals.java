@@ -16,6 +16,8 @@ public interface OperatorSignals {
   String PAUSE = "pause";
   String RESUME = "resume";
   String TUNE = "tune";
+  String ACCEPT = "accept";
+  String DONE = "done";
 
   @SignalMethod(name = APPROVE)
   void approve(GateDecision decision);
@@ -45,4 +47,12 @@ public interface OperatorSignals {
   /** Changes the batch size or rate cap of the running backfill, from its next batch on. */
   @SignalMethod(name = TUNE)
   void tune(Tuning tuning);
+
+  /** Accepts the findings of the failed verification the phase waits on, with who and why: the phase goes on. */
+  @SignalMethod(name = ACCEPT)
+  void accept(Acceptance acceptance);
+
+  /** Says a manual task's work is done: its check runs again. */
+  @SignalMethod(name = DONE)
+  void done(GateDecision decision);
 }

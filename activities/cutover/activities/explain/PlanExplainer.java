@@ -15,6 +15,7 @@ import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.approval.ApprovalSpec;
 import cutover.activities.steps.backfill.BackfillSpec;
 import cutover.activities.steps.soak.SoakSpec;
+import cutover.activities.steps.task.TaskSpec;
 import cutover.activities.steps.validate.ValidateSpec;
 import cutover.activities.steps.wait.WaitGate;
 import cutover.activities.steps.wait.WaitSpec;
@@ -251,7 +252,7 @@ public final class PlanExplainer {
     if (step.spec() instanceof SoakSpec soak) {
       return new GateView("soak", soak.length(), soak.every(), null);
     }
-    if (step.spec() instanceof ApprovalSpec) {
+    if (step.spec() instanceof ApprovalSpec || step.spec() instanceof TaskSpec) {
       return new GateView("people", null, null, null);
     }
     return null;

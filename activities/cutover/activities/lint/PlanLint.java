@@ -2,6 +2,7 @@ package cutover.activities.lint;
 
 import static cutover.activities.lint.StepSql.unqualified;
 
+import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.approval.ApprovalSpec;
 import cutover.activities.steps.sql.SqlSpec;
@@ -117,6 +118,9 @@ public final class PlanLint {
   }
 
   private void fallibleAfterPointOfNoReturn(PlanStep step, PlanStep pointOfNoReturn) {
+    if (ReportOnly.of(step)) {
+      return; // its findings are reported, not failed on: watching after the point of no return is what it is for
+    }
     String why = switch (step.kind()) {
       case "check", "parity", "http", "command", "soak", "validate", "backfill" -> "a " + step.kind() + " step can fail";
       case "sql" -> StepSql.statements(step).stream().allMatch(PlanLint::idempotent) ? null

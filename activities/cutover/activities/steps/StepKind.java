@@ -73,6 +73,14 @@ public interface StepKind<S extends StepSpec> extends StepSpecReader {
     return false;
   }
 
+  /**
+   * Whether a person may accept its findings when it fails on them ({@code cutover accept}): a
+   * verification, which changes nothing the phase would have to undo.
+   */
+  default boolean findingsAcceptable() {
+    return repeatable();
+  }
+
   /** The step's spec as this kind's record. */
   default S spec(PlanStep step) {
     return specType().cast(step.spec());

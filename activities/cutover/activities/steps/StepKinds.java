@@ -13,6 +13,7 @@ import cutover.activities.steps.parity.ParityStep;
 import cutover.activities.steps.snapshot.SnapshotStep;
 import cutover.activities.steps.soak.SoakGate;
 import cutover.activities.steps.sql.SqlStep;
+import cutover.activities.steps.task.TaskGate;
 import cutover.activities.steps.validate.ValidateStep;
 import cutover.activities.steps.wait.WaitGate;
 import cutover.plan.PlanStep;
@@ -48,6 +49,7 @@ public final class StepKinds implements StepKindCatalog {
     register(new WaitGate());
     register(new SoakGate());
     register(new SnapshotStep());
+    register(new TaskGate());
   }
 
   private void register(StepKind<?> kind) {

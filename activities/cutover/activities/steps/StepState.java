@@ -6,5 +6,7 @@ import cutover.activities.Word;
 public enum StepState implements Word {
   PENDING, RUNNING, WAITING, COMPLETED, FAILED, COMPENSATING, COMPENSATED, COMPENSATION_FAILED,
   /** Given way to a rollback an operator asked for: no failure. */
-  STOPPED
+  STOPPED,
+  /** A verification failed and a person accepted its findings, with a reason: the phase went on. */
+  ACCEPTED
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
 import cutover.plan.schema.ExactlyOneOf;
@@ -18,6 +19,7 @@ import java.math.BigDecimal;
  * @param max the scalar's upper bound, or null
  * @param fix SQL of safe corrections, run only when the run allows fixes, or null
  * @param show how many of the rows found are listed
+ * @param reportOnly findings are reported and do not fail the phase
  */
 @JsonClassDescription("An assertion: query: must return no rows, or scalar: must lie within min: / max:. fix: SQL "
     + "runs only in runs started with --allow-fixes, then the check runs again.")
@@ -36,12 +38,16 @@ public record CheckSpec(
     @JsonProperty(defaultValue = "" + DEFAULT_SHOW)
     @JsonPropertyDescription("How many of the rows found are listed; 1 to 1000.")
     Integer show,
+    @JsonProperty(defaultValue = "false")
+    @JsonPropertyDescription("Findings are recorded in the report and the step's outcome, and do not fail the phase.")
+    Boolean reportOnly,
     @JsonUnwrapped
-    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given, ReportOnly.Given {
   public static final int DEFAULT_SHOW = 20;
 
   public CheckSpec {
     show = show == null ? DEFAULT_SHOW : show;
+    reportOnly = reportOnly != null && reportOnly;
     timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;
   }
 

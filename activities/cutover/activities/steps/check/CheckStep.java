@@ -4,6 +4,7 @@ import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.Json;
 import cutover.activities.steps.PlanSql;
+import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepContext;
 import cutover.activities.steps.StepOutcome;
@@ -52,6 +53,7 @@ public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedK
     BigDecimal max = fields.optionalNumber("max");
     String fix = fields.optionalString("fix");
     Integer show = fields.optionalInteger("show", 1, 1000, null);
+    Boolean reportOnly = ReportOnly.read(fields);
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if (query == null && scalar == null) {
       fields.problem("query", "a check needs query: (SQL that must return no rows) or scalar: (SQL returning one value "
@@ -69,7 +71,7 @@ public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedK
     if (min != null && max != null && min.compareTo(max) > 0) {
       fields.problem("min", "min " + min.toPlainString() + " is above max " + max.toPlainString(), "swap them");
     }
-    return new CheckSpec(query, scalar, min, max, fix, show, timeouts);
+    return new CheckSpec(query, scalar, min, max, fix, show, reportOnly, timeouts);
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.plan.StepSpec;
 import cutover.plan.schema.ExactlyOneOf;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param show how many differences are listed
  * @param times how many comparisons in a row must hold
  * @param interval the pause between them
+ * @param reportOnly differences are reported and do not fail the phase
  */
 @JsonClassDescription("Compares a legacy and a new side: aggregates per group (groupBy:), and rows by key (key:), "
     + "hashed in the database per key-range chunk; give key:, groupBy: or both.")
@@ -57,8 +59,11 @@ public record ParitySpec(
     @JsonProperty(defaultValue = "0s")
     @JsonPropertyDescription("The pause between repeated comparisons (times: 2 or more); at most 1h.")
     Duration interval,
+    @JsonProperty(defaultValue = "false")
+    @JsonPropertyDescription("Differences are recorded in the report and the step's outcome, and do not fail the phase.")
+    Boolean reportOnly,
     @JsonUnwrapped
-    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
+    SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given, ReportOnly.Given {
   public static final int DEFAULT_CHUNK_ROWS = 10_000;
   public static final int DEFAULT_SHOW = 20;
   public static final int DEFAULT_TIMES = 1;
@@ -72,6 +77,7 @@ public record ParitySpec(
     aggregates = aggregates == null || aggregates.isEmpty() ? DEFAULT_AGGREGATES : List.copyOf(aggregates);
     chunkRows = chunkRows == null ? DEFAULT_CHUNK_ROWS : chunkRows;
     show = show == null ? DEFAULT_SHOW : show;
+    reportOnly = reportOnly != null && reportOnly;
     times = times == null ? DEFAULT_TIMES : times;
     interval = interval == null ? DEFAULT_INTERVAL : interval;
     timeouts = timeouts == null ? SqlTimeouts.DEFAULTS : timeouts;

@@ -3,6 +3,7 @@ package cutover.activities.steps.parity;
 import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.ExecutedKind;
 import cutover.activities.steps.Json;
+import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepContext;
 import cutover.activities.steps.StepOutcome;
@@ -59,6 +60,7 @@ public final class ParityStep extends DefinedKind<ParitySpec> implements Execute
     Integer show = fields.optionalInteger("show", 1, 1000, null);
     Integer times = fields.optionalInteger("times", 1, 100, null);
     Duration interval = fields.optionalDuration("interval", null);
+    Boolean reportOnly = ReportOnly.read(fields);
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
     if (key == null && groupBy == null) {
       fields.problem("key", "a parity step needs key: (compare rows by key) or groupBy: (compare counts per group), "
@@ -76,7 +78,7 @@ public final class ParityStep extends DefinedKind<ParitySpec> implements Execute
           "write a soak step with every: and for:");
     }
     return new ParitySpec(legacy, fresh, key, columns, groupBy, aggregates, chunkRows, show, times, interval,
-        timeouts);
+        reportOnly, timeouts);
   }
 
   private static ParitySpec.Side side(StepFields fields, String field) {

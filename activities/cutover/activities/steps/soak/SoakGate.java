@@ -7,6 +7,7 @@ import cutover.activities.steps.GateContext;
 import cutover.activities.steps.GateEvents;
 import cutover.activities.steps.DefinedKind;
 import cutover.activities.steps.GateKind;
+import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.StepState;
 import cutover.activities.steps.TimedGate;
 import cutover.activities.steps.check.CheckStep;
@@ -73,6 +74,12 @@ public final class SoakGate extends DefinedKind<SoakSpec> implements GateKind<So
         checkSection == null ? null : check.read(checkSection),
         paritySection == null ? null : parity.read(paritySection),
         httpSection == null ? null : http.read(httpSection));
+    StepFields repeatedSection = checkSection != null ? checkSection : paritySection;
+    if (repeatedSection != null && spec.repeated() instanceof ReportOnly.Given given
+        && Boolean.TRUE.equals(given.reportOnly())) {
+      repeatedSection.problem(ReportOnly.FIELD, "a soak's verification cannot be report-only: the soak would hold "
+          + "whatever it finds", "remove reportOnly:, or make it a check step of its own with reportOnly: true");
+    }
     if (found != 1) {
       fields.problem(found == 0 ? "every" : "check", "a soak step repeats exactly one of check:, parity: or http:, "
           + "found " + found, "indent the repeated step's fields under one of check:, parity: or http:");
@@ -83,6 +90,11 @@ public final class SoakGate extends DefinedKind<SoakSpec> implements GateKind<So
   /** The verification a soak repeats, as a step of its own kind with the soak's id. */
   public static PlanStep repeated(PlanStep soak, SoakSpec spec) {
     return new PlanStep(soak.id(), soak.description(), null, false, false, spec.repeated(), soak.line());
+  }
+
+  @Override
+  public boolean findingsAcceptable() {
+    return true;
   }
 
   @Override

@@ -81,12 +81,20 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     failures.put(stepId, new AtomicInteger(times));
   }
 
+  /** step id → how many more applies of it fail as a verification that did not hold (findings, not an error). */
+  final Map<String, AtomicInteger> findings = new ConcurrentHashMap<>();
+
   @Override
   public StepResult apply(StepCall call) {
     String id = call.step().id();
     AtomicInteger left = failures.get(id);
     if (left != null && left.getAndDecrement() > 0) {
       throw ApplicationFailure.newNonRetryableFailure("step '" + id + "' failed: injected", "StepFailed");
+    }
+    AtomicInteger found = findings.get(id);
+    if (found != null && found.getAndDecrement() > 0) {
+      throw ApplicationFailure.newNonRetryableFailure("step '" + id + "' failed: check failed: 2 rows found: (id=2); "
+          + "(id=3)", StepActivities.VERIFICATION_FAILED);
     }
     boolean again = applied.contains(id);
     if (!again) {

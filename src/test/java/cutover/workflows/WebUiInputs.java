@@ -189,6 +189,26 @@ final class WebUiInputs {
           default -> { } // an anonymous rollback is applied: the run would roll back, so it is not sent here
         }
       }
+      case ACCEPT -> {
+        emptyInputs(cases, signal, false,
+            "refused: accept of no gate by nobody — an acceptance must say who accepts (--by)");
+        unusableFor(cases, signal, Acceptance.EXAMPLE, "{\"step\":\"go\",\"by\":7}",
+            "\"by\" must be text, not the number 7");
+        cases.add(new SignalCase(signal, Typed.json("no reason", "{\"step\":\"go\",\"by\":\"alice\"}"), false,
+            "refused: accept of 'go' by alice — an acceptance needs a reason (--reason), e.g. the ticket that tracks "
+                + "the findings"));
+        cases.add(new SignalCase(signal, Typed.json("a step that has not failed",
+            "{\"step\":\"go\",\"by\":\"alice\",\"reason\":\"known\"}"), false,
+            "refused: accept of 'go' by alice — step 'go' is not waiting after a failure: there are no findings to "
+                + "accept"));
+      }
+      case DONE -> {
+        emptyInputs(cases, signal, false, "refused: done of no gate by nobody — a decision must say who makes it");
+        unusableFor(cases, signal, GateDecision.EXAMPLE, "{\"gate\":\"go\",\"by\":7}",
+            "\"by\" must be text, not the number 7");
+        cases.add(new SignalCase(signal, Typed.json("not a task", "{\"gate\":\"go\",\"by\":\"alice\"}"), false,
+            "refused: done of 'go' by alice — step 'go' is not a task waiting for its work"));
+      }
       case TUNE -> {
         emptyInputs(cases, signal, false, "tune by unknown refused: tune needs a batch size or a rate");
         unusableFor(cases, signal, Tuning.EXAMPLE, "{\"by\":\"alice\",\"batchSize\":\"lots\"}",

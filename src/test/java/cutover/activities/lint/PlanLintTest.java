@@ -76,6 +76,10 @@ class PlanLintTest {
             approval() + irreversible("DROP TABLE legacy_orders", "pointOfNoReturn: true") + check(),
             approval() + check() + irreversible("DROP TABLE legacy_orders", "pointOfNoReturn: true")),
         Arguments.of("fallible-after-point-of-no-return",
+            approval() + irreversible("DROP TABLE legacy_orders", "pointOfNoReturn: true") + check(),
+            approval() + irreversible("DROP TABLE legacy_orders", "pointOfNoReturn: true") + check()
+                + "        reportOnly: true\n"),
+        Arguments.of("fallible-after-point-of-no-return",
             approval() + irreversible("DROP TABLE legacy_orders", "pointOfNoReturn: true") + irreversible("DROP VIEW v"),
             approval() + irreversible("DROP TABLE legacy_orders", "pointOfNoReturn: true")
                 + irreversible("DROP VIEW IF EXISTS v")),
