@@ -9,6 +9,14 @@ public interface StepSpecReader {
   Undo undo();
 
   /**
+   * How a step of this kind with these fields is undone: the kind's {@link #undo()} unless its
+   * fields decide (a check undoes nothing unless it has a fix).
+   */
+  default Undo undo(StepSpec spec) {
+    return undo();
+  }
+
+  /**
    * Reads the kind's own fields; reading a field declares it known. Every problem is reported
    * through {@code fields} at its position; the result is then not used.
    */

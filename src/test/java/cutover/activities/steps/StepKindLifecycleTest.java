@@ -209,6 +209,8 @@ class StepKindLifecycleTest {
             kind: check
             query: SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer) ORDER BY o.id
             fix: INSERT INTO customers SELECT DISTINCT customer FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer)
+            irreversible: true
+            description: the missing customers are real; they stay after a rollback
             """, true,
             (db, r) -> {
               assertEquals(2L, r.rows());
@@ -223,6 +225,51 @@ class StepKindLifecycleTest {
               assertTrue(report.at("/after/holds").asBoolean());
             }, null, Undone.KEPT,
             (db, r) -> assertEquals(3, db.count("SELECT count(*) FROM customers"))),
+        new Case("check: fix: with saves:, the rows before the fix put back by a rollback",
+            "CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL);"
+                + " INSERT INTO customers VALUES (1, 'ann'), (2, 'bob');"
+                + " CREATE TABLE orders (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer int REFERENCES customers,"
+                + " amount numeric(10, 2) NOT NULL, note text, doubled numeric GENERATED ALWAYS AS (amount * 2) STORED);"
+                + " INSERT INTO orders (customer, amount, note) VALUES (1, 1.50, 'a'), (NULL, 2.25, NULL), (NULL, 3, 'c'),"
+                + " (2, 4, 'd'), (NULL, -1, 'e')",
+            """
+            kind: check
+            query: SELECT id FROM orders WHERE customer IS NULL ORDER BY id
+            fix: INSERT INTO customers VALUES (0, 'unknown'); UPDATE orders SET customer = 0, note = 'fixed' WHERE customer IS NULL AND amount > 0; DELETE FROM orders WHERE customer IS NULL
+            saves:
+              customers: all
+              orders: customer IS NULL
+            """, true,
+            (db, r) -> {
+              assertEquals(4L, r.rows());
+              assertEquals(2, db.count("SELECT count(*) FROM orders WHERE customer = 0 AND note = 'fixed'"));
+              assertEquals(4, db.count("SELECT count(*) FROM orders"));
+              JsonNode report = db.onlyReport();
+              assertTrue(report.at("/passed").asBoolean());
+              assertEquals("customers", report.at("/fix/saved/0/table").asText());
+              assertEquals(2, report.at("/fix/saved/0/rows").asInt());
+              assertEquals("orders", report.at("/fix/saved/1/table").asText());
+              assertEquals(3, report.at("/fix/saved/1/rows").asInt());
+              assertEquals(5, db.count("SELECT count(*) FROM cutover.check_fix_row WHERE NOT added"));
+              assertEquals(1, db.count("SELECT count(*) FROM cutover.check_fix_row WHERE added"), "customer 0");
+            }, null, Undone.RESTORED,
+            (db, r) -> {
+              assertEquals(2 + 1 + 1 + 2L, r.rows(), "2 customers and 2 orders written back, 1 order re-inserted,"
+                  + " 1 customer deleted");
+              assertEquals(0, db.count("SELECT count(*) FROM cutover.check_fix_row"), "the kept rows are dropped");
+              assertEquals(3, db.count("SELECT count(*) FROM orders WHERE customer IS NULL"));
+              assertEquals("-2.00", db.text("SELECT doubled FROM orders WHERE id = 5"), "generated again");
+            }),
+        new Case("check: fix: with compensate:, run by a rollback because the fix ran",
+            "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'a'), (2, 'B')",
+            """
+            kind: check
+            query: SELECT id FROM t WHERE v <> upper(v)
+            fix: UPDATE t SET v = upper(v) WHERE v <> upper(v)
+            compensate: UPDATE t SET v = 'a' WHERE id = 1
+            """, true,
+            (db, r) -> assertEquals("A", db.text("SELECT v FROM t WHERE id = 1")), null, Undone.RESTORED,
+            (db, r) -> assertEquals(1L, r.rows())),
         new Case("snapshot: rows kept in a schema of the run, put back by a rollback after the phase changed them",
             CONTRACTS,
             """
