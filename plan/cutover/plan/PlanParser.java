@@ -269,6 +269,9 @@ public final class PlanParser {
     LintAllowance lint;
     if (kind != null) {
       spec = kind.read(fields);
+      if (spec != null) {
+        kind.checkUndo(fields, spec);
+      }
       lint = lint(map, label); // after the kind's fields, which unknown-field messages list first
       fields.finish();
       undo(map, kind, spec, label, Boolean.TRUE.equals(irreversible));

@@ -15,6 +15,7 @@ import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.approval.ApprovalSpec;
 import cutover.activities.steps.backfill.BackfillSpec;
 import cutover.activities.steps.check.CheckSpec;
+import cutover.activities.steps.snapshot.SnapshotSpec;
 import cutover.activities.steps.soak.SoakSpec;
 import cutover.activities.steps.validate.ValidateSpec;
 import cutover.activities.steps.wait.WaitGate;
@@ -229,7 +230,9 @@ public final class PlanExplainer {
     }
     Undo undo = StepKinds.ALL.find(step.kind()).map(k -> k.undo(step.spec())).orElse(Undo.NOTHING);
     return switch (undo) {
-      case AUTOMATIC -> new UndoView("automatic", "a rollback restores the previous value");
+      case AUTOMATIC -> new UndoView("automatic", step.spec() instanceof SnapshotSpec snapshot
+          ? "a rollback puts back the rows of " + String.join(", ", snapshot.tables()) + " as they were at the snapshot"
+          : "a rollback restores the previous value");
       case OPTIONAL -> new UndoView("own", step.spec() instanceof BackfillSpec backfill && backfill.into() != null
           ? "a rollback deletes, in batches, the rows it copied into " + backfill.into()
           : step.spec() instanceof CheckSpec check ? fixUndo(check) : "the kind's own undo");

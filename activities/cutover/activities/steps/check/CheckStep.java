@@ -82,17 +82,20 @@ public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedK
     if (min != null && max != null && min.compareTo(max) > 0) {
       fields.problem("min", "min " + min.toPlainString() + " is above max " + max.toPlainString(), "swap them");
     }
-    undoOfTheFix(fields, fix, saves);
+    if (saves != null) {
+      saves.keySet().forEach(table -> savedTable(fields, table));
+    }
     return new CheckSpec(query, scalar, min, max, fix, saves, show, timeouts);
   }
 
   /** Everything reversible or declared not: a fix is undone by its saves or its compensate:, or declared irreversible. */
-  private static void undoOfTheFix(StepFields fields, String fix, Map<String, String> saves) {
+  @Override
+  public void checkUndo(StepFields fields, StepSpec spec) {
+    CheckSpec check = (CheckSpec) spec;
+    String fix = check.fix();
+    Map<String, String> saves = check.saves().isEmpty() ? null : check.saves();
     boolean irreversible = fields.declaresIrreversible();
     boolean compensate = fields.declaresUndo() && !irreversible;
-    if (saves != null) {
-      saves.keySet().forEach(table -> savedTable(fields, table));
-    }
     if (fix == null) {
       if (saves != null) {
         fields.problem("saves", "saves: keeps the rows a fix: changes, and this check has no fix:",

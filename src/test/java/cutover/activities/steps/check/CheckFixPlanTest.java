@@ -141,6 +141,29 @@ class CheckFixPlanTest {
     assertTrue(badName.message().contains("is not a table name"), badName.message());
   }
 
+  /** A soak never runs a fix, so a fix in a soak's check needs no undo (plans that had one stay valid). */
+  @Test
+  void aSoaksCheckMayKeepItsFixWithoutAnUndo() throws InvalidPlanException {
+    parse("""
+        kind: soak
+        every: 1m
+        for: 1h
+        check:
+          query: SELECT id FROM orders WHERE customer_id IS NULL
+          fix: UPDATE orders SET customer_id = 0 WHERE customer_id IS NULL
+        """);
+  }
+
+  @Test
+  void explainSaysWhatARollbackOfASnapshotPutsBack() throws InvalidPlanException {
+    Plan snapshot = parse("""
+        kind: snapshot
+        tables: [contracts, contract_lines]
+        """);
+    String how = PlanExplainer.explain(snapshot, null, null).phases().get(0).steps().get(0).undo().by();
+    assertEquals("a rollback puts back the rows of contracts, contract_lines as they were at the snapshot", how);
+  }
+
   @Test
   void explainSaysHowARollbackUndoesTheFixAndLintJudgesItsCompensate() throws InvalidPlanException {
     Plan saved = parse("""
