@@ -185,7 +185,7 @@ public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedK
   @Override
   public StepOutcome compensate(StepContext context, CheckSpec spec) {
     FixSaves saves = new FixSaves(context);
-    if (spec.fix() == null || saves.fixed().isEmpty()) {
+    if (saves.fixed().isEmpty()) {
       return StepOutcome.of("nothing to undo: the fix did not run");
     }
     String compensate = context.step().compensate();

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 record GroupComparison(ParityReads reads, ComparedSide legacy, ComparedSide fresh) {
   /** Groups listed one by one in the report at most; a count says how many more there were. */
-  static final int GROUPS_LISTED = 10_000;
+  static final int GROUPS_LISTED = 1_000;
   private static final String LISTED = "g";
   private static final String EMPTY = "e";
 
