@@ -240,7 +240,7 @@ public final class StepActivitiesImpl implements StepActivities {
           StepOutcome outcome;
           if (step.irreversible()) {
             outcome = StepOutcome.of(AppliedSteps.IRREVERSIBLE_NOT_UNDONE);
-          } else if (kind.undo() == Undo.NOTHING) {
+          } else if (kind.undo(step.spec()) == Undo.NOTHING) {
             outcome = StepOutcome.of("nothing to undo");
           } else if (kind.undo() == Undo.DECLARED && (step.compensate() == null || step.compensate().isBlank())) {
             throw ApplicationFailure.newNonRetryableFailure(

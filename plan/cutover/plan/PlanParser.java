@@ -269,9 +269,12 @@ public final class PlanParser {
     LintAllowance lint;
     if (kind != null) {
       spec = kind.read(fields);
+      if (spec != null) {
+        kind.checkUndo(fields, spec);
+      }
       lint = lint(map, label); // after the kind's fields, which unknown-field messages list first
       fields.finish();
-      undo(map, kind, label, Boolean.TRUE.equals(irreversible));
+      undo(map, kind, spec, label, Boolean.TRUE.equals(irreversible));
       map.reportUnknown(problems, label + " (kind " + kind.name() + ")", map.declared());
     } else {
       lint = lint(map, label);
@@ -343,9 +346,9 @@ public final class PlanParser {
   }
 
   /** How the step is undone must agree with its kind. */
-  private void undo(YamlMap map, StepSpecReader kind, String label, boolean irreversible) {
+  private void undo(YamlMap map, StepSpecReader kind, StepSpec spec, String label, boolean irreversible) {
     boolean compensate = map.has("compensate");
-    switch (kind.undo()) {
+    switch (spec == null ? kind.undo() : kind.undo(spec)) {
       case DECLARED -> {
         if (compensate && irreversible) {
           problems.add(map.key("irreversible"),
@@ -366,7 +369,11 @@ public final class PlanParser {
         }
       }
       case NOTHING -> {
-        if (compensate) {
+        if (compensate && kind.undo() != Undo.NOTHING) { // the kind undoes some steps, not one with these fields
+          problems.add(map.key("compensate"), label + ": this " + kind.name() + " step changes nothing, so it has nothing"
+              + " to undo; remove compensate:", "a compensate: undoes what a check's fix: changed; without a fix:, "
+              + "delete the compensate: block");
+        } else if (compensate) {
           problems.add(map.key("compensate"), label + ": kind " + kind.name() + " has nothing to undo; remove compensate:",
               "a rollback passes over " + kind.name() + " steps; delete the compensate: block");
         }

@@ -45,6 +45,12 @@ public interface StepFields {
   /** The step gives {@code compensate:} SQL or declares {@code irreversible: true}. */
   boolean declaresUndo();
 
+  /** The step declares {@code irreversible: true}. */
+  boolean declaresIrreversible();
+
+  /** The step says in {@code description:} what it does (or, declared irreversible, why that is acceptable). */
+  boolean describes();
+
   /** Reports a problem at the given field (or at the step when the field is absent). */
   void problem(String field, String message, String fix);
 

@@ -9,6 +9,21 @@ public interface StepSpecReader {
   Undo undo();
 
   /**
+   * How a step of this kind with these fields is undone: the kind's {@link #undo()} unless its
+   * fields decide (a check undoes nothing unless it has a fix).
+   */
+  default Undo undo(StepSpec spec) {
+    return undo();
+  }
+
+  /**
+   * Reports, through {@code fields}, a step whose fields leave its undo unsaid (everything
+   * reversible or declared not). Called for a plan's steps, after {@link #read}; not for a
+   * verification a soak repeats, which never changes anything.
+   */
+  default void checkUndo(StepFields fields, StepSpec spec) {}
+
+  /**
    * Reads the kind's own fields; reading a field declares it known. Every problem is reported
    * through {@code fields} at its position; the result is then not used.
    */

@@ -250,6 +250,18 @@ final class YamlStepFields implements StepFields {
   }
 
   @Override
+  public boolean declaresIrreversible() {
+    Node irreversible = map.peek("irreversible");
+    return irreversible != null && Nodes.isBoolean(irreversible) && Nodes.booleanValue(irreversible);
+  }
+
+  @Override
+  public boolean describes() {
+    Node description = map.peek("description");
+    return description != null && Nodes.isString(description) && !Nodes.text(description).isBlank();
+  }
+
+  @Override
   public void problem(String field, String message, String fix) {
     Node at = map.has(field) ? map.valueOrKey(field) : map.node();
     problems.add(at, label + ": " + message, fix);

@@ -14,6 +14,8 @@ import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.approval.ApprovalSpec;
 import cutover.activities.steps.backfill.BackfillSpec;
+import cutover.activities.steps.check.CheckSpec;
+import cutover.activities.steps.snapshot.SnapshotSpec;
 import cutover.activities.steps.soak.SoakSpec;
 import cutover.activities.steps.task.TaskSpec;
 import cutover.activities.steps.validate.ValidateSpec;
@@ -227,13 +229,25 @@ public final class PlanExplainer {
     if (step.compensate() != null) {
       return new UndoView("compensate", shorten(step.compensate()));
     }
-    Undo undo = StepKinds.ALL.find(step.kind()).map(k -> k.undo()).orElse(Undo.NOTHING);
+    Undo undo = StepKinds.ALL.find(step.kind()).map(k -> k.undo(step.spec())).orElse(Undo.NOTHING);
     return switch (undo) {
-      case AUTOMATIC -> new UndoView("automatic", "a rollback restores the previous value");
+      case AUTOMATIC -> new UndoView("automatic", step.spec() instanceof SnapshotSpec snapshot
+          ? "a rollback puts back the rows of " + String.join(", ", snapshot.tables()) + " as they were at the snapshot"
+          : "a rollback restores the previous value");
       case OPTIONAL -> new UndoView("own", step.spec() instanceof BackfillSpec backfill && backfill.into() != null
-          ? "a rollback deletes, in batches, the rows it copied into " + backfill.into() : "the kind's own undo");
+          ? "a rollback deletes, in batches, the rows it copied into " + backfill.into()
+          : step.spec() instanceof CheckSpec check ? fixUndo(check) : "the kind's own undo");
       case DECLARED, NOTHING -> new UndoView("nothing", "changes nothing");
     };
+  }
+
+  /** How a rollback undoes a check's fix, if the fix ran: the rows its saves: kept, per table. */
+  private static String fixUndo(CheckSpec check) {
+    List<String> tables = new ArrayList<>();
+    check.saves().forEach((table, rows) -> tables.add(CheckSpec.ALL_ROWS.equals(rows.strip()) ? "every row of " + table
+        : "the rows of " + table + " where " + rows.strip()));
+    return "if its fix ran, a rollback puts back " + String.join(", ", tables) + " as they were before it, and deletes"
+        + " the rows it added";
   }
 
   private static ApprovalView approval(PlanStep step) {

@@ -5,6 +5,7 @@ import static cutover.activities.lint.StepSql.unqualified;
 import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.approval.ApprovalSpec;
+import cutover.activities.steps.check.CheckSpec;
 import cutover.activities.steps.sql.SqlSpec;
 import cutover.activities.steps.validate.ValidateSpec;
 import cutover.activities.steps.wait.WaitGate;
@@ -13,6 +14,7 @@ import cutover.plan.Phase;
 import cutover.plan.Plan;
 import cutover.plan.PlanStep;
 import cutover.plan.sql.AlterAction;
+import cutover.plan.sql.SqlAnalysis;
 import cutover.plan.sql.SqlLexer;
 import cutover.plan.sql.SqlStatement;
 import cutover.plan.sql.SqlToken;
@@ -91,6 +93,8 @@ public final class PlanLint {
       untilInThePast(step);
       if (step.spec() instanceof SqlSpec) {
         sqlStep(step, steps.subList(i + 1, steps.size()));
+      } else if (step.spec() instanceof CheckSpec check && check.fix() != null) {
+        compensation(step, SqlAnalysis.analyze(check.fix()), new HashSet<>(created)); // the compensate: undoes the fix
       } else if (step.spec() instanceof ValidateSpec validate) {
         validate.constraints().forEach(c -> validatedConstraints.add(lastPart(c)));
         validate.tables().forEach(t -> validatedTables.add(unqualified(t)));

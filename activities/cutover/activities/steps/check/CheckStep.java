@@ -9,6 +9,7 @@ import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.StepContext;
 import cutover.activities.steps.StepOutcome;
 import cutover.plan.StepFields;
+import cutover.plan.StepSpec;
 import cutover.plan.Undo;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -29,15 +30,26 @@ import java.util.stream.Collectors;
  *   <li>{@code scalar:} SQL returning one value that must lie within {@code min:} / {@code max:}.
  *   <li>{@code fix:} optional SQL of safe corrections (a reconciliation), run only when the run
  *       was started with {@code --allow-fixes}; the check then runs again, in the same
- *       transaction, and its report lists what was found and what was fixed.
+ *       transaction, and its report lists what was found and what was fixed. A fix that does not
+ *       make the check hold is rolled back (to a savepoint): it changes nothing then.
+ *   <li>A fix is undone by a rollback: {@code saves:} names the rows it changes, kept before it
+ *       runs and put back ({@link FixSaves}); or {@code compensate:} SQL, run only when the fix
+ *       ran; or the step declares {@code irreversible: true} and says why in {@code description:}.
  * </ul>
  */
 public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedKind<CheckSpec> {
   public static final String NAME = "check";
   private static final int VALUE_CHARS = 200;
+  private static final String BEFORE_FIX = "cutover_before_fix";
 
   public CheckStep() {
-    super(NAME, Undo.NOTHING, Execution.IN_TRANSACTION, CheckSpec.class);
+    super(NAME, Undo.OPTIONAL, Execution.IN_TRANSACTION, CheckSpec.class);
+  }
+
+  /** A check without a fix changes nothing; one with a fix is undone by its saves or its compensate:. */
+  @Override
+  public Undo undo(StepSpec spec) {
+    return spec instanceof CheckSpec check && check.fix() != null ? Undo.OPTIONAL : Undo.NOTHING;
   }
 
   @Override
@@ -52,6 +64,7 @@ public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedK
     BigDecimal min = fields.optionalNumber("min");
     BigDecimal max = fields.optionalNumber("max");
     String fix = fields.optionalString("fix");
+    Map<String, String> saves = fields.optionalStringMap("saves");
     Integer show = fields.optionalInteger("show", 1, 1000, null);
     Boolean reportOnly = ReportOnly.read(fields);
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
@@ -71,7 +84,55 @@ public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedK
     if (min != null && max != null && min.compareTo(max) > 0) {
       fields.problem("min", "min " + min.toPlainString() + " is above max " + max.toPlainString(), "swap them");
     }
-    return new CheckSpec(query, scalar, min, max, fix, show, reportOnly, timeouts);
+    if (saves != null) {
+      saves.keySet().forEach(table -> savedTable(fields, table));
+    }
+    return new CheckSpec(query, scalar, min, max, fix, saves, show, reportOnly, timeouts);
+  }
+
+  /** Everything reversible or declared not: a fix is undone by its saves or its compensate:, or declared irreversible. */
+  @Override
+  public void checkUndo(StepFields fields, StepSpec spec) {
+    CheckSpec check = (CheckSpec) spec;
+    String fix = check.fix();
+    Map<String, String> saves = check.saves().isEmpty() ? null : check.saves();
+    boolean irreversible = fields.declaresIrreversible();
+    boolean compensate = fields.declaresUndo() && !irreversible;
+    if (fix == null) {
+      if (saves != null) {
+        fields.problem("saves", "saves: keeps the rows a fix: changes, and this check has no fix:",
+            "remove saves:, or add the fix: whose changes it keeps");
+      }
+      return;
+    }
+    if (saves != null && compensate) {
+      fields.problem("saves", "the fix is undone either by saves: (the rows put back) or by compensate: SQL, not both",
+          "keep saves: and remove compensate:, or the other way round");
+    } else if (saves != null && irreversible) {
+      fields.problem("saves", "saves: keeps rows so that a rollback can put them back, and irreversible: true says it "
+          + "cannot", "remove irreversible: true, or remove saves:");
+    } else if (saves == null && !compensate && !irreversible) {
+      fields.problem("fix", "the fix: changes data that a rollback could not put back: the step saves nothing, has no "
+              + "compensate: and is not declared irreversible: true",
+          "add saves: with the rows the fix changes, e.g. saves: {orders: customer_id IS NULL} (or {orders: all}); or "
+              + "compensate: SQL that undoes the fix; or, if it need not be undone, irreversible: true with the reason "
+              + "in description:");
+    } else if (irreversible && !fields.describes()) {
+      fields.problem("fix", "the fix: is declared irreversible: true without saying why",
+          "add description: with the reason its changes need not be undone (e.g. \"adds the missing customers; they "
+              + "are real and stay\")");
+    }
+  }
+
+  private static void savedTable(StepFields fields, String table) {
+    String[] parts = table.split("\\.", -1);
+    boolean plain = parts.length <= 2;
+    for (String part : parts) {
+      plain &= !part.isBlank() && part.strip().equals(part) && !part.contains("\"");
+    }
+    if (!plain) {
+      fields.problem("saves", "'" + table + "' is not a table name", "write table or schema.table, without quotes");
+    }
   }
 
   @Override
@@ -95,6 +156,9 @@ public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedK
       String why = fix == null ? "" : "; its fix was not run: start the run with --allow-fixes to let it";
       return StepOutcome.failed("check failed: " + found.describe() + why, Json.write(report));
     }
+    context.sql().execute("SAVEPOINT " + BEFORE_FIX);
+    FixSaves saves = new FixSaves(context);
+    List<FixSaves.SavedTable> saved = saves.before(spec);
     long fixed = PlanSql.execute(context, fix);
     fixReport.put("ran", true);
     fixReport.put("rows", fixed);
@@ -103,15 +167,35 @@ public final class CheckStep extends DefinedKind<CheckSpec> implements ExecutedK
     report.put("passed", after.holds());
     String story = found.describe() + "; fix ran (" + StepOutcome.rows(fixed) + " changed)";
     if (after.holds()) {
+      saves.after(saved, fixed);
+      fixReport.put("saved", saved.stream().map(t -> Map.of("table", t.table(), "rows", t.saved())).toList());
+      context.sql().execute("RELEASE SAVEPOINT " + BEFORE_FIX);
       return StepOutcome.passed("check holds after its fix: " + story, fixed, Json.write(report));
     }
-    return StepOutcome.failed("check failed after its fix: " + story + "; still " + after.describe(),
-        Json.write(report));
+    // a fix that does not make the check hold changes nothing: the step fails and may be retried
+    context.sql().execute("ROLLBACK TO SAVEPOINT " + BEFORE_FIX);
+    fixReport.put("rolledBack", true);
+    return StepOutcome.failed("check failed after its fix: " + story + "; still " + after.describe()
+        + "; the fix was rolled back", Json.write(report));
   }
 
+  /**
+   * Undoes the fix, when it ran: puts back the rows its {@code saves:} kept, or runs the step's
+   * {@code compensate:} SQL. A check whose fix did not run (it held, or fixes were not allowed)
+   * changed nothing.
+   */
   @Override
   public StepOutcome compensate(StepContext context, CheckSpec spec) {
-    return StepOutcome.of("nothing to undo");
+    FixSaves saves = new FixSaves(context);
+    if (saves.fixed().isEmpty()) {
+      return StepOutcome.of("nothing to undo: the fix did not run");
+    }
+    String compensate = context.step().compensate();
+    if (compensate != null) {
+      long rows = PlanSql.execute(context, compensate);
+      return new StepOutcome("undid the fix with compensate: (" + StepOutcome.rows(rows) + ")", rows);
+    }
+    return saves.restore();
   }
 
   private static Finding look(StepContext context, CheckSpec spec) {

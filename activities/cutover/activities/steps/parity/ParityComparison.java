@@ -72,13 +72,18 @@ final class ParityComparison {
         notCompared.put("newOnly", onlyNew);
         report.put("notCompared", notCompared);
       }
+      List<String> byValue = reads.compareByValue(compared, legacyColumns, newColumns);
+      if (!byValue.isEmpty()) {
+        report.put("comparedByValue", byValue);
+      }
       Finding byKey = new RowComparison(context, reads, legacy, fresh, key, compared).run(spec.chunkRows(), spec.show());
       report.put("rows", byKey.json());
       rows = byKey.rows();
       add(byKey, problems, fine);
     }
     if (!groupBy.isEmpty()) {
-      Finding byGroup = new GroupComparison(reads, legacy, fresh).run(groupBy, spec.aggregates(), spec.show());
+      Finding byGroup = new GroupComparison(reads, legacy, fresh).run(groupBy, spec.aggregates(), spec.groups(),
+          spec.show());
       report.put("groups", byGroup.json());
       add(byGroup, problems, fine);
     }

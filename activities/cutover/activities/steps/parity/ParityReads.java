@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -18,7 +19,11 @@ import org.jooq.impl.DSL;
  * by jOOQ, statements (which embed plan SQL as written) run through plain JDBC.
  */
 final class ParityReads {
+  /** The type names (as JDBC reports them) of numbers, integer, decimal and float. */
+  private static final Set<String> NUMBER_TYPES = Set.of("int2", "int4", "int8", "numeric", "float4", "float8");
+
   private final DSLContext sql;
+  private Set<String> byValue = Set.of();
 
   ParityReads(DSLContext sql) {
     this.sql = sql;
@@ -47,12 +52,41 @@ final class ParityReads {
     return sql.render(DSL.inline(value)) + "::" + typeName;
   }
 
+  /**
+   * Chooses the compared columns whose values are compared as numbers: those of a number type on
+   * both sides, unless both are the same integer type or the same float type (their text is
+   * already their value). Such a column is hashed as {@code trim_scale(column::numeric)}, so
+   * {@code 1.5} and {@code 1.50} hash alike, and so do an integer {@code 2} and a numeric
+   * {@code 2.0}. A float cast to numeric is rounded to its type's precision (15 significant digits
+   * for double precision, 6 for real), so a double compared with a numeric is equal when it
+   * rounds to it; two doubles are compared exactly.
+   *
+   * @return the columns chosen, in order
+   */
+  List<String> compareByValue(List<String> compared, Map<String, String> legacyTypes, Map<String, String> newTypes) {
+    List<String> chosen = new ArrayList<>();
+    for (String column : compared) {
+      String a = legacyTypes.get(column);
+      String b = newTypes.get(column);
+      if (NUMBER_TYPES.contains(a) && NUMBER_TYPES.contains(b) && !(a.equals(b) && !a.equals("numeric"))) {
+        chosen.add(column);
+      }
+    }
+    byValue = Set.copyOf(chosen);
+    return chosen;
+  }
+
+  /** A compared column's value as the comparison sees it: by value for the columns {@link #compareByValue} chose. */
+  String compared(String name) {
+    return byValue.contains(name) ? "trim_scale(" + column(name) + "::numeric)" : column(name);
+  }
+
   /** The hash of a row's compared columns (of its text form); 0 when only keys are compared. */
   String rowHash(List<String> compared) {
     if (compared.isEmpty()) {
       return "0::bigint";
     }
-    return "hashtextextended(ROW(" + compared.stream().map(this::column).collect(Collectors.joining(", "))
+    return "hashtextextended(ROW(" + compared.stream().map(this::compared).collect(Collectors.joining(", "))
         + ")::text, 0)";
   }
 

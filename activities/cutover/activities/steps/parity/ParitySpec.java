@@ -21,6 +21,7 @@ import java.util.List;
  * @param key compare rows by these columns; empty: no row comparison
  * @param columns the compared columns; empty: every column both sides share
  * @param groupBy compare aggregates per group of these columns; empty: no group comparison
+ * @param groups the relation that lists every group, or null: the groups are those present in the data
  * @param aggregates computed per group
  * @param chunkRows rows per key-range chunk
  * @param show how many differences are listed
@@ -44,6 +45,10 @@ public record ParitySpec(
     List<String> columns,
     @JsonPropertyDescription("Compare aggregates per group of these columns, e.g. [tenant]; no group comparison when omitted.")
     List<String> groupBy,
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyDescription("The relation that lists every group (every tenant, also one with no rows on either "
+        + "side): {table:, where:, key:} or {query:}; needs groupBy:. Without it, the groups are those in the data.")
+    Groups groups,
     @JsonProperty(defaultValue = "count(*)")
     @JsonPropertyDescription("Aggregates computed per group; needs groupBy:.")
     List<String> aggregates,
@@ -86,6 +91,36 @@ public record ParitySpec(
   @Override
   public String kind() {
     return ParityStep.NAME;
+  }
+
+  /**
+   * Every group, from a table (with an optional filter) or a query: each of its rows names one group
+   * by the columns {@code key:} (default: the {@code groupBy:} names), in {@code groupBy:}'s order.
+   *
+   * @param key the relation's columns that hold the groups' values, in {@code groupBy:}'s order
+   * @param requireRows a listed group with no rows on either side is a finding, not a match of 0 = 0
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonClassDescription("The relation that lists every group of a parity's groupBy:, a table or a query.")
+  @ExactlyOneOf({"table", "query"})
+  public record Groups(
+      @JsonPropertyDescription("A table listing the groups, table or schema.table.")
+      String table,
+      @JsonPropertyDescription("A condition on table:.")
+      String where,
+      @JsonPropertyDescription("SQL whose rows list the groups.")
+      String query,
+      @JsonPropertyDescription("The relation's columns holding each group's values, in groupBy:'s order; groupBy:'s "
+          + "names when omitted.")
+      List<String> key,
+      @JsonProperty(defaultValue = "false")
+      @JsonPropertyDescription("A listed group with no rows on either side is a finding (else 0 = 0 matches).")
+      Boolean requireRows) {
+
+    public Groups {
+      key = key == null ? List.of() : List.copyOf(key);
+      requireRows = requireRows != null && requireRows;
+    }
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.Map;
  * key: [tenant, template_id]          # row-level comparison by key
  * columns: [template_name]            # compared columns (default: every column both sides share)
  * groupBy: [tenant]                   # counts / aggregates per group
+ * groups: {table: tenants, key: [id]} # every group, also one with no rows on either side
  * aggregates: ["count(*)", "sum(rate)"]
  * times: 3                            # must hold 3 times in a row, interval: apart
  * </pre>
@@ -55,6 +56,7 @@ public final class ParityStep extends DefinedKind<ParitySpec> implements Execute
     List<String> key = fields.optionalStringList("key");
     List<String> columns = fields.optionalStringList("columns");
     List<String> groupBy = fields.optionalStringList("groupBy");
+    ParitySpec.Groups groups = groups(fields, groupBy);
     List<String> aggregates = fields.optionalStringList("aggregates");
     Integer chunkRows = fields.optionalInteger("chunkRows", 100, 10_000_000, null);
     Integer show = fields.optionalInteger("show", 1, 1000, null);
@@ -77,8 +79,49 @@ public final class ParityStep extends DefinedKind<ParitySpec> implements Execute
       fields.problem("interval", "interval: above 1h would hold the step for hours; use a soak step for that",
           "write a soak step with every: and for:");
     }
-    return new ParitySpec(legacy, fresh, key, columns, groupBy, aggregates, chunkRows, show, times, interval,
+    return new ParitySpec(legacy, fresh, key, columns, groupBy, groups, aggregates, chunkRows, show, times, interval,
         reportOnly, timeouts);
+  }
+
+  /** {@code groups:}: the relation listing every group, a table or a query. */
+  private static ParitySpec.Groups groups(StepFields fields, List<String> groupBy) {
+    StepFields section = fields.optionalSection("groups");
+    if (section == null) {
+      return null;
+    }
+    String table = section.optionalString("table");
+    String where = section.optionalString("where");
+    String query = section.optionalString("query");
+    List<String> key = section.optionalStringList("key");
+    Boolean requireRows = section.optionalBoolean("requireRows");
+    if (groupBy == null) {
+      fields.problem("groups", "groups: lists the groups of groupBy:; give groupBy: too", "add groupBy: [tenant]");
+    }
+    if ((table == null) == (query == null)) {
+      section.problem(table == null ? "query" : "table", "groups: needs exactly one of table: or query:",
+          "write groups: {table: tenants, key: [id]} or groups: {query: SELECT id AS tenant FROM tenants}");
+    }
+    if (where != null && table == null) {
+      section.problem("where", "where: filters a table:; a query: carries its own WHERE", "move the condition into the query");
+    }
+    if (table != null && !tableName(table)) {
+      section.problem("table", "'" + table + "' is not a table name", "write table or schema.table, without quotes");
+    }
+    if (key != null && groupBy != null && key.size() != groupBy.size()) {
+      section.problem("key", "key: names " + key.size() + " column(s) and groupBy: " + groupBy.size()
+          + "; each groupBy: column needs its column in the groups relation", "list one column per groupBy: column, in "
+          + "its order, e.g. key: [id] for groupBy: [tenant]");
+    }
+    return new ParitySpec.Groups(table, where, query, key, requireRows);
+  }
+
+  private static boolean tableName(String table) {
+    String[] parts = table.split("\\.", -1);
+    boolean plain = parts.length <= 2;
+    for (String part : parts) {
+      plain &= !part.isBlank() && !part.contains("\"") && part.strip().equals(part);
+    }
+    return plain;
   }
 
   private static ParitySpec.Side side(StepFields fields, String field) {

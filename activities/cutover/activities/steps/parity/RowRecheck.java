@@ -227,7 +227,7 @@ final class RowRecheck {
       where.add(k.get(i) == null ? column + " IS NULL"
           : column + " = " + reads.literal(k.get(i), side.columns().get(key.get(i))));
     }
-    String select = compared.stream().map(c -> reads.column(c) + "::text").collect(Collectors.joining(", "));
+    String select = compared.stream().map(c -> reads.compared(c) + "::text").collect(Collectors.joining(", "));
     List<String[]> rows = reads.fetch("SELECT " + select + " FROM " + side.from() + " s WHERE "
         + String.join(" AND ", where) + " LIMIT 1");
     return rows.isEmpty() ? null : rows.get(0);

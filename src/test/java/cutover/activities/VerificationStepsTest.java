@@ -203,6 +203,7 @@ class VerificationStepsTest {
         kind: check
         query: SELECT o.id, o.customer FROM orders o LEFT JOIN customers c ON c.id = o.customer WHERE c.id IS NULL ORDER BY o.id
         fix: INSERT INTO customers SELECT DISTINCT customer FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer)
+        saves: {customers: all}
       """;
 
   private void orders() throws SQLException {

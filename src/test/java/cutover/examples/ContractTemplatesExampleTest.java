@@ -322,7 +322,7 @@ class ContractTemplatesExampleTest {
       backfill(step, true);
     } else if (kind.undo() == Undo.DECLARED) {
       apply(c, step, step.sql());
-    } else if (kind instanceof ExecutedKind<?> && kind.undo() == Undo.NOTHING) {
+    } else if (kind instanceof ExecutedKind<?> && kind.undo(parsed.step(step.id()).orElseThrow().spec()) == Undo.NOTHING) {
       StepOutcome outcome = runKind(c, step);
       assertFalse(outcome.failed(), step.id() + ": " + outcome.summary());
       return false; // checks change nothing: nothing to compensate

@@ -209,6 +209,8 @@ class StepKindLifecycleTest {
             kind: check
             query: SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer) ORDER BY o.id
             fix: INSERT INTO customers SELECT DISTINCT customer FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer)
+            irreversible: true
+            description: the missing customers are real; they stay after a rollback
             """, true,
             (db, r) -> {
               assertEquals(2L, r.rows());
@@ -223,6 +225,51 @@ class StepKindLifecycleTest {
               assertTrue(report.at("/after/holds").asBoolean());
             }, null, Undone.KEPT,
             (db, r) -> assertEquals(3, db.count("SELECT count(*) FROM customers"))),
+        new Case("check: fix: with saves:, the rows before the fix put back by a rollback",
+            "CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL);"
+                + " INSERT INTO customers VALUES (1, 'ann'), (2, 'bob');"
+                + " CREATE TABLE orders (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer int REFERENCES customers,"
+                + " amount numeric(10, 2) NOT NULL, note text, doubled numeric GENERATED ALWAYS AS (amount * 2) STORED);"
+                + " INSERT INTO orders (customer, amount, note) VALUES (1, 1.50, 'a'), (NULL, 2.25, NULL), (NULL, 3, 'c'),"
+                + " (2, 4, 'd'), (NULL, -1, 'e')",
+            """
+            kind: check
+            query: SELECT id FROM orders WHERE customer IS NULL ORDER BY id
+            fix: INSERT INTO customers VALUES (0, 'unknown'); UPDATE orders SET customer = 0, note = 'fixed' WHERE customer IS NULL AND amount > 0; DELETE FROM orders WHERE customer IS NULL
+            saves:
+              customers: all
+              orders: customer IS NULL
+            """, true,
+            (db, r) -> {
+              assertEquals(4L, r.rows());
+              assertEquals(2, db.count("SELECT count(*) FROM orders WHERE customer = 0 AND note = 'fixed'"));
+              assertEquals(4, db.count("SELECT count(*) FROM orders"));
+              JsonNode report = db.onlyReport();
+              assertTrue(report.at("/passed").asBoolean());
+              assertEquals("customers", report.at("/fix/saved/0/table").asText());
+              assertEquals(2, report.at("/fix/saved/0/rows").asInt());
+              assertEquals("orders", report.at("/fix/saved/1/table").asText());
+              assertEquals(3, report.at("/fix/saved/1/rows").asInt());
+              assertEquals(5, db.count("SELECT count(*) FROM cutover.check_fix_row WHERE NOT added"));
+              assertEquals(1, db.count("SELECT count(*) FROM cutover.check_fix_row WHERE added"), "customer 0");
+            }, null, Undone.RESTORED,
+            (db, r) -> {
+              assertEquals(2 + 1 + 1 + 2L, r.rows(), "2 customers and 2 orders written back, 1 order re-inserted,"
+                  + " 1 customer deleted");
+              assertEquals(0, db.count("SELECT count(*) FROM cutover.check_fix_row"), "the kept rows are dropped");
+              assertEquals(3, db.count("SELECT count(*) FROM orders WHERE customer IS NULL"));
+              assertEquals("-2.00", db.text("SELECT doubled FROM orders WHERE id = 5"), "generated again");
+            }),
+        new Case("check: fix: with compensate:, run by a rollback because the fix ran",
+            "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'a'), (2, 'B')",
+            """
+            kind: check
+            query: SELECT id FROM t WHERE v <> upper(v)
+            fix: UPDATE t SET v = upper(v) WHERE v <> upper(v)
+            compensate: UPDATE t SET v = 'a' WHERE id = 1
+            """, true,
+            (db, r) -> assertEquals("A", db.text("SELECT v FROM t WHERE id = 1")), null, Undone.RESTORED,
+            (db, r) -> assertEquals(1L, r.rows())),
         new Case("snapshot: rows kept in a schema of the run, put back by a rollback after the phase changed them",
             CONTRACTS,
             """
@@ -380,6 +427,92 @@ class StepKindLifecycleTest {
     assertEquals(3, db.count("SELECT count(*) FROM contracts WHERE name = 'changed'"), "nothing was restored");
     assertEquals(3, db.count("SELECT count(*) FROM " + SnapshotStep.schemaName(RUN, STEP) + ".contracts"),
         "the snapshot is kept");
+  }
+
+  /** Columns of many types, with NULLs, awkward values and a composite key. */
+  private static final String WIDE = "CREATE TYPE mood AS ENUM ('low', 'high');"
+      + " CREATE TABLE wide (tenant int, id bigint, n numeric, d double precision, r real, j jsonb, b bytea,"
+      + " at timestamptz, span interval, tags text[], m mood, t text, PRIMARY KEY (tenant, id));"
+      + " INSERT INTO wide VALUES (1, 1, 1.50, 0.1, 1.25, '{\"a\": [1, 2.50]}', '\\x00ff', '2026-01-01 10:00+02', '1 day 2 h',"
+      + " ARRAY['x', NULL, 'q\"uote'], 'low', E'tab\\there'), (1, 2, NULL, 'NaN', '-Infinity', 'null', '', 'infinity', NULL,"
+      + " '{}', NULL, ''), (2, 1, 123456789012345678901234567890.123456789, 1e300, 3.4e38, '[]', NULL, NULL, '-3 months',"
+      + " NULL, 'high', NULL)";
+
+  /** Per table, its row count and a checksum of its rows in key order. */
+  private static String checksums(Database db, String... tables) throws SQLException {
+    StringBuilder sums = new StringBuilder();
+    for (String table : tables) {
+      sums.append(table).append(' ').append(db.text("SELECT count(*) || ':' || coalesce(md5(string_agg(r::text, '|'"
+          + " ORDER BY r::text)), '-') FROM " + table + " r")).append('\n');
+    }
+    return sums.toString();
+  }
+
+  /** The rows a fix saved as JSON come back exactly, for every type: checksums equal before the fix and after the rollback. */
+  @Test
+  void aFixUndoneByRollbackLeavesEveryTypeAsBeforeTheFix() throws Exception {
+    Database db = new Database(target);
+    db.execute(WIDE);
+    String before = checksums(db, "wide");
+    PlanStep check = step("""
+        kind: check
+        query: SELECT tenant, id FROM wide WHERE tenant = 1 AND t IS NOT NULL AND t <> 'fixed'
+        fix: UPDATE wide SET n = 0, d = 0, r = 0, j = '{}', b = NULL, at = now(), span = NULL, tags = NULL, m = NULL, t = 'fixed' WHERE tenant = 1; DELETE FROM wide WHERE tenant = 2; INSERT INTO wide (tenant, id, t) VALUES (1, 3, 'fixed')
+        saves: {wide: "tenant = 1 OR tenant = 2"}
+        """);
+    StepCall call = new StepCall(target.name(), RUN, "change", check, true);
+    run(call, StepAction.APPLY);
+    assertEquals(3, db.count("SELECT count(*) FROM wide WHERE t = 'fixed'"));
+    assertNotEquals(before, checksums(db, "wide"));
+
+    StepResult undone = run(call, StepAction.COMPENSATE);
+
+    assertEquals(before, checksums(db, "wide"), "the rows are as before the fix");
+    assertEquals(2 + 1 + 1L, undone.rows(), "2 written back, 1 re-inserted, 1 added deleted");
+  }
+
+  /** A fix that does not make its check hold is rolled back: the step fails, and nothing is left to undo. */
+  @Test
+  void aFixThatDoesNotMakeTheCheckHoldChangesNothing() throws Exception {
+    Database db = new Database(target);
+    db.execute("CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, -1), (2, -2)");
+    String before = checksums(db, "t");
+    PlanStep check = step("""
+        kind: check
+        query: SELECT id FROM t WHERE v < 0
+        fix: UPDATE t SET v = 0 WHERE id = 1
+        saves: {t: all}
+        """);
+    StepCall call = new StepCall(target.name(), RUN, "change", check, true);
+
+    ActivityFailure failure = assertThrows(ActivityFailure.class, () -> run(call, StepAction.APPLY));
+
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause());
+    assertEquals("VerificationFailed", cause.getType());
+    assertTrue(cause.getOriginalMessage().contains("the fix was rolled back"), cause.getOriginalMessage());
+    assertEquals(before, checksums(db, "t"));
+    assertTrue(db.onlyReport().at("/fix/rolledBack").asBoolean());
+    assertEquals(0, db.count("SELECT count(*) FROM cutover.check_fix"));
+    assertEquals(List.of(), db.ledgerRows("apply"));
+  }
+
+  /** A snapshot keeps every type exactly: checksums equal before the snapshot and after the rollback. */
+  @Test
+  void aSnapshotRestoredByRollbackLeavesEveryTypeAsBefore() throws Exception {
+    Database db = new Database(target);
+    db.execute(WIDE + "; " + CONTRACTS);
+    String before = checksums(db, "wide", "contracts", "contract_lines");
+    PlanStep snapshot = step("""
+        kind: snapshot
+        tables: [wide, contracts, contract_lines]
+        """);
+    run(call(snapshot), StepAction.APPLY);
+    db.execute("UPDATE wide SET n = n + 1, j = '{}'; DELETE FROM wide WHERE tenant = 2; INSERT INTO wide (tenant, id) VALUES (9, 9);"
+        + " DELETE FROM contract_lines; UPDATE contracts SET name = 'x'");
+
+    run(call(snapshot), StepAction.COMPENSATE);
+
+    assertEquals(before, checksums(db, "wide", "contracts", "contract_lines"));
   }
 
   @Test
