@@ -222,6 +222,7 @@ final class WriterSessions {
     long until = System.nanoTime() + GONE_MILLIS * 1_000_000;
     while (System.nanoTime() < until
         && environment.look(finder).stream().anyMatch(f -> ended.containsKey(f.session().pid()))) {
+      environment.heartbeat();
       sleep(POLL_MILLIS);
     }
   }
