@@ -148,7 +148,10 @@ public final class FreezeStep extends DefinedKind<FreezeSpec> implements Execute
       environment.inTransaction(tx -> {
         new AppliedSteps(tx).lockStep(runId, stepId);
         FrozenWrites ledger = new FrozenWrites(tx);
-        return ledger.blocks(runId, stepId).isEmpty() ? List.of(ledger.freezeRole(runId, stepId, spec)) : null;
+        if (ledger.blocks(runId, stepId).isEmpty()) {
+          ledger.freezeRole(runId, stepId, spec);
+        }
+        return null;
       });
     }
     // sessions that began before this moment may have begun before the block committed: they may still write

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.jooq.DSLContext;
 
 /**
  * Lifts the blocks of a freeze step, for its unfreeze step and for a rollback alike. Each block
@@ -70,7 +72,7 @@ final class Lifting {
         continue;
       }
       OffsetDateTime lifted = environment.look(WriterSessions::now);
-      var readOnly = WriterSessions.sessionsOf(block.frozen(), block.frozenAt(), lifted);
+      Function<DSLContext, List<WriterSessions.Found>> readOnly = WriterSessions.sessionsOf(block.frozen(), block.frozenAt(), lifted);
       if (block.terminate()) {
         settled = WriterSessions.settle(environment, readOnly, Duration.ofMillis(block.graceMillis()), true,
             "read-only session", "the freeze of role " + block.frozen() + " was lifted");
