@@ -25,7 +25,10 @@ import java.util.Map;
  * exit code 0 passes. {@code command:} is a list (the program and its arguments) or one string
  * run by {@code sh -c}; {@code timeout:} (default 10m) ends it; the last {@code tail:} lines of
  * its output (default 40) are recorded. Refused unless the worker was started with
- * {@code --allow-commands}: a plan alone must not be able to run programs on the worker.
+ * {@code --allow-commands}: a plan alone must not be able to run programs on the worker. The
+ * command reaches the step's target, not the worker's default database: it gets the target's
+ * connection in libpq's variables ({@link LibpqEnvironment}), so {@code psql} and
+ * {@code pg_dump} need no arguments; the other targets' settings are kept from it.
  */
 public final class CommandStep extends DefinedKind<CommandSpec> implements ExecutedKind<CommandSpec> {
   static final String NAME = "command";

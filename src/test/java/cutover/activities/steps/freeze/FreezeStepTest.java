@@ -312,10 +312,12 @@ class FreezeStepTest {
   }
 
   @Test
-  void aRoleFreezeIsLiftedByRollbackAndPutsTheRolesSettingBack() throws Exception {
+  void aRoleFreezeWithoutTerminateFailsWhileTheRolesSessionsStayAndIsLiftedByRollback() throws Exception {
     String role = "shop_ro_" + Long.toString(System.nanoTime() % 1_000_000, 36);
+    String password = "pw-" + role;
     try (Connection admin = TestDatabase.server().getPostgresDatabase().getConnection()) {
-      DSL.using(admin, SQLDialect.POSTGRES).execute("CREATE ROLE {0} LOGIN", DSL.name(role));
+      DSL.using(admin, SQLDialect.POSTGRES).execute("CREATE ROLE {0} LOGIN PASSWORD {1}", DSL.name(role),
+          DSL.inline(password));
       DSL.using(admin, SQLDialect.POSTGRES).execute("ALTER ROLE {0} CREATEROLE", DSL.name(TestDatabase.ROLE));
       DSL.using(admin, SQLDialect.POSTGRES).execute("GRANT {0} TO {1} WITH ADMIN OPTION", DSL.name(role),
           DSL.name(TestDatabase.ROLE));
@@ -326,9 +328,19 @@ class FreezeStepTest {
         - id: freeze-app
           kind: freeze
           role: %s
+          grace: 200ms
         """.formatted(role));
     String setting = "SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting WHERE setrole = to_regrole('"
         + role + "')";
+    try (Connection open = connectAs(role, password)) {
+      int pid = pid(open);
+      ActivityFailure failure = assertThrows(ActivityFailure.class, () -> steps.apply(call(plan, "freeze-app")));
+      String message = assertInstanceOf(ApplicationFailure.class, failure.getCause()).getOriginalMessage();
+      assertTrue(message.contains("could not freeze role " + role + ": 1 session still open after grace 200ms: pid "
+          + pid + " (app 'shop'") && message.contains("(the role's block was lifted again)"), message);
+      assertEquals("default_transaction_read_only=off", text(setting), "the block did not stay");
+      assertEquals("0", text("SELECT count(*) FROM cutover.frozen_write"));
+    }
     steps.apply(call(plan, "freeze-app"));
     assertEquals("default_transaction_read_only=on", text(setting));
     steps.compensate(call(plan, "freeze-app"));
