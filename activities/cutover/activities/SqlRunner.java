@@ -343,7 +343,7 @@ public final class SqlRunner {
   }
 
   /** 480ms, 12.3s, then 4m 59s and 2h 5m: a wait or a transaction's age as a person reads it. */
-  static String seconds(long millis) {
+  public static String seconds(long millis) {
     if (millis < 1000) {
       return millis + "ms";
     }

@@ -270,7 +270,8 @@ public final class StepActivitiesImpl implements StepActivities {
       return Optional.of(new Done(existing.get(), true));
     }
     requireNotAbandoned(call, requireRun(tx, call));
-    boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx));
+    boolean partlyApplied = kind instanceof BatchedKind<?> batched && batched.started(context(call, tx))
+        || kind.leftEffects(context(call, tx));
     if (ledger.step(call.runId(), step.id(), StepAction.APPLY).isEmpty() && !partlyApplied) {
       return Optional.of(new Done(new AppliedSteps.StoredStep(call.runId(), step.id(), StepAction.COMPENSATE, phase(call),
           kind.name(), "not applied: nothing to undo", null, attempt.number(), startedAt, now()), false));
@@ -438,6 +439,16 @@ public final class StepActivitiesImpl implements StepActivities {
     public <T> T inTransaction(java.util.function.Function<DSLContext, T> work) {
       return runner.run(call.target(), call.step().id(), StepAction.APPLY, SqlTimeouts.of(call.step()),
           (tx, attempt) -> work.apply(planSql(tx))).value();
+    }
+
+    @Override
+    public <T> T look(java.util.function.Function<DSLContext, T> work) {
+      return work.apply(runner.targets().dsl(call.target()));
+    }
+
+    @Override
+    public Targets.Target connection() {
+      return runner.targets().target(call.target());
     }
 
     @Override

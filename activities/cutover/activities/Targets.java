@@ -157,6 +157,19 @@ public final class Targets implements AutoCloseable {
     return List.copyOf(targets.keySet());
   }
 
+  /**
+   * A target's connection settings, for a program a step starts on its behalf (a {@code command}
+   * step's libpq environment); never for anything that leaves the worker.
+   */
+  public Target target(String name) {
+    Target target = targets.get(name);
+    if (target == null) {
+      throw ApplicationFailure.newNonRetryableFailure("unknown target '" + name + "'; the worker has: "
+          + (targets.isEmpty() ? "(none)" : String.join(", ", targets.keySet())), "UnknownTarget");
+    }
+    return target;
+  }
+
   public boolean has(String name) {
     return name != null && targets.containsKey(name);
   }

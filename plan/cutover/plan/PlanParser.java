@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class PlanParser {
   private final StepKindCatalog kinds;
   private final Map<String, Integer> phaseLines = new HashMap<>();
   private final Map<String, Integer> stepLines = new HashMap<>();
+  /** The kinds of the steps read so far, by id: what a later step may refer to. */
+  private final Map<String, String> stepKinds = new HashMap<>();
 
   private PlanParser(String fileName, Set<String> knownTargets, StepKindCatalog kinds) {
     this.problems = new Problems(fileName == null ? "plan" : fileName);
@@ -264,7 +267,7 @@ public final class PlanParser {
     Boolean irreversible = optionalBoolean(map, "irreversible", label);
     Boolean pointOfNoReturn = optionalBoolean(map, "pointOfNoReturn", label);
 
-    YamlStepFields fields = new YamlStepFields(map, id, label, problems);
+    YamlStepFields fields = new YamlStepFields(map, id, label, problems, Collections.unmodifiableMap(stepKinds));
     StepSpec spec = null;
     LintAllowance lint;
     if (kind != null) {
@@ -279,6 +282,9 @@ public final class PlanParser {
     } else {
       lint = lint(map, label);
       map.readAll(); // without a kind, its fields cannot be judged
+    }
+    if (id != null && kind != null) {
+      stepKinds.putIfAbsent(id, kind.name());
     }
     return new PlanStep(id, description, compensate, Boolean.TRUE.equals(irreversible),
         Boolean.TRUE.equals(pointOfNoReturn), spec, YamlMap.line(mapping), lint);

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A step kind's view of its own fields in the plan file while the plan is read. Reading a field
@@ -15,6 +16,12 @@ public interface StepFields {
 
   /** The step's id, for messages. */
   String stepId();
+
+  /**
+   * The kind of the step with this id written before this one in the plan (any phase), or empty:
+   * for a kind whose step ends an earlier one ({@code unfreeze} names its {@code freeze}).
+   */
+  Optional<String> earlierStepKind(String stepId);
 
   /** A string that must be present and non-blank. */
   String requiredString(String field, String fix);

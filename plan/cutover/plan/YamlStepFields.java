@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -26,16 +27,24 @@ final class YamlStepFields implements StepFields {
   private final String label;
   private final Problems problems;
   private final List<YamlStepFields> sections = new ArrayList<>();
+  private final Map<String, String> earlierKinds;
 
   /**
    * @param stepId the step's id, or null when it has none
    * @param label how messages name the step, e.g. {@code step 'create-table'}
+   * @param earlierKinds the kinds of the steps written before this one, by id
    */
-  YamlStepFields(YamlMap map, String stepId, String label, Problems problems) {
+  YamlStepFields(YamlMap map, String stepId, String label, Problems problems, Map<String, String> earlierKinds) {
     this.map = map;
     this.stepId = stepId;
     this.label = label;
     this.problems = problems;
+    this.earlierKinds = earlierKinds;
+  }
+
+  @Override
+  public Optional<String> earlierStepKind(String id) {
+    return Optional.ofNullable(id == null ? null : earlierKinds.get(id));
   }
 
   @Override
@@ -301,7 +310,7 @@ final class YamlStepFields implements StepFields {
       return null;
     }
     YamlStepFields section = new YamlStepFields(new YamlMap(mapping, problems), stepId, label + " " + field,
-        problems);
+        problems, earlierKinds);
     sections.add(section);
     return section;
   }

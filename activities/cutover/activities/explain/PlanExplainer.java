@@ -16,6 +16,8 @@ import cutover.activities.steps.approval.ApprovalSpec;
 import cutover.activities.steps.backfill.BackfillSpec;
 import cutover.activities.steps.check.CheckSpec;
 import cutover.activities.steps.snapshot.SnapshotSpec;
+import cutover.activities.steps.freeze.FreezeSpec;
+import cutover.activities.steps.freeze.UnfreezeSpec;
 import cutover.activities.steps.soak.SoakSpec;
 import cutover.activities.steps.task.TaskSpec;
 import cutover.activities.steps.validate.ValidateSpec;
@@ -228,6 +230,12 @@ public final class PlanExplainer {
     }
     if (step.compensate() != null) {
       return new UndoView("compensate", shorten(step.compensate()));
+    }
+    if (step.spec() instanceof FreezeSpec) {
+      return new UndoView("automatic", "a rollback lifts the block, unless its unfreeze step already did");
+    }
+    if (step.spec() instanceof UnfreezeSpec) {
+      return new UndoView("nothing", "lifts a freeze; nothing to undo: a rollback lifts the freeze itself");
     }
     Undo undo = StepKinds.ALL.find(step.kind()).map(k -> k.undo(step.spec())).orElse(Undo.NOTHING);
     return switch (undo) {

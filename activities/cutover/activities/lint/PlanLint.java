@@ -6,6 +6,8 @@ import cutover.activities.steps.ReportOnly;
 import cutover.activities.steps.SqlTimeouts;
 import cutover.activities.steps.approval.ApprovalSpec;
 import cutover.activities.steps.check.CheckSpec;
+import cutover.activities.steps.freeze.FreezeSpec;
+import cutover.activities.steps.freeze.UnfreezeSpec;
 import cutover.activities.steps.sql.SqlSpec;
 import cutover.activities.steps.validate.ValidateSpec;
 import cutover.activities.steps.wait.WaitGate;
@@ -102,6 +104,21 @@ public final class PlanLint {
       approved |= step.spec() instanceof ApprovalSpec;
       if (step.pointOfNoReturn() && pointOfNoReturn == null) {
         pointOfNoReturn = step;
+      }
+    }
+    freezeWithoutUnfreeze(steps);
+  }
+
+  /** A freeze no later step unfreezes stays in place after the run completes: only a rollback would lift it. */
+  private void freezeWithoutUnfreeze(List<PlanStep> steps) {
+    Set<String> unfrozen = new HashSet<>();
+    steps.stream().filter(s -> s.spec() instanceof UnfreezeSpec).forEach(s -> unfrozen.add(((UnfreezeSpec) s.spec()).of()));
+    for (PlanStep step : steps) {
+      if (step.spec() instanceof FreezeSpec && !unfrozen.contains(step.id())) {
+        find(step, LintRule.FREEZE_WITHOUT_UNFREEZE, positions.field(step.id(), "id", step.line()),
+            "step '" + step.id() + "' freezes writes and no later step unfreezes them: they stay refused after the run"
+                + " completes",
+            "add a step `kind: unfreeze` with `of: " + step.id() + "` where writes may resume");
       }
     }
   }

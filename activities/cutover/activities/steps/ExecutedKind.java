@@ -11,6 +11,14 @@ public interface ExecutedKind<S extends StepSpec> extends StepKind<S> {
   /** Undoes the step, inside the transaction that also writes the compensation's ledger row. */
   StepOutcome compensate(StepContext context, S spec);
 
+  /**
+   * Whether an apply whose row was never written (the worker died after the effect committed)
+   * left something a compensation must undo; asked in the compensation's transaction.
+   */
+  default boolean leftEffects(StepContext context) {
+    return false;
+  }
+
   /** {@link #apply} with the context's own step. */
   default StepOutcome apply(StepContext context) {
     return apply(context, spec(context.step()));

@@ -1,5 +1,6 @@
 package cutover.activities.steps;
 
+import cutover.activities.Targets;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 
@@ -17,6 +18,19 @@ public interface StepEnvironment {
    * statement timeouts (through the one SQL runner); plan SQL on the context runs as written.
    */
   <T> T inTransaction(Function<DSLContext, T> work);
+
+  /**
+   * Runs short reads (catalog views) and calls such as {@code pg_terminate_backend} on the step's
+   * target, each statement on a pooled connection in autocommit, with no lock settings and no
+   * lock watcher: for looking at other sessions between the step's own transactions.
+   */
+  <T> T look(Function<DSLContext, T> work);
+
+  /**
+   * The step's target as the worker connects to it (URL, user, password): for a program the step
+   * starts, which gets it in its own environment only. Never for a message, report or payload.
+   */
+  Targets.Target connection();
 
   /** Tells Temporal the step is alive (a long HTTP sweep or command between SQL statements). */
   void heartbeat();
@@ -36,6 +50,16 @@ public interface StepEnvironment {
     @Override
     public <T> T inTransaction(Function<DSLContext, T> work) {
       throw new IllegalStateException("this step context has no database");
+    }
+
+    @Override
+    public <T> T look(Function<DSLContext, T> work) {
+      throw new IllegalStateException("this step context has no database");
+    }
+
+    @Override
+    public Targets.Target connection() {
+      throw new IllegalStateException("this step context has no target");
     }
 
     @Override

@@ -8,6 +8,8 @@ import cutover.activities.steps.backfill.BackfillStep;
 import cutover.activities.steps.check.CheckStep;
 import cutover.activities.steps.command.CommandStep;
 import cutover.activities.steps.flag.FlagStep;
+import cutover.activities.steps.freeze.FreezeStep;
+import cutover.activities.steps.freeze.UnfreezeStep;
 import cutover.activities.steps.http.HttpStep;
 import cutover.activities.steps.parity.ParityStep;
 import cutover.activities.steps.snapshot.SnapshotStep;
@@ -50,6 +52,8 @@ public final class StepKinds implements StepKindCatalog {
     register(new SoakGate());
     register(new SnapshotStep());
     register(new TaskGate());
+    register(new FreezeStep());
+    register(new UnfreezeStep());
   }
 
   private void register(StepKind<?> kind) {

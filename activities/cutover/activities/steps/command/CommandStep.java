@@ -25,7 +25,10 @@ import java.util.Map;
  * exit code 0 passes. {@code command:} is a list (the program and its arguments) or one string
  * run by {@code sh -c}; {@code timeout:} (default 10m) ends it; the last {@code tail:} lines of
  * its output (default 40) are recorded. Refused unless the worker was started with
- * {@code --allow-commands}: a plan alone must not be able to run programs on the worker.
+ * {@code --allow-commands}: a plan alone must not be able to run programs on the worker. The
+ * command reaches the step's target, not the worker's default database: it gets the target's
+ * connection in libpq's variables ({@link LibpqEnvironment}), so {@code psql} and
+ * {@code pg_dump} need no arguments; the other targets' settings are kept from it.
  */
 public final class CommandStep extends DefinedKind<CommandSpec> implements ExecutedKind<CommandSpec> {
   static final String NAME = "command";
@@ -72,37 +75,47 @@ public final class CommandStep extends DefinedKind<CommandSpec> implements Execu
       builder.directory(new File(spec.workdir()));
     }
     long started = System.nanoTime();
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      report.put("error", e.getMessage());
-      return StepOutcome.failed("command could not start: " + e.getMessage(), Json.write(report));
-    }
     Deque<String> tail = new ArrayDeque<>();
-    Thread reader = new Thread(() -> readTail(process, tail, tailLines), "cutover-command-" + context.step().id());
-    reader.setDaemon(true);
-    reader.start();
     boolean finished = false;
-    try {
-      long deadline = started + timeout.toNanos();
-      while (!finished && System.nanoTime() < deadline) {
-        context.environment().heartbeat();
-        finished = process.waitFor(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-            java.util.concurrent.TimeUnit.MILLISECONDS);
+    Process process;
+    // the step's own target, for psql and pg_dump: in the child's environment only, the pass file gone after
+    try (LibpqEnvironment libpq = LibpqEnvironment.of(context.environment().connection(),
+        "cutover command " + context.step().id())) {
+      libpq.applyTo(builder.environment());
+      report.put("connection", libpq.names());
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        report.put("error", e.getMessage());
+        return StepOutcome.failed("command could not start: " + e.getMessage(), Json.write(report));
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      if (!finished) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+      Thread reader = new Thread(() -> readTail(process, tail, tailLines), "cutover-command-" + context.step().id());
+      reader.setDaemon(true);
+      reader.start();
+      try {
+        long deadline = started + timeout.toNanos();
+        while (!finished && System.nanoTime() < deadline) {
+          context.environment().heartbeat();
+          finished = process.waitFor(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        if (!finished) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly();
+        }
       }
-    }
-    try {
-      reader.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      try {
+        reader.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      report.put("error", e.getMessage());
+      return StepOutcome.failed("command not started: the target's connection could not be given to it: "
+          + e.getMessage(), Json.write(report));
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
     List<String> lines;

@@ -96,6 +96,10 @@ class PlanLintTest {
         Arguments.of("until-in-the-past",
             wait("until: \"2026-11-30T09:00:00Z\""),
             wait("until: \"2026-12-02T09:00:00Z\"") + wait("until: T+90d")),
+        Arguments.of("freeze-without-unfreeze",
+            "      - id: STEP\n        kind: freeze\n        tables: [orders]\n",
+            "      - id: STEP\n        kind: freeze\n        tables: [orders]\n"
+                + "      - id: STEP\n        kind: unfreeze\n        of: s1\n"),
         Arguments.of("unparsed-sql",
             irreversible("DO $$ BEGIN PERFORM 1; END $$"),
             irreversible("DELETE FROM legacy_orders WHERE closed")),
