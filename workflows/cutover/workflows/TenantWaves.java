@@ -91,7 +91,7 @@ final class TenantWaves {
       }
       boolean canary = isCanary(w);
       List<String> todo = waves.get(w);
-      String waveId = waveWorkflowId("wave-" + (w + 1));
+      String waveId = waveWorkflowId(slug(w));
       String keySuffix = "";
       while (true) {
         runWave(labels.get(w), todo, WaveAction.APPLY, canary ? 0 : plan.failureBudget() - failedSinceRetry, waveId,
@@ -107,7 +107,7 @@ final class TenantWaves {
           return rollBack();
         }
         todo = waves.get(w).stream().filter(k -> states.get(k) != KeyState.DONE).toList();
-        waveId = waveWorkflowId("wave-" + (w + 1) + "#retry-" + runs);
+        waveId = waveWorkflowId(slug(w) + "#retry-" + runs);
         keySuffix = "#retry-" + runs;
       }
       ended.add(w);
@@ -173,7 +173,7 @@ final class TenantWaves {
   /** Holds the approval before wave {@code w}, reopened on retry after a rejection. */
   private boolean approved(int w) {
     int keys = waves.get(w).size();
-    PlanStep gate = new PlanStep(phase.name() + ".wave-" + (w + 1),
+    PlanStep gate = new PlanStep(phase.name() + "." + slug(w),
         "approve " + labels.get(w) + " of phase " + phase.name() + " (" + keys + " keys)", null, false, false,
         new ApprovalSpec(List.of(), 1, false), 0);
     while (true) {
@@ -281,6 +281,11 @@ final class TenantWaves {
     show(StepState.COMPENSATED);
     operator.state = RunState.ROLLED_BACK;
     return RunState.ROLLED_BACK;
+  }
+
+  /** A wave's name in ids: {@code canary}, {@code wave-3}. */
+  private String slug(int wave) {
+    return labels.get(wave).replace(' ', '-');
   }
 
   private String waveWorkflowId(String wave) {

@@ -78,6 +78,11 @@ public class WaveWorkflowImpl implements WaveWorkflow {
     if (operator.refusedAsUnreadable(OperatorSignal.ROLLBACK, action)) {
       return;
     }
+    if (action == null || CutoverPhaseWorkflowImpl.blank(action.by())) {
+      operator.answer(action == null ? null : action.requestId(), OperatorSignal.ROLLBACK, false,
+          "refused: stop needs who stops the wave, e.g. " + OperatorAction.EXAMPLE);
+      return;
+    }
     stopped = true;
     operator.answer(action == null ? null : action.requestId(), OperatorSignal.ROLLBACK, true,
         "wave stopped by " + CutoverPhaseWorkflowImpl.actor(action) + ": no more keys start");
