@@ -75,6 +75,21 @@ final class TenantWaves {
     this.keyQuery = keyQuery;
   }
 
+  /**
+   * Rolls back a wave phase that completed, for a rollback of the cutover after it: its keys
+   * touched are compensated as the phase's own rollback would.
+   */
+  static RunState rollBackFinished(String target, String run, Phase phase, boolean allowFixes, List<String> touched,
+      Operator operator, LedgerRecorder recorder, Map<String, StepView> views) {
+    TenantWaves waves = new TenantWaves(new PhaseRequest(null, target, null, phase.name(), run, null, null, allowFixes),
+        run, phase, operator, recorder, views, gate -> "a rollback holds no gates", null);
+    for (String key : touched) {
+      waves.states.put(key, KeyState.DONE);
+      waves.started.add(key);
+    }
+    return waves.rollBack();
+  }
+
   RunState run() {
     if (!listKeys()) {
       return rollBack();

@@ -199,6 +199,25 @@ class TenantWavesTest {
     assertEquals(4, summary.wavesEnded());
   }
 
+  @Test
+  void aRollbackOfTheCutoverUndoesTheKeysOfAWavePhaseBeforeIt() {
+    Plan waves = plan(new Waves("SELECT tenant FROM tenants", List.of(), 0, 2, 2, 0, false, null), "copy");
+    Plan plan = new Plan("tenants", "demo", null, List.of(waves.phases().get(0),
+        new Phase("finish", null, List.of(CutoverWorkflowTest.sql("f")))));
+    WaveFakes fakes = new WaveFakes(plan, tenants(5));
+    fakes.failingSteps.add("f");
+    startWorker(fakes);
+    CutoverWorkflow cutover = start("across");
+    CutoverWorkflowTest.awaitPhase(env.getWorkflowClient(), "across.finish", s -> s.state() == RunState.FAILED_WAITING);
+    cutover.rollback(new OperatorAction("alice", "finish failed"));
+    CutoverResult result = WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class);
+    assertEquals(RunState.ROLLED_BACK, result.state());
+    assertEquals(Set.of("f", "copy[t01]", "copy[t02]", "copy[t03]", "copy[t04]", "copy[t05]"), Set.copyOf(fakes.compensated));
+    assertEquals("f", fakes.compensated.get(0), "the later phase is undone first");
+    assertEquals(List.of("t05"), fakes.compensated.subList(1, 2).stream().map(id -> id.substring(5, 8)).toList(),
+        "the last key started is undone first");
+  }
+
   private static WaveProgress awaitWave(WaveWorkflow wave, Predicate<WaveProgress> condition) {
     long deadline = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < deadline) {

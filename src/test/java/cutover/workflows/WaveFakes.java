@@ -59,6 +59,8 @@ final class WaveFakes implements StepActivities, LedgerActivities, PlanActivitie
   /** The key of every step call, applied or compensated. */
   final Set<String> keysTouched = ConcurrentHashMap.newKeySet();
   final Set<String> failingKeys = ConcurrentHashMap.newKeySet();
+  /** Steps of phases without waves that fail. */
+  final Set<String> failingSteps = ConcurrentHashMap.newKeySet();
   final AtomicInteger keyQueries = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger mostAtOnce = new AtomicInteger();
@@ -88,6 +90,13 @@ final class WaveFakes implements StepActivities, LedgerActivities, PlanActivitie
   @Override
   public StepResult apply(StepCall call) {
     String id = call.step().id();
+    if (call.waveKey() == null) {
+      if (failingSteps.contains(id)) {
+        throw ApplicationFailure.newNonRetryableFailure("step '" + id + "' failed: injected", "StepFailed");
+      }
+      applied.add(id);
+      return new StepResult(id, StepAction.APPLY, "applied " + id, 1L, 1, 5, false);
+    }
     keysTouched.add(call.waveKey());
     int now = inFlight.incrementAndGet();
     mostAtOnce.accumulateAndGet(now, Math::max);
@@ -115,7 +124,9 @@ final class WaveFakes implements StepActivities, LedgerActivities, PlanActivitie
   @Override
   public StepResult compensate(StepCall call) {
     String id = call.step().id();
-    keysTouched.add(call.waveKey());
+    if (call.waveKey() != null) {
+      keysTouched.add(call.waveKey());
+    }
     compensated.add(id);
     String outcome = applied.contains(id) ? "compensated " + id : "not applied: nothing to undo";
     return new StepResult(id, StepAction.COMPENSATE, outcome, 0L, 1, 5, false);
