@@ -35,4 +35,10 @@ public record PhaseStatus(
     this(run, plan, target, phase, state, currentStep, steps, pendingGates, decisions, rollbackWouldUndo, pointOfNoReturn,
         lastError, notices, answers, null);
   }
+
+  /** This status with another summary of its waves (the running wave's own counts added). */
+  public PhaseStatus with(WaveSummary summary) {
+    return new PhaseStatus(run, plan, target, phase, state, currentStep, steps, pendingGates, decisions, rollbackWouldUndo,
+        pointOfNoReturn, lastError, notices, answers, summary);
+  }
 }

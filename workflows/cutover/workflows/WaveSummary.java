@@ -30,6 +30,27 @@ public record WaveSummary(
     List<KeyFailure> failedKeys,
     int failedNotShown) {
 
+  /**
+   * This summary with the running wave's own counts, which the phase learns only when the wave
+   * ends: its keys done, failed, running and not started yet.
+   */
+  public WaveSummary with(WaveProgress wave) {
+    if (wave == null || currentWave == null || wave.label() == null) {
+      return this;
+    }
+    if (wave.action() == WaveAction.COMPENSATE) {
+      return new WaveSummary(keys, done - wave.done(), running, failed, rolledBack + wave.done(), waiting, failureBudget,
+          waves, wavesEnded, currentWave, currentWaveWorkflowId, recentWaves, failedKeys, failedNotShown);
+    }
+    int stillRunning = wave.running().size();
+    WaveLine line = new WaveLine(currentWave.number(), currentWave.label(), currentWave.state(), currentWave.keys(),
+        currentWave.done() + wave.done(), stillRunning, currentWave.failed() + wave.failed(), currentWave.rolledBack(),
+        currentWave.waiting() + wave.pending());
+    return new WaveSummary(keys, done + wave.done(), running - wave.done() - wave.failed() - wave.pending(),
+        failed + wave.failed(), rolledBack, waiting + wave.pending(), failureBudget, waves, wavesEnded, line,
+        currentWaveWorkflowId, recentWaves, failedKeys, failedNotShown);
+  }
+
   /** One wave: its keys by state. */
   public record WaveLine(int number, String label, String state, int keys, int done, int running, int failed,
       int rolledBack, int waiting) {}

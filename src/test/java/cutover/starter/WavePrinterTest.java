@@ -2,6 +2,8 @@ package cutover.starter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import cutover.workflows.WaveAction;
+import cutover.workflows.WaveProgress;
 import cutover.workflows.WaveSummary;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,5 +35,16 @@ class WavePrinterTest {
           ✗ key t2: step 'copy[t2]' failed: boom
           … and 1 more failed keys
         """, text.toString());
+  }
+
+  @Test
+  void theRunningWavesOwnCountsRefineThePhases() {
+    // the phase counts the running wave's 10 keys as running until the wave ends
+    WaveSummary phase = new WaveSummary(50, 12, 10, 0, 0, 28, 2, 6, 2,
+        new WaveSummary.WaveLine(3, "wave 2", "running", 10, 0, 10, 0, 0, 0), "r/move#wave-2", List.of(), List.of(), 0);
+    WaveSummary refined = phase.with(new WaveProgress("wave 2", WaveAction.APPLY, 10, List.of("t17", "t18", "t19"), 5, 1,
+        1, false, List.of()));
+    assertEquals(List.of(17, 3, 1, 29), List.of(refined.done(), refined.running(), refined.failed(), refined.waiting()));
+    assertEquals(new WaveSummary.WaveLine(3, "wave 2", "running", 10, 5, 3, 1, 0, 1), refined.currentWave());
   }
 }
