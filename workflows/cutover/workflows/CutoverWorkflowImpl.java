@@ -291,6 +291,10 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     List<String> wouldUndo = new ArrayList<>();
     if (operator.pointOfNoReturn == null && operator.state != RunState.ROLLED_BACK) {
       for (int p = finishedPhases.size() - 1; p >= 0; p--) {
+        List<String> keys = finishedPhases.get(p).waveKeys();
+        if (keys != null && !keys.isEmpty()) {
+          wouldUndo.add("the steps of " + keys.size() + " key(s) of phase " + finishedPhases.get(p).phase());
+        }
         List<String> attempted = finishedPhases.get(p).attempted();
         for (int i = attempted.size() - 1; i >= 0; i--) {
           wouldUndo.add(attempted.get(i));
