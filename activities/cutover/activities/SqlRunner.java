@@ -132,10 +132,26 @@ public final class SqlRunner {
    * looks for blockers and heartbeats for all of them, with the progress the work reports.
    */
   public Session open(String target, String stepId, StepAction action) {
+    return open(target, stepId, action, null);
+  }
+
+  /** @param waveKey the key of a wave phase the step runs for, set in each transaction; null outside waves */
+  public Session open(String target, String stepId, StepAction action, String waveKey) {
     DataSource dataSource = targets.dataSource(target);
     LockWatcher watcher = new LockWatcher(dataSource, targets, stepId, action, currentActivity());
     watcher.start();
-    return new Session(target, dataSource, stepId, action, watcher);
+    return new Session(target, dataSource, stepId, action, watcher, waveKey);
+  }
+
+  /** The setting a wave phase's SQL reads its key from: {@code current_setting('cutover.key')}. */
+  public static final String WAVE_KEY_SETTING = "cutover.key";
+
+  /** Sets the wave's key for the transaction only, as a bound value: never spliced into SQL. */
+  public static void setWaveKey(DSLContext transaction, String waveKey) {
+    if (waveKey != null) {
+      transaction.select(DSL.function(name("set_config"), SQLDataType.VARCHAR,
+          DSL.inline(WAVE_KEY_SETTING), DSL.val(waveKey), DSL.inline(true))).fetch();
+    }
   }
 
   /** Units of work of one step, run one after another under one watcher. Not thread-safe. */
@@ -144,8 +160,11 @@ public final class SqlRunner {
     private final DataSource dataSource;
     private final String subject;
     private final LockWatcher watcher;
+    private final String waveKey;
 
-    private Session(String target, DataSource dataSource, String stepId, StepAction action, LockWatcher watcher) {
+    private Session(String target, DataSource dataSource, String stepId, StepAction action, LockWatcher watcher,
+        String waveKey) {
+      this.waveKey = waveKey;
       this.target = target;
       this.dataSource = dataSource;
       this.subject = action == StepAction.COMPENSATE ? "compensation of step '" + stepId + "'" : "step '" + stepId + "'";
@@ -162,7 +181,7 @@ public final class SqlRunner {
           watcher.attempt(attempt);
           watcher.throwIfCancelled();
           try {
-            T value = once(dataSource, settings, work, attempt, watcher);
+            T value = once(dataSource, settings, work, attempt, watcher, waveKey);
             if (attempt > 1) {
               log.info("{} got its locks at attempt {}, after {}", subject, attempt, seconds(elapsedMillis(started)));
               StepMetrics.lockWaitEnded(target, true, Duration.ofNanos(System.nanoTime() - started));
@@ -258,8 +277,8 @@ public final class SqlRunner {
     return blockers.isEmpty() ? "the blocking session was not seen" : "blocked by " + names(blockers);
   }
 
-  private <T> T once(DataSource dataSource, SqlTimeouts settings, Work<T> work, int attempt, LockWatcher watcher)
-      throws Exception {
+  private <T> T once(DataSource dataSource, SqlTimeouts settings, Work<T> work, int attempt, LockWatcher watcher,
+      String waveKey) throws Exception {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       boolean committed = false;
@@ -272,6 +291,7 @@ public final class SqlRunner {
                 DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER))
             .fetchOne();
         watcher.watch(setup.value3());
+        setWaveKey(transaction, waveKey);
         T value;
         try {
           value = work.run(transaction, new Attempt(attempt, watcher));

@@ -318,7 +318,7 @@ public final class StepActivitiesImpl implements StepActivities {
     BatchedKind<?> kind = batched(step);
     StepAction action = action(request.action());
     long started = System.nanoTime();
-    try (SqlRunner.Session session = runner.open(call.target(), step.id(), action)) {
+    try (SqlRunner.Session session = runner.open(call.target(), step.id(), action, call.waveKey())) {
       session.run(SqlTimeouts.of(step), (tx, attempt) -> {
         requireActiveIfApplying(tx, call, action);
         return null;
@@ -407,6 +407,9 @@ public final class StepActivitiesImpl implements StepActivities {
    * a bind parameter.
    */
   private StepContext context(StepCall call, DSLContext tx) {
+    if (tx != null) {
+      SqlRunner.setWaveKey(tx, call.waveKey());
+    }
     return new StepContext(call.runId(), call.target(), call.step(), tx == null ? null : planSql(tx),
         new Environment(call));
   }
@@ -438,7 +441,10 @@ public final class StepActivitiesImpl implements StepActivities {
     @Override
     public <T> T inTransaction(java.util.function.Function<DSLContext, T> work) {
       return runner.run(call.target(), call.step().id(), StepAction.APPLY, SqlTimeouts.of(call.step()),
-          (tx, attempt) -> work.apply(planSql(tx))).value();
+          (tx, attempt) -> {
+            SqlRunner.setWaveKey(tx, call.waveKey());
+            return work.apply(planSql(tx));
+          }).value();
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class PlanParser {
   static final List<String> PLAN_FIELDS = List.of("name", "target", "description", "phases");
-  static final List<String> PHASE_FIELDS = List.of("name", "description", "steps");
+  static final List<String> PHASE_FIELDS = List.of("name", "description", "steps", "waves");
   static final List<String> STEP_FIELDS =
       List.of("id", "kind", "description", "compensate", "irreversible", "pointOfNoReturn", "lint");
 
@@ -199,14 +199,17 @@ public final class PlanParser {
       }
     }
     String description = optionalText(map, "description", label + ": ");
-    List<PlanStep> steps = steps(map, label);
+    boolean inWaves = map.has("waves");
+    List<PlanStep> steps = steps(map, label, inWaves);
+    Waves waves = WavesReader.read(map, label, problems);
     map.reportUnknown(problems, label, PHASE_FIELDS);
-    return new Phase(name, description, steps);
+    return new Phase(name, description, steps, waves);
   }
 
   // ---------------------------------------------------------------- steps
 
-  private List<PlanStep> steps(YamlMap phase, String phaseLabel) {
+  /** @param inWaves the phase runs per key: its steps must be ones a key's workflow applies */
+  private List<PlanStep> steps(YamlMap phase, String phaseLabel, boolean inWaves) {
     List<PlanStep> steps = new ArrayList<>();
     Node value = phase.value("steps");
     String message = "empty phase: " + phaseLabel + " has no steps";
@@ -223,7 +226,7 @@ public final class PlanParser {
     } else {
       int number = 0;
       for (Node item : sequence.getValue()) {
-        PlanStep step = step(item, ++number, phaseLabel);
+        PlanStep step = step(item, ++number, phaseLabel, inWaves);
         if (step != null) {
           steps.add(step);
         }
@@ -232,7 +235,7 @@ public final class PlanParser {
     return List.copyOf(steps);
   }
 
-  private PlanStep step(Node node, int number, String phaseLabel) {
+  private PlanStep step(Node node, int number, String phaseLabel, boolean inWaves) {
     String position = "step #" + number + " of " + phaseLabel;
     if (!(node instanceof MappingNode mapping)) {
       problems.add(node, position + " must be a mapping with id: and kind:, found " + Nodes.describe(node),
@@ -266,6 +269,9 @@ public final class PlanParser {
     }
     Boolean irreversible = optionalBoolean(map, "irreversible", label);
     Boolean pointOfNoReturn = optionalBoolean(map, "pointOfNoReturn", label);
+    if (inWaves) {
+      refuseInWaves(map, kind, Boolean.TRUE.equals(pointOfNoReturn), label, phaseLabel);
+    }
 
     YamlStepFields fields = new YamlStepFields(map, id, label, problems, Collections.unmodifiableMap(stepKinds));
     StepSpec spec = null;
@@ -288,6 +294,21 @@ public final class PlanParser {
     }
     return new PlanStep(id, description, compensate, Boolean.TRUE.equals(irreversible),
         Boolean.TRUE.equals(pointOfNoReturn), spec, YamlMap.line(mapping), lint);
+  }
+
+  /** A wave phase's steps run once per key in a workflow of their own, which holds no gates. */
+  private void refuseInWaves(YamlMap map, StepSpecReader kind, boolean pointOfNoReturn, String label, String phaseLabel) {
+    if (kind != null && kind.heldByWorkflow()) {
+      problems.add(map.peek("kind"), label + ": a " + kind.name() + " step cannot be in " + phaseLabel
+          + ", which runs per key in waves", kind.name().equals("approval")
+              ? "to wait for people between waves write approveBetween: true under waves:"
+              : "put the " + kind.name() + " in a phase of its own, before or after the waves");
+    }
+    if (pointOfNoReturn) {
+      problems.add(map.key("pointOfNoReturn"), label + ": a step of " + phaseLabel
+          + " (waves) cannot be the point of no return: it runs once per key",
+          "mark a step of a phase without waves as pointOfNoReturn: true");
+    }
   }
 
   /** {@code lint: {allow: [rule, …], because: "…"}}: an acknowledgement needs its reason. */

@@ -28,4 +28,9 @@ public interface StepSpecReader {
    * through {@code fields} at its position; the result is then not used.
    */
   StepSpec read(StepFields fields);
+
+  /** Whether the phase workflow holds steps of this kind itself (a gate), rather than applying them. */
+  default boolean heldByWorkflow() {
+    return false;
+  }
 }

@@ -43,7 +43,8 @@ record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, Li
         : WorkflowEnding.of(connection, workflowId).orElse(null);
     String type = described.getWorkflowExecutionInfo().getType().getName();
     if (CutoverPhaseWorkflow.TYPE.equals(type)) {
-      PhaseStatus phase = connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, workflowId).status();
+      PhaseStatus phase = WaveStatus.withRunningWave(connection,
+          connection.client().newWorkflowStub(CutoverPhaseWorkflow.class, workflowId).status());
       List<StepHeartbeat> beats = heartbeats(connection, workflowId);
       return new RunStatus(workflowId, null, phase, progress(beats), lockWaits(beats), ending);
     }
@@ -56,6 +57,7 @@ record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, Li
         // the phase closed between the two queries; the next look shows it in the cutover's list
       }
     }
+    phase = WaveStatus.withRunningWave(connection, phase);
     List<StepHeartbeat> beats = cutover.currentPhaseWorkflowId() == null ? List.of()
         : heartbeats(connection, cutover.currentPhaseWorkflowId());
     return new RunStatus(workflowId, cutover, phase, progress(beats), lockWaits(beats), ending);

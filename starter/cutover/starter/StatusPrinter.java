@@ -115,6 +115,9 @@ final class StatusPrinter {
   }
 
   private static void printPhaseDetail(PhaseStatus phase, String run, PrintWriter out, String hintFlags) {
+    if (phase.waves() != null) {
+      WavePrinter.print(phase.waves(), out);
+    }
     for (GateView gate : phase.pendingGates()) {
       out.printf("waiting at gate %s: %s%n", gate.gate(), gate.waitingFor());
       out.printf("  approve: cutover approve %s --gate %s%s --comment \"...\"%n", run, gate.gate(), hintFlags);

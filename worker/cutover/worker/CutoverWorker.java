@@ -6,6 +6,7 @@ import cutover.activities.RehearsalActivitiesImpl;
 import cutover.activities.ReportActivitiesImpl;
 import cutover.activities.explain.ExplainActivitiesImpl;
 import cutover.activities.SqlRunner;
+import cutover.activities.waves.WaveActivitiesImpl;
 import cutover.activities.StepActivitiesImpl;
 import cutover.activities.Targets;
 import cutover.activities.steps.approval.ApprovalActivitiesImpl;
@@ -63,7 +64,8 @@ public final class CutoverWorker implements AutoCloseable {
     List<String> targetQueues = targets.names().stream().map(TargetTaskQueue::of).toList();
     Object[] activities = {new StepActivitiesImpl(new SqlRunner(targets), allowCommands), new LedgerActivitiesImpl(targets),
         new PlanActivitiesImpl(targets), new ReportActivitiesImpl(targets), new ApprovalActivitiesImpl(signers),
-        new ExplainActivitiesImpl(targets), new RehearsalActivitiesImpl(targets)};
+        new ExplainActivitiesImpl(targets), new RehearsalActivitiesImpl(targets),
+        new WaveActivitiesImpl(new SqlRunner(targets))};
     Worker worker = factory.newWorker(WorkflowRegistration.TASK_QUEUE, options.build());
     WorkflowRegistration.register(worker);
     worker.registerActivitiesImplementations(activities);

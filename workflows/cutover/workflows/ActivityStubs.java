@@ -7,6 +7,7 @@ import cutover.activities.ReportActivities;
 import cutover.activities.StepActivities;
 import cutover.activities.explain.ExplainActivities;
 import cutover.activities.steps.approval.ApprovalActivities;
+import cutover.activities.waves.WaveActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -151,6 +152,19 @@ final class ActivityStubs {
             .setStartToCloseTimeout(Duration.ofHours(1))
             .setScheduleToStartTimeout(NO_WORKER_WAIT)
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
+  }
+
+  /**
+   * A wave phase's key query: a read with its own statement timeout, tried three times; a target whose
+   * workers are away is waited for, as the phase's plan load is.
+   */
+  WaveActivities waves() {
+    return Workflow.newActivityStub(
+        WaveActivities.class,
+        on(ActivityOptions.newBuilder())
+            .setStartToCloseTimeout(Duration.ofMinutes(2))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
             .build());
   }
 

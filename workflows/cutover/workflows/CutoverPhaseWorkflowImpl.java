@@ -26,6 +26,7 @@ import cutover.activities.steps.approval.ApprovalActivities;
 import cutover.activities.steps.approval.ApprovalEvidence;
 import cutover.activities.steps.approval.SignatureCheck;
 import cutover.activities.steps.approval.SignedApproval;
+import cutover.activities.waves.WaveActivities;
 import cutover.plan.Phase;
 import cutover.plan.PlanStep;
 import io.temporal.failure.ActivityFailure;
@@ -47,6 +48,9 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private LedgerActivities ledger;
   private PlanActivities plans;
   private ApprovalActivities approvals;
+  private WaveActivities waveKeys;
+  /** The waves of a phase that has them, once they run. */
+  private TenantWaves waves;
   private final LedgerRecorder recorder = new LedgerRecorder();
   private final Operator operator = new Operator();
 
@@ -97,6 +101,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     // a phase of a run under way waits for its target's workers; a phase started alone fails when there are none
     plans = blank(input.run()) ? activities.plansBeforeStart() : activities.plans();
     approvals = activities.approvals();
+    waveKeys = activities.waves();
     LoadedPlan loaded = load();
     planHash = loaded.hash();
     Phase phase = loaded.plan().phase(input.phase()).orElseThrow(() -> Failures.fatal(
@@ -126,10 +131,16 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       ledger.endRun(new EndRun(input.target(), run, outcome == RunState.COMPLETED ? LedgerRunState.COMPLETED : LedgerRunState.ROLLED_BACK, null));
     }
     return new PhaseResult(phase.name(), outcome, List.copyOf(views.values()),
-        attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere(), findingsBefore(phase, null));
+        attempted.stream().map(c -> c.step().id()).toList(), pointOfNoReturnHere(), findingsBefore(phase, null),
+        waves == null ? null : waves.touched());
   }
 
   private RunState runSteps(Phase phase) {
+    if (phase.waves() != null && Workflow.getVersion(TenantWaves.CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      waves = new TenantWaves(request, run, phase, operator, recorder, views,
+          gateStep -> hold(phase, gateStep, (GateKind<?>) StepKinds.ALL.of(gateStep)), waveKeys);
+      return waves.run();
+    }
     for (PlanStep step : phase.steps()) {
       operator.awaitUnpaused();
       if (operator.rollbackRequested) {
@@ -701,6 +712,7 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     return new PhaseStatus(run, request == null ? null : request.plan(), request == null ? null : request.target(),
         request == null ? null : request.phase(), operator.state, currentStep, List.copyOf(views.values()), gates,
         List.copyOf(decisions), operator.pointOfNoReturn == null ? wouldUndo : List.of(), operator.pointOfNoReturn,
-        operator.lastError, List.copyOf(operator.notices), List.copyOf(operator.answers));
+        operator.lastError, List.copyOf(operator.notices), List.copyOf(operator.answers),
+        waves == null ? null : waves.summary());
   }
 }

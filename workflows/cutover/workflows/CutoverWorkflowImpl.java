@@ -146,9 +146,30 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
       StepCall call = calls.get(i);
       compensations.put(call.step().id(), StepView.pending(call.phase(), call.step()));
     }
-    Compensations.undo(calls, steps, operator, recorder, compensations);
+    if (completed.stream().anyMatch(done -> done.waveKeys() != null)
+        && Workflow.getVersion(TenantWaves.CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      rollBackWithWaves(completed, calls);
+    } else {
+      Compensations.undo(calls, steps, operator, recorder, compensations);
+    }
     operator.state = RunState.ROLLED_BACK;
     return RunState.ROLLED_BACK;
+  }
+
+  /** Phase by phase, the last first: a wave phase's keys as its own rollback would undo them, other phases' steps. */
+  private void rollBackWithWaves(List<PhaseResult> completed, List<StepCall> calls) {
+    for (int p = completed.size() - 1; p >= 0; p--) {
+      PhaseResult done = completed.get(p);
+      Phase phase = plan.phase(done.phase()).orElseThrow();
+      if (done.waveKeys() != null) {
+        phase.steps().forEach(s -> compensations.put(s.id(), StepView.pending(phase.name(), s)));
+        TenantWaves.rollBackFinished(request.target(), run, phase, request.allowFixes(), done.waveKeys(), operator,
+            recorder, compensations);
+      } else {
+        Compensations.undo(calls.stream().filter(c -> c.phase().equals(done.phase())).toList(), steps, operator, recorder,
+            compensations);
+      }
+    }
   }
 
   private CutoverResult finish(RunState state, List<PhaseResult> results) {
@@ -290,6 +311,10 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     List<String> wouldUndo = new ArrayList<>();
     if (operator.pointOfNoReturn == null && operator.state != RunState.ROLLED_BACK) {
       for (int p = finishedPhases.size() - 1; p >= 0; p--) {
+        List<String> keys = finishedPhases.get(p).waveKeys();
+        if (keys != null && !keys.isEmpty()) {
+          wouldUndo.add("the steps of " + keys.size() + " key(s) of phase " + finishedPhases.get(p).phase());
+        }
         List<String> attempted = finishedPhases.get(p).attempted();
         for (int i = attempted.size() - 1; i >= 0; i--) {
           wouldUndo.add(attempted.get(i));

@@ -58,6 +58,11 @@ public interface StepKind<S extends StepSpec> extends StepSpecReader {
     return definition().execution();
   }
 
+  @Override
+  default boolean heldByWorkflow() {
+    return execution() == Execution.WORKFLOW;
+  }
+
   default Class<S> specType() {
     return definition().specType();
   }

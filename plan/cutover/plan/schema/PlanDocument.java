@@ -34,7 +34,37 @@ public record PlanDocument(
       String description,
       @Required
       @JsonPropertyDescription("The phase's steps, run in order.")
-      List<Step> steps) {}
+      List<Step> steps,
+      @JsonPropertyDescription("Runs the steps once per key a query lists (a tenant), in waves; see the README's "
+          + "\"Tenant waves\". The steps read the key as current_setting('cutover.key').")
+      Waves waves) {}
+
+  @JsonClassDescription("Tenant waves: canary keys first, then waves of size keys, at most concurrency at once.")
+  public record Waves(
+      @Required
+      @JsonPropertyDescription("A read-only query on the target whose first column lists the keys, run once when the "
+          + "phase starts, e.g. SELECT tenant_id FROM tenants ORDER BY 1.")
+      String keys,
+      @JsonPropertyDescription("Keys run first, all of which must pass: a list of keys, or a count of the first keys.")
+      Canary canary,
+      @JsonProperty(defaultValue = "" + cutover.plan.Waves.DEFAULT_SIZE)
+      @JsonPropertyDescription("Keys per wave, 1 to " + cutover.plan.Waves.MAX_SIZE + ".")
+      Integer size,
+      @JsonProperty(defaultValue = "1")
+      @JsonPropertyDescription("Most keys running at once, 1 to " + cutover.plan.Waves.MAX_CONCURRENCY + ".")
+      Integer concurrency,
+      @JsonProperty(defaultValue = "0")
+      @JsonPropertyDescription("How many keys may fail before no new key starts and the phase fails.")
+      Integer failureBudget,
+      @JsonProperty(defaultValue = "false")
+      @JsonPropertyDescription("Each wave after the first waits for an approval (cutover approve), as an approval step.")
+      Boolean approveBetween,
+      @JsonProperty(defaultValue = "30s")
+      @JsonPropertyDescription("The longest the key query may run.")
+      java.time.Duration keysTimeout) {}
+
+  /** For the schema: a list of keys, or a count of the first keys. */
+  public interface Canary {}
 
   @JsonClassDescription("A step: the fields every step has, and those of its kind.")
   public record Step(

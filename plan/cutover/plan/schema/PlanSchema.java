@@ -168,6 +168,11 @@ public final class PlanSchema {
         node.put("type", "object");
         node.put("minProperties", 1);
         node.putObject("additionalProperties").putArray("type").add("string").add("number").add("boolean").add("null");
+      } else if (type.getErasedType() == PlanDocument.Canary.class) {
+        node = context.getGeneratorConfig().createObjectNode();
+        node.putArray("type").add("array").add("integer");
+        node.putObject("items").putArray("type").add("string").add("integer");
+        node.put("minItems", 1).put("minimum", 1);
       } else if (type.isInstanceOf(Enum.class)) {
         node = context.createStandardDefinition(type, this);
       } else if (type.getErasedType().isAnnotationPresent(OrBoolean.class)) {

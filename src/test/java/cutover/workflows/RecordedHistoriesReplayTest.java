@@ -29,7 +29,8 @@ class RecordedHistoriesReplayTest {
   static final Map<String, String> WORKFLOW_IDS = Map.of(
       "demo.cutover.json", "contract-templates-demo",
       "three-phases.cutover.json", "replay",
-      "timed.cutover.json", "timed-replay");
+      "timed.cutover.json", "timed-replay",
+      "waves.cutover.json", "across");
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("histories")
