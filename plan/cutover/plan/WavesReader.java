@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -30,7 +31,7 @@ final class WavesReader {
       return null;
     }
     YamlMap map = new YamlMap(mapping, problems);
-    YamlStepFields fields = new YamlStepFields(map, null, label, problems);
+    YamlStepFields fields = new YamlStepFields(map, null, label, problems, Map.of());
     String keys = fields.requiredString("keys", "give a read-only query whose first column lists the keys, e.g. "
         + "keys: \"SELECT tenant_id FROM tenants ORDER BY 1\"");
     List<String> canaryKeys = new ArrayList<>();
