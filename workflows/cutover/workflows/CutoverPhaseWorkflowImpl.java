@@ -26,6 +26,8 @@ import cutover.activities.steps.approval.ApprovalActivities;
 import cutover.activities.steps.approval.ApprovalEvidence;
 import cutover.activities.steps.approval.SignatureCheck;
 import cutover.activities.steps.approval.SignedApproval;
+import cutover.activities.steps.soak.SoakProgress;
+import cutover.activities.steps.soak.SoakProgressSignal;
 import cutover.plan.Phase;
 import cutover.plan.PlanStep;
 import io.temporal.failure.ActivityFailure;
@@ -299,6 +301,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     }
 
     @Override
+    public boolean paused() {
+      return operator.paused;
+    }
+
+    @Override
     public void waitingForPeople(String text) {
       operator.state = RunState.WAITING_APPROVAL;
       show(StepState.WAITING, text);
@@ -566,6 +573,14 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       recorder.event(RunEventKind.TUNE, runningBatched, by, detail); // histories from before tunes were values
     } else {
       recorder.tune(runningBatched, by, tuning.batchSize(), tuning.rate(), detail);
+    }
+  }
+
+  /** A soak's child workflow reports how far it has come; status shows it. */
+  @Override
+  public void soakProgress(SoakProgress progress) {
+    if (gate instanceof SoakProgressSignal soak) {
+      soak.soakProgress(progress);
     }
   }
 
