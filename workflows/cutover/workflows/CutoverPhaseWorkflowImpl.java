@@ -61,6 +61,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private Gate gate;
   private String gateStep;
   private Long runStartedAt;
+  /** The run's instant T given at start, in epoch ms, or null. */
+  private Long instant;
   private String planHash;
   /** The outcome of each completed step as its kind reported it (a resumed step's too): the findings gates show. */
   private final Map<String, String> outcomes = new LinkedHashMap<>();
@@ -93,6 +95,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
             + String.join(", ", loaded.plan().phases().stream().map(Phase::name).toList()),
         "InvalidInput"));
     boolean ownRun = input.run() == null || input.run().isBlank();
+    // a phase of a cutover gets T from it, which checked it; a phase started alone is refused as a cutover is
+    instant = ownRun || !blank(input.instant()) ? RunInstant.of(input.instant(), loaded.plan()) : null;
     run = ownRun ? Workflow.getInfo().getWorkflowId() : input.run();
     startedBy = input.startedBy() == null ? "unknown" : input.startedBy();
     operator.pointOfNoReturn = input.pointOfNoReturn();
@@ -298,6 +302,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     @Override
     public boolean rollbackRequested() {
       return operator.rollbackRequested;
+    }
+
+    @Override
+    public Long instant() {
+      return instant;
     }
 
     @Override

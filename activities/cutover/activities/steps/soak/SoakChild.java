@@ -52,8 +52,7 @@ final class SoakChild extends TimedGate implements SoakProgressSignal {
     boolean rollbackSent = false;
     boolean pausedThere = false;
     while (!ended.isCompleted()) {
-      boolean pausedHere = context.paused();
-      boolean pausedNow = pausedThere;
+        boolean pausedNow = pausedThere;
       boolean skipSentNow = skipSent;
       boolean rollbackSentNow = rollbackSent;
       Workflow.await(() -> ended.isCompleted() || skippedBy != null && !skipSentNow
@@ -61,23 +60,30 @@ final class SoakChild extends TimedGate implements SoakProgressSignal {
       if (ended.isCompleted()) {
         break;
       }
+      // by workflow id alone: the signal reaches the child's latest run, whatever it continued as
+      SoakWorkflow latest = Workflow.newExternalWorkflowStub(SoakWorkflow.class, childId);
       if (skippedBy != null && !skipSent) {
-        child.skip();
         skipSent = true;
+        send(latest::skip);
       } else if (context.rollbackRequested() && !rollbackSent) {
-        child.rollback();
         rollbackSent = true;
+        send(latest::rollback);
       } else if (context.paused() != pausedThere) {
         pausedThere = context.paused();
-        if (pausedThere) {
-          child.pause();
-        } else {
-          child.resume();
-        }
+        send(pausedThere ? latest::pause : latest::resume);
       }
     }
     holding = false;
     return ended(ended.get(), kind, started);
+  }
+
+  /** Signals the child; one that has just ended cannot hear it and needs not: its result is on the way. */
+  private static void send(Runnable signal) {
+    try {
+      signal.run();
+    } catch (RuntimeException ended) {
+      // the child closed meanwhile
+    }
   }
 
   private String ended(SoakResult result, String kind, long started) {
@@ -127,8 +133,9 @@ final class SoakChild extends TimedGate implements SoakProgressSignal {
   private void show() {
     SoakProgress p = progress;
     long shownAt = Math.max(p.cleanSinceMillis(), p.lastCheckMillis());
-    String state = (p.paused() ? "soak paused (checks resume with resume): " : "soaking: ") + spec.repeated().kind()
-        + " " + p.checksDone() + " done every " + describe(spec.every()) + ", clean for "
+    String kind = spec.repeated().kind();
+    String state = (p.paused() ? "soak paused (checks resume with resume): " : "soaking: ") + p.checksDone() + " "
+        + kind + (p.checksDone() == 1 ? "" : "s") + " clean, every " + describe(spec.every()) + ", clean for "
         + describe(Duration.ofMillis(shownAt - p.cleanSinceMillis())) + " of " + describe(spec.length()) + ", ends "
         + Instant.ofEpochMilli(p.endsAtMillis()) + " (as of " + Instant.ofEpochMilli(shownAt) + "; live: workflow "
         + childId + ")" + skipHint();

@@ -86,6 +86,70 @@ class LongSoakTest {
     assertTrue(sizes.runs("months.aftercare.month-clean") >= 2, "the soak continued as new: " + sizes);
   }
 
+  /** The phase's status once the soak's child has continued as new (a second run exists). */
+  static PhaseStatus afterContinueAsNew(TestWorkflowEnvironment env, WorkflowClient client, String run) {
+    String child = run + ".aftercare.month-clean";
+    // 500 activities of an hour's checks each, then the child continues as new: 20.8 days in
+    env.sleep(Duration.ofDays(21));
+    assertTrue(HistorySizes.of(client, child).runs(child) >= 2, "the soak continued as new");
+    return client.newWorkflowStub(CutoverPhaseWorkflow.class, run + ".aftercare").status();
+  }
+
+  static int checks(WorkflowClient client, String run) {
+    return client.newWorkflowStub(cutover.activities.steps.soak.SoakWorkflow.class, run + ".aftercare.month-clean")
+        .status().checksDone();
+  }
+
+  @Test
+  void statusPauseAndSkipReachTheSoakAfterItContinuedAsNew(TestWorkflowEnvironment env, Worker worker,
+      WorkflowClient client) {
+    FakeActivities fake = cutovers.start(env, worker, MONTHS);
+    CutoverWorkflow cutover = cutovers.startCutover(client, "paused", "months");
+
+    PhaseStatus soaking = afterContinueAsNew(env, client, "paused");
+    String shown = soaking.steps().get(1).outcome();
+    assertTrue(shown.startsWith("soaking: ") && shown.contains("live: workflow paused.aftercare.month-clean"), shown);
+    int reported = Integer.parseInt(shown.replaceAll("^soaking: (\\d+) checks clean.*$", "$1"));
+    assertTrue(reported > 20 * 1440, "status shows the checks of the run before the continue-as-new: " + shown);
+
+    cutover.pause(new OperatorAction("carol", "replica maintenance"));
+    CutoverWorkflowTest.awaitPhase(client, "paused.aftercare",
+        s -> s.steps().get(1).outcome().startsWith("soak paused"));
+    int atPause = checks(client, "paused");
+    env.sleep(Duration.ofDays(3));
+    assertEquals(atPause, checks(client, "paused"), "no checks while paused");
+    assertEquals(atPause, fake.verified.size());
+    cutover.resume(new OperatorAction("carol", null));
+    env.sleep(Duration.ofHours(2));
+    assertTrue(checks(client, "paused") >= atPause + 60, "checks go on after resume");
+
+    cutover.skip(new GateDecision("month-clean", "carol", "monitoring covers the rest", "s1"));
+    PhaseStatus skipped = CutoverWorkflowTest.awaitPhase(client, "paused.aftercare",
+        s -> s.steps().get(1).state() == StepState.COMPLETED);
+    assertTrue(skipped.steps().get(1).outcome().startsWith("skipped by carol: monitoring covers the rest after "),
+        skipped.steps().get(1).outcome());
+    assertEquals(StepState.WAITING, skipped.steps().get(2).state(), "the 180-day wait holds");
+    cutover.rollback(new OperatorAction("carol", "abandon the aftercare"));
+    CutoverResult result = CutoverWorkflowTest.result(cutover);
+    assertEquals(RunState.ROLLED_BACK, result.state());
+    assertEquals(List.of("announce"), fake.compensated);
+  }
+
+  @Test
+  void aRollbackReachesTheSoakAfterItContinuedAsNew(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    FakeActivities fake = cutovers.start(env, worker, MONTHS);
+    CutoverWorkflow cutover = cutovers.startCutover(client, "rolled", "months");
+    afterContinueAsNew(env, client, "rolled");
+
+    cutover.rollback(new OperatorAction("carol", "the check is wrong"));
+    CutoverResult result = CutoverWorkflowTest.result(cutover);
+    assertEquals(RunState.ROLLED_BACK, result.state());
+    assertEquals(List.of("announce"), fake.compensated);
+    String outcome = result.phases().get(0).steps().get(1).outcome();
+    assertTrue(outcome.startsWith("rollback requested while soak 'month-clean' held, after "), outcome);
+    assertEquals(StepState.STOPPED, result.phases().get(0).steps().get(1).state());
+  }
+
   /** The events of each workflow's runs, every run of a continued-as-new chain. */
   record HistorySizes(List<Chain> chains) {
     record Chain(String workflowId, List<Integer> eventsPerRun) {}
