@@ -82,7 +82,7 @@ public class SoakWorkflowImpl implements SoakWorkflow {
       if (checksDone - before == count && lastDue >= endsAt) {
         return end(SoakEnd.PASSED, null);
       }
-      if (checksDone / input.reportEvery() > before / input.reportEvery()) {
+      if (before == 0 || checksDone / input.reportEvery() > before / input.reportEvery()) {
         report();
       }
       long next = Math.min(endsAt, lastDue + every);

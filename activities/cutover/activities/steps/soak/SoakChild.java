@@ -42,8 +42,7 @@ final class SoakChild extends TimedGate implements SoakProgressSignal {
     SoakRequest request = SoakRequest.first(context.target(), context.run(), context.phase(),
         SoakGate.repeated(step, spec), phaseWorkflowId, every.toMillis(), started, length.toMillis());
     progress = new SoakProgress(step.id(), 0, started, request.endsAtMillis(), 0, false);
-    holding = true;
-    show();
+    holding = true; // shown running from the child's first report, after its first check
     SoakWorkflow child = Workflow.newChildWorkflowStub(SoakWorkflow.class,
         ChildWorkflowOptions.newBuilder().setWorkflowId(childId).build());
     Promise<SoakResult> ended = Async.function(child::run, request);

@@ -53,7 +53,8 @@ public final class WaitGate extends DefinedKind<WaitSpec> implements GateKind<Wa
         parseUntil(until);
       } catch (IllegalArgumentException e) {
         fields.problem("until", e.getMessage(),
-            "write T+ or T- and a duration (T+90d, T-1h30m) or an instant with its offset (\"2026-12-01T09:00:00Z\")");
+            "write T+ and a duration (T+90d, T+1h30m), T- and one (T-7d), or an instant with its offset "
+                + "(\"2026-12-01T09:00:00Z\")");
       }
     }
     return new WaitSpec(duration, until);
@@ -86,7 +87,7 @@ public final class WaitGate extends DefinedKind<WaitSpec> implements GateKind<Wa
     try {
       return new Until(null, OffsetDateTime.parse(value).toInstant());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("until: '" + value + "' is neither T+duration, T-duration nor an instant with an offset");
+      throw new IllegalArgumentException("until: '" + value + "' is neither T+duration nor an instant with an offset (nor T-duration)");
     }
   }
 
