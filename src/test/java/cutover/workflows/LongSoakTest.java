@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepState;
+import cutover.activities.steps.soak.SoakProgressSignal;
+import cutover.activities.steps.soak.SoakWorkflow;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -96,7 +98,7 @@ class LongSoakTest {
   }
 
   static int checks(WorkflowClient client, String run) {
-    return client.newWorkflowStub(cutover.activities.steps.soak.SoakWorkflow.class, run + ".aftercare.month-clean")
+    return client.newWorkflowStub(SoakWorkflow.class, run + ".aftercare.month-clean")
         .status().checksDone();
   }
 
@@ -136,10 +138,17 @@ class LongSoakTest {
   }
 
   @Test
-  void aRollbackReachesTheSoakAfterItContinuedAsNew(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void aRollbackReachesTheSoakAfterItContinuedAsNew(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
     FakeActivities fake = cutovers.start(env, worker, MONTHS);
     CutoverWorkflow cutover = cutovers.startCutover(client, "rolled", "months");
     afterContinueAsNew(env, client, "rolled");
+    // anyone may send these signals from the Temporal UI: a payload of any shape changes nothing
+    for (Object junk : new Object[] {"junk", 5, List.of(), java.util.Map.of("step", "month-clean")}) {
+      client.newUntypedWorkflowStub("rolled.aftercare").signal(SoakProgressSignal.NAME, junk);
+      client.newUntypedWorkflowStub("rolled.aftercare.month-clean").signal("pause", junk);
+      client.newUntypedWorkflowStub("rolled.aftercare.month-clean").signal("resume", junk);
+    }
 
     cutover.rollback(new OperatorAction("carol", "the check is wrong"));
     CutoverResult result = CutoverWorkflowTest.result(cutover);
@@ -148,6 +157,8 @@ class LongSoakTest {
     String outcome = result.phases().get(0).steps().get(1).outcome();
     assertTrue(outcome.startsWith("rollback requested while soak 'month-clean' held, after "), outcome);
     assertEquals(StepState.STOPPED, result.phases().get(0).steps().get(1).state());
+    Replays.replay(client.fetchHistory("rolled.aftercare"));
+    Replays.replay(client.fetchHistory("rolled.aftercare.month-clean"));
   }
 
   /** The events of each workflow's runs, every run of a continued-as-new chain. */
