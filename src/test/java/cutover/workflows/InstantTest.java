@@ -130,6 +130,17 @@ class InstantTest {
         Failures.describe(bad));
   }
 
+  /** The README's plan of months is a plan, and counts back from T. */
+  @Test
+  void theReadmePlanOfMonthsParses() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    int start = readme.indexOf("name: orders-split");
+    String yaml = readme.substring(start, readme.indexOf("```", start));
+    Plan plan = LongSoakTest.plan(yaml);
+    assertEquals(List.of("announce-freeze"),
+        cutover.activities.steps.wait.PlanInstant.needingInstant(plan).stream().map(s -> s.id()).toList());
+  }
+
   @Test
   void theCliRefusesAStartWithoutTWithExitTwoAndShowsT() throws Exception {
     try (CliTestServer server = CliTestServer.start()) {
