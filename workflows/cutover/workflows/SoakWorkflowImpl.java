@@ -37,6 +37,8 @@ public class SoakWorkflowImpl implements SoakWorkflow {
   private boolean paused;
   private boolean skipped;
   private boolean rollbackRequested;
+  /** The activity running checks now. */
+  private Promise<RepeatedVerifyResult> running;
 
   @Override
   public SoakResult run(SoakRequest input) {
@@ -52,7 +54,8 @@ public class SoakWorkflowImpl implements SoakWorkflow {
     int perCall = (int) Math.max(1, SPAN.toMillis() / every);
     StepActivities verifier = Workflow.newActivityStub(StepActivities.class, ActivityOptions.newBuilder()
         .setTaskQueue(TargetTaskQueue.of(input.target()))
-        .setStartToCloseTimeout(SPAN.plus(SPAN).plus(Duration.ofMillis(every)))
+        // an hour of checks, or one slow parity, as a single verify may take
+        .setStartToCloseTimeout(Duration.ofHours(12).plus(SPAN).plus(Duration.ofMillis(every)))
         .setHeartbeatTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1))
             .setMaximumInterval(Duration.ofSeconds(10)).setMaximumAttempts(5).build())
@@ -100,20 +103,19 @@ public class SoakWorkflowImpl implements SoakWorkflow {
    * @return why a check failed, or null
    */
   private String checks(StepActivities verifier, RepeatedVerifyCall call, long firstAt) {
-    Promise<RepeatedVerifyResult>[] result = new Promise[1];
     CancellationScope scope = Workflow.newCancellationScope(() -> {
-      result[0] = Async.function(verifier::verifyRepeatedly, call);
+      running = Async.function(verifier::verifyRepeatedly, call);
     });
     scope.run();
-    Workflow.await(() -> result[0].isCompleted() || skipped || rollbackRequested || paused);
-    if (!result[0].isCompleted()) {
+    Workflow.await(() -> running.isCompleted() || skipped || rollbackRequested || paused);
+    if (!running.isCompleted()) {
       scope.cancel();
       long due = (Workflow.currentTimeMillis() - firstAt) / call.everyMillis() + 1;
       checksDone += (int) Math.min(call.count(), due);
       return null;
     }
     try {
-      RepeatedVerifyResult done = result[0].get();
+      RepeatedVerifyResult done = running.get();
       checksDone += done.passed();
       if (done.failure() != null) {
         checksDone++; // the check that failed

@@ -12,7 +12,9 @@ import java.util.function.Function;
 /**
  * Runs a soak's checks in an activity, {@code every} apart, heartbeating the checks done: the
  * soak's workflow cancels it for a skip, a pause or a rollback (seen at the next heartbeat), and a
- * retry after a lost worker goes on after the checks already done.
+ * retry after a lost worker goes on after the checks already done when the last heartbeat says
+ * how many (a check's SQL heartbeats its own progress meanwhile; then the hour starts over: the
+ * checks are repeatable).
  */
 public final class SoakChecks {
   /** How often a wait between checks heartbeats: well within the activity's heartbeat timeout. */
@@ -26,7 +28,7 @@ public final class SoakChecks {
           + "interval", "BadRequest");
     }
     ActivityExecutionContext context = Activity.getExecutionContext();
-    int done = context.getHeartbeatDetails(Integer.class).orElse(0);
+    int done = checksDone(context);
     VerifyCall first = call.first();
     for (int i = done; i < call.count(); i++) {
       if (i > 0) {
@@ -43,6 +45,14 @@ public final class SoakChecks {
       context.heartbeat(i + 1);
     }
     return new RepeatedVerifyResult(call.count(), null);
+  }
+
+  private static int checksDone(ActivityExecutionContext context) {
+    try {
+      return Math.max(0, context.getHeartbeatDetails(Integer.class).orElse(0));
+    } catch (RuntimeException aCheckHeartbeatLast) {
+      return 0;
+    }
   }
 
   /** Waits the interval, heartbeating: a cancelled activity learns of it here and ends. */

@@ -5,6 +5,8 @@ import cutover.activities.steps.GateContext;
 import cutover.activities.steps.StepState;
 import cutover.activities.steps.TimedGate;
 import cutover.plan.PlanStep;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
@@ -73,7 +75,25 @@ final class SoakChild extends TimedGate implements SoakProgressSignal {
       }
     }
     holding = false;
-    return ended(ended.get(), kind, started);
+    SoakResult result;
+    try {
+      result = ended.get();
+    } catch (ChildWorkflowFailure failure) {
+      // the child could not run (its worker's code refused it): the phase waits for retry or rollback
+      String why = "soak '" + step.id() + "' could not run in workflow " + childId + ": " + rootMessage(failure);
+      context.event(RunEventKind.SOAK_FAILED, null, why);
+      context.failed(why);
+      return why;
+    }
+    return ended(result, kind, started);
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof TemporalFailure temporal ? temporal.getOriginalMessage() : String.valueOf(cause.getMessage());
   }
 
   /** Signals the child; one that has just ended cannot hear it and needs not: its result is on the way. */
