@@ -17,7 +17,7 @@ public record SoakRequest(String target, String run, String phase, PlanStep veri
     long everyMillis, long cleanSinceMillis, long endsAtMillis, int checksDone, int reportEvery) {
 
   /** Activities (each one check, or an hour of frequent ones) per run before it continues as new: about 11 history events each. */
-  public static final int CALLS_PER_RUN = 500;
+  public static final int CALLS_PER_RUN = 200;
 
   /** The progress reports a whole soak sends the phase, at most: a few events each in the phase's history. */
   static final int REPORTS = 100;

@@ -85,9 +85,8 @@ class InstantTest {
     CutoverResult result = CutoverWorkflowTest.result(cutover);
     assertEquals(RunState.COMPLETED, result.state());
     assertEquals(List.of("announce", "freeze", "drop-legacy"), fake.applied);
-    long ended = env.currentTimeMillis();
-    assertTrue(ended >= t.plus(Duration.ofDays(90)).toEpochMilli() && ended < t.plus(Duration.ofDays(91)).toEpochMilli(),
-        "ended at " + Instant.ofEpochMilli(ended));
+    // the test server's clock may run on past the end: the bound below is the wait's own outcome
+    assertTrue(env.currentTimeMillis() >= t.plus(Duration.ofDays(90)).toEpochMilli());
     assertTrue(result.phases().get(0).steps().get(3).outcome().startsWith("waited until " + t.plus(Duration.ofDays(90))),
         result.phases().get(0).steps().get(3).outcome());
   }

@@ -91,8 +91,8 @@ class LongSoakTest {
   /** The phase's status once the soak's child has continued as new (a second run exists). */
   static PhaseStatus afterContinueAsNew(TestWorkflowEnvironment env, WorkflowClient client, String run) {
     String child = run + ".aftercare.month-clean";
-    // 500 activities of an hour's checks each, then the child continues as new: 20.8 days in
-    env.sleep(Duration.ofDays(21));
+    // 200 activities of an hour's checks each, then the child continues as new: 8.3 days in
+    env.sleep(Duration.ofDays(9));
     assertTrue(HistorySizes.of(client, child).runs(child) >= 2, "the soak continued as new");
     return client.newWorkflowStub(CutoverPhaseWorkflow.class, run + ".aftercare").status();
   }
@@ -112,7 +112,7 @@ class LongSoakTest {
     String shown = soaking.steps().get(1).outcome();
     assertTrue(shown.startsWith("soaking: ") && shown.contains("live: workflow paused.aftercare.month-clean"), shown);
     int reported = Integer.parseInt(shown.replaceAll("^soaking: (\\d+) checks clean.*$", "$1"));
-    assertTrue(reported > 20 * 1440, "status shows the checks of the run before the continue-as-new: " + shown);
+    assertTrue(reported > 8 * 1440, "status shows the checks of the run before the continue-as-new: " + shown);
 
     cutover.pause(new OperatorAction("carol", "replica maintenance"));
     CutoverWorkflowTest.awaitPhase(client, "paused.aftercare",
