@@ -80,6 +80,9 @@ public class SoakWorkflowImpl implements SoakWorkflow {
       if (failure != null) {
         return end(SoakEnd.FAILED, failure);
       }
+      if (skipped || rollbackRequested || paused) {
+        continue; // the checks were cut short: the loop's head pauses, skips or gives way
+      }
       long lastDue = firstAt + (long) (checksDone - before - 1) * every;
       lastCheck = Math.max(Workflow.currentTimeMillis(), lastDue);
       if (checksDone - before == count && lastDue >= endsAt) {

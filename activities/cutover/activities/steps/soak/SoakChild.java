@@ -53,7 +53,7 @@ final class SoakChild extends TimedGate implements SoakProgressSignal {
     boolean rollbackSent = false;
     boolean pausedThere = false;
     while (!ended.isCompleted()) {
-        boolean pausedNow = pausedThere;
+      boolean pausedNow = pausedThere;
       boolean skipSentNow = skipSent;
       boolean rollbackSentNow = rollbackSent;
       Workflow.await(() -> ended.isCompleted() || skippedBy != null && !skipSentNow
