@@ -122,6 +122,16 @@ class InstantTest {
         + "was given: start it with --instant"), message);
     assertTrue(fake.activeRunByTarget.isEmpty() && fake.applied.isEmpty(), "nothing started");
 
+    // a phase started alone, as from the Temporal UI, is refused the same way
+    CutoverPhaseWorkflow phase = client.newWorkflowStub(CutoverPhaseWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("phase-no-t").setTaskQueue(taskQueue).build());
+    WorkflowClient.start(phase::run, new PhaseRequest("dated", "demo", null, "window", null, "carol", null));
+    WorkflowFailedException phaseRefused = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(phase).getResult(PhaseResult.class));
+    assertTrue(Failures.describe(phaseRefused).startsWith("plan 'dated' counts back from an instant T"),
+        Failures.describe(phaseRefused));
+    assertTrue(fake.activeRunByTarget.isEmpty() && fake.applied.isEmpty(), "nothing started");
+
     CutoverWorkflow unreadable = start(client, "bad-t", "next tuesday");
     WorkflowFailedException bad = assertThrows(WorkflowFailedException.class,
         () -> WorkflowStub.fromTyped(unreadable).getResult(CutoverResult.class));
