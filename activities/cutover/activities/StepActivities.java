@@ -31,6 +31,13 @@ public interface StepActivities {
   StepResult verify(VerifyCall call);
 
   /**
+   * Runs a soak's verification {@code count} times, {@code every} apart, as {@link #verify} does
+   * once each; returns at the first that does not hold. Heartbeats the checks done.
+   */
+  @ActivityMethod(name = "VerifyStepRepeatedly")
+  RepeatedVerifyResult verifyRepeatedly(RepeatedVerifyCall call);
+
+  /**
    * For a batched step (a backfill): fixes the work of its apply or compensation and splits it
    * into parts, recorded in the ledger; called again it returns the recorded split. Afterwards
    * the parts run ({@link #runPart}) and {@link #apply} / {@link #compensate} record the result.

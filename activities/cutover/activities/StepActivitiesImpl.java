@@ -164,6 +164,11 @@ public final class StepActivitiesImpl implements StepActivities {
     return new StepResult(step.id(), StepAction.VERIFY, summary, outcome.rows(), result.attempts(), result.millis(), false);
   }
 
+  @Override
+  public RepeatedVerifyResult verifyRepeatedly(RepeatedVerifyCall call) {
+    return cutover.activities.steps.soak.SoakChecks.run(call, this::verify);
+  }
+
   private Done recordApplied(DSLContext tx, StepCall call, StepKind<?> kind, StepOutcome outcome, SqlRunner.Attempt attempt,
       OffsetDateTime startedAt) {
     writeReport(tx, call, kind, null, outcome);

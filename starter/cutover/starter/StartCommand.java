@@ -1,6 +1,7 @@
 package cutover.starter;
 
 import cutover.activities.RehearsalRequest;
+import cutover.activities.steps.wait.PlanInstant;
 import cutover.worker.TemporalConnection;
 import cutover.worker.WorkflowRegistration;
 import cutover.workflows.CutoverRequest;
@@ -68,12 +69,25 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--allow-fixes", description = "let check steps run their fix: SQL (safe corrections), then check again")
   boolean allowFixes;
 
+  @Option(names = "--instant", paramLabel = "T",
+      description = "the run's instant T, with its offset (2027-01-15T09:00:00Z), that the plan's until: T-7d and "
+          + "until: T+90d count from (default: T is the run's start; a plan with T-... needs one)")
+  String instant;
+
   @Override
   public Integer call() throws InterruptedException, java.io.IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String workflowId = resume != null ? resume
         : id != null ? id : plan + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    if (instant != null) {
+      try {
+        instant = PlanInstant.parse(instant).toString();
+      } catch (IllegalArgumentException unreadable) {
+        err.println("cutover start: --instant: " + unreadable.getMessage() + "; nothing was started");
+        return CutoverCli.BAD_INPUT;
+      }
+    }
     try (TemporalConnection connection = temporal.connect()) {
       String noWorkflowWorker = noWorkflowPoller(connection);
       if (noWorkflowWorker != null) {
@@ -104,7 +118,8 @@ final class StartCommand implements Callable<Integer> {
           .setTaskQueue(WorkflowRegistration.TASK_QUEUE)
           .setWorkflowId(workflowId)
           .build());
-      WorkflowClient.start(cutover::run, new CutoverRequest(plan, target, version, resume, Operators.who(as), allowFixes));
+      WorkflowClient.start(cutover::run, new CutoverRequest(plan, target, version, resume, Operators.who(as), allowFixes,
+          instant));
       if (!WorkerCalls.tookFirstTask(connection, workflowId)) {
         // nothing ran: the workflow has not had a single task, so ending it leaves nothing behind
         WorkflowStub.fromTyped(cutover).terminate("no worker took its first task within " + WorkerCalls.FIRST_TASK_WAIT.toSeconds() + " s");
@@ -214,11 +229,15 @@ final class StartCommand implements Callable<Integer> {
     return WorkflowEnding.status(connection, workflowId) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 
-  /** The worker refused the plan for its lint errors: bad input, like a plan that does not validate. */
+  /**
+   * The worker refused the plan for its lint errors, or for want of the instant T it counts back
+   * from: bad input, like a plan that does not validate.
+   */
   static boolean refusedForLint(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof io.temporal.failure.ApplicationFailure application
-          && cutover.activities.PlanActivities.LINT_ERRORS.equals(application.getType())) {
+          && (cutover.activities.PlanActivities.LINT_ERRORS.equals(application.getType())
+              || PlanInstant.MISSING.equals(application.getType()))) {
         return true;
       }
     }

@@ -14,6 +14,7 @@ import cutover.workflows.RunState;
 import cutover.workflows.StepView;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Renders a run's status for a terminal. */
 final class StatusPrinter {
@@ -41,6 +42,9 @@ final class StatusPrinter {
       out.printf("run %s · plan %s (%s) · target %s · started by %s%n", c.run(), c.plan(),
           c.planHash() == null ? "?" : c.planHash().substring(0, Math.min(12, c.planHash().length())), c.target(),
           c.startedBy());
+      if (c.instant() != null) {
+        out.println("T = " + c.instant() + c.instantMoments().stream().map(m -> ", " + m).collect(Collectors.joining()));
+      }
       out.printf("state %s%s%n", ending != null ? "workflow " + ending.how() : c.state(),
           c.currentPhase() == null ? "" : " · phase " + c.currentPhase());
       for (CutoverStatus.PhaseView phase : c.phases()) {

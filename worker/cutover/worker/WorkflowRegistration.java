@@ -11,6 +11,7 @@ import cutover.workflows.RunListWorkflowImpl;
 import cutover.workflows.RunReportWorkflowImpl;
 import cutover.workflows.WaveKeyWorkflowImpl;
 import cutover.workflows.WaveWorkflowImpl;
+import cutover.workflows.SoakWorkflowImpl;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.worker.Worker;
@@ -25,7 +26,7 @@ public final class WorkflowRegistration {
   public static final List<Class<?>> TYPES =
       List.of(CutoverWorkflowImpl.class, CutoverPhaseWorkflowImpl.class, PlanPushWorkflowImpl.class, RunListWorkflowImpl.class,
           RunReportWorkflowImpl.class, RunAbandonWorkflowImpl.class, PlanExplainWorkflowImpl.class,
-          RehearsalWorkflowImpl.class, WaveWorkflowImpl.class, WaveKeyWorkflowImpl.class);
+          RehearsalWorkflowImpl.class, WaveWorkflowImpl.class, WaveKeyWorkflowImpl.class, SoakWorkflowImpl.class);
 
   /** An input that cannot be decoded fails the run readably instead of retrying its task forever. */
   public static final WorkflowImplementationOptions OPTIONS = WorkflowImplementationOptions.newBuilder()

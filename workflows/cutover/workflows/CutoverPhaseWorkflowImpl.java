@@ -27,6 +27,8 @@ import cutover.activities.steps.approval.ApprovalEvidence;
 import cutover.activities.steps.approval.SignatureCheck;
 import cutover.activities.steps.approval.SignedApproval;
 import cutover.activities.waves.WaveActivities;
+import cutover.activities.steps.soak.SoakProgress;
+import cutover.activities.steps.soak.SoakProgressSignal;
 import cutover.plan.Phase;
 import cutover.plan.PlanStep;
 import io.temporal.failure.ActivityFailure;
@@ -64,6 +66,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
   private Gate gate;
   private String gateStep;
   private Long runStartedAt;
+  /** The run's instant T given at start, in epoch ms, or null. */
+  private Long instant;
   private String planHash;
   /** The outcome of each completed step as its kind reported it (a resumed step's too): the findings gates show. */
   private final Map<String, String> outcomes = new LinkedHashMap<>();
@@ -109,6 +113,8 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
             + String.join(", ", loaded.plan().phases().stream().map(Phase::name).toList()),
         "InvalidInput"));
     boolean ownRun = input.run() == null || input.run().isBlank();
+    // a phase of a cutover gets T from it, which checked it; a phase started alone is refused as a cutover is
+    instant = ownRun || !blank(input.instant()) ? RunInstant.of(input.instant(), loaded.plan()) : null;
     run = ownRun ? Workflow.getInfo().getWorkflowId() : input.run();
     startedBy = input.startedBy() == null ? "unknown" : input.startedBy();
     operator.pointOfNoReturn = input.pointOfNoReturn();
@@ -333,6 +339,16 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     @Override
     public boolean rollbackRequested() {
       return operator.rollbackRequested;
+    }
+
+    @Override
+    public Long instant() {
+      return instant;
+    }
+
+    @Override
+    public boolean paused() {
+      return operator.paused;
     }
 
     @Override
@@ -686,6 +702,14 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
       return "step '" + failedStep.id() + "' failed with an error, not with findings: fix it and retry, or rollback";
     }
     return null;
+  }
+
+  /** A soak's child workflow reports how far it has come; status shows it. */
+  @Override
+  public void soakProgress(SoakProgress progress) {
+    if (gate instanceof SoakProgressSignal soak) {
+      soak.soakProgress(progress);
+    }
   }
 
   static String actor(OperatorAction action) {

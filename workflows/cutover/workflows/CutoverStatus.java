@@ -11,6 +11,8 @@ import java.util.List;
  *     after the running phase's own, in that order; empty once the point of no return has passed
  * @param answers how this workflow answered the latest signals, oldest first; a signal it forwards is
  *     answered by the running phase
+ * @param instant the run's instant T given at start, or null (then T is the run's start)
+ * @param instantMoments the plan's waits relative to T and when they fire, e.g. {@code T-7d = 2027-01-08T09:00:00Z (freeze)}
  */
 public record CutoverStatus(
     String run,
@@ -27,7 +29,21 @@ public record CutoverStatus(
     String pointOfNoReturn,
     String lastError,
     List<String> notices,
-    List<SignalAnswer> answers) {
+    List<SignalAnswer> answers,
+    String instant,
+    List<String> instantMoments) {
+
+  public CutoverStatus {
+    instantMoments = instantMoments == null ? List.of() : List.copyOf(instantMoments);
+  }
+
+  public CutoverStatus(String run, String plan, String planHash, String target, String startedBy, RunState state,
+      String currentPhase, String currentPhaseWorkflowId, List<PhaseView> phases, List<StepView> compensations,
+      List<String> earlierPhasesRollbackWouldUndo, String pointOfNoReturn, String lastError, List<String> notices,
+      List<SignalAnswer> answers) {
+    this(run, plan, planHash, target, startedBy, state, currentPhase, currentPhaseWorkflowId, phases, compensations,
+        earlierPhasesRollbackWouldUndo, pointOfNoReturn, lastError, notices, answers, null, List.of());
+  }
 
   public record PhaseView(String name, PhaseState state, String workflowId, List<StepView> steps) {}
 

@@ -39,6 +39,8 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
   private String startedBy;
   private String currentPhase;
   private String currentPhaseWorkflowId;
+  /** The run's instant T given at start, in epoch ms, or null. */
+  private Long instant;
   private final Map<String, CutoverStatus.PhaseView> phases = new LinkedHashMap<>();
   private final Map<String, StepView> compensations = new LinkedHashMap<>();
   private final List<PhaseResult> finishedPhases = new ArrayList<>();
@@ -71,6 +73,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     }
     plan = loaded.plan();
     hash = loaded.hash();
+    instant = RunInstant.of(input.instant(), plan);
     boolean resume = !CutoverPhaseWorkflowImpl.blank(input.resume());
     run = resume ? input.resume() : Workflow.getInfo().getWorkflowId();
     String workflowId = Workflow.getInfo().getWorkflowId();
@@ -125,7 +128,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), CutoverStatus.PhaseState.RUNNING, childId, List.of()));
     PhaseResult result = child.run(new PhaseRequest(plan.name(), request.target(), hash, phase.name(), run, startedBy,
         operator.pointOfNoReturn, request.allowFixes(),
-        finishedPhases.stream().flatMap(done -> done.findings().stream()).toList()));
+        finishedPhases.stream().flatMap(done -> done.findings().stream()).toList(), RunInstant.text(instant)));
     currentPhase = null;
     currentPhaseWorkflowId = null;
     phases.put(phase.name(), new CutoverStatus.PhaseView(phase.name(), CutoverStatus.PhaseState.of(result.state()), childId,
@@ -324,6 +327,7 @@ public class CutoverWorkflowImpl implements CutoverWorkflow {
     return new CutoverStatus(run, plan == null ? request == null ? null : request.plan() : plan.name(), hash,
         request == null ? null : request.target(), startedBy, operator.state, currentPhase, currentPhaseWorkflowId,
         List.copyOf(phases.values()), List.copyOf(compensations.values()), wouldUndo, operator.pointOfNoReturn,
-        operator.lastError, List.copyOf(operator.notices), List.copyOf(operator.answers));
+        operator.lastError, List.copyOf(operator.notices), List.copyOf(operator.answers), RunInstant.text(instant),
+        RunInstant.moments(plan, instant));
   }
 }

@@ -14,11 +14,12 @@ import java.util.List;
  * @param allowFixes checks may run their {@code fix:} SQL
  * @param earlierFindings the findings of the run's earlier phases ({@link PhaseResult#findings}), which this
  *     phase's gates show before its own
+ * @param instant the run's instant T, as the cutover was started with it, or null
  * @param unreadable why the input as sent cannot be used (a field of the wrong type); null when it can
  */
 public record PhaseRequest(
     String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn,
-    boolean allowFixes, List<String> earlierFindings, @JsonIgnore String unreadable) {
+    boolean allowFixes, List<String> earlierFindings, String instant, @JsonIgnore String unreadable) {
   static final String EXAMPLE = "{\"plan\":\"contract-templates\",\"target\":\"demo\",\"phase\":\"introduce\"}";
 
   public PhaseRequest {
@@ -27,14 +28,20 @@ public record PhaseRequest(
 
   public PhaseRequest(
       String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn,
+      boolean allowFixes, List<String> earlierFindings, String instant) {
+    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, allowFixes, earlierFindings, instant, null);
+  }
+
+  public PhaseRequest(
+      String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn,
       boolean allowFixes, List<String> earlierFindings) {
-    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, allowFixes, earlierFindings, null);
+    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, allowFixes, earlierFindings, null, null);
   }
 
   public PhaseRequest(
       String plan, String target, String version, String phase, String run, String startedBy, String pointOfNoReturn,
       boolean allowFixes) {
-    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, allowFixes, List.of(), null);
+    this(plan, target, version, phase, run, startedBy, pointOfNoReturn, allowFixes, List.of(), null, null);
   }
 
   public PhaseRequest(
@@ -47,6 +54,6 @@ public record PhaseRequest(
     SentFields sent = SentFields.of(json);
     return new PhaseRequest(sent.text("plan"), sent.text("target"), sent.text("version"), sent.text("phase"),
         sent.text("run"), sent.text("startedBy"), sent.text("pointOfNoReturn"), sent.bool("allowFixes"),
-        sent.texts("earlierFindings"), sent.unreadable("the CutoverPhase input", EXAMPLE));
+        sent.texts("earlierFindings"), sent.text("instant"), sent.unreadable("the CutoverPhase input", EXAMPLE));
   }
 }

@@ -42,8 +42,13 @@ public interface GateContext {
   /** A notice people read in status. */
   void notice(String text);
 
-  /** When the run started (T), from the ledger, asked once per phase. */
+  /** When the run started (T when none was given), from the ledger, asked once per phase. */
   long runStartedAt();
+
+  /** The run's instant T given at start ({@code --instant}), in epoch milliseconds, or null when none was. */
+  default Long instant() {
+    return null;
+  }
 
   /**
    * Runs a repeatable verification through the VerifyStep activity (never recorded as the step).
@@ -57,6 +62,11 @@ public interface GateContext {
 
   /** Waits until every record so far is in the ledger. */
   void flush();
+
+  /** An operator paused the phase: a gate that runs work over time (a soak) holds it until resumed. */
+  default boolean paused() {
+    return false;
+  }
 
   /** A rollback was asked for: the gate gives way. */
   boolean rollbackRequested();

@@ -12,7 +12,7 @@ import java.time.Duration;
 public abstract class TimedGate implements Gate {
   protected final PlanStep step;
   protected final GateContext context;
-  private boolean holding;
+  protected boolean holding;
   /** The skip that ended the gate's wait, or null. */
   protected String skippedBy;
   private String skipComment;

@@ -11,7 +11,7 @@ import java.time.Duration;
  * The fields of a {@code wait} gate: one of them.
  *
  * @param length {@code for:} how long to wait from when the gate is reached
- * @param until {@code T+90d} (after the run's start) or an instant with its offset
+ * @param until {@code T+90d} / {@code T-7d} (from the run's instant T given at start, else its start) or an instant with its offset
  */
 @JsonClassDescription("A durable timer in the phase workflow: for: a duration, or until: a moment; "
     + "`cutover skip RUN --gate ID` ends it early.")
@@ -20,7 +20,8 @@ public record WaitSpec(
     @JsonProperty("for")
     @JsonPropertyDescription("How long to wait from when the gate is reached, at most 10 years.")
     Duration length,
-    @JsonPropertyDescription("T+90d (after the run's start), or an instant with its offset, quoted: \"2026-12-01T09:00:00Z\".")
+    @JsonPropertyDescription("T+90d or T-7d (from the instant T given at start with --instant; without one T is the run's "
+        + "start and T-... is refused), or an instant with its offset, quoted: \"2026-12-01T09:00:00Z\".")
     String until) implements StepSpec {
 
   @Override

@@ -441,6 +441,23 @@ class VerificationStepsTest {
         + "'no-orphans' AND iteration IS NOT NULL ORDER BY id"));
   }
 
+  @Test
+  void frequentSoakChecksRunInOneActivityUntilOneFails() throws Exception {
+    orders();
+    execute("DELETE FROM orders WHERE customer > 2");
+    PlanStep check = step(CHECK);
+    RepeatedVerifyResult held = steps.verifyRepeatedly(
+        new RepeatedVerifyCall(new VerifyCall("verify", RUN, "main", check, 11), 3, 20));
+    assertEquals(new RepeatedVerifyResult(3, null), held);
+    execute("INSERT INTO orders VALUES (20, 9)");
+    RepeatedVerifyResult failed = steps.verifyRepeatedly(
+        new RepeatedVerifyCall(new VerifyCall("verify", RUN, "main", check, 14), 3, 20));
+    assertEquals(0, failed.passed());
+    assertTrue(failed.failure().contains("check failed: 1 row found: (id=20, customer=9)"), failed.failure());
+    assertEquals(List.of("11", "12", "13", "14"), strings("SELECT iteration::text FROM cutover.step_report WHERE "
+        + "step_id = 'no-orphans' AND iteration IS NOT NULL ORDER BY id"));
+  }
+
   // ------------------------------------------------------------------------------ helpers
 
   static PlanStep step(String yaml) {

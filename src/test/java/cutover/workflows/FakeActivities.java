@@ -125,6 +125,20 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
     return new StepResult(id, StepAction.VERIFY, "holds", null, 1, 5, false);
   }
 
+  /** Runs the checks at once: the soak's workflow waits out their interval in skipped time. */
+  @Override
+  public cutover.activities.RepeatedVerifyResult verifyRepeatedly(cutover.activities.RepeatedVerifyCall call) {
+    for (int i = 0; i < call.count(); i++) {
+      VerifyCall first = call.first();
+      try {
+        verify(new VerifyCall(first.target(), first.runId(), first.phase(), first.step(), first.iteration() + i));
+      } catch (ApplicationFailure failure) {
+        return new cutover.activities.RepeatedVerifyResult(i, failure.getOriginalMessage());
+      }
+    }
+    return new cutover.activities.RepeatedVerifyResult(call.count(), null);
+  }
+
   @Override
   public StepParts prepareParts(PartsCall call) {
     return new StepParts(2, false);
