@@ -138,6 +138,11 @@ final class WaveFakes implements StepActivities, LedgerActivities, PlanActivitie
   }
 
   @Override
+  public cutover.activities.RepeatedVerifyResult verifyRepeatedly(cutover.activities.RepeatedVerifyCall call) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public StepParts prepareParts(PartsCall call) {
     throw new UnsupportedOperationException();
   }
