@@ -1,0 +1,214 @@
+package cutover.examples;
+
+import cutover.activities.PlanPushRequest;
+import cutover.activities.PlanPushResult;
+import cutover.activities.Targets;
+import cutover.testing.DatabaseState;
+import cutover.testing.TestDatabase;
+import cutover.worker.CutoverDataConverter;
+import cutover.worker.CutoverWorker;
+import cutover.worker.DevEnvironment;
+import cutover.worker.WorkflowRegistration;
+import cutover.workflows.CutoverPhaseWorkflow;
+import cutover.workflows.CutoverRequest;
+import cutover.workflows.CutoverResult;
+import cutover.workflows.CutoverStatus;
+import cutover.workflows.CutoverWorkflow;
+import cutover.workflows.GateDecision;
+import cutover.workflows.OperatorAction;
+import cutover.workflows.PhaseStatus;
+import cutover.workflows.PlanPushWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One example of {@code examples/NAME/} run end to end the way a test needs it: Temporal's
+ * in-process test server (its clock skips ahead while a {@code wait} or {@code soak} holds), a
+ * real worker that allows command steps, and a fresh embedded-PostgreSQL database as target
+ * {@code demo} loaded with the example's schema and data. The test approves the gates, looking at
+ * the database at each one, and may stop at a gate to roll the run back.
+ */
+final class ExampleRun implements AutoCloseable {
+  static final String APPROVER = "example-test";
+  /** How far the clock moves the first time the driver finds a wait or soak holding; twice as far each next time. */
+  private static final Duration FIRST_TIME_STEP = Duration.ofMinutes(30);
+  private static final Duration STUCK_AFTER = Duration.ofSeconds(60);
+
+  /** What the test does at a gate waiting for people: look at the database, then approve (true) or stop (false). */
+  @FunctionalInterface
+  interface AtGate {
+    boolean approve(String gate) throws Exception;
+  }
+
+  private final String example;
+  private final TestWorkflowEnvironment env;
+  private final Targets targets;
+  private final CutoverWorker worker;
+  private final Targets.Target database;
+  private final DatabaseState original;
+
+  private ExampleRun(String example) throws Exception {
+    this.example = example;
+    database = TestDatabase.newDatabase(DevEnvironment.DEMO_TARGET);
+    try (Connection connection = TestDatabase.connect(database); Statement sql = connection.createStatement()) {
+      sql.execute(DevEnvironment.exampleFile(example, "schema.sql"));
+      sql.execute(DevEnvironment.exampleFile(example, "data.sql"));
+      original = DatabaseState.of(connection);
+    }
+    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create())
+            .build())
+        .build());
+    WorkflowRegistration.searchAttributeNames()
+        .forEach(name -> env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    env.start();
+    targets = Targets.of(List.of(database));
+    worker = CutoverWorker.start(env.getWorkflowClient(), targets, true);
+  }
+
+  /** The example loaded into a new database, a worker serving it, and its plan pushed (with no problems). */
+  static ExampleRun of(String example) throws Exception {
+    ExampleRun run = new ExampleRun(example);
+    PlanPushResult pushed = run.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
+            .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
+        .push(new PlanPushRequest(DevEnvironment.exampleFile(example, "plan.yaml"), "examples/" + example + "/plan.yaml",
+            null, APPROVER));
+    if (!pushed.problems().isEmpty()) {
+      run.close();
+      throw new AssertionError("plan of " + example + " refused: " + pushed.problems());
+    }
+    return run;
+  }
+
+  Targets.Target database() {
+    return database;
+  }
+
+  /** The schema and data as loaded, before any run. */
+  DatabaseState original() {
+    return original;
+  }
+
+  DatabaseState now() throws Exception {
+    try (Connection connection = TestDatabase.connect(database)) {
+      return DatabaseState.of(connection);
+    }
+  }
+
+  Connection connect() throws Exception {
+    return TestDatabase.connect(database);
+  }
+
+  WorkflowClient client() {
+    return env.getWorkflowClient();
+  }
+
+  CutoverWorkflow start(String run, boolean allowFixes) {
+    CutoverWorkflow cutover = client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest(example, DevEnvironment.DEMO_TARGET, null, null, APPROVER,
+        allowFixes));
+    return cutover;
+  }
+
+  /**
+   * Drives the run: at each gate waiting for people calls {@code atGate}, then approves it as
+   * {@link #APPROVER}; while a wait or soak holds, moves the clock on. A failed step fails the
+   * test with the phase's error.
+   *
+   * @return the gate where {@code atGate} said stop, or null when the run has ended
+   */
+  String drive(String run, AtGate atGate) throws Exception {
+    Set<String> decided = new HashSet<>();
+    long stuckSince = System.nanoTime();
+    String lastSeen = "";
+    Duration timeStep = FIRST_TIME_STEP;
+    while (running(run)) {
+      PhaseStatus phase = phase(run);
+      String seen = phase == null ? "" : phase.phase() + "/" + phase.state() + "/" + phase.currentStep();
+      if (!seen.equals(lastSeen)) {
+        lastSeen = seen;
+        stuckSince = System.nanoTime();
+        timeStep = FIRST_TIME_STEP;
+      } else if (System.nanoTime() - stuckSince > STUCK_AFTER.toNanos()) {
+        throw new AssertionError("run " + run + " made no progress for " + STUCK_AFTER + " at " + seen);
+      }
+      if (phase != null) {
+        switch (phase.state()) {
+          case WAITING_APPROVAL -> {
+            for (var gate : phase.pendingGates()) {
+              if (decided.add(gate.gate())) {
+                if (!atGate.approve(gate.gate())) {
+                  return gate.gate();
+                }
+                client().newWorkflowStub(CutoverWorkflow.class, run).approve(new GateDecision(gate.gate(), APPROVER,
+                    "approved by the example's end-to-end test", "test-" + gate.gate()));
+              }
+            }
+          }
+          case WAITING -> {
+            env.sleep(timeStep);
+            timeStep = timeStep.multipliedBy(2);
+          }
+          case FAILED_WAITING, ROLLBACK_FAILED_WAITING -> throw new AssertionError("phase " + phase.phase() + " of run "
+              + run + " is " + phase.state() + ": " + phase.lastError());
+          default -> { }
+        }
+      }
+      Thread.sleep(20);
+    }
+    return null;
+  }
+
+  /** Asks the run to roll back and waits for its end. */
+  CutoverResult rollBack(String run, String reason) {
+    client().newWorkflowStub(CutoverWorkflow.class, run).rollback(new OperatorAction(APPROVER, reason, "rollback-" + run));
+    return result(run);
+  }
+
+  CutoverResult result(String run) {
+    return client().newUntypedWorkflowStub(run).getResult(CutoverResult.class);
+  }
+
+  /** The running phase's status, or null between phases (or before the first). */
+  private PhaseStatus phase(String run) {
+    try {
+      CutoverStatus cutover = client().newWorkflowStub(CutoverWorkflow.class, run).status();
+      return cutover.currentPhaseWorkflowId() == null ? null
+          : client().newWorkflowStub(CutoverPhaseWorkflow.class, cutover.currentPhaseWorkflowId()).status();
+    } catch (RuntimeException notYet) {
+      return null; // the workflow has not run its first task, or the child has not started
+    }
+  }
+
+  private boolean running(String run) {
+    WorkflowExecutionStatus status = env.getWorkflowServiceStubs().blockingStub()
+        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(env.getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(run).build()).build())
+        .getWorkflowExecutionInfo().getStatus();
+    return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+    env.close();
+    targets.close();
+  }
+}
