@@ -134,7 +134,7 @@ class InvoiceReaderFirstExampleTest {
           AND service_period_start = date '2026-01-01'""");
   }
 
-  private static String flag(Connection c, String name) throws SQLException {
+  static String flag(Connection c, String name) throws SQLException {
     List<String> values = strings(c, "SELECT value FROM cutover.flag WHERE tenant = '' AND name = '" + name + "'");
     return values.isEmpty() ? null : values.get(0);
   }
