@@ -1,15 +1,17 @@
 package cutover.starter;
 
 import cutover.activities.PlanPushResult;
+import cutover.activities.Targets;
 import cutover.activities.steps.StepState;
+import cutover.activities.steps.approval.ApprovalSigners;
 import cutover.worker.DevEnvironment;
-import cutover.worker.TemporalDevServer;
 import cutover.worker.TemporalConnection;
+import cutover.worker.TemporalDevServer;
 import cutover.worker.WorkflowRegistration;
+import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.CutoverRequest;
 import cutover.workflows.CutoverResult;
 import cutover.workflows.CutoverStatus;
-import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.CutoverWorkflow;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateDecision;
@@ -29,33 +31,48 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * The contract-template split of Alga PSA's runbook, in miniature, on the embedded default:
- * everything a person would do, done through Temporal as a person's CLI would.
+ * An example of {@code examples/NAME/} (by default the contract-template split of Alga PSA's
+ * runbook), in miniature, on the embedded default: everything a person would do, done through
+ * Temporal as a person's CLI would. The demo approves every gate and skips every wait and soak,
+ * saying so each time.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the contract-templates example cutover end to end on the embedded default"
-        + " (on the Temporal CLI's dev server when `temporal` is on PATH).")
+    description = "Run an example cutover (examples/NAME/) end to end on the embedded default"
+        + " (on the Temporal CLI's dev server when `temporal` is on PATH). It approves every gate and skips"
+        + " long waits (wait, soak), and says so.")
 final class DemoCommand implements Callable<Integer> {
   static final String EXAMPLE = "contract-templates";
   static final String APPROVER = "cutover-demo";
 
   @Spec CommandSpec spec;
 
+  @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = EXAMPLE,
+      description = "the example, a folder of examples/: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+      completionCandidates = DemoExamples.class)
+  String example = EXAMPLE;
+
   @Option(names = "--report", paramLabel = "FILE", defaultValue = "cutover-report.html",
       description = "where to write the run's HTML report (default: ${DEFAULT-VALUE} in the working directory)")
   Path report = Path.of("cutover-report.html");
 
   private final Map<String, StepState> printedStates = new HashMap<>();
+  private final Set<String> skippedWaits = new HashSet<>();
 
   @Option(names = "--temporal", defaultValue = "auto", paramLabel = "auto|test-server|PATH",
       description = "which Temporal server: auto (the Temporal CLI if on PATH, else Java's test server), test-server,"
@@ -65,6 +82,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    Optional<DemoExamples.Example> chosen = DemoExamples.find(example);
+    if (chosen.isEmpty()) {
+      spec.commandLine().getErr().printf("there is no example '%s': the examples are %s%n", example,
+          String.join(", ", DemoExamples.names()));
+      return CutoverCli.BAD_INPUT;
+    }
+    boolean allowCommands = chosen.get().hasCommands();
     Optional<Path> binary;
     try {
       binary = TemporalDevServer.resolve(temporal);
@@ -83,13 +107,20 @@ final class DemoCommand implements Callable<Integer> {
     Path state = binary.isPresent() ? Files.createTempDirectory("cutover-demo") : null;
     try (DevEnvironment dev = binary.isPresent()
         ? DevEnvironment.start(TemporalDevServer.start(binary.get(), TemporalDevServer.freePort(),
-            TemporalDevServer.freePort(), state.resolve("temporal.db"), state.resolve("temporal.log")), null, false)
-        : DevEnvironment.start(TemporalDevServer.freePort())) {
+            TemporalDevServer.freePort(), state.resolve("temporal.db"), state.resolve("temporal.log")), null,
+            allowCommands)
+        : DevEnvironment.start(TemporalDevServer.freePort(), Targets.of(List.of()), allowCommands, ApprovalSigners.NONE);
+        DemoExamples.Scripts scripts = chosen.get().scriptsInWorkingDirectory()) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
       if (dev.devServer() != null) {
         out.printf("  the run in the Temporal Web UI, while the demo runs: %s%n",
-            dev.devServer().workflowUrl(EXAMPLE + "-demo"));
+            dev.devServer().workflowUrl(example + "-demo"));
+      }
+      if (allowCommands) {
+        out.printf("  the worker runs command steps (as with --allow-commands): this plan's gates run the example's"
+            + " stand-in scripts%s%n", scripts.written().isEmpty() ? ""
+            : ", written to " + scripts.folder() + " in the working directory for the demo and removed after it");
       }
       return run(dev, out, spec.commandLine().getErr(), began);
     } finally {
@@ -111,22 +142,22 @@ final class DemoCommand implements Callable<Integer> {
   int run(DevEnvironment dev, PrintWriter out, PrintWriter err, long began) throws Exception {
     {
       long loading = System.nanoTime();
-      dev.loadExample(EXAMPLE);
-      out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", EXAMPLE, seconds(loading),
-          legacyCounts(dev));
+      dev.loadExample(example);
+      out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", example, seconds(loading),
+          example.equals(EXAMPLE) ? legacyCounts(dev) : tableCounts(dev));
       TemporalConnection connection = dev.connection();
-      PlanPushResult pushed = PlanCommand.Push.push(connection, DevEnvironment.exampleFile(EXAMPLE, "plan.yaml"),
-          "examples/" + EXAMPLE + "/plan.yaml", null, Operators.who(null));
+      PlanPushResult pushed = PlanCommand.Push.push(connection, DevEnvironment.exampleFile(example, "plan.yaml"),
+          "examples/" + example + "/plan.yaml", null, Operators.who(null));
       if (!pushed.problems().isEmpty()) {
         pushed.problems().forEach(err::println);
         return CutoverCli.FAILED;
       }
       out.printf("pushed plan %s version %s%n", pushed.name(), pushed.hash().substring(0, 12));
 
-      String run = EXAMPLE + "-demo";
+      String run = example + "-demo";
       CutoverWorkflow cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
           .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
-      WorkflowClient.start(cutover::run, new CutoverRequest(EXAMPLE, DevEnvironment.DEMO_TARGET, null, null,
+      WorkflowClient.start(cutover::run, new CutoverRequest(pushed.name(), DevEnvironment.DEMO_TARGET, null, null,
           Operators.who(null)));
       out.printf("started run %s (workflow Cutover, task queue cutover)%n", run);
       out.flush();
@@ -136,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       CutoverResult finished = WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class);
       follow(connection, run, out);
-      summarize(finished, connection, dev, out, seconds(began));
+      summarize(finished, connection, dev, out, seconds(began), example.equals(EXAMPLE));
       Path written = ReportCommand.writeHtml(connection, run, DevEnvironment.DEMO_TARGET, report);
       out.println("report: " + written);
       out.flush();
@@ -144,7 +175,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Prints each step as its state changes, and approves the gate as the demo's approver. */
+  /** Prints each step as its state changes, approves the gate as the demo's approver and skips waits and soaks. */
   private void follow(TemporalConnection connection, String run, PrintWriter out) {
     RunStatus status;
     try {
@@ -176,16 +207,25 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("    demo: approving gate %s as %s — in a real cutover a person runs:%n"
                 + "          cutover approve %s --gate %s --comment \"...\"%n", gate.gate(), APPROVER, run, gate.gate());
             connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.APPROVE.word(),
-                new GateDecision(gate.gate(), APPROVER, "approved by the demo after the per-tenant comparison passed",
-                    "demo-" + gate.gate()));
+                new GateDecision(gate.gate(), APPROVER, example.equals(EXAMPLE)
+                    ? "approved by the demo after the per-tenant comparison passed"
+                    : "approved by the demo, which approves every gate", "demo-" + gate.gate()));
             printedStates.remove(gate.gate()); // its state prints again after the approval
           });
+      String holding = status.phase().currentStep();
+      if (status.phase().state() == RunState.WAITING && holding != null && skippedWaits.add(holding)) {
+        out.printf("    demo: skipping %s as %s instead of waiting it out — in a real cutover it holds until it ends,"
+            + " or a person runs:%n          cutover skip %s --gate %s --comment \"...\"%n", holding, APPROVER, run, holding);
+        connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.SKIP.word(),
+            new GateDecision(holding, APPROVER, "skipped by the demo, which does not wait out waits and soaks",
+                "demo-skip-" + holding));
+      }
     }
     out.flush();
   }
 
   private static void summarize(CutoverResult result, TemporalConnection connection, DevEnvironment dev, PrintWriter out,
-      double totalSeconds) throws Exception {
+      double totalSeconds, boolean contractTemplates) throws Exception {
     out.printf("%nrun %s: %s%n", result.run(), result.state());
     out.printf("%-10s %-28s %-9s %9s  %s%n", "PHASE", "STEP", "KIND", "MS", "OUTCOME");
     long stepMillis = 0;
@@ -205,8 +245,12 @@ final class DemoCommand implements Callable<Integer> {
             d.accepted() ? d.comment() : d.refusal());
       }
     }
-    out.println("rows per tenant after the cutover:");
-    out.print(rowsPerTenant(dev));
+    if (contractTemplates) {
+      out.println("rows per tenant after the cutover:");
+      out.print(rowsPerTenant(dev));
+    } else {
+      out.println("rows per table after the cutover: " + tableCounts(dev));
+    }
     out.printf("steps took %.1f s; the whole demo %.1f s%n", stepMillis / 1000.0, totalSeconds);
   }
 
@@ -218,6 +262,26 @@ final class DemoCommand implements Callable<Integer> {
       return String.format("%d tenants, %d contracts (%d templates), %d contract lines", rs.getLong(1), rs.getLong(2),
           rs.getLong(3), rs.getLong(4));
     }
+  }
+
+  /** Every table of schema public with its row count, e.g. {@code 3 tenants, 30 clients}. */
+  private static String tableCounts(DevEnvironment dev) throws Exception {
+    List<String> tables = new ArrayList<>();
+    try (Connection c = connect(dev); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+            + " AND relkind IN ('r', 'p') ORDER BY relname")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    List<String> counts = new ArrayList<>();
+    try (Connection c = connect(dev)) {
+      DSLContext sql = DSL.using(c, SQLDialect.POSTGRES);
+      for (String table : tables) {
+        counts.add(sql.fetchCount(DSL.table(DSL.name(table))) + " " + table);
+      }
+    }
+    return String.join(", ", counts);
   }
 
   private static String rowsPerTenant(DevEnvironment dev) throws Exception {
