@@ -37,6 +37,7 @@ class DefaultContractGatesExampleTest {
     try (ExampleRun example = ExampleRun.of(EXAMPLE)) {
       List<String> gates = new ArrayList<>();
       example.start("dcg-forward", true);
+      List<String> failed = new ArrayList<>();
       assertNull(example.drive("dcg-forward", gate -> {
         gates.add(gate);
         try (Connection c = example.connect()) {
@@ -46,10 +47,15 @@ class DefaultContractGatesExampleTest {
               assertEquals(0, one(c, "SELECT count(*) FROM contracts WHERE is_system_managed_default"), "ensure is lazy");
               assertEquals(0, one(c, "SELECT count(*) FROM pg_views WHERE viewname = 'eligible_contract_lines'"));
               touchBillingSettings(c);
+              // and an eager backfill, against the rule: stage 2's gate must hold stage 3 back
+              execute(c, "SELECT ensure_default_contract_for_client(tenant, client_id) FROM (SELECT tenant, client_id"
+                  + " FROM clients k WHERE NOT EXISTS (SELECT 1 FROM billing_settings b WHERE b.tenant = k.tenant"
+                  + " AND b.client_id = k.client_id) ORDER BY tenant, client_id LIMIT 1) AS eager");
             }
             case "reconciliation-deployed" -> {
               // stages 2 and 3: five defaults from five touched settings, the resolver and the baseline
               assertEquals(5, one(c, "SELECT count(*) FROM contracts WHERE is_system_managed_default"));
+              assertEquals(0, one(c, "SELECT count(*) FROM pg_views WHERE viewname = 'due_work'"));
               assertEquals(5, one(c, "SELECT count(*) FROM contract_assignments a JOIN contracts k USING (tenant, contract_id)"
                   + " WHERE k.is_system_managed_default"));
               assertTrue(one(c, "SELECT count(*) FROM entry_resolution WHERE matches > 1") > 0, "the data has ambiguity");
@@ -72,9 +78,11 @@ class DefaultContractGatesExampleTest {
               assertTrue(guarded.getMessage().contains("is the system-managed default of its client"), guarded.getMessage());
               deleteAClientAsTheApplication(c);
             }
-            case "lower-env-log-payloads" -> assertEquals(0, one(c, "SELECT count(*) FROM contracts"
-                + " WHERE is_system_managed_default AND NOT EXISTS (SELECT 1 FROM clients k"
-                + " WHERE k.tenant = contracts.tenant AND k.client_id = contracts.owner_client_id)"));
+            case "lower-env-log-payloads" -> {
+              assertEquals(0, one(c, "SELECT count(*) FROM contracts WHERE is_system_managed_default AND NOT EXISTS"
+                  + " (SELECT 1 FROM clients k WHERE k.tenant = contracts.tenant AND k.client_id = contracts.owner_client_id)"));
+              assertEquals(0, one(c, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'recurring_authority'"));
+            }
             case "drop-compatibility-parsing-go" -> {
               assertEquals(0, one(c, "SELECT count(*) FROM contracts WHERE is_system_managed_default AND recurring_authority"));
               assertEquals(1, one(c, "SELECT count(*) FROM pg_constraint WHERE conname = 'contracts_default_attribution_only'"
@@ -84,7 +92,22 @@ class DefaultContractGatesExampleTest {
           }
         }
         return true;
+      }, phase -> {
+        failed.add(phase.currentStep());
+        assertTrue(phase.lastError().contains("ensure-stays-lazy"), phase.lastError());
+        try (Connection c = example.connect()) {
+          assertEquals(0, one(c, "SELECT count(*) FROM pg_views WHERE viewname = 'eligible_contract_lines'"),
+              "stage 3 has not started");
+          // the operator removes the eagerly created default, then retries the gate
+          execute(c, "DELETE FROM contract_assignments a USING contracts k WHERE k.tenant = a.tenant"
+              + " AND k.contract_id = a.contract_id AND k.is_system_managed_default AND NOT EXISTS (SELECT 1 FROM"
+              + " billing_settings b WHERE b.tenant = k.tenant AND b.client_id = k.owner_client_id AND b.billing_cycle IS NOT NULL);"
+              + " DELETE FROM contracts k WHERE k.is_system_managed_default AND NOT EXISTS (SELECT 1 FROM billing_settings b"
+              + " WHERE b.tenant = k.tenant AND b.client_id = k.owner_client_id AND b.billing_cycle IS NOT NULL)");
+        }
+        return true;
       }));
+      assertEquals(List.of("ensure-stays-lazy"), failed);
       CutoverResult result = example.result("dcg-forward");
       assertEquals(RunState.COMPLETED, result.state());
       assertEquals(List.of("manual-smoke-billing-settings", "reconciliation-deployed", "lifecycle-delete-smoke",

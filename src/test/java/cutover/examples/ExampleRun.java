@@ -55,6 +55,12 @@ final class ExampleRun implements AutoCloseable {
     boolean approve(String gate) throws Exception;
   }
 
+  /** What the test does when a step failed and its phase waits: set things right and retry (true), or stop (false). */
+  @FunctionalInterface
+  interface AtFailure {
+    boolean retry(PhaseStatus phase) throws Exception;
+  }
+
   private final String example;
   private final TestWorkflowEnvironment env;
   private final Targets targets;
@@ -134,7 +140,20 @@ final class ExampleRun implements AutoCloseable {
    * @return the gate where {@code atGate} said stop, or null when the run has ended
    */
   String drive(String run, AtGate atGate) throws Exception {
+    return drive(run, atGate, phase -> {
+      throw new AssertionError("phase " + phase.phase() + " of run " + run + " is " + phase.state() + ": "
+          + phase.lastError());
+    });
+  }
+
+  /**
+   * As {@link #drive(String, AtGate)}; when a step fails, {@code atFailure} decides whether to retry it.
+   *
+   * @return the gate where {@code atGate} said stop, the failed step where {@code atFailure} did, or null when the run has ended
+   */
+  String drive(String run, AtGate atGate, AtFailure atFailure) throws Exception {
     Set<String> decided = new HashSet<>();
+    int retries = 0;
     long stuckSince = System.nanoTime();
     String lastSeen = "";
     Duration timeStep = FIRST_TIME_STEP;
@@ -165,14 +184,36 @@ final class ExampleRun implements AutoCloseable {
             env.sleep(timeStep);
             timeStep = timeStep.multipliedBy(2);
           }
-          case FAILED_WAITING, ROLLBACK_FAILED_WAITING -> throw new AssertionError("phase " + phase.phase() + " of run "
-              + run + " is " + phase.state() + ": " + phase.lastError());
+          case FAILED_WAITING -> {
+            if (!atFailure.retry(phase)) {
+              return phase.currentStep();
+            }
+            retries++;
+            client().newWorkflowStub(CutoverWorkflow.class, run).retry(new OperatorAction(APPROVER,
+                "set right by the example's end-to-end test", "retry-" + retries));
+            waitUntilNot(run, phase);
+          }
+          case ROLLBACK_FAILED_WAITING -> throw new AssertionError("phase " + phase.phase() + " of run " + run
+              + " could not roll back: " + phase.lastError());
           default -> { }
         }
       }
       Thread.sleep(20);
     }
     return null;
+  }
+
+  /** Waits until the phase has left the state it is in (a signal was taken). */
+  private void waitUntilNot(String run, PhaseStatus before) throws InterruptedException {
+    long deadline = System.nanoTime() + STUCK_AFTER.toNanos();
+    while (System.nanoTime() < deadline) {
+      PhaseStatus now = phase(run);
+      if (now == null || !now.phase().equals(before.phase()) || now.state() != before.state()) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("phase " + before.phase() + " of run " + run + " stayed " + before.state());
   }
 
   /** Asks the run to roll back and waits for its end. */
