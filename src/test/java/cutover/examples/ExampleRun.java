@@ -12,12 +12,12 @@ import cutover.worker.WorkflowRegistration;
 import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.CutoverRequest;
 import cutover.workflows.CutoverResult;
-import cutover.workflows.CutoverStatus;
 import cutover.workflows.CutoverWorkflow;
 import cutover.workflows.GateDecision;
 import cutover.workflows.OperatorAction;
 import cutover.workflows.PhaseStatus;
 import cutover.workflows.PlanPushWorkflow;
+import cutover.workflows.RunState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -31,7 +31,9 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -48,6 +50,7 @@ final class ExampleRun implements AutoCloseable {
   /** How far the clock moves the first time the driver finds a wait or soak holding; twice as far each next time. */
   private static final Duration FIRST_TIME_STEP = Duration.ofMinutes(30);
   private static final Duration STUCK_AFTER = Duration.ofSeconds(60);
+  private static final long LOOK_EVERY_MILLIS = 40;
 
   /** What the test does at a gate waiting for people: look at the database, then approve (true) or stop (false). */
   @FunctionalInterface
@@ -61,44 +64,68 @@ final class ExampleRun implements AutoCloseable {
     boolean retry(PhaseStatus phase) throws Exception;
   }
 
+  /** One test server for the JVM's example runs (they run one at a time, each with a worker of its own). */
+  private static TestWorkflowEnvironment env;
+  /** Per example, a database loaded with its schema, data and pushed plan, copied for each run; and its state. */
+  private static final Map<String, Map.Entry<Targets.Target, DatabaseState>> LOADED = new HashMap<>();
+
   private final String example;
-  private final TestWorkflowEnvironment env;
   private final Targets targets;
   private final CutoverWorker worker;
   private final Targets.Target database;
   private final DatabaseState original;
 
-  private ExampleRun(String example) throws Exception {
+  private ExampleRun(String example, Targets.Target database, DatabaseState original) {
     this.example = example;
-    database = TestDatabase.newDatabase(DevEnvironment.DEMO_TARGET);
+    this.database = database;
+    this.original = original;
+    targets = Targets.of(List.of(database));
+    worker = CutoverWorker.start(client(), targets, true);
+  }
+
+  /** A fresh copy of the example's database (its plan pushed), and a worker, allowing commands, serving it as target demo. */
+  static synchronized ExampleRun of(String example) throws Exception {
+    Map.Entry<Targets.Target, DatabaseState> loaded = LOADED.get(example);
+    if (loaded == null) {
+      loaded = load(example);
+      LOADED.put(example, loaded);
+    }
+    return new ExampleRun(example, TestDatabase.copyOf(loaded.getKey(), DevEnvironment.DEMO_TARGET), loaded.getValue());
+  }
+
+  /** Loads the example's schema and data into a new database and pushes its plan there (with no problems). */
+  private static Map.Entry<Targets.Target, DatabaseState> load(String example) throws Exception {
+    Targets.Target database = TestDatabase.newDatabase(DevEnvironment.DEMO_TARGET);
+    DatabaseState original;
     try (Connection connection = TestDatabase.connect(database); Statement sql = connection.createStatement()) {
       sql.execute(DevEnvironment.exampleFile(example, "schema.sql"));
       sql.execute(DevEnvironment.exampleFile(example, "data.sql"));
       original = DatabaseState.of(connection);
     }
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create())
-            .build())
-        .build());
-    WorkflowRegistration.searchAttributeNames()
-        .forEach(name -> env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    env.start();
-    targets = Targets.of(List.of(database));
-    worker = CutoverWorker.start(env.getWorkflowClient(), targets, true);
+    try (ExampleRun pushing = new ExampleRun(example, database, original)) {
+      PlanPushResult pushed = pushing.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
+              .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
+          .push(new PlanPushRequest(DevEnvironment.exampleFile(example, "plan.yaml"),
+              "examples/" + example + "/plan.yaml", null, APPROVER));
+      if (!pushed.problems().isEmpty()) {
+        throw new AssertionError("plan of " + example + " refused: " + pushed.problems());
+      }
+    }
+    return Map.entry(database, original);
   }
 
-  /** The example loaded into a new database, a worker serving it, and its plan pushed (with no problems). */
-  static ExampleRun of(String example) throws Exception {
-    ExampleRun run = new ExampleRun(example);
-    PlanPushResult pushed = run.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
-            .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
-        .push(new PlanPushRequest(DevEnvironment.exampleFile(example, "plan.yaml"), "examples/" + example + "/plan.yaml",
-            null, APPROVER));
-    if (!pushed.problems().isEmpty()) {
-      run.close();
-      throw new AssertionError("plan of " + example + " refused: " + pushed.problems());
+  private static synchronized TestWorkflowEnvironment env() {
+    if (env == null) {
+      env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+          .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create())
+              .build())
+          .build());
+      WorkflowRegistration.searchAttributeNames()
+          .forEach(name -> env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+      env.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(env::close, "example-test-server-stop"));
     }
-    return run;
+    return env;
   }
 
   Targets.Target database() {
@@ -121,7 +148,7 @@ final class ExampleRun implements AutoCloseable {
   }
 
   WorkflowClient client() {
-    return env.getWorkflowClient();
+    return env().getWorkflowClient();
   }
 
   CutoverWorkflow start(String run, boolean allowFixes) {
@@ -157,8 +184,21 @@ final class ExampleRun implements AutoCloseable {
     long stuckSince = System.nanoTime();
     String lastSeen = "";
     Duration timeStep = FIRST_TIME_STEP;
-    while (running(run)) {
-      PhaseStatus phase = phase(run);
+    String phaseWorkflowId = null;
+    while (true) {
+      // the cutover is asked only between phases: one query a look while a phase runs
+      if (phaseWorkflowId == null) {
+        if (!running(run)) {
+          return null;
+        }
+        phaseWorkflowId = currentPhase(run);
+      }
+      PhaseStatus phase = phaseWorkflowId == null ? null : phase(phaseWorkflowId);
+      if (phase != null && (phase.state() == RunState.COMPLETED || phase.state() == RunState.ROLLED_BACK)) {
+        phaseWorkflowId = null;
+        Thread.sleep(LOOK_EVERY_MILLIS);
+        continue;
+      }
       String seen = phase == null ? "" : phase.phase() + "/" + phase.state() + "/" + phase.currentStep();
       if (!seen.equals(lastSeen)) {
         lastSeen = seen;
@@ -181,7 +221,7 @@ final class ExampleRun implements AutoCloseable {
             }
           }
           case WAITING -> {
-            env.sleep(timeStep);
+            env().sleep(timeStep);
             timeStep = timeStep.multipliedBy(2);
           }
           case FAILED_WAITING -> {
@@ -191,29 +231,28 @@ final class ExampleRun implements AutoCloseable {
             retries++;
             client().newWorkflowStub(CutoverWorkflow.class, run).retry(new OperatorAction(APPROVER,
                 "set right by the example's end-to-end test", "retry-" + retries));
-            waitUntilNot(run, phase);
+            waitUntilNot(phaseWorkflowId, phase);
           }
           case ROLLBACK_FAILED_WAITING -> throw new AssertionError("phase " + phase.phase() + " of run " + run
               + " could not roll back: " + phase.lastError());
           default -> { }
         }
       }
-      Thread.sleep(20);
+      Thread.sleep(LOOK_EVERY_MILLIS);
     }
-    return null;
   }
 
   /** Waits until the phase has left the state it is in (a signal was taken). */
-  private void waitUntilNot(String run, PhaseStatus before) throws InterruptedException {
+  private void waitUntilNot(String phaseWorkflowId, PhaseStatus before) throws InterruptedException {
     long deadline = System.nanoTime() + STUCK_AFTER.toNanos();
     while (System.nanoTime() < deadline) {
-      PhaseStatus now = phase(run);
-      if (now == null || !now.phase().equals(before.phase()) || now.state() != before.state()) {
+      PhaseStatus now = phase(phaseWorkflowId);
+      if (now == null || now.state() != before.state()) {
         return;
       }
-      Thread.sleep(20);
+      Thread.sleep(LOOK_EVERY_MILLIS);
     }
-    throw new AssertionError("phase " + before.phase() + " of run " + run + " stayed " + before.state());
+    throw new AssertionError("phase " + phaseWorkflowId + " stayed " + before.state());
   }
 
   /** Asks the run to roll back and waits for its end. */
@@ -226,21 +265,27 @@ final class ExampleRun implements AutoCloseable {
     return client().newUntypedWorkflowStub(run).getResult(CutoverResult.class);
   }
 
-  /** The running phase's status, or null between phases (or before the first). */
-  private PhaseStatus phase(String run) {
+  /** The workflow id of the run's current phase, or null between phases (or before the first). */
+  private String currentPhase(String run) {
     try {
-      CutoverStatus cutover = client().newWorkflowStub(CutoverWorkflow.class, run).status();
-      return cutover.currentPhaseWorkflowId() == null ? null
-          : client().newWorkflowStub(CutoverPhaseWorkflow.class, cutover.currentPhaseWorkflowId()).status();
+      return client().newWorkflowStub(CutoverWorkflow.class, run).status().currentPhaseWorkflowId();
     } catch (RuntimeException notYet) {
-      return null; // the workflow has not run its first task, or the child has not started
+      return null; // the workflow has not run its first task
+    }
+  }
+
+  private PhaseStatus phase(String phaseWorkflowId) {
+    try {
+      return client().newWorkflowStub(CutoverPhaseWorkflow.class, phaseWorkflowId).status();
+    } catch (RuntimeException notYet) {
+      return null; // the child has not started
     }
   }
 
   private boolean running(String run) {
-    WorkflowExecutionStatus status = env.getWorkflowServiceStubs().blockingStub()
+    WorkflowExecutionStatus status = env().getWorkflowServiceStubs().blockingStub()
         .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(env.getNamespace())
+            .setNamespace(env().getNamespace())
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(run).build()).build())
         .getWorkflowExecutionInfo().getStatus();
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
@@ -249,7 +294,6 @@ final class ExampleRun implements AutoCloseable {
   @Override
   public void close() {
     worker.close();
-    env.close();
     targets.close();
   }
 }
