@@ -3,7 +3,7 @@
 -- Deterministic: every value is derived from md5() of a row number, never random().
 --   3 tenants, 10 clients each, 6 monthly billing cycles per client (July to December 2025),
 --   one historical flat recurring invoice per cycle (180), a manual or financial-only invoice
---   for every third client (10), and 1 to 3 charges per invoice (about 380).
+--   for every third client (10), and 1 to 3 charges per invoice (362).
 
 INSERT INTO tenants (tenant, name)
 SELECT md5('invoice-demo:tenant:' || slug)::uuid, name

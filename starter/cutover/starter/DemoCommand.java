@@ -86,6 +86,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private final Map<String, StepState> printedStates = new HashMap<>();
   private final Set<String> skippedWaits = new HashSet<>();
+  /** The columns of phase and step names: the default example's widths, the longest names' in other examples. */
+  private String columns = "%-10s %-28s";
 
   @Option(names = "--temporal", defaultValue = "auto", paramLabel = "auto|test-server|PATH",
       description = "which Temporal server: auto (the Temporal CLI if on PATH, else Java's test server), test-server,"
@@ -155,6 +157,10 @@ final class DemoCommand implements Callable<Integer> {
   int run(DevEnvironment dev, PrintWriter out, PrintWriter err, long began) throws Exception {
     {
       long loading = System.nanoTime();
+      if (!example.equals(EXAMPLE)) {
+        Examples.find(example).ifPresent(found -> columns = "%-" + width(found.plan(), true, 10) + "s %-"
+            + width(found.plan(), false, 28) + "s");
+      }
       dev.loadExample(example);
       out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", example, seconds(loading),
           example.equals(EXAMPLE) ? legacyCounts(dev) : tableCounts(dev));
@@ -180,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       CutoverResult finished = WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class);
       follow(connection, run, out);
-      summarize(finished, connection, dev, out, seconds(began), example.equals(EXAMPLE));
+      summarize(finished, connection, dev, out, seconds(began), example.equals(EXAMPLE), columns);
       Path written = ReportCommand.writeHtml(connection, run, DevEnvironment.DEMO_TARGET, report);
       out.println("report: " + written);
       out.flush();
@@ -206,11 +212,11 @@ final class DemoCommand implements Callable<Integer> {
         continue;
       }
       switch (step.state()) {
-        case RUNNING -> out.printf("  ▶ %-10s %-28s %s%n", step.phase(), step.id(), step.kind());
-        case COMPLETED -> out.printf("  ✓ %-10s %-28s %6s ms  %s%n", step.phase(), step.id(),
+        case RUNNING -> out.printf("  ▶ " + columns + " %s%n", step.phase(), step.id(), step.kind());
+        case COMPLETED -> out.printf("  ✓ " + columns + " %6s ms  %s%n", step.phase(), step.id(),
             step.millis() == null ? "-" : step.millis(), step.outcome());
-        case WAITING -> out.printf("  ⏸ %-10s %-28s waiting for %s%n", step.phase(), step.id(), step.outcome());
-        case FAILED -> out.printf("  ✗ %-10s %-28s %s%n", step.phase(), step.id(), step.outcome());
+        case WAITING -> out.printf("  ⏸ " + columns + " waiting for %s%n", step.phase(), step.id(), step.outcome());
+        case FAILED -> out.printf("  ✗ " + columns + " %s%n", step.phase(), step.id(), step.outcome());
         default -> { }
       }
     }
@@ -238,13 +244,13 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void summarize(CutoverResult result, TemporalConnection connection, DevEnvironment dev, PrintWriter out,
-      double totalSeconds, boolean contractTemplates) throws Exception {
+      double totalSeconds, boolean contractTemplates, String columns) throws Exception {
     out.printf("%nrun %s: %s%n", result.run(), result.state());
-    out.printf("%-10s %-28s %-9s %9s  %s%n", "PHASE", "STEP", "KIND", "MS", "OUTCOME");
+    out.printf(columns + " %-9s %9s  %s%n", "PHASE", "STEP", "KIND", "MS", "OUTCOME");
     long stepMillis = 0;
     for (PhaseResult phase : result.phases()) {
       for (StepView step : phase.steps()) {
-        out.printf("%-10s %-28s %-9s %9s  %s%n", phase.phase(), step.id(), step.kind(),
+        out.printf(columns + " %-9s %9s  %s%n", phase.phase(), step.id(), step.kind(),
             step.millis() == null ? "-" : step.millis(), step.outcome());
         stepMillis += step.millis() == null ? 0 : step.millis();
       }
@@ -275,6 +281,12 @@ final class DemoCommand implements Callable<Integer> {
       return String.format("%d tenants, %d contracts (%d templates), %d contract lines", rs.getLong(1), rs.getLong(2),
           rs.getLong(3), rs.getLong(4));
     }
+  }
+
+  /** The longest phase (or step) name of the plan, at least {@code least}. */
+  private static int width(Plan plan, boolean phases, int least) {
+    return Math.max(least, plan.phases().stream().flatMap(p -> phases ? java.util.stream.Stream.of(p.name())
+        : p.steps().stream().map(s -> s.id())).mapToInt(String::length).max().orElse(0));
   }
 
   /** Every table of schema public with its row count, e.g. {@code 3 tenants, 30 clients}. */
