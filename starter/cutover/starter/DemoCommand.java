@@ -1,15 +1,21 @@
 package cutover.starter;
 
 import cutover.activities.PlanPushResult;
+import cutover.activities.Targets;
+import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepState;
+import cutover.activities.steps.approval.ApprovalSigners;
+import cutover.plan.InvalidPlanException;
+import cutover.plan.Plan;
+import cutover.plan.PlanParser;
 import cutover.worker.DevEnvironment;
-import cutover.worker.TemporalDevServer;
 import cutover.worker.TemporalConnection;
+import cutover.worker.TemporalDevServer;
 import cutover.worker.WorkflowRegistration;
+import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.CutoverRequest;
 import cutover.workflows.CutoverResult;
 import cutover.workflows.CutoverStatus;
-import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.CutoverWorkflow;
 import cutover.workflows.DecisionView;
 import cutover.workflows.GateDecision;
@@ -20,7 +26,10 @@ import cutover.workflows.StepView;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,34 +37,57 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * The contract-template split of Alga PSA's runbook, in miniature, on the embedded default:
- * everything a person would do, done through Temporal as a person's CLI would.
+ * An example of {@code examples/NAME/} (by default the contract-template split of Alga PSA's
+ * runbook), in miniature, on the embedded default: everything a person would do, done through
+ * Temporal as a person's CLI would. The demo approves every gate and skips every wait and soak,
+ * saying so each time.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the contract-templates example cutover end to end on the embedded default"
-        + " (on the Temporal CLI's dev server when `temporal` is on PATH).")
+    description = "Run an example cutover (examples/NAME/) end to end on the embedded default"
+        + " (on the Temporal CLI's dev server when `temporal` is on PATH). It approves every gate and skips"
+        + " long waits (wait, soak), and says so.")
 final class DemoCommand implements Callable<Integer> {
   static final String EXAMPLE = "contract-templates";
   static final String APPROVER = "cutover-demo";
 
   @Spec CommandSpec spec;
 
+  @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = EXAMPLE,
+      description = "the example, a folder of examples/: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+      completionCandidates = Examples.class)
+  String example = EXAMPLE;
+
   @Option(names = "--report", paramLabel = "FILE", defaultValue = "cutover-report.html",
       description = "where to write the run's HTML report (default: ${DEFAULT-VALUE} in the working directory)")
   Path report = Path.of("cutover-report.html");
 
   private final Map<String, StepState> printedStates = new HashMap<>();
+  private final Set<String> skippedWaits = new HashSet<>();
+  /** The columns of phase and step names: the default example's widths, the longest names' in other examples. */
+  private String columns = "%-10s %-28s";
 
   @Option(names = "--temporal", defaultValue = "auto", paramLabel = "auto|test-server|PATH",
       description = "which Temporal server: auto (the Temporal CLI if on PATH, else Java's test server), test-server,"
@@ -65,6 +97,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    Optional<Examples.Example> chosen = Examples.find(example);
+    if (chosen.isEmpty()) {
+      spec.commandLine().getErr().printf("there is no example '%s': the examples are %s%n", example,
+          String.join(", ", Examples.names()));
+      return CutoverCli.BAD_INPUT;
+    }
+    boolean allowCommands = chosen.get().hasCommands();
     Optional<Path> binary;
     try {
       binary = TemporalDevServer.resolve(temporal);
@@ -83,13 +122,20 @@ final class DemoCommand implements Callable<Integer> {
     Path state = binary.isPresent() ? Files.createTempDirectory("cutover-demo") : null;
     try (DevEnvironment dev = binary.isPresent()
         ? DevEnvironment.start(TemporalDevServer.start(binary.get(), TemporalDevServer.freePort(),
-            TemporalDevServer.freePort(), state.resolve("temporal.db"), state.resolve("temporal.log")), null, false)
-        : DevEnvironment.start(TemporalDevServer.freePort())) {
+            TemporalDevServer.freePort(), state.resolve("temporal.db"), state.resolve("temporal.log")), null,
+            allowCommands)
+        : DevEnvironment.start(TemporalDevServer.freePort(), Targets.of(List.of()), allowCommands, ApprovalSigners.NONE);
+        Examples.Scripts scripts = chosen.get().scriptsInWorkingDirectory()) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
       if (dev.devServer() != null) {
         out.printf("  the run in the Temporal Web UI, while the demo runs: %s%n",
-            dev.devServer().workflowUrl(EXAMPLE + "-demo"));
+            dev.devServer().workflowUrl(example + "-demo"));
+      }
+      if (allowCommands) {
+        out.printf("  the worker runs command steps (as with --allow-commands): this plan's gates run the example's"
+            + " stand-in scripts%s%n", scripts.written().isEmpty() ? ""
+            : ", written to " + scripts.folder() + " in the working directory for the demo and removed after it");
       }
       return run(dev, out, spec.commandLine().getErr(), began);
     } finally {
@@ -111,22 +157,26 @@ final class DemoCommand implements Callable<Integer> {
   int run(DevEnvironment dev, PrintWriter out, PrintWriter err, long began) throws Exception {
     {
       long loading = System.nanoTime();
-      dev.loadExample(EXAMPLE);
-      out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", EXAMPLE, seconds(loading),
-          legacyCounts(dev));
+      if (!example.equals(EXAMPLE)) {
+        Examples.find(example).ifPresent(found -> columns = "%-" + width(found.plan(), true, 10) + "s %-"
+            + width(found.plan(), false, 28) + "s");
+      }
+      dev.loadExample(example);
+      out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", example, seconds(loading),
+          example.equals(EXAMPLE) ? legacyCounts(dev) : tableCounts(dev));
       TemporalConnection connection = dev.connection();
-      PlanPushResult pushed = PlanCommand.Push.push(connection, DevEnvironment.exampleFile(EXAMPLE, "plan.yaml"),
-          "examples/" + EXAMPLE + "/plan.yaml", null, Operators.who(null));
+      PlanPushResult pushed = PlanCommand.Push.push(connection, DevEnvironment.exampleFile(example, "plan.yaml"),
+          "examples/" + example + "/plan.yaml", null, Operators.who(null));
       if (!pushed.problems().isEmpty()) {
         pushed.problems().forEach(err::println);
         return CutoverCli.FAILED;
       }
       out.printf("pushed plan %s version %s%n", pushed.name(), pushed.hash().substring(0, 12));
 
-      String run = EXAMPLE + "-demo";
+      String run = example + "-demo";
       CutoverWorkflow cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
           .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
-      WorkflowClient.start(cutover::run, new CutoverRequest(EXAMPLE, DevEnvironment.DEMO_TARGET, null, null,
+      WorkflowClient.start(cutover::run, new CutoverRequest(pushed.name(), DevEnvironment.DEMO_TARGET, null, null,
           Operators.who(null)));
       out.printf("started run %s (workflow Cutover, task queue cutover)%n", run);
       out.flush();
@@ -136,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       CutoverResult finished = WorkflowStub.fromTyped(cutover).getResult(CutoverResult.class);
       follow(connection, run, out);
-      summarize(finished, connection, dev, out, seconds(began));
+      summarize(finished, connection, dev, out, seconds(began), example.equals(EXAMPLE), columns);
       Path written = ReportCommand.writeHtml(connection, run, DevEnvironment.DEMO_TARGET, report);
       out.println("report: " + written);
       out.flush();
@@ -144,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Prints each step as its state changes, and approves the gate as the demo's approver. */
+  /** Prints each step as its state changes, approves the gate as the demo's approver and skips waits and soaks. */
   private void follow(TemporalConnection connection, String run, PrintWriter out) {
     RunStatus status;
     try {
@@ -162,11 +212,11 @@ final class DemoCommand implements Callable<Integer> {
         continue;
       }
       switch (step.state()) {
-        case RUNNING -> out.printf("  ▶ %-10s %-28s %s%n", step.phase(), step.id(), step.kind());
-        case COMPLETED -> out.printf("  ✓ %-10s %-28s %6s ms  %s%n", step.phase(), step.id(),
+        case RUNNING -> out.printf("  ▶ " + columns + " %s%n", step.phase(), step.id(), step.kind());
+        case COMPLETED -> out.printf("  ✓ " + columns + " %6s ms  %s%n", step.phase(), step.id(),
             step.millis() == null ? "-" : step.millis(), step.outcome());
-        case WAITING -> out.printf("  ⏸ %-10s %-28s waiting for %s%n", step.phase(), step.id(), step.outcome());
-        case FAILED -> out.printf("  ✗ %-10s %-28s %s%n", step.phase(), step.id(), step.outcome());
+        case WAITING -> out.printf("  ⏸ " + columns + " waiting for %s%n", step.phase(), step.id(), step.outcome());
+        case FAILED -> out.printf("  ✗ " + columns + " %s%n", step.phase(), step.id(), step.outcome());
         default -> { }
       }
     }
@@ -176,22 +226,31 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("    demo: approving gate %s as %s — in a real cutover a person runs:%n"
                 + "          cutover approve %s --gate %s --comment \"...\"%n", gate.gate(), APPROVER, run, gate.gate());
             connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.APPROVE.word(),
-                new GateDecision(gate.gate(), APPROVER, "approved by the demo after the per-tenant comparison passed",
-                    "demo-" + gate.gate()));
+                new GateDecision(gate.gate(), APPROVER, example.equals(EXAMPLE)
+                    ? "approved by the demo after the per-tenant comparison passed"
+                    : "approved by the demo, which approves every gate", "demo-" + gate.gate()));
             printedStates.remove(gate.gate()); // its state prints again after the approval
           });
+      String holding = status.phase().currentStep();
+      if (status.phase().state() == RunState.WAITING && holding != null && skippedWaits.add(holding)) {
+        out.printf("    demo: skipping %s as %s instead of waiting it out — in a real cutover it holds until it ends,"
+            + " or a person runs:%n          cutover skip %s --gate %s --comment \"...\"%n", holding, APPROVER, run, holding);
+        connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.SKIP.word(),
+            new GateDecision(holding, APPROVER, "skipped by the demo, which does not wait out waits and soaks",
+                "demo-skip-" + holding));
+      }
     }
     out.flush();
   }
 
   private static void summarize(CutoverResult result, TemporalConnection connection, DevEnvironment dev, PrintWriter out,
-      double totalSeconds) throws Exception {
+      double totalSeconds, boolean contractTemplates, String columns) throws Exception {
     out.printf("%nrun %s: %s%n", result.run(), result.state());
-    out.printf("%-10s %-28s %-9s %9s  %s%n", "PHASE", "STEP", "KIND", "MS", "OUTCOME");
+    out.printf(columns + " %-9s %9s  %s%n", "PHASE", "STEP", "KIND", "MS", "OUTCOME");
     long stepMillis = 0;
     for (PhaseResult phase : result.phases()) {
       for (StepView step : phase.steps()) {
-        out.printf("%-10s %-28s %-9s %9s  %s%n", phase.phase(), step.id(), step.kind(),
+        out.printf(columns + " %-9s %9s  %s%n", phase.phase(), step.id(), step.kind(),
             step.millis() == null ? "-" : step.millis(), step.outcome());
         stepMillis += step.millis() == null ? 0 : step.millis();
       }
@@ -205,8 +264,12 @@ final class DemoCommand implements Callable<Integer> {
             d.accepted() ? d.comment() : d.refusal());
       }
     }
-    out.println("rows per tenant after the cutover:");
-    out.print(rowsPerTenant(dev));
+    if (contractTemplates) {
+      out.println("rows per tenant after the cutover:");
+      out.print(rowsPerTenant(dev));
+    } else {
+      out.println("rows per table after the cutover: " + tableCounts(dev));
+    }
     out.printf("steps took %.1f s; the whole demo %.1f s%n", stepMillis / 1000.0, totalSeconds);
   }
 
@@ -218,6 +281,32 @@ final class DemoCommand implements Callable<Integer> {
       return String.format("%d tenants, %d contracts (%d templates), %d contract lines", rs.getLong(1), rs.getLong(2),
           rs.getLong(3), rs.getLong(4));
     }
+  }
+
+  /** The longest phase (or step) name of the plan, at least {@code least}. */
+  private static int width(Plan plan, boolean phases, int least) {
+    return Math.max(least, plan.phases().stream().flatMap(p -> phases ? java.util.stream.Stream.of(p.name())
+        : p.steps().stream().map(s -> s.id())).mapToInt(String::length).max().orElse(0));
+  }
+
+  /** Every table of schema public with its row count, e.g. {@code 3 tenants, 30 clients}. */
+  private static String tableCounts(DevEnvironment dev) throws Exception {
+    List<String> tables = new ArrayList<>();
+    try (Connection c = connect(dev); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+            + " AND relkind IN ('r', 'p') ORDER BY relname")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    List<String> counts = new ArrayList<>();
+    try (Connection c = connect(dev)) {
+      DSLContext sql = DSL.using(c, SQLDialect.POSTGRES);
+      for (String table : tables) {
+        counts.add(sql.fetchCount(DSL.table(DSL.name(table))) + " " + table);
+      }
+    }
+    return String.join(", ", counts);
   }
 
   private static String rowsPerTenant(DevEnvironment dev) throws Exception {
@@ -242,5 +331,119 @@ final class DemoCommand implements Callable<Integer> {
 
   private static double seconds(long sinceNanos) {
     return (System.nanoTime() - sinceNanos) / 1e9;
+  }
+
+  /**
+   * The examples {@code cutover demo NAME} can run: every {@code examples/NAME/plan.yaml} the jar (or
+   * the build's classes folder) carries. Iterable for picocli's completion candidates.
+   */
+  static final class Examples implements Iterable<String> {
+    private static final Pattern PLAN = Pattern.compile("examples/([a-z0-9-]+)/plan\\.yaml");
+
+    /** An example and its plan. */
+    record Example(String name, Plan plan) {
+      /** Whether the plan has command steps, which run only on a worker that allows commands. */
+      boolean hasCommands() {
+        return plan.phases().stream().flatMap(p -> p.steps().stream())
+            .anyMatch(s -> s.spec() instanceof cutover.activities.steps.command.CommandSpec);
+      }
+
+      /** The example's own files the command steps run, by their path relative to the working directory. */
+      private Set<String> commandFiles() {
+        Set<String> files = new TreeSet<>();
+        String folder = "examples/" + name + "/";
+        plan.phases().stream().flatMap(p -> p.steps().stream()).filter(s -> s.spec() instanceof cutover.activities.steps.command.CommandSpec)
+            .flatMap(s -> ((cutover.activities.steps.command.CommandSpec) s.spec()).command().stream()).filter(arg -> arg.startsWith(folder))
+            .forEach(files::add);
+        return files;
+      }
+
+      /**
+       * The plan's commands run the example's scripts by a path relative to the worker's working
+       * directory, as from a checkout of the repository: those missing there are written from the
+       * jar, and removed again on close.
+       */
+      Scripts scriptsInWorkingDirectory() throws IOException {
+        List<Path> written = new ArrayList<>();
+        List<Path> createdFolders = new ArrayList<>();
+        for (String file : commandFiles()) {
+          Path path = Path.of(file);
+          if (Files.exists(path)) {
+            continue;
+          }
+          for (Path folder = path.getParent(); folder != null && !Files.exists(folder); folder = folder.getParent()) {
+            createdFolders.add(folder);
+          }
+          Files.createDirectories(path.getParent());
+          Files.writeString(path, DevEnvironment.exampleFile(name, file.substring(("examples/" + name + "/").length())));
+          written.add(path);
+        }
+        return new Scripts("examples/" + name + "/", written, createdFolders);
+      }
+    }
+
+    /** The scripts written for the demo, and the folders created for them, removed on close. */
+    record Scripts(String folder, List<Path> written, List<Path> createdFolders) implements AutoCloseable {
+      @Override
+      public void close() throws IOException {
+        for (Path file : written) {
+          Files.deleteIfExists(file);
+        }
+        List<Path> folders = new ArrayList<>(createdFolders);
+        folders.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        for (Path folder : folders) {
+          Files.deleteIfExists(folder);
+        }
+      }
+    }
+
+    static Optional<Example> find(String name) throws IOException {
+      if (!PLAN.matcher("examples/" + name + "/plan.yaml").matches()
+          || DevEnvironment.class.getClassLoader().getResource("examples/" + name + "/plan.yaml") == null) {
+        return Optional.empty();
+      }
+      String file = "examples/" + name + "/plan.yaml";
+      try {
+        return Optional.of(new Example(name, PlanParser.parse(DevEnvironment.exampleFile(name, "plan.yaml"), file,
+            Set.of(DevEnvironment.DEMO_TARGET), StepKinds.ALL)));
+      } catch (InvalidPlanException e) {
+        throw new IOException(file + " is not a valid plan: " + e.getMessage(), e);
+      }
+    }
+
+    /** The examples' names, sorted. */
+    static List<String> names() {
+      Set<String> names = new TreeSet<>();
+      try {
+        Path location = Path.of(DevEnvironment.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isDirectory(location)) {
+          Path examples = location.resolve("examples");
+          if (Files.isDirectory(examples)) {
+            try (var folders = Files.list(examples)) {
+              folders.filter(f -> Files.exists(f.resolve("plan.yaml"))).forEach(f -> names.add(f.getFileName().toString()));
+            }
+          }
+        } else {
+          try (JarFile jar = new JarFile(location.toFile())) {
+            jar.stream().forEach(entry -> {
+              Matcher plan = PLAN.matcher(entry.getName());
+              if (plan.matches()) {
+                names.add(plan.group(1));
+              }
+            });
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
+      return List.copyOf(names);
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return names().iterator();
+    }
   }
 }

@@ -1,0 +1,30 @@
+package cutover.starter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cutover.testing.CliRun;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code cutover demo NAME} finds the examples the build carries, and names them when it is given another. */
+class DemoExamplesTest {
+
+  @Test
+  void findsEveryExampleOnTheClasspath() throws Exception {
+    assertTrue(DemoCommand.Examples.names().containsAll(List.of("contract-templates", "default-contract-gates",
+        "invoice-reader-first")), DemoCommand.Examples.names().toString());
+    assertFalse(DemoCommand.Examples.find("contract-templates").orElseThrow().hasCommands());
+    assertTrue(DemoCommand.Examples.find("default-contract-gates").orElseThrow().hasCommands());
+    assertTrue(DemoCommand.Examples.find("../examples").isEmpty());
+  }
+
+  @Test
+  void anUnknownExampleIsRefusedWithTheKnownOnes() {
+    CliRun run = CliRun.cutover("demo", "no-such-example");
+    assertEquals(CutoverCli.BAD_INPUT, run.exitCode());
+    assertTrue(run.err().contains("there is no example 'no-such-example': the examples are contract-templates, "), run.err());
+    assertTrue(run.err().contains("invoice-reader-first"), run.err());
+  }
+}
