@@ -327,6 +327,11 @@ public class CutoverPhaseWorkflowImpl implements CutoverPhaseWorkflow {
     }
 
     @Override
+    public void failedOnFindings() {
+      verifiedFindings = true;
+    }
+
+    @Override
     public void event(RunEventKind kind, String actor, String detail) {
       recorder.event(kind, step.id(), actor, detail);
     }

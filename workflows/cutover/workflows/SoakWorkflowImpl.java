@@ -32,6 +32,8 @@ public class SoakWorkflowImpl implements SoakWorkflow {
 
   private SoakRequest request;
   private int checksDone;
+  /** The check that failed did not hold (its findings may be accepted), rather than failing with an error. */
+  private boolean failedOnFindings;
   private long endsAt;
   private long lastCheck;
   private boolean paused;
@@ -122,10 +124,13 @@ public class SoakWorkflowImpl implements SoakWorkflow {
       checksDone += done.passed();
       if (done.failure() != null) {
         checksDone++; // the check that failed
+        failedOnFindings = done.findings();
       }
       return done.failure();
     } catch (ActivityFailure failure) {
       checksDone++;
+      failedOnFindings = failure.getCause() instanceof io.temporal.failure.ApplicationFailure application
+          && StepActivities.VERIFICATION_FAILED.equals(application.getType());
       return Failures.describe(failure);
     }
   }
@@ -143,7 +148,7 @@ public class SoakWorkflowImpl implements SoakWorkflow {
   }
 
   private SoakResult end(SoakEnd ended, String failure) {
-    return new SoakResult(ended, checksDone, failure, request.cleanSinceMillis(), endsAt);
+    return new SoakResult(ended, checksDone, failure, request.cleanSinceMillis(), endsAt, failedOnFindings);
   }
 
   /** Tells the phase where the soak stands; a phase that has gone misses nothing it needs. */

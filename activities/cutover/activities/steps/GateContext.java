@@ -57,6 +57,12 @@ public interface GateContext {
    */
   String verify(VerifyCall call);
 
+  /**
+   * The gate failed because a verification it ran elsewhere (a soak's child workflow) did not
+   * hold, not with an error: its findings may be accepted.
+   */
+  default void failedOnFindings() {}
+
   /** Records a run event for the gate's step, in order with the run's other records. */
   void event(RunEventKind kind, String actor, String detail);
 

@@ -2,6 +2,7 @@ package cutover.activities.steps.soak;
 
 import cutover.activities.RepeatedVerifyCall;
 import cutover.activities.RepeatedVerifyResult;
+import cutover.activities.StepActivities;
 import cutover.activities.StepResult;
 import cutover.activities.VerifyCall;
 import io.temporal.activity.Activity;
@@ -40,7 +41,8 @@ public final class SoakChecks {
         if (!failure.isNonRetryable()) {
           throw failure;
         }
-        return new RepeatedVerifyResult(i, failure.getOriginalMessage());
+        return new RepeatedVerifyResult(i, failure.getOriginalMessage(),
+            StepActivities.VERIFICATION_FAILED.equals(failure.getType()));
       }
       context.heartbeat(i + 1);
     }

@@ -127,6 +127,9 @@ final class SoakChild extends TimedGate implements SoakProgressSignal {
       case FAILED -> {
         String why = "soak '" + step.id() + "' failed at check " + result.checks() + " after "
             + describe(Duration.ofMillis(took)) + " clean: " + result.failure();
+        if (result.findings()) {
+          context.failedOnFindings();
+        }
         context.event(RunEventKind.SOAK_FAILED, null, why);
         context.failed(why);
         yield why;

@@ -7,4 +7,5 @@ package cutover.activities.steps.soak;
  * @param failure why the last check failed, when {@code ended} is FAILED
  * @param cleanSinceMillis when the soak started
  */
-public record SoakResult(SoakEnd ended, int checks, String failure, long cleanSinceMillis, long endsAtMillis) {}
+public record SoakResult(SoakEnd ended, int checks, String failure, long cleanSinceMillis, long endsAtMillis,
+    boolean findings) {}

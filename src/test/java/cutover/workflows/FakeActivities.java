@@ -133,7 +133,8 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
       try {
         verify(new VerifyCall(first.target(), first.runId(), first.phase(), first.step(), first.iteration() + i));
       } catch (ApplicationFailure failure) {
-        return new cutover.activities.RepeatedVerifyResult(i, failure.getOriginalMessage());
+        return new cutover.activities.RepeatedVerifyResult(i, failure.getOriginalMessage(),
+            StepActivities.VERIFICATION_FAILED.equals(failure.getType()));
       }
     }
     return new cutover.activities.RepeatedVerifyResult(call.count(), null);
