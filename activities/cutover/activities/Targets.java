@@ -169,6 +169,22 @@ public final class Targets implements AutoCloseable {
    *     non-retryable {@code LedgerMigrationFailed} when the ledger cannot be migrated
    */
   public DataSource dataSource(String name) {
+    Pool pool = pool(name);
+    pool.migrate(this);
+    return pool.dataSource;
+  }
+
+  /**
+   * The target's connection pool for reads only: the source of a copy between targets, a side of
+   * a parity. Its ledger is neither created nor migrated, so a read-only user will do.
+   *
+   * @throws ApplicationFailure non-retryable {@code UnknownTarget} for a name not configured
+   */
+  public DataSource readingDataSource(String name) {
+    return pool(name).dataSource;
+  }
+
+  private Pool pool(String name) {
     Pool pool;
     synchronized (this) {
       if (closed) {
@@ -183,8 +199,7 @@ public final class Targets implements AutoCloseable {
       }
       pool = pools.computeIfAbsent(name, n -> new Pool(target));
     }
-    pool.migrate(this);
-    return pool.dataSource;
+    return pool;
   }
 
   /** A jOOQ context over the target's pool (each statement, or transaction, borrows a connection). */

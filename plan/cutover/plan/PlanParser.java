@@ -35,6 +35,8 @@ public final class PlanParser {
 
   private final Problems problems;
   private final Set<String> knownTargets;
+  /** The plan's target, once read: steps that name other targets are checked against it. */
+  private String planTarget;
   private final StepKindCatalog kinds;
   private final Map<String, Integer> phaseLines = new HashMap<>();
   private final Map<String, Integer> stepLines = new HashMap<>();
@@ -105,6 +107,7 @@ public final class PlanParser {
     if (target != null && knownTargets != null && !knownTargets.contains(target)) {
       unknownTarget(top.peek("target"), target);
     }
+    planTarget = target;
     String description = optionalText(top, "description", "");
     List<Phase> phases = phases(top);
     top.reportUnknown(problems, "the plan", PLAN_FIELDS);
@@ -264,7 +267,8 @@ public final class PlanParser {
     Boolean irreversible = optionalBoolean(map, "irreversible", label);
     Boolean pointOfNoReturn = optionalBoolean(map, "pointOfNoReturn", label);
 
-    YamlStepFields fields = new YamlStepFields(map, id, label, problems);
+    YamlStepFields fields = new YamlStepFields(map, id, label, problems,
+        new YamlStepFields.StepTargets(knownTargets, planTarget));
     StepSpec spec = null;
     LintAllowance lint;
     if (kind != null) {

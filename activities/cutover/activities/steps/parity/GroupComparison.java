@@ -21,11 +21,11 @@ record GroupComparison(ParityReads reads, ComparedSide legacy, ComparedSide fres
     String groups = groupBy.stream().map(reads::column).collect(Collectors.joining(", "));
     String values = groupBy.stream().map(g -> reads.column(g) + "::text").collect(Collectors.joining(", "));
     String computed = aggregates.stream().map(a -> "(" + a + ")::text").collect(Collectors.joining(", "));
-    String statement = groupQuery(legacy, values, computed, groups) + "\nUNION ALL\n"
-        + groupQuery(fresh, values, computed, groups);
+
     Map<List<String>, List<String>> legacyGroups = new TreeMap<>(Keys.ORDER);
     Map<List<String>, List<String>> newGroups = new TreeMap<>(Keys.ORDER);
-    for (String[] row : reads.fetch(statement)) {
+    for (String[] row : ComparedSide.fetchBoth(legacy, groupQuery(legacy, values, computed, groups), fresh,
+        groupQuery(fresh, values, computed, groups))) {
       List<String> group = Arrays.asList(row).subList(1, 1 + groupBy.size());
       List<String> aggregate = Arrays.asList(row).subList(1 + groupBy.size(), row.length);
       (row[0].equals(legacy.code()) ? legacyGroups : newGroups).put(group, aggregate);
