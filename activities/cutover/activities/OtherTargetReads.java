@@ -33,6 +33,16 @@ public final class OtherTargetReads {
     T run(DSLContext read) throws Exception;
   }
 
+  /**
+   * A failure of the writes that a unit of reads feeds (a copy's destination, written while the
+   * source streams): passed through as it is, not taken for a failure of the reads.
+   */
+  public static final class WriteFailure extends RuntimeException {
+    public WriteFailure(Exception cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
   private final Targets targets;
   private final String target;
   private final String stepTarget;
@@ -92,7 +102,7 @@ public final class OtherTargetReads {
           }
         }
       }
-    } catch (ApplicationFailure | ActivityCompletionException e) {
+    } catch (ApplicationFailure | ActivityCompletionException | WriteFailure e) {
       throw e;
     } catch (Exception e) {
       throw failure(e);

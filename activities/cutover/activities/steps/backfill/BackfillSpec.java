@@ -158,7 +158,16 @@ public record BackfillSpec(
       Duration batchTime, Long rate, Duration pauseBetween, Duration maxLockWait, Duration maxReplicationLag,
       SqlTimeouts timeouts) {
     this(from, query, key, where, into, columns, set, onConflict, conflictColumns, partitions, batchSize, batchTime, rate,
-        pauseBetween, maxLockWait, maxReplicationLag, null, null, null, null, timeouts);
+        pauseBetween, maxLockWait, maxReplicationLag, null, null, null, timeouts);
+  }
+
+  /** A spec of a backfill within the plan's target (no fromTarget:). */
+  public BackfillSpec(String from, String query, List<String> key, String where, String into, Map<String, String> columns,
+      Map<String, String> set, OnConflict onConflict, List<String> conflictColumns, Integer partitions, Integer batchSize,
+      Duration batchTime, Long rate, Duration pauseBetween, Duration maxLockWait, Duration maxReplicationLag,
+      WalkKind walk, Boolean capture, GuardSpec guard, SqlTimeouts timeouts) {
+    this(from, query, key, where, into, columns, set, onConflict, conflictColumns, partitions, batchSize, batchTime, rate,
+        pauseBetween, maxLockWait, maxReplicationLag, walk, capture, guard, null, timeouts);
   }
 
   /** Whether the step captures and replays the source's changes: as the plan says, else for a from: table. */

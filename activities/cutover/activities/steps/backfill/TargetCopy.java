@@ -12,6 +12,7 @@ import cutover.activities.steps.StepContext;
 import cutover.activities.steps.StepOutcome;
 import cutover.plan.StepFields;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -260,7 +262,8 @@ final class TargetCopy {
       Select<?> select = DSL.select(spec.columns().values().stream().map(BackfillSql::expression).toList())
           .from(keyed.table()).where(keyed.filter().and(range.rows()));
       if (format == null) {
-        format = sameBuiltInTypes(source, destination, select) ? "binary" : "text";
+        List<String> from = typeNames(source, "SELECT * FROM (" + source.renderInlined(select) + ") s LIMIT 0");
+        format = written(() -> sameBuiltInTypes(destination, from)) ? "binary" : "text";
       }
       String copyOut = "COPY (" + source.renderInlined(select) + ") TO STDOUT (FORMAT " + format + ")";
       Table<?> into = BackfillSql.table(spec.intoTable());
@@ -270,10 +273,10 @@ final class TargetCopy {
         written = stream(source, destination, copyOut, copyIn(destination, into, columns));
       } else {
         Table<?> staged = DSL.table(name(STAGED));
-        destination.execute("CREATE TEMPORARY TABLE {0} ON COMMIT DROP AS SELECT {1} FROM {2} WITH NO DATA", staged,
-            DSL.list(columns), into);
+        written(() -> destination.execute("CREATE TEMPORARY TABLE {0} ON COMMIT DROP AS SELECT {1} FROM {2} WITH NO"
+            + " DATA", staged, DSL.list(columns), into));
         stream(source, destination, copyOut, copyIn(destination, staged, columns));
-        written = BackfillSql.insert(destination, spec, DSL.select(columns).from(staged));
+        written = written(() -> BackfillSql.insert(destination, spec, DSL.select(columns).from(staged)));
       }
       walk.observe(range, written);
       return new Copied(written, range.end());
@@ -289,13 +292,21 @@ final class TargetCopy {
         throws Exception {
       CopyManager from = source.connectionResult(c -> c.unwrap(PGConnection.class).getCopyAPI());
       PGConnection to = destination.connectionResult(c -> c.unwrap(PGConnection.class));
-      PGCopyOutputStream into = new PGCopyOutputStream(to, copyIn, COPY_BUFFER);
+      PGCopyOutputStream into = written(() -> new PGCopyOutputStream(to, copyIn, COPY_BUFFER));
       try {
-        from.copyOut(copyOut, into);
-        return into.endCopy();
+        try {
+          from.copyOut(copyOut, into);
+        } catch (IOException writing) { // the source's failures are SQLExceptions; the stream's are the destination's
+          throw new OtherTargetReads.WriteFailure(writing);
+        }
+        return written(into::endCopy);
       } finally {
         if (into.isActive()) {
-          into.cancelCopy();
+          try {
+            into.cancelCopy();
+          } catch (java.sql.SQLException cancelling) {
+            // the destination's transaction rolls back with the batch either way
+          }
         }
       }
     }
@@ -305,8 +316,7 @@ final class TargetCopy {
      * drivers report them, none a type of the destination's own): then binary COPY reads each
      * value as it was written.
      */
-    private boolean sameBuiltInTypes(DSLContext source, DSLContext destination, Select<?> select) {
-      List<String> from = typeNames(source, "SELECT * FROM (" + source.renderInlined(select) + ") s LIMIT 0");
+    private boolean sameBuiltInTypes(DSLContext destination, List<String> from) {
       Table<?> into = BackfillSql.table(spec.intoTable());
       String columns = spec.columns().keySet().stream().map(c -> destination.render(DSL.name(c)))
           .collect(Collectors.joining(", "));
@@ -319,6 +329,15 @@ final class TargetCopy {
           .where(DSL.field(name("typname"), String.class).in(to),
               DSL.field(name("oid")).cast(Long.class).ge(DSL.inline(16_384L))));
       return own != null && own == 0;
+    }
+
+    /** Work on the destination inside the source's reads: its failures are the destination's. */
+    private static <T> T written(Callable<T> work) {
+      try {
+        return work.call();
+      } catch (Exception e) {
+        throw new OtherTargetReads.WriteFailure(e);
+      }
     }
 
     private static List<String> typeNames(DSLContext sql, String query) {
