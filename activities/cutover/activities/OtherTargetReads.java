@@ -65,7 +65,7 @@ public final class OtherTargetReads {
 
   /** Fails readably (naming the target, never its URL) unless this worker knows the target. */
   public void requireKnown() {
-    if (!targets.has(target)) {
+    if (!targets.knows(target)) {
       throw ApplicationFailure.newNonRetryableFailure("step '" + stepId + "' reads from target '" + target
           + "', which this worker does not know (it knows: " + (targets.names().isEmpty() ? "none"
               : String.join(", ", targets.names())) + "). Configure '" + target + "' on the workers of target '"

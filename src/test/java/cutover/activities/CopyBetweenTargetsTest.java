@@ -14,6 +14,7 @@ import cutover.testing.TestDatabase;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,6 +22,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,6 +214,33 @@ class CopyBetweenTargetsTest {
     }
   }
 
+  /** A worker that reads staging but does not serve it ({@code staging.serve=false}): no queue, no ledger there. */
+  @Test
+  void aTargetConfiguredToBeReadOnlyIsReadNotServed() throws SQLException {
+    Properties file = new Properties();
+    for (Targets.Target target : List.of(prod, staging)) {
+      file.setProperty(target.name() + ".url", target.jdbcUrl());
+      file.setProperty(target.name() + ".user", target.user());
+      file.setProperty(target.name() + ".password", target.password());
+    }
+    file.setProperty("staging.serve", "false");
+    try (Targets readOnly = Targets.fromEnvironment(Map.of(), file)) {
+      assertEquals(List.of("prod"), readOnly.names());
+      assertEquals(List.of("prod", "staging"), readOnly.knownNames());
+      ApplicationFailure refused = assertThrows(ApplicationFailure.class, () -> readOnly.dataSource("staging"));
+      assertTrue(refused.getOriginalMessage().contains("to be read only (staging.serve=false)"),
+          refused.getOriginalMessage());
+      TestActivityEnvironment worker = environment(readOnly);
+      try {
+        StepResult result = apply(stub(worker), step("copy-users", COPY_STEP));
+        assertEquals(5000, result.rows());
+        assertEquals(checksum(staging, "users"), checksum(prod, "users"));
+      } finally {
+        worker.close();
+      }
+    }
+  }
+
   @Test
   void aParityBetweenTheTargetsHoldsAfterTheCopyAndFindsADifference() throws SQLException {
     apply(step("copy-users", COPY_STEP));
@@ -240,6 +270,10 @@ class CopyBetweenTargetsTest {
   // ---------------------------------------------------------------- helpers
 
   private StepResult apply(PlanStep step) {
+    return apply(steps, step);
+  }
+
+  private StepResult apply(StepActivities steps, PlanStep step) {
     StepCall call = call(step);
     StepParts parts = steps.prepareParts(new PartsCall(call, StepAction.APPLY));
     for (int i = 0; i < parts.parts(); i++) {
