@@ -10,6 +10,7 @@ import cutover.activities.steps.PartContext;
 import cutover.activities.steps.PartOutcome;
 import cutover.activities.steps.StepContext;
 import cutover.activities.steps.StepOutcome;
+import cutover.plan.PlanParser;
 import cutover.plan.StepFields;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -59,8 +60,8 @@ import org.postgresql.copy.PGCopyOutputStream;
 final class TargetCopy {
   /** Buffer of the destination's COPY stream: rows are sent in messages of this size, not one each. */
   private static final int COPY_BUFFER = 1 << 16;
-  /** Names the temporary table of a batch that upserts; dropped at commit. */
-  private static final String STAGED = "cutover_copy_batch";
+  /** Starts the name of the temporary table a step's upserting batches go through. */
+  private static final String STAGED = "cutover_copy_";
 
   private TargetCopy() {}
 
@@ -122,7 +123,7 @@ final class TargetCopy {
     Throttle throttle = new Throttle(spec, context.parts());
     BackfillStep.Load load = new BackfillStep.Load(spec, true);
     BackfillStep.BatchTimes batchTimes = new BackfillStep.BatchTimes();
-    Rows rows = new Rows(spec);
+    Rows rows = new Rows(spec, context.runId(), context.step().id());
     long started = System.nanoTime();
     long rowsThisAttempt = 0;
     long backingOffSince = 0;
@@ -240,13 +241,19 @@ final class TargetCopy {
   private static final class Rows {
     final BackfillSpec spec;
     private final BackfillSql.Walk relation;
+    /**
+     * The step's own temporary table on a destination connection, emptied at each commit and kept
+     * by the connection for the step's next batches there: created once, not per batch.
+     */
+    private final Table<?> staged;
     private KeyWalk walk;
     /** binary or text, once chosen. */
     String format;
 
-    Rows(BackfillSpec spec) {
+    Rows(BackfillSpec spec, String runId, String stepId) {
       this.spec = spec;
       this.relation = BackfillSql.source(spec);
+      this.staged = DSL.table(name(STAGED + PlanParser.hash(runId + "\n" + stepId).substring(0, 16)));
     }
 
     /** The next batch after the part's checkpoint, read on the source and written to the destination; null at the end. */
@@ -272,9 +279,8 @@ final class TargetCopy {
       if (spec.onConflict() == BackfillSpec.OnConflict.ERROR) {
         written = stream(source, destination, copyOut, copyIn(destination, into, columns));
       } else {
-        Table<?> staged = DSL.table(name(STAGED));
-        written(() -> destination.execute("CREATE TEMPORARY TABLE {0} ON COMMIT DROP AS SELECT {1} FROM {2} WITH NO"
-            + " DATA", staged, DSL.list(columns), into));
+        written(() -> destination.execute("CREATE TEMPORARY TABLE IF NOT EXISTS {0} ON COMMIT DELETE ROWS AS SELECT {1}"
+            + " FROM {2} WITH NO DATA", staged, DSL.list(columns), into));
         stream(source, destination, copyOut, copyIn(destination, staged, columns));
         written = written(() -> BackfillSql.insert(destination, spec, DSL.select(columns).from(staged)));
       }

@@ -41,14 +41,14 @@ class CopyBetweenTargetsTest {
       + " joined timestamptz, tags text[], note text)";
   static final String FILL = "INSERT INTO users SELECT g, 'u' || g || '@example.org', (g % 1000) / 7.0,"
       + " timestamptz '2026-01-01 00:00+00' + g * interval '1 minute', ARRAY['t' || (g % 3), 'x'],"
-      + " CASE WHEN g % 11 = 0 THEN NULL ELSE E'line\\twith tab ' || g END FROM generate_series(1, 5000) g";
+      + " CASE WHEN g % 11 = 0 THEN NULL ELSE E'line\\twith tab ' || g END FROM generate_series(1, 3000) g";
   static final String COPY_STEP = """
       fromTarget: staging
       from: public.users
       key: [id]
       into: public.users
       columns: {id: id, email: email, score: score, joined: joined, tags: tags, note: note}
-      batchSize: 500
+      batchSize: 300
       """;
 
   /** Two databases of the embedded server, shared by the tests: each test has a run of its own and a fresh destination table. */
@@ -94,8 +94,8 @@ class CopyBetweenTargetsTest {
     PlanStep step = step("copy-users", COPY_STEP + "partitions: 3\n");
     StepResult result = apply(step);
     assertEquals(checksum(staging, "users"), checksum(prod, "users"));
-    assertEquals(5000, result.rows());
-    assertTrue(result.outcome().contains("copied 5,000 rows from public.users of target 'staging' into public.users"),
+    assertEquals(3000, result.rows());
+    assertTrue(result.outcome().contains("copied 3,000 rows from public.users of target 'staging' into public.users"),
         result.outcome());
     assertTrue(result.outcome().contains("not captured"), result.outcome());
     assertEquals(0, count(staging, "SELECT count(*) FROM pg_namespace WHERE nspname = 'cutover'"),
@@ -118,7 +118,7 @@ class CopyBetweenTargetsTest {
   @Test
   void upsertsThroughAStagedBatch() throws SQLException {
     execute(prod, "INSERT INTO users (id, email) VALUES (10, 'old'), (900000, 'kept')");
-    PlanStep step = step("copy-users", COPY_STEP.replace("batchSize: 500\n", "batchSize: 700\n")
+    PlanStep step = step("copy-users", COPY_STEP.replace("batchSize: 300\n", "batchSize: 400\n")
         + "onConflict: update\nconflictColumns: [id]\n");
     StepCall call = call(step);
     steps.prepareParts(new PartsCall(call, StepAction.APPLY));
@@ -129,12 +129,12 @@ class CopyBetweenTargetsTest {
     assertEquals("kept", text(prod, "SELECT email FROM users WHERE id = 900000"));
   }
 
-  /** A failure after 5 committed batches: the part fails; run again (as Temporal retries it), it goes on from its checkpoint. */
+  /** A failure after 5 committed batches of 300: the part fails; run again (as Temporal retries it), it goes on from its checkpoint. */
   @Test
   void resumesFromItsCheckpointAfterAFailureMidCopy() throws SQLException {
     execute(prod, "CREATE TABLE allowed (ok boolean);"
         + "CREATE FUNCTION trip() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-        + " IF NEW.id = 2501 AND NOT EXISTS (SELECT 1 FROM allowed) THEN RAISE EXCEPTION 'killed mid-copy'; END IF;"
+        + " IF NEW.id = 1501 AND NOT EXISTS (SELECT 1 FROM allowed) THEN RAISE EXCEPTION 'killed mid-copy'; END IF;"
         + " RETURN NEW; END $$;"
         + "CREATE TRIGGER trip BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION trip()");
     PlanStep step = step("copy-users", COPY_STEP);
@@ -144,14 +144,14 @@ class CopyBetweenTargetsTest {
     ActivityFailure failed = assertThrows(ActivityFailure.class,
         () -> steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1)));
     assertTrue(message(failed).startsWith("step 'copy-users' failed: killed mid-copy"), message(failed));
-    assertEquals(2500, count(prod, "SELECT count(*) FROM users"));
-    assertEquals(2500, count(prod, "SELECT rows_done FROM cutover.backfill_checkpoint WHERE run_id = ? AND step_id = 'copy-users'",
-        run));
+    assertEquals(1500, count(prod, "SELECT count(*) FROM users"));
+    assertEquals(1500, count(prod,
+        "SELECT rows_done FROM cutover.backfill_checkpoint WHERE run_id = ? AND step_id = 'copy-users'", run));
     execute(prod, "INSERT INTO allowed VALUES (true)");
     PartResult retried = steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1));
-    assertEquals(2500, retried.rowsThisAttempt());
+    assertEquals(1500, retried.rowsThisAttempt());
     steps.apply(call);
-    assertEquals(5000, count(prod, "SELECT count(DISTINCT id) FROM users"));
+    assertEquals(3000, count(prod, "SELECT count(DISTINCT id) FROM users"));
     assertEquals(checksum(staging, "users"), checksum(prod, "users"));
   }
 
@@ -170,10 +170,10 @@ class CopyBetweenTargetsTest {
         + "CREATE TRIGGER kill_source BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION kill_source()");
     PlanStep step = step("copy-users", COPY_STEP);
     StepResult result = apply(step);
-    assertEquals(5000, result.rows());
+    assertEquals(3000, result.rows());
     // row 1700 was written twice: in the batch that rolled back with the source's session, and again
     assertEquals(3, count(prod, "SELECT nextval('kill_once')"), "the source was killed once");
-    assertEquals(5000, count(prod, "SELECT count(DISTINCT id) FROM users"));
+    assertEquals(3000, count(prod, "SELECT count(DISTINCT id) FROM users"));
     assertEquals(checksum(staging, "users"), checksum(prod, "users"));
   }
 
@@ -188,9 +188,9 @@ class CopyBetweenTargetsTest {
       steps.runPart(new PartCall(call, StepAction.COMPENSATE, i, parts.parts()));
     }
     StepResult undone = steps.compensate(call);
-    assertTrue(undone.outcome().contains("removed 5,000 copied rows"), undone.outcome());
+    assertTrue(undone.outcome().contains("removed 3,000 copied rows"), undone.outcome());
     assertEquals(1, count(prod, "SELECT count(*) FROM users"));
-    assertEquals(5000, count(staging, "SELECT count(*) FROM users"), "the source is only read");
+    assertEquals(3000, count(staging, "SELECT count(*) FROM users"), "the source is only read");
   }
 
   @Test
@@ -233,7 +233,7 @@ class CopyBetweenTargetsTest {
       TestActivityEnvironment worker = environment(readOnly);
       try {
         StepResult result = apply(stub(worker), step("copy-users", COPY_STEP));
-        assertEquals(5000, result.rows());
+        assertEquals(3000, result.rows());
         assertEquals(checksum(staging, "users"), checksum(prod, "users"));
       } finally {
         worker.close();
@@ -248,22 +248,22 @@ class CopyBetweenTargetsTest {
         legacy: {target: staging, table: public.users}
         new: {table: public.users}
         key: [id]
-        chunkRows: 500
+        chunkRows: 300
         """);
     StepResult holds = steps.apply(call(parity));
-    assertTrue(holds.outcome().contains("parity holds: 5,000 rows match by key [id]"), holds.outcome());
-    execute(prod, "UPDATE users SET email = 'changed' WHERE id = 4321; DELETE FROM users WHERE id = 77");
+    assertTrue(holds.outcome().contains("parity holds: 3,000 rows match by key [id]"), holds.outcome());
+    execute(prod, "UPDATE users SET email = 'changed' WHERE id = 2321; DELETE FROM users WHERE id = 77");
     PlanStep again = parity("compare-users-again", """
         legacy: {target: staging, table: public.users}
         new: {table: public.users}
         key: [id]
         groupBy: [tags]
-        chunkRows: 500
+        chunkRows: 300
         """);
     ActivityFailure failed = assertThrows(ActivityFailure.class, () -> steps.apply(call(again)));
     String message = message(failed);
     assertTrue(message.contains("1 missing in new (in legacy only): (id=77)"), message);
-    assertTrue(message.contains("(id=4321): email 'u4321@example.org' → 'changed'"), message);
+    assertTrue(message.contains("(id=2321): email 'u2321@example.org' → 'changed'"), message);
     assertTrue(message.contains("1 of 3 groups by [tags] differ"), message);
   }
 
