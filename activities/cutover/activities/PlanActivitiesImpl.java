@@ -25,7 +25,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
     String fileName = fileName(request);
     Plan plan;
     try {
-      plan = PlanParser.parse(request.yaml(), fileName, new LinkedHashSet<>(targets.names()), StepKinds.ALL);
+      plan = PlanParser.parse(request.yaml(), fileName, new LinkedHashSet<>(targets.knownNames()), StepKinds.ALL);
     } catch (InvalidPlanException invalid) {
       return refused(request.target(), invalid.problems().stream().map(PlanProblem::format).toList());
     }

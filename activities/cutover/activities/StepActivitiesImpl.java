@@ -463,6 +463,11 @@ public final class StepActivitiesImpl implements StepActivities {
     }
 
     @Override
+    public OtherTargetReads readsOn(String target) {
+      return new OtherTargetReads(runner.targets(), target, call.target(), call.step().id());
+    }
+
+    @Override
     public void heartbeat() {
       long now = System.nanoTime();
       if (activity == null || now - lastHeartbeat < 2_000_000_000L) {

@@ -33,11 +33,20 @@ public final class Targets implements AutoCloseable {
     System.setProperty("org.jooq.no-tips", "true");
   }
 
-  /** Connection settings of one target. {@link #toString()} shows the name only. */
-  public record Target(String name, String jdbcUrl, String user, String password) {
+  /**
+   * Connection settings of one target. {@link #toString()} shows the name only.
+   *
+   * @param served whether this worker serves the target (its queue, its ledger, plans on it); a
+   *     target not served is known only to be read: the source of a copy between targets, a side of a parity
+   */
+  public record Target(String name, String jdbcUrl, String user, String password, boolean served) {
     public Target {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    }
+
+    public Target(String name, String jdbcUrl, String user, String password) {
+      this(name, jdbcUrl, user, password, true);
     }
 
     @Override
@@ -83,6 +92,9 @@ public final class Targets implements AutoCloseable {
    *       {@code orders-db})
    *   <li>properties: {@code <name>.url}, {@code <name>.user}, {@code <name>.password}, or
    *       {@code <name>.passwordEnv=VAR} to read the password from the environment variable VAR
+   *   <li>{@code <name>.serve=false} (or {@code CUTOVER_TARGET_<NAME>_SERVE=false}): the worker
+   *       only reads the target, as the source of a copy between targets or a side of a parity;
+   *       it does not poll its queue or touch its ledger, so a read-only user will do
    * </ul>
    *
    * The environment wins over the file where both set the same setting. Other keys are ignored.
@@ -100,7 +112,7 @@ public final class Targets implements AutoCloseable {
           continue;
         }
         String setting = key.substring(dot + 1);
-        if (!List.of("url", "user", "password", "passwordEnv").contains(setting)) {
+        if (!List.of("url", "user", "password", "passwordEnv", "serve").contains(setting)) {
           continue;
         }
         String name = key.substring(0, dot).trim();
@@ -113,7 +125,7 @@ public final class Targets implements AutoCloseable {
         continue;
       }
       String rest = key.substring(ENV_PREFIX.length());
-      for (String setting : List.of("url", "user", "password")) {
+      for (String setting : List.of("url", "user", "password", "serve")) {
         String suffix = "_" + setting.toUpperCase(java.util.Locale.ROOT);
         if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
           String name = rest.substring(0, rest.length() - suffix.length())
@@ -140,7 +152,12 @@ public final class Targets implements AutoCloseable {
               + variable + ", which is not set in the environment");
         }
       }
-      list.add(new Target(name, url, blankToNull(first(values.get("env.user"), values.get("user"))), password));
+      String serve = first(values.get("env.serve"), values.get("serve"));
+      if (serve != null && !List.of("true", "false").contains(serve.strip().toLowerCase(java.util.Locale.ROOT))) {
+        throw new IllegalArgumentException("target '" + name + "': serve must be true or false, found '" + serve + "'");
+      }
+      list.add(new Target(name, url, blankToNull(first(values.get("env.user"), values.get("user"))), password,
+          serve == null || Boolean.parseBoolean(serve.strip())));
     }
     return new Targets(list);
   }
@@ -152,8 +169,13 @@ public final class Targets implements AutoCloseable {
     return new Targets(all);
   }
 
-  /** The configured target names, sorted. */
+  /** The names of the targets this worker serves, sorted. */
   public List<String> names() {
+    return targets.values().stream().filter(Target::served).map(Target::name).toList();
+  }
+
+  /** The names of every configured target, those only read ({@code serve=false}) too, sorted: what plans may name. */
+  public List<String> knownNames() {
     return List.copyOf(targets.keySet());
   }
 
@@ -170,7 +192,13 @@ public final class Targets implements AutoCloseable {
     return target;
   }
 
+  /** Whether this worker serves the target. */
   public boolean has(String name) {
+    return name != null && targets.containsKey(name) && targets.get(name).served();
+  }
+
+  /** Whether this worker knows the target, served or only read. */
+  public boolean knows(String name) {
     return name != null && targets.containsKey(name);
   }
 
@@ -182,6 +210,27 @@ public final class Targets implements AutoCloseable {
    *     non-retryable {@code LedgerMigrationFailed} when the ledger cannot be migrated
    */
   public DataSource dataSource(String name) {
+    Target known = name == null ? null : targets.get(name);
+    if (known != null && !known.served()) {
+      throw ApplicationFailure.newNonRetryableFailure("target '" + name + "' is configured on this worker to be read"
+          + " only (" + name + ".serve=false): it serves no plan and keeps no ledger there", "UnknownTarget");
+    }
+    Pool pool = pool(name);
+    pool.migrate(this);
+    return pool.dataSource;
+  }
+
+  /**
+   * The target's connection pool for reads only: the source of a copy between targets, a side of
+   * a parity. Its ledger is neither created nor migrated, so a read-only user will do.
+   *
+   * @throws ApplicationFailure non-retryable {@code UnknownTarget} for a name not configured
+   */
+  public DataSource readingDataSource(String name) {
+    return pool(name).dataSource;
+  }
+
+  private Pool pool(String name) {
     Pool pool;
     synchronized (this) {
       if (closed) {
@@ -196,8 +245,7 @@ public final class Targets implements AutoCloseable {
       }
       pool = pools.computeIfAbsent(name, n -> new Pool(target));
     }
-    pool.migrate(this);
-    return pool.dataSource;
+    return pool;
   }
 
   /** A jOOQ context over the target's pool (each statement, or transaction, borrows a connection). */

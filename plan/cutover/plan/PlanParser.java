@@ -36,6 +36,8 @@ public final class PlanParser {
 
   private final Problems problems;
   private final Set<String> knownTargets;
+  /** The plan's target, once read: steps that name other targets are checked against it. */
+  private String planTarget;
   private final StepKindCatalog kinds;
   private final Map<String, Integer> phaseLines = new HashMap<>();
   private final Map<String, Integer> stepLines = new HashMap<>();
@@ -108,6 +110,7 @@ public final class PlanParser {
     if (target != null && knownTargets != null && !knownTargets.contains(target)) {
       unknownTarget(top.peek("target"), target);
     }
+    planTarget = target;
     String description = optionalText(top, "description", "");
     List<Phase> phases = phases(top);
     top.reportUnknown(problems, "the plan", PLAN_FIELDS);
@@ -273,7 +276,8 @@ public final class PlanParser {
       refuseInWaves(map, kind, Boolean.TRUE.equals(pointOfNoReturn), label, phaseLabel);
     }
 
-    YamlStepFields fields = new YamlStepFields(map, id, label, problems, Collections.unmodifiableMap(stepKinds));
+    YamlStepFields fields = new YamlStepFields(map, id, label, problems, Collections.unmodifiableMap(stepKinds),
+        new YamlStepFields.StepTargets(knownTargets, planTarget));
     StepSpec spec = null;
     LintAllowance lint;
     if (kind != null) {

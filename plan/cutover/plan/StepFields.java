@@ -70,6 +70,12 @@ public interface StepFields {
    */
   StepFields optionalSection(String field);
 
+  /**
+   * A target's name: reported unless it is configured on the worker (when the parser was given
+   * the worker's targets) or when it is the plan's own target, which a step reads by default.
+   */
+  String optionalOtherTarget(String field);
+
   /** One of an enum's constants, written in the plan as {@link #choiceName}; the fallback when absent. */
   <E extends Enum<E>> E optionalChoice(String field, Class<E> choices, E fallback);
 

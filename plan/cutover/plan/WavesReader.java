@@ -31,7 +31,7 @@ final class WavesReader {
       return null;
     }
     YamlMap map = new YamlMap(mapping, problems);
-    YamlStepFields fields = new YamlStepFields(map, null, label, problems, Map.of());
+    YamlStepFields fields = new YamlStepFields(map, null, label, problems, Map.of(), null);
     String keys = fields.requiredString("keys", "give a read-only query whose first column lists the keys, e.g. "
         + "keys: \"SELECT tenant_id FROM tenants ORDER BY 1\"");
     List<String> canaryKeys = new ArrayList<>();

@@ -26,20 +26,33 @@ final class YamlStepFields implements StepFields {
   private final String stepId;
   private final String label;
   private final Problems problems;
+  private final StepTargets targets;
   private final List<YamlStepFields> sections = new ArrayList<>();
   private final Map<String, String> earlierKinds;
+
+  /**
+   * The targets a step may name besides its plan's own.
+   *
+   * @param known the targets configured on the worker, or null to accept any name
+   * @param plan the plan's own target, or null when the plan gives none
+   */
+  record StepTargets(java.util.Set<String> known, String plan) {
+    static final StepTargets ANY = new StepTargets(null, null);
+  }
 
   /**
    * @param stepId the step's id, or null when it has none
    * @param label how messages name the step, e.g. {@code step 'create-table'}
    * @param earlierKinds the kinds of the steps written before this one, by id
    */
-  YamlStepFields(YamlMap map, String stepId, String label, Problems problems, Map<String, String> earlierKinds) {
+  YamlStepFields(YamlMap map, String stepId, String label, Problems problems, Map<String, String> earlierKinds,
+      StepTargets targets) {
     this.map = map;
     this.stepId = stepId;
     this.label = label;
     this.problems = problems;
     this.earlierKinds = earlierKinds;
+    this.targets = targets == null ? StepTargets.ANY : targets;
   }
 
   @Override
@@ -310,9 +323,31 @@ final class YamlStepFields implements StepFields {
       return null;
     }
     YamlStepFields section = new YamlStepFields(new YamlMap(mapping, problems), stepId, label + " " + field,
-        problems, earlierKinds);
+        problems, earlierKinds, targets);
     sections.add(section);
     return section;
+  }
+
+  @Override
+  public String optionalOtherTarget(String field) {
+    Node value = present(field);
+    String name = value == null ? null : string(field, value);
+    if (name == null) {
+      return null;
+    }
+    name = name.strip();
+    if (name.equals(targets.plan())) {
+      problems.add(value, label + ": " + field + ": '" + name + "' is the plan's own target",
+          "remove " + field + ": (the step reads its own target by default), or name another target");
+    } else if (targets.known() != null && !targets.known().contains(name)) {
+      java.util.TreeSet<String> names = new java.util.TreeSet<>(targets.known());
+      String closest = Names.closest(name, names);
+      problems.add(value, label + ": " + field + ": unknown target '" + name + "'",
+          (closest != null ? "did you mean '" + closest + "'? " : "")
+              + (names.isEmpty() ? "no targets are configured on the worker" : "configured targets: "
+                  + String.join(", ", names)) + "; the worker of the plan's target must know this one too");
+    }
+    return name;
   }
 
   @Override

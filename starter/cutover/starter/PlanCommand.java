@@ -55,7 +55,7 @@ public final class PlanCommand {
     Set<String> names = new LinkedHashSet<>();
     names.add(DevEnvironment.DEMO_TARGET);
     try (Targets targets = TargetConfig.load(targetsFile)) {
-      names.addAll(targets.names());
+      names.addAll(targets.knownNames());
     }
     return names;
   }

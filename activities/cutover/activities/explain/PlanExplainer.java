@@ -74,7 +74,7 @@ public final class PlanExplainer {
     for (Phase phase : plan.phases()) {
       for (PlanStep step : phase.steps()) {
         tables.addAll(StepSql.tables(step));
-        if (step.spec() instanceof BackfillSpec backfill) {
+        if (step.spec() instanceof BackfillSpec backfill && !backfill.betweenTargets()) { // estimated where it is read
           String sql = backfill.query() != null ? backfill.query()
               : "SELECT 1 FROM " + backfill.from() + (backfill.where() == null ? "" : " WHERE " + backfill.where());
           queries.add(new TargetFactsRequest.StepQuery(step.id(), sql));
@@ -306,7 +306,8 @@ public final class PlanExplainer {
     }
     if (step.spec() instanceof BackfillSpec backfill) {
       return (backfill.into() != null ? "copies rows into " + backfill.into() : "updates rows in place") + " from "
-          + (backfill.from() != null ? backfill.from() : "a query");
+          + (backfill.from() != null ? backfill.from() : "a query")
+          + (backfill.betweenTargets() ? " of target " + backfill.fromTarget() : "");
     }
     return step.kind() + " step";
   }

@@ -42,16 +42,18 @@ public final class StepSql {
 
   private static void addSpec(Set<String> tables, StepSpec spec) {
     if (spec instanceof BackfillSpec backfill) {
-      addName(tables, backfill.from());
+      if (!backfill.betweenTargets()) { // a source on another target is no table of this one
+        addName(tables, backfill.from());
+        addQuery(tables, backfill.query());
+      }
       addName(tables, backfill.into());
-      addQuery(tables, backfill.query());
     } else if (spec instanceof CheckSpec check) {
       addQuery(tables, check.query());
       addQuery(tables, check.scalar());
       addQuery(tables, check.fix());
     } else if (spec instanceof ParitySpec parity) {
       for (ParitySpec.Side side : new ParitySpec.Side[] {parity.legacy(), parity.fresh()}) {
-        if (side != null) {
+        if (side != null && side.target() == null) {
           addName(tables, side.table());
           addQuery(tables, side.query());
         }

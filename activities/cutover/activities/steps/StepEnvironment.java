@@ -32,6 +32,14 @@ public interface StepEnvironment {
    */
   Targets.Target connection();
 
+  /**
+   * Reads on another target this worker knows (a copy's source, a parity side), each in a
+   * read-only transaction of its own with the step's timeouts.
+   */
+  default cutover.activities.OtherTargetReads readsOn(String target) {
+    throw new IllegalStateException("this step context reads no other target");
+  }
+
   /** Tells Temporal the step is alive (a long HTTP sweep or command between SQL statements). */
   void heartbeat();
 

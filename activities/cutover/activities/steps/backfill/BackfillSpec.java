@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  * @param capture whether changes to the source while the step runs are captured and replayed;
  *     null: yes for a {@code from:} table
  * @param guard the latency guard, or null when the plan has none (the default, or {@code guard: false})
+ * @param fromTarget the target the source is read from, when it is not the plan's own ({@link TargetCopy}), or null
  */
 @JsonClassDescription("Copies rows into a table (into: with columns:) or updates them in place (set:), in keyset "
     + "batches on key:, each committed with its checkpoint; resumable, throttled, parallel by key range.")
@@ -98,6 +99,11 @@ public record BackfillSpec(
         + "first batch (the baseline) and while it copies, and backs off while the probe's p99 over window: exceeds "
         + "ratio: x the baseline's p99. true: with the defaults; false: off.")
     GuardSpec guard,
+    @JsonPropertyDescription("Read the source (from: or query:) on this other target, which the workers of the plan's"
+        + " target must know too: a copy between targets, each batch read from it in a read-only transaction and"
+        + " committed here with its checkpoint. A copy only (into:), walked by key; changes are not captured and there is"
+        + " no guard.")
+    String fromTarget,
     @JsonUnwrapped
     SqlTimeouts timeouts) implements StepSpec, SqlTimeouts.Given {
 
@@ -155,9 +161,23 @@ public record BackfillSpec(
         pauseBetween, maxLockWait, maxReplicationLag, null, null, null, timeouts);
   }
 
+  /** A spec of a backfill within the plan's target (no fromTarget:). */
+  public BackfillSpec(String from, String query, List<String> key, String where, String into, Map<String, String> columns,
+      Map<String, String> set, OnConflict onConflict, List<String> conflictColumns, Integer partitions, Integer batchSize,
+      Duration batchTime, Long rate, Duration pauseBetween, Duration maxLockWait, Duration maxReplicationLag,
+      WalkKind walk, Boolean capture, GuardSpec guard, SqlTimeouts timeouts) {
+    this(from, query, key, where, into, columns, set, onConflict, conflictColumns, partitions, batchSize, batchTime, rate,
+        pauseBetween, maxLockWait, maxReplicationLag, walk, capture, guard, null, timeouts);
+  }
+
   /** Whether the step captures and replays the source's changes: as the plan says, else for a from: table. */
   public boolean captures() {
-    return capture != null ? capture : from != null;
+    return capture != null ? capture : from != null && fromTarget == null;
+  }
+
+  /** Whether the source is read on another target than the plan's. */
+  public boolean betweenTargets() {
+    return fromTarget != null;
   }
 
   @Override
@@ -239,7 +259,11 @@ public record BackfillSpec(
     String walk = fields.optionalString("walk");
     Boolean capture = fields.optionalBoolean("capture");
     GuardSpec guard = GuardSpec.read(fields);
+    String fromTarget = fields.optionalOtherTarget("fromTarget");
     SqlTimeouts timeouts = SqlTimeouts.read(fields);
+    if (fromTarget != null) {
+      TargetCopy.refuseWhatDoesNotApply(fields, set, capture, WalkKind.of(walk), guard);
+    }
     if (Boolean.TRUE.equals(capture) && query != null) {
       fields.problem("capture", "capture: true needs a from: table; the changes behind a query: source are not captured",
           "copy from: the table whose rows change, or set capture: false (the copy is then exact only without concurrent writes)");
@@ -248,7 +272,7 @@ public record BackfillSpec(
     walkProblems(fields, walk, query, set);
     BackfillSpec spec = new BackfillSpec(from, query, key, where, into, columns, set, OnConflict.of(onConflict),
         conflictColumns, partitions, batchSize, batchTime, rate == null ? null : rate.longValue(), pauseBetween,
-        maxLockWait, maxReplicationLag, WalkKind.of(walk), capture, guard, timeouts);
+        maxLockWait, maxReplicationLag, WalkKind.of(walk), capture, guard, fromTarget, timeouts);
     String reread = set == null ? null : Capture.columnReadBack(spec);
     if (Boolean.TRUE.equals(capture) && reread != null) {
       fields.problem("capture", "capture: true, but set: " + reread + " reads the column it sets: the replay of a "

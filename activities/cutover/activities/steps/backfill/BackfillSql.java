@@ -372,10 +372,14 @@ final class BackfillSql {
 
   /** Copies the source rows in the range into the target; returns the rows written. */
   static int copy(DSLContext sql, BackfillSpec spec, Walk source, Condition range) {
+    List<Field<Object>> values = spec.columns().values().stream().map(BackfillSql::expression).toList();
+    return insert(sql, spec, DSL.select(values).from(source.table()).where(source.filter().and(range)));
+  }
+
+  /** Inserts the rows of {@code select} (one value per copied column, in order) into the target, as onConflict: says. */
+  static int insert(DSLContext sql, BackfillSpec spec, Select<? extends Record> select) {
     Table<?> into = table(spec.intoTable());
     List<Field<Object>> columns = spec.columns().keySet().stream().map(c -> DSL.field(name(c))).toList();
-    List<Field<Object>> values = spec.columns().values().stream().map(BackfillSql::expression).toList();
-    var select = DSL.select(values).from(source.table()).where(source.filter().and(range));
     var insert = sql.insertInto(into).columns(columns).select(select);
     return switch (spec.onConflict()) {
       case NOTHING -> insert.onConflictDoNothing().execute();

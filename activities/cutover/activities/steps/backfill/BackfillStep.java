@@ -47,6 +47,9 @@ import org.jooq.impl.SQLDataType;
  *       ({@link LatencyGuard})
  * </ul>
  *
+ * <p>With {@code fromTarget:} the source is read on another target and the batches are
+ * streamed here by COPY ({@link TargetCopy}).
+ *
  * <p>A batch that fails on its data names the source row behind it ({@link BatchFailure}).
  *
  * <p>When the step starts, its key range (or its page range) is fixed (the largest key, or the
@@ -97,6 +100,11 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     List<Checkpoints.Part> existing = checkpoints.parts(run, step, action);
     if (!existing.isEmpty()) {
       return existing.size();
+    }
+    if (action == StepAction.APPLY && spec.betweenTargets()) {
+      List<Checkpoints.Part> parts = TargetCopy.parts(context, spec);
+      parts.forEach(checkpoints::insert);
+      return parts.size();
     }
     return action == StepAction.APPLY ? prepareApply(context, spec, checkpoints) : prepareCompensation(context, spec, checkpoints);
   }
@@ -150,7 +158,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   }
 
   /** Parts of a walk by key (in key order or by sampled key ranges): the key range now, split from a sample. */
-  private static List<Checkpoints.Part> keyRangeParts(StepContext context, BackfillSpec spec, BackfillSql.Walk source,
+  static List<Checkpoints.Part> keyRangeParts(StepContext context, BackfillSpec spec, BackfillSql.Walk source,
       WalkChoice walk) {
     DSLContext sql = context.sql();
     String run = context.runId();
@@ -186,7 +194,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     String run = context.runId();
     String step = context.step().id();
     checkpoints.stop(run, step, StepAction.APPLY);
-    if (spec.from() != null) {
+    if (spec.from() != null && !spec.betweenTargets()) {
       new Capture(spec, run, step).remove(context.sql());
       MatchWalk.remove(context.sql(), run, step);
     }
@@ -260,6 +268,10 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
 
   @Override
   public PartOutcome runPart(PartContext context) {
+    BackfillSpec spec = spec(context.step());
+    if (spec.betweenTargets() && context.action() == StepAction.APPLY) {
+      return TargetCopy.runPart(context, spec);
+    }
     try (LatencyGuard guard = LatencyGuard.start(spec(context.step()), context)) {
       return runPart(context, guard);
     }
@@ -416,7 +428,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   }
 
   /** A placeholder before the part's first batch was read: progress needs a part. */
-  private static Checkpoints.Part firstRead(PartContext context) {
+  static Checkpoints.Part firstRead(PartContext context) {
     return new Checkpoints.Part(context.runId(), context.step().id(), context.action(), context.part(), context.parts(),
         List.of(), null, false, null, null, 0, 0, null, PartState.RUNNING, WalkKind.KEY, null);
   }
@@ -561,7 +573,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
   }
 
-  private static StepProgress progress(PartContext context, Checkpoints.Part part, long rowsThisAttempt, long started,
+  static StepProgress progress(PartContext context, Checkpoints.Part part, long rowsThisAttempt, long started,
       Throttle throttle, String state, String note) {
     double seconds = (System.nanoTime() - started) / 1e9;
     double rate = seconds > 0 ? rowsThisAttempt / seconds : 0;
@@ -580,14 +592,14 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
    * The load a backfill watches between batches: the longest current lock wait of a session
    * that waits on, or holds a lock of, a table the backfill touches; and the replication lag.
    */
-  private static final class Load {
+  static final class Load {
     private final BackfillSpec spec;
     private final List<List<String>> tables = new ArrayList<>();
     private long lastCheck;
 
     Load(BackfillSpec spec, boolean apply) {
       this.spec = spec;
-      if (spec.from() != null && apply) {
+      if (spec.from() != null && apply && !spec.betweenTargets()) {
         tables.add(spec.fromTable());
       }
       if (spec.intoTable() != null) {
@@ -638,6 +650,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   @Override
   public StepOutcome apply(StepContext context, BackfillSpec spec) {
     List<Checkpoints.Part> parts = finished(context, StepAction.APPLY);
+    if (spec.betweenTargets()) {
+      return TargetCopy.applied(spec, parts);
+    }
     String captured = endCapture(context, spec, parts);
     if (spec.from() != null) {
       MatchWalk.remove(context.sql(), context.runId(), context.step().id());

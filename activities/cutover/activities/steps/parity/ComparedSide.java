@@ -1,5 +1,6 @@
 package cutover.activities.steps.parity;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,11 @@ import java.util.Map;
  * @param code how the side's rows are told apart in a statement that reads both ({@code l}, {@code n})
  * @param label the side's name in the plan and in messages
  * @param table the quoted table name, or null for a query
+ * @param target the other target the side is read on, or null for the step's own
+ * @param reads the reads of the side's transaction (one per target)
  */
-record ComparedSide(String code, String label, String table, String where, String query, Map<String, String> columns) {
+record ComparedSide(String code, String label, String table, String where, String query, Map<String, String> columns,
+    String target, ParityReads reads) {
 
   /** The plan's side, with its columns read in the comparison's transaction. */
   static ComparedSide read(String code, String field, ParitySpec.Side given, ParityReads reads) {
@@ -22,7 +26,22 @@ record ComparedSide(String code, String label, String table, String where, Strin
     String table = given.table() == null ? null : reads.table(given.table());
     String where = table == null ? null : given.where();
     String query = table == null ? stripSemicolons(given.query()) : null;
-    return new ComparedSide(code, field, table, where, query, reads.columns(from(table, where, query)));
+    return new ComparedSide(code, field, table, where, query, reads.columns(from(table, where, query)), given.target(),
+        reads);
+  }
+
+  /**
+   * The rows of one statement per side (each row led by the side's code): one statement over
+   * both when they are read in one transaction, else one in each side's own.
+   */
+  static List<String[]> fetchBoth(ComparedSide legacy, String legacyStatement, ComparedSide fresh,
+      String freshStatement) {
+    if (legacy.reads() == fresh.reads()) {
+      return legacy.reads().fetch(legacyStatement + "\nUNION ALL\n" + freshStatement);
+    }
+    List<String[]> rows = new ArrayList<>(legacy.reads().fetch(legacyStatement));
+    rows.addAll(fresh.reads().fetch(freshStatement));
+    return rows;
   }
 
   String from() {
@@ -41,6 +60,9 @@ record ComparedSide(String code, String label, String table, String where, Strin
 
   Map<String, Object> json() {
     Map<String, Object> json = new LinkedHashMap<>();
+    if (target != null) {
+      json.put("target", target);
+    }
     if (table != null) {
       json.put("table", table);
       if (where != null) {

@@ -40,31 +40,32 @@ record GroupComparison(ParityReads reads, ComparedSide legacy, ComparedSide fres
     String groups = groupBy.stream().map(reads::column).collect(Collectors.joining(", "));
     String values = groupBy.stream().map(g -> reads.column(g) + "::text").collect(Collectors.joining(", "));
     String computed = aggregates.stream().map(a -> "(" + a + ")::text").collect(Collectors.joining(", "));
-    String statement = groupQuery(legacy, values, computed, groups) + "\nUNION ALL\n"
-        + groupQuery(fresh, values, computed, groups);
+    List<String[]> fetched = new ArrayList<>(ComparedSide.fetchBoth(legacy, groupQuery(legacy, values, computed, groups),
+        fresh, groupQuery(fresh, values, computed, groups)));
     ComparedSide relation = null;
     if (listed != null) {
-      relation = ComparedSide.read(LISTED, "groups", new ParitySpec.Side(listed.table(), listed.where(), listed.query()),
-          reads);
+      // the relation listing every group is on the step's own target; each side's empty aggregates on its own
+      relation = ComparedSide.read(LISTED, "groups",
+          new ParitySpec.Side(listed.table(), listed.where(), listed.query(), null), reads);
       List<String> key = listed.key().isEmpty() ? groupBy : listed.key();
       relation.require(key, "groups key");
       String nulls = aggregates.stream().map(a -> "NULL::text").collect(Collectors.joining(", "));
       String noGroup = groupBy.stream().map(g -> "NULL::text").collect(Collectors.joining(", "));
-      statement += "\nUNION ALL\nSELECT DISTINCT '" + LISTED + "', "
+      fetched.addAll(reads.fetch("SELECT DISTINCT '" + LISTED + "', "
           + key.stream().map(k -> reads.column(k) + "::text").collect(Collectors.joining(", ")) + ", " + nulls
-          + " FROM " + relation.from() + " s"
-          // each side's aggregates over no rows: what a listed group without rows there has
-          + "\nUNION ALL\nSELECT '" + EMPTY + legacy.code() + "', " + noGroup + ", " + computed + " FROM " + legacy.from()
-          + " s WHERE false"
-          + "\nUNION ALL\nSELECT '" + EMPTY + fresh.code() + "', " + noGroup + ", " + computed + " FROM " + fresh.from()
-          + " s WHERE false";
+          + " FROM " + relation.from() + " s"));
+      // each side's aggregates over no rows: what a listed group without rows there has
+      fetched.addAll(legacy.reads().fetch("SELECT '" + EMPTY + legacy.code() + "', " + noGroup + ", " + computed + " FROM "
+          + legacy.from() + " s WHERE false"));
+      fetched.addAll(fresh.reads().fetch("SELECT '" + EMPTY + fresh.code() + "', " + noGroup + ", " + computed + " FROM "
+          + fresh.from() + " s WHERE false"));
     }
     Map<List<String>, List<String>> legacyGroups = new TreeMap<>(Keys.ORDER);
     Map<List<String>, List<String>> newGroups = new TreeMap<>(Keys.ORDER);
     TreeSet<List<String>> listedGroups = new TreeSet<>(Keys.ORDER);
     List<String> legacyEmpty = null;
     List<String> newEmpty = null;
-    for (String[] row : reads.fetch(statement)) {
+    for (String[] row : fetched) {
       List<String> group = Collections.unmodifiableList(Arrays.asList(row).subList(1, 1 + groupBy.size()));
       List<String> aggregate = Arrays.asList(row).subList(1 + groupBy.size(), row.length);
       if (row[0].equals(legacy.code())) {

@@ -45,11 +45,11 @@ final class KeyChunks {
     ComparedSide sampled = legacy;
     long estimate = -1;
     if (legacy.table() == null && fresh.table() != null) {
-      estimate = reads.estimate(fresh);
+      estimate = fresh.reads().estimate(fresh);
       sampled = estimate >= 1_000 ? fresh : legacy;
     }
     if (sampled == legacy) {
-      estimate = reads.estimate(legacy);
+      estimate = legacy.reads().estimate(legacy);
     }
     int wanted = (int) Math.max(1, Math.min(MAX_CHUNKS, (estimate + chunkRows - 1) / chunkRows));
     List<Bucketing> bucketing = new ArrayList<>();
@@ -73,7 +73,7 @@ final class KeyChunks {
     }
     String distinct = key.stream().map(k -> "count(DISTINCT x." + reads.quoted(k) + ")")
         .collect(Collectors.joining(", "));
-    String[] counts = reads.fetch("SELECT count(*), " + distinct + " FROM " + sample + " x").get(0);
+    String[] counts = sampled.reads().fetch("SELECT count(*), " + distinct + " FROM " + sample + " x").get(0);
     long sampleSize = Long.parseLong(counts[0]);
     int remaining = wanted;
     List<String> expressions = new ArrayList<>();
@@ -105,7 +105,7 @@ final class KeyChunks {
         expressions.add("percentile_disc(" + fractions + ") WITHIN GROUP (ORDER BY " + column + ")::text[]");
       }
     }
-    List<List<String>> arrays = reads.fetchArrays("SELECT " + String.join(", ", expressions) + " FROM " + sample + " x");
+    List<List<String>> arrays = sampled.reads().fetchArrays("SELECT " + String.join(", ", expressions) + " FROM " + sample + " x");
     for (int i = 0; i < key.size(); i++) {
       List<String> values = arrays.get(i);
       bucketing.add(byValue.get(i) ? Bucketing.BY_VALUE

@@ -27,19 +27,31 @@ final class ParityComparison {
 
   private final StepContext context;
   private final ParityReads reads;
+  private final ParityReads legacyReads;
+  private final ParityReads newReads;
   private final ParitySpec spec;
 
   /** @param sql the transaction the comparison reads in */
   ParityComparison(StepContext context, ParitySpec spec, DSLContext sql) {
+    this(context, spec, sql, null, null);
+  }
+
+  /**
+   * @param legacySql the transaction on the legacy side's other target, or null when it is read in {@code sql}
+   * @param newSql the same for the new side
+   */
+  ParityComparison(StepContext context, ParitySpec spec, DSLContext sql, DSLContext legacySql, DSLContext newSql) {
     this.context = context;
     this.reads = new ParityReads(sql);
+    this.legacyReads = legacySql == null ? reads : new ParityReads(legacySql);
+    this.newReads = newSql == null ? reads : new ParityReads(newSql);
     this.spec = spec;
   }
 
   Result run() {
     long started = System.nanoTime();
-    ComparedSide legacy = ComparedSide.read("l", "legacy", spec.legacy(), reads);
-    ComparedSide fresh = ComparedSide.read("n", "new", spec.fresh(), reads);
+    ComparedSide legacy = ComparedSide.read("l", "legacy", spec.legacy(), legacyReads);
+    ComparedSide fresh = ComparedSide.read("n", "new", spec.fresh(), newReads);
     Map<String, String> legacyColumns = legacy.columns();
     Map<String, String> newColumns = fresh.columns();
     List<String> key = spec.key();

@@ -130,6 +130,7 @@ public record ParitySpec(
    * @param table {@code table} or {@code schema.table}, or null when a query is given
    * @param where a condition on the table, or null
    * @param query SQL whose rows are compared, or null when a table is given
+   * @param target the target the side is read on when it is not the step's own, or null
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonClassDescription("One side of a parity comparison: a table, with an optional filter, or a query.")
@@ -140,5 +141,13 @@ public record ParitySpec(
       @JsonPropertyDescription("A condition on table:.")
       String where,
       @JsonPropertyDescription("SQL whose rows are compared; it carries its own WHERE.")
-      String query) {}
+      String query,
+      @JsonPropertyDescription("Read this side on another target, which the workers of the plan's target must know too"
+          + " (e.g. the source of a copy between targets); the step's own target when omitted.")
+      String target) {
+
+    public Side(String table, String where, String query) {
+      this(table, where, query, null);
+    }
+  }
 }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.jooq.DSLContext;
 
 /**
  * {@code kind: parity} — compares legacy and new rows; fails with a readable summary on any
@@ -33,6 +35,9 @@ import java.util.Map;
  * <p>Rows are compared in key-range chunks: both sides are hashed inside the database, per chunk,
  * in one statement (one snapshot); only chunks whose count or hash sum differ are read again,
  * row by row, to name the first differing keys. See {@link ParityComparison}.
+ *
+ * <p>A side may be read on another target ({@code legacy: {target: staging, table: users}}): its rows
+ * are hashed there, on its own connection, and the chunk totals compared here.
  *
  * <p>Each pass runs in a transaction of its own (with the step's timeouts), not in the ledger's:
  * no lock on the compared tables is held between passes, however long the interval.
@@ -134,6 +139,7 @@ public final class ParityStep extends DefinedKind<ParitySpec> implements Execute
     String table = side.optionalString("table");
     String query = side.optionalString("query");
     String where = side.optionalString("where");
+    String target = side.optionalOtherTarget("target");
     if ((table == null) == (query == null)) {
       side.problem(table == null ? "query" : "table", field + ": needs exactly one of table: or query:",
           "write " + field + ": {table: orders} or " + field + ": {query: SELECT ...}");
@@ -151,7 +157,7 @@ public final class ParityStep extends DefinedKind<ParitySpec> implements Execute
         side.problem("table", "'" + table + "' is not a table name", "write table or schema.table, without quotes");
       }
     }
-    return new ParitySpec.Side(table, where, query);
+    return new ParitySpec.Side(table, where, query, target);
   }
 
   @Override
@@ -164,8 +170,8 @@ public final class ParityStep extends DefinedKind<ParitySpec> implements Execute
       if (pass > 1) {
         pause(context, interval);
       }
-      last = context.sql() != null ? new ParityComparison(context, spec, context.sql()).run()
-          : context.environment().inTransaction(sql -> new ParityComparison(context, spec, sql).run());
+      last = context.sql() != null ? compare(context, spec, context.sql())
+          : context.environment().inTransaction(sql -> compare(context, spec, sql));
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("pass", pass);
       summary.put("holds", last.holds());
@@ -184,6 +190,25 @@ public final class ParityStep extends DefinedKind<ParitySpec> implements Execute
       return StepOutcome.failed("parity does not hold" + when + ": " + last.summary(), Json.write(report));
     }
     return StepOutcome.passed("parity holds" + held + ": " + last.summary(), last.rows(), Json.write(report));
+  }
+
+  /**
+   * One comparison. A side on another target is read there in a read-only transaction of its own
+   * (one snapshot), open while the comparison runs; each side's rows are hashed where they are.
+   */
+  private static ParityComparison.Result compare(StepContext context, ParitySpec spec, DSLContext sql) {
+    return onItsTarget(context, spec, spec.legacy(), legacy -> onItsTarget(context, spec, spec.fresh(),
+        fresh -> new ParityComparison(context, spec, sql, legacy, fresh).run()));
+  }
+
+  /** Runs the work with a transaction on the side's other target, or with null when the side is on the step's own. */
+  private static <T> T onItsTarget(StepContext context, ParitySpec spec, ParitySpec.Side side,
+      Function<DSLContext, T> work) {
+    String target = side == null ? null : side.target();
+    if (target == null || target.equals(context.target())) {
+      return work.apply(null);
+    }
+    return context.environment().readsOn(target).read(spec.timeouts(), work::apply);
   }
 
   @Override

@@ -30,9 +30,9 @@ record RowComparison(StepContext context, ParityReads reads, ComparedSide legacy
     Map<List<String>, String[]> legacyChunks = new HashMap<>();
     Map<List<String>, String[]> newChunks = new HashMap<>();
     String rowHash = reads.rowHash(compared);
-    String statement = chunks.totalsQuery(legacy, rowHash) + "\nUNION ALL\n" + chunks.totalsQuery(fresh, rowHash);
     int buckets = chunks.cutColumns();
-    for (String[] row : reads.fetch(statement)) {
+    for (String[] row : ComparedSide.fetchBoth(legacy, chunks.totalsQuery(legacy, rowHash), fresh,
+        chunks.totalsQuery(fresh, rowHash))) {
       List<String> cell = new ArrayList<>();
       for (int i = 0; i < buckets; i++) {
         cell.add(row[1 + i]);

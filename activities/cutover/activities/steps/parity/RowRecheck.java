@@ -185,7 +185,7 @@ final class RowRecheck {
     }
     String keys = key.stream().map(k -> reads.column(k) + "::text").collect(Collectors.joining(", "));
     Map<List<String>, String> rows = new HashMap<>();
-    for (String[] row : reads.fetch("SELECT " + keys + ", " + reads.rowHash(compared) + "::text FROM "
+    for (String[] row : side.reads().fetch("SELECT " + keys + ", " + reads.rowHash(compared) + "::text FROM "
         + side.from() + " s WHERE " + String.join(" OR ", predicates))) {
       List<String> k = new ArrayList<>(key.size());
       for (int i = 0; i < key.size(); i++) {
@@ -228,7 +228,7 @@ final class RowRecheck {
           : column + " = " + reads.literal(k.get(i), side.columns().get(key.get(i))));
     }
     String select = compared.stream().map(c -> reads.compared(c) + "::text").collect(Collectors.joining(", "));
-    List<String[]> rows = reads.fetch("SELECT " + select + " FROM " + side.from() + " s WHERE "
+    List<String[]> rows = side.reads().fetch("SELECT " + select + " FROM " + side.from() + " s WHERE "
         + String.join(" AND ", where) + " LIMIT 1");
     return rows.isEmpty() ? null : rows.get(0);
   }
