@@ -336,6 +336,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       long batchMillis = (System.nanoTime() - batchStarted) / 1_000_000;
       part = batch.part();
       if (batch.finished()) {
+        replayedThisAttempt += batch.replayed();
         state = part.stopped() ? "stopped" : "done";
         session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, null));
         break;
@@ -528,11 +529,16 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         : keyed.range(part.part() == 0 ? null : part.lower(), part.part() == 0 || part.lowerInclusive(),
             part.part() == context.parts() - 1 ? null : part.upper());
     int replayed = capture.replay(sql, range, size);
-    if (replayed == 0) {
-      checkpoints.finish(part);
-      return new Batch(0, part.withState(PartState.DONE), true, control, null);
+    if (replayed > 0) {
+      checkpoints.replayed(part, replayed);
     }
-    checkpoints.replayed(part, replayed);
+    // while the application writes steadily, keys arrive during every pause between batches, so an
+    // empty backlog may never be seen: a batch that found fewer than a small tail leaves what comes
+    // after it to the step's last transaction, which replays the rest under a lock of the source
+    if (replayed < Math.min(size, Capture.REPLAY_TAIL)) {
+      checkpoints.finish(part);
+      return new Batch(0, part.withState(PartState.DONE), true, control, null, replayed);
+    }
     return new Batch(0, part, false, control, null, replayed);
   }
 

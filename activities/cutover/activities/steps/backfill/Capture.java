@@ -48,6 +48,11 @@ final class Capture {
   static final String OWNER_PREFIX = "cutover capture of ";
   /** Keys one replay batch takes at most (fewer with a smaller batch size): a batch commits in a few ms. */
   static final int REPLAY_BATCH = 1_000;
+  /**
+   * A replay batch that takes fewer keys than this ends its part's replay: what arrives after it is
+   * replayed by the step's last transaction, a few milliseconds under the source's lock.
+   */
+  static final int REPLAY_TAIL = 100;
   /** Keys the step's last transaction replays per statement while it holds back the writers. */
   static final int FINAL_BATCH = 10_000;
 
