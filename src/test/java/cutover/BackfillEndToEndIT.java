@@ -95,7 +95,7 @@ class BackfillEndToEndIT {
               ROWS);
           worker = startWorker(address, database, 11 + kill);
         }
-        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(5, java.util.concurrent.TimeUnit.MINUTES, PhaseResult.class);
         System.out.printf("backfill e2e: done %.1f s after the start, three kills included%n",
             (System.nanoTime() - started) / 1e9);
 
@@ -172,7 +172,7 @@ class BackfillEndToEndIT {
         System.out.printf("backfill writes e2e: kill -9 in the replay with %,d changes replayed%n", replayed(database));
         worker = startWorker(address, database, 23);
 
-        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(5, java.util.concurrent.TimeUnit.MINUTES, PhaseResult.class);
         assertEquals(RunState.COMPLETED, result.state());
         application.close();
         System.out.printf("backfill writes e2e: %,d writes; %s%n", application.writes.get(), result.steps().get(0).outcome());

@@ -86,7 +86,7 @@ class WavesEndToEndIT {
         System.out.printf("waves e2e: kill -9 with %d of %d keys marked%n", before, TENANTS);
         worker = startWorker(address, database, 32);
 
-        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(5, java.util.concurrent.TimeUnit.MINUTES, PhaseResult.class);
         assertEquals(RunState.COMPLETED, result.state());
         assertEquals((long) TENANTS, marks(database), "every key marked");
         assertEquals((long) TENANTS, count(database, "SELECT 'x', count(DISTINCT tenant) FROM marks").get("x"),
