@@ -21,7 +21,6 @@ import cutover.workflows.PlanPushWorkflow;
 import cutover.workflows.RunState;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.temporal.testserver.TestServer;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -73,14 +72,7 @@ class BackfillEndToEndIT {
       Process worker = startWorker(address, database, 11);
       WorkflowClient client = connection.client();
       try {
-        PlanPushResult pushed = client.newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
-            .push(new PlanPushRequest(plan, "plan.yaml", null, "tester"));
-        assertEquals(List.of(), pushed.problems());
-        String run = "bf-e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        CutoverPhaseWorkflow phase = client.newWorkflowStub(CutoverPhaseWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
-        WorkflowClient.start(phase::run, new PhaseRequest("backfill-e2e", "demo", null, "copy", null, "tester", null));
+        String run = startPhase(client, plan, "backfill-e2e", "copy");
 
         long started = System.nanoTime();
         long[] seen = {0};
@@ -95,7 +87,7 @@ class BackfillEndToEndIT {
               ROWS);
           worker = startWorker(address, database, 11 + kill);
         }
-        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(5, java.util.concurrent.TimeUnit.MINUTES, PhaseResult.class);
+        PhaseResult result = phaseResult(client, run);
         System.out.printf("backfill e2e: done %.1f s after the start, three kills included%n",
             (System.nanoTime() - started) / 1e9);
 
@@ -151,16 +143,9 @@ class BackfillEndToEndIT {
       DevEnvironment.registerSearchAttributes(address);
       Process worker = startWorker(address, database, 21);
       WorkflowClient client = connection.client();
-      PlanPushResult pushed = client.newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
-              .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
-          .push(new PlanPushRequest(plan, "plan.yaml", null, "tester"));
-      assertEquals(List.of(), pushed.problems());
       // after the push, which made the ledger the application's writes look at
+      String run = startPhase(client, plan, "backfill-writes-e2e", "copy");
       try (Application application = new Application(database, rows)) {
-        String run = "bfw-e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        CutoverPhaseWorkflow phase = client.newWorkflowStub(CutoverPhaseWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
-        WorkflowClient.start(phase::run, new PhaseRequest("backfill-writes-e2e", "demo", null, "copy", null, "tester", null));
 
         await("the bulk pass to move on", Duration.ofSeconds(90), () -> rowsDone(database) >= 1_500);
         worker.destroyForcibly().waitFor();
@@ -172,7 +157,7 @@ class BackfillEndToEndIT {
         System.out.printf("backfill writes e2e: kill -9 in the replay with %,d changes replayed%n", replayed(database));
         worker = startWorker(address, database, 23);
 
-        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(5, java.util.concurrent.TimeUnit.MINUTES, PhaseResult.class);
+        PhaseResult result = phaseResult(client, run);
         assertEquals(RunState.COMPLETED, result.state());
         application.close();
         System.out.printf("backfill writes e2e: %,d writes; %s%n", application.writes.get(), result.steps().get(0).outcome());
@@ -186,6 +171,27 @@ class BackfillEndToEndIT {
         worker.destroyForcibly().waitFor();
       }
     }
+  }
+
+  /**
+   * Pushes the plan through the worker (its problems must be none) and starts its phase as a run of
+   * its own, named after the plan; returns the run's id.
+   */
+  static String startPhase(WorkflowClient client, String plan, String planName, String phase) {
+    PlanPushResult pushed = client.newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
+            .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
+        .push(new PlanPushRequest(plan, "plan.yaml", null, "tester"));
+    assertEquals(List.of(), pushed.problems());
+    String run = planName + "-" + UUID.randomUUID().toString().substring(0, 8);
+    CutoverPhaseWorkflow started = client.newWorkflowStub(CutoverPhaseWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
+    WorkflowClient.start(started::run, new PhaseRequest(planName, "demo", null, phase, null, "tester", null));
+    return run;
+  }
+
+  /** The phase's result, waiting at most 5 minutes for it. */
+  static PhaseResult phaseResult(WorkflowClient client, String run) throws Exception {
+    return client.newUntypedWorkflowStub(run).getResult(5, java.util.concurrent.TimeUnit.MINUTES, PhaseResult.class);
   }
 
   static long replayed(Targets.Target database) {

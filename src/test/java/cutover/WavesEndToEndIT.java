@@ -5,28 +5,18 @@ import static cutover.CutoverEndToEndIT.count;
 import static cutover.CutoverEndToEndIT.startWorker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cutover.activities.PlanPushRequest;
-import cutover.activities.PlanPushResult;
 import cutover.activities.Targets;
 import cutover.testing.TestDatabase;
 import cutover.worker.DevEnvironment;
 import cutover.worker.TemporalConnection;
 import cutover.worker.TemporalDevServer;
-import cutover.worker.WorkflowRegistration;
-import cutover.workflows.CutoverPhaseWorkflow;
-import cutover.workflows.PhaseRequest;
 import cutover.workflows.PhaseResult;
-import cutover.workflows.PlanPushWorkflow;
 import cutover.workflows.RunState;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.temporal.testserver.TestServer;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,14 +61,7 @@ class WavesEndToEndIT {
       Process worker = startWorker(address, database, 31);
       WorkflowClient client = connection.client();
       try {
-        PlanPushResult pushed = client.newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
-            .push(new PlanPushRequest(plan, "plan.yaml", null, "tester"));
-        assertEquals(List.of(), pushed.problems());
-        String run = "waves-e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        CutoverPhaseWorkflow phase = client.newWorkflowStub(CutoverPhaseWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
-        WorkflowClient.start(phase::run, new PhaseRequest("waves-e2e", "demo", null, "per-tenant", null, "tester", null));
+        String run = BackfillEndToEndIT.startPhase(client, plan, "waves-e2e", "per-tenant");
 
         await("some keys done before the kill", Duration.ofSeconds(90), () -> marks(database) >= 3);
         worker.destroyForcibly().waitFor();
@@ -86,7 +69,7 @@ class WavesEndToEndIT {
         System.out.printf("waves e2e: kill -9 with %d of %d keys marked%n", before, TENANTS);
         worker = startWorker(address, database, 32);
 
-        PhaseResult result = WorkflowStub.fromTyped(phase).getResult(5, java.util.concurrent.TimeUnit.MINUTES, PhaseResult.class);
+        PhaseResult result = BackfillEndToEndIT.phaseResult(client, run);
         assertEquals(RunState.COMPLETED, result.state());
         assertEquals((long) TENANTS, marks(database), "every key marked");
         assertEquals((long) TENANTS, count(database, "SELECT 'x', count(DISTINCT tenant) FROM marks").get("x"),

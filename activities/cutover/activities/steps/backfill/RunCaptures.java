@@ -71,7 +71,8 @@ public final class RunCaptures {
       try {
         dsl.transaction(configuration -> {
           DSLContext tx = configuration.dsl();
-          tx.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+          tx.select(DSL.function(name("set_config"), String.class, DSL.inline("lock_timeout"), DSL.inline(LOCK_TIMEOUT),
+              DSL.inline(true))).fetch();
           if (source != null) {
             tx.execute("DROP TRIGGER {0} ON {1}", name(trigger), name(source.value1(), source.value2()));
           }
