@@ -10,7 +10,8 @@ import java.util.List;
  * @param appliedNotUndone the steps applied and not compensated (or irreversible), in the order they
  *     were applied, each as {@code id (kind): outcome}: what the target keeps
  * @param cleanedUp what the abandon removed that only the run's own steps would have: the change
- *     captures of backfills it interrupted (null in results recorded before it did)
+ *     captures of backfills it interrupted and the freezes its steps left in place (null in results
+ *     recorded before it did)
  */
 public record AbandonedRun(String runId, String target, String planName, String workflowId, LedgerRunState stateBefore,
     List<String> appliedNotUndone, List<String> cleanedUp) {

@@ -2,6 +2,7 @@ package cutover.activities;
 
 import cutover.activities.steps.backfill.RunCaptures;
 import cutover.activities.steps.backfill.Tunings;
+import cutover.activities.steps.freeze.RunFreezes;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -155,8 +156,10 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
         AbandonedRun abandoned = targets.dsl(name).transactionResult(configuration -> abandon(configuration.dsl(), name,
             request));
         if (abandoned != null) {
-          // after the abandon commits: its steps are refused from here on, so no capture is installed again
-          return abandoned.withCleanedUp(RunCaptures.remove(targets.dsl(name), abandoned.runId()));
+          // after the abandon commits: its steps are refused from here on, so no capture or freeze is put in place again
+          List<String> cleanedUp = new ArrayList<>(RunCaptures.remove(targets.dsl(name), abandoned.runId()));
+          cleanedUp.addAll(RunFreezes.lift(targets.dsl(name), abandoned.runId()));
+          return abandoned.withCleanedUp(cleanedUp);
         }
       }
       throw ApplicationFailure.newNonRetryableFailure("there is no run " + request.runId() + " on "

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import cutover.activities.AbandonRun;
+import cutover.activities.AbandonedRun;
 import cutover.activities.ActivityEnvironments;
 import cutover.activities.BeginRun;
 import cutover.activities.LedgerActivities;
@@ -142,6 +144,29 @@ class FreezeStepTest {
       assertEquals("rollback", text("SELECT lifted_by FROM cutover.frozen_write"));
       assertTrue(steps.compensate(call(plan, "freeze-orders")).recorded());
       assertEquals("0", text("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cutover_frozen_%'"));
+    }
+  }
+
+  @Test
+  void abandoningTheRunLiftsItsFreezeAndSaysSo() throws Exception {
+    Plan plan = plan("""
+        - id: freeze-orders
+          kind: freeze
+          tables: [orders]
+        """);
+    LedgerActivities ledger = env.newActivityStub(LedgerActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+    try (Connection shop = TestDatabase.connect(target, "shop")) {
+      steps.apply(call(plan, "freeze-orders"));
+      assertThrows(SQLException.class, () -> run(shop, "INSERT INTO orders VALUES (3, 'x', 1)"));
+
+      AbandonedRun abandoned = ledger.abandonRun(new AbandonRun(null, RUN, "carol", "its worker is gone", "q1"));
+      assertEquals(List.of("lifted the freeze of step freeze-orders: public.orders"), abandoned.cleanedUp());
+      run(shop, "INSERT INTO orders VALUES (3, 'x', 1)");
+      assertEquals("abandon", text("SELECT lifted_by FROM cutover.frozen_write"));
+      assertEquals("0", text("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cutover_frozen_%'"));
+      assertEquals(List.of(), ledger.abandonRun(new AbandonRun(null, RUN, "carol", "its worker is gone", "q1"))
+          .cleanedUp(), "abandoning again finds nothing left to lift");
     }
   }
 
