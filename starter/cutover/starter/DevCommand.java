@@ -136,6 +136,7 @@ final class DevCommand implements Callable<Integer> {
     Path state = stateDir == null ? defaultStateDir() : stateDir;
     if (binary.isPresent()) {
       Files.createDirectories(state);
+      DevEnvironment.stopLeftovers(state.resolve("temporal.db"), state.resolve("postgres")).forEach(out::println);
       TemporalDevServer server = TemporalDevServer.start(binary.get(), port, uiPort, state.resolve("temporal.db"),
           state.resolve("temporal.log"));
       dev = DevEnvironment.start(server, state.resolve("postgres"), extraTargets, allowCommands, approvals.signers(),

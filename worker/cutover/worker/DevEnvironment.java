@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +127,18 @@ public final class DevEnvironment implements AutoCloseable {
       server.close();
       throw e;
     }
+  }
+
+  /**
+   * Stops the Temporal server and PostgreSQL an earlier {@code cutover dev} killed with
+   * {@code kill -9} left running on these files, so that this one can start on them.
+   *
+   * @return what was stopped, a line each; empty when nothing was left
+   */
+  public static List<String> stopLeftovers(Path temporalDbFile, Path postgresData) {
+    List<String> stopped = new ArrayList<>(LeftoverServers.stopTemporal(temporalDbFile));
+    stopped.addAll(LeftoverServers.stopPostgres(postgresData));
+    return stopped;
   }
 
   /**

@@ -74,6 +74,43 @@ class DevCommandIT {
   }
 
   @Test
+  void aCutoverDevKilledWithKill9LeavesServersTheNextOneStops(@TempDir Path state) throws Exception {
+    Path binary = TemporalDevServerExtension.binaryOrSkip();
+    DevCommand command = devCommand(state);
+    Path out = state.resolve("killed-dev.out");
+    Process killed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        "target/cutover.jar", "dev", "--state-dir", state.toString(), "--port", String.valueOf(command.port),
+        "--ui-port", String.valueOf(command.uiPort), "--temporal", binary.toString())
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    List<ProcessHandle> servers;
+    try {
+      await("the first cutover dev", Duration.ofSeconds(120), () -> read(out).contains("cutover dev is up"));
+      servers = killed.descendants().toList();
+    } finally {
+      killed.destroyForcibly().waitFor(); // SIGKILL: its shutdown hook does not run
+    }
+    // the Temporal server outlives it (PostgreSQL too, but pg_ctl detached it: no descendant)
+    assertTrue(servers.stream().anyMatch(ProcessHandle::isAlive), "its Temporal server outlives it: " + servers);
+
+    StringWriter second = new StringWriter();
+    try (DevEnvironment dev = command.up(Optional.of(binary), new PrintWriter(second))) {
+      assertTrue(second.toString().contains("stopped the Temporal dev server (pid "), second.toString());
+      assertTrue(second.toString().contains("stopped the PostgreSQL server (pid "), second.toString());
+      assertTrue(second.toString().contains("kept from the last run"), second.toString());
+      assertEquals(0, CliRun.cutover("list", "--address", dev.address()).exitCode());
+    }
+    assertTrue(servers.stream().noneMatch(ProcessHandle::isAlive), "left running: " + servers);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException notYet) {
+      return "";
+    }
+  }
+
+  @Test
   void withoutTheCliItFallsBackToTheTestServerAndSaysHowToGetTheUi(@TempDir Path state) throws Exception {
     DevCommand command = devCommand(state);
     StringWriter out = new StringWriter();
