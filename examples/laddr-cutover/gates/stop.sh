@@ -1,0 +1,21 @@
+#!/bin/sh
+# Stops the stand-in that start.sh started on 127.0.0.1:PORT.
+#   sh stop.sh PORT
+set -eu
+state="${TMPDIR:-/tmp}/cutover-laddr-redirects-$1"
+if [ ! -f "$state/pid" ]; then
+  echo "no stand-in runs on port $1"
+  exit 0
+fi
+pid="$(cat "$state/pid")"
+if kill "$pid" 2>/dev/null; then
+  tries=0
+  while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 50 ]; do
+    tries=$((tries + 1))
+    sleep 0.1
+  done
+  echo "stopped the stand-in legacy redirects (pid $pid)"
+else
+  echo "the stand-in (pid $pid) had already stopped"
+fi
+rm -rf "$state"
