@@ -3,7 +3,7 @@
 # 127.0.0.1:PORT in the background, and returns once it listens; stop.sh PORT stops it.
 #   sh start.sh path/to/LegacyRedirects.java PORT
 # It runs with the Java that runs the worker's build (JAVA_HOME, else java on PATH), by the
-# source launcher, and stops by itself after 10 minutes if stop.sh is never reached.
+# source launcher (flags for a quick start), and stops by itself after 10 minutes if stop.sh is never reached.
 set -eu
 source_file="$1"
 port="$2"
@@ -16,7 +16,7 @@ if [ -f "$state/pid" ] && kill -0 "$(cat "$state/pid")" 2>/dev/null; then
 fi
 rm -f "$state/ready" "$state/pid"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-nohup "$java" "$source_file" 127.0.0.1 "$port" "$state/ready" 600 </dev/null >"$state/log" 2>&1 &
+nohup "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData "$source_file" 127.0.0.1 "$port" "$state/ready" 600 </dev/null >"$state/log" 2>&1 &
 pid=$!
 echo "$pid" >"$state/pid"
 tries=0

@@ -33,6 +33,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +41,8 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One example of {@code examples/NAME/} run end to end the way a test needs it: Temporal's
@@ -54,6 +57,8 @@ final class ExampleRun implements AutoCloseable {
   private static final Duration FIRST_TIME_STEP = Duration.ofMinutes(30);
   private static final Duration STUCK_AFTER = Duration.ofSeconds(60);
   private static final long LOOK_EVERY_MILLIS = 40;
+  /** A wait's outcome while it holds names the instant it fires at: the clock moves straight there. */
+  private static final Pattern WAITING_UNTIL = Pattern.compile("waiting until (\\S+?Z)\\b");
 
   /** What the test does at a gate waiting for people: look at the database, then approve (true) or stop (false). */
   @FunctionalInterface
@@ -284,8 +289,13 @@ final class ExampleRun implements AutoCloseable {
             }
           }
           case WAITING -> {
-            env().sleep(timeStep);
-            timeStep = timeStep.multipliedBy(2);
+            Instant firesAt = firesAt(phase);
+            if (firesAt != null && firesAt.isAfter(clock())) {
+              env().sleep(Duration.between(clock(), firesAt).plusSeconds(1));
+            } else {
+              env().sleep(timeStep);
+              timeStep = timeStep.multipliedBy(2);
+            }
           }
           case FAILED_WAITING -> {
             if (!atFailure.retry(phase)) {
@@ -303,6 +313,19 @@ final class ExampleRun implements AutoCloseable {
       }
       Thread.sleep(LOOK_EVERY_MILLIS);
     }
+  }
+
+  /** When the wait the phase holds at fires, as its outcome says ({@code waiting until 2027-01-08T09:00:00Z ...}); null for a soak. */
+  private static Instant firesAt(PhaseStatus phase) {
+    for (var step : phase.steps()) {
+      if (step.id().equals(phase.currentStep()) && step.outcome() != null) {
+        Matcher until = WAITING_UNTIL.matcher(step.outcome());
+        if (until.lookingAt()) {
+          return OffsetDateTime.parse(until.group(1)).toInstant();
+        }
+      }
+    }
+    return null;
   }
 
   /** Waits until the phase has left the state it is in (a signal was taken). */
