@@ -1,5 +1,6 @@
 #!/bin/sh
-# Stops the stand-in that start.sh started on 127.0.0.1:PORT.
+# Stops the stand-in that start.sh started on 127.0.0.1:PORT (it keeps nothing: killed at once,
+# its socket closed as it dies).
 #   sh stop.sh PORT
 set -eu
 state="${TMPDIR:-/tmp}/cutover-laddr-redirects-$1"
@@ -8,12 +9,7 @@ if [ ! -f "$state/pid" ]; then
   exit 0
 fi
 pid="$(cat "$state/pid")"
-if kill "$pid" 2>/dev/null; then
-  tries=0
-  while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 50 ]; do
-    tries=$((tries + 1))
-    sleep 0.1
-  done
+if kill -9 "$pid" 2>/dev/null; then
   echo "stopped the stand-in legacy redirects (pid $pid)"
 else
   echo "the stand-in (pid $pid) had already stopped"

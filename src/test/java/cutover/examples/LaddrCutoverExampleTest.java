@@ -49,12 +49,9 @@ class LaddrCutoverExampleTest {
   /** Memberships of people still in laddr and not spam accounts. */
   static final long IMPORTED_MEMBERSHIPS = 231;
 
-  static long T0;
   @Test
   void runsFromTMinus7dToTPlus180d() throws Exception {
-    T0 = System.nanoTime();
     try (ExampleRun example = ExampleRun.of(EXAMPLE)) {
-      System.out.printf("TIMING loaded at %d ms%n", (System.nanoTime() - T0) / 1_000_000);
       Instant t = example.clock().plus(T_FROM_START);
       long credentials;
       try (Connection c = example.connect()) {
@@ -93,7 +90,6 @@ class LaddrCutoverExampleTest {
         throw new AssertionError("phase " + phase.phase() + " is " + phase.state() + ": " + phase.lastError());
       }, phase -> {
         ended.add(phase);
-        System.out.printf("TIMING %s ended at %d ms%n", phase, (System.nanoTime() - T0) / 1_000_000);
         try (Connection c = example.connect()) {
           afterPhase(phase, c, example, t, credentials);
         }
@@ -178,9 +174,7 @@ class LaddrCutoverExampleTest {
 
   @Test
   void rollsBackFromJustBeforeTheNewSiteOpensToTheOriginal() throws Exception {
-    long t0 = System.nanoTime();
     try (ExampleRun example = ExampleRun.of(EXAMPLE)) {
-      System.out.printf("TIMING rollback loaded at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       DatabaseState legacy;
       try (Connection c = example.connect()) {
         legacy = DatabaseState.of(c, "laddr");
@@ -191,9 +185,7 @@ class LaddrCutoverExampleTest {
         assertEquals(IMPORTED_PEOPLE, one(c, "SELECT count(*) FROM persons"), "imported, reconciled, checked");
         assertEquals(1, one(c, "SELECT count(*) FROM pg_namespace WHERE nspname = 'rehearsal'"));
       }
-      System.out.printf("TIMING rollback at gate %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       assertEquals(RunState.ROLLED_BACK, example.rollBack("laddr-rollback", "Slack SAML NameIDs differ").state());
-      System.out.printf("TIMING rolled back %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       DatabaseState after = example.now();
       assertEquals(example.original().schema(), after.schema());
       assertEquals(example.original().tables(), after.tables());
