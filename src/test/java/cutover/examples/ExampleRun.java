@@ -48,8 +48,9 @@ import java.util.regex.Pattern;
  * One example of {@code examples/NAME/} run end to end the way a test needs it: Temporal's
  * in-process test server (its clock skips ahead while a {@code wait} or {@code soak} holds), a
  * real worker that allows command steps, and a fresh embedded-PostgreSQL database as target
- * {@code demo} loaded with the example's schema and data. The test approves the gates, looking at
- * the database at each one, and may stop at a gate to roll the run back.
+ * {@code demo} loaded with the example's schema and data (and, read only, a database for each of
+ * its other targets, {@code targets/NAME.sql}). The test approves the gates, looking at the
+ * database at each one (and after each phase), and may stop at a gate to roll the run back.
  */
 final class ExampleRun implements AutoCloseable {
   static final String APPROVER = "example-test";
