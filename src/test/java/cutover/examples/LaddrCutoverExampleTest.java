@@ -176,8 +176,10 @@ class LaddrCutoverExampleTest {
   void rollsBackFromJustBeforeTheNewSiteOpensToTheOriginal() throws Exception {
     try (ExampleRun example = ExampleRun.of(EXAMPLE)) {
       DatabaseState legacy;
-      try (Connection c = example.connect()) {
+      DatabaseState staging;
+      try (Connection c = example.connect(); Connection s = TestDatabase.connect(example.other("staging"))) {
         legacy = DatabaseState.of(c, "laddr");
+        staging = DatabaseState.of(s, "laddr");
       }
       example.start("laddr-rollback", true, example.clock().plus(T_FROM_START));
       assertEquals("go-no-go", example.drive("laddr-rollback", gate -> !gate.equals("go-no-go")));
@@ -197,6 +199,9 @@ class LaddrCutoverExampleTest {
         assertNull(flag(c, "laddr.maintenance-page"));
         // the legacy site comes back: its writes are no longer refused
         execute(c, "UPDATE laddr.people SET first_name = first_name WHERE id = 1");
+      }
+      try (Connection s = TestDatabase.connect(example.other("staging"))) {
+        assertEquals(staging, DatabaseState.of(s, "laddr"), "the staging copy is only read");
       }
     }
   }
