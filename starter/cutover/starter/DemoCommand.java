@@ -1,14 +1,17 @@
 package cutover.starter;
 
 import cutover.activities.PlanPushResult;
-import cutover.activities.Targets;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepState;
 import cutover.activities.steps.approval.ApprovalSigners;
+import cutover.activities.steps.check.CheckSpec;
+import cutover.activities.steps.wait.PlanInstant;
+import cutover.activities.steps.wait.WaitSpec;
 import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
 import cutover.worker.DevEnvironment;
+import cutover.worker.ExampleTargets;
 import cutover.worker.TemporalConnection;
 import cutover.worker.TemporalDevServer;
 import cutover.worker.WorkflowRegistration;
@@ -36,6 +39,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -120,14 +126,19 @@ final class DemoCommand implements Callable<Integer> {
         binary.isPresent() ? "the Temporal CLI's dev server" : "Temporal's test server");
     out.flush();
     Path state = binary.isPresent() ? Files.createTempDirectory("cutover-demo") : null;
-    try (DevEnvironment dev = binary.isPresent()
+    try (ExampleTargets others = ExampleTargets.start(example);
+        DevEnvironment dev = binary.isPresent()
         ? DevEnvironment.start(TemporalDevServer.start(binary.get(), TemporalDevServer.freePort(),
             TemporalDevServer.freePort(), state.resolve("temporal.db"), state.resolve("temporal.log")), null,
-            allowCommands)
-        : DevEnvironment.start(TemporalDevServer.freePort(), Targets.of(List.of()), allowCommands, ApprovalSigners.NONE);
+            others.targets(), allowCommands, ApprovalSigners.NONE)
+        : DevEnvironment.start(TemporalDevServer.freePort(), others.targets(), allowCommands, ApprovalSigners.NONE);
         Examples.Scripts scripts = chosen.get().scriptsInWorkingDirectory()) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
+      for (String other : ExampleTargets.names(example)) {
+        out.printf("  target %s on 127.0.0.1:%d, a second embedded PostgreSQL the worker only reads, loaded from"
+            + " examples/%s/targets/%s.sql%n", other, others.port(), example, other);
+      }
       if (dev.devServer() != null) {
         out.printf("  the run in the Temporal Web UI, while the demo runs: %s%n",
             dev.devServer().workflowUrl(example + "-demo"));
@@ -174,10 +185,17 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("pushed plan %s version %s%n", pushed.name(), pushed.hash().substring(0, 12));
 
       String run = example + "-demo";
+      Plan plan = Examples.find(example).orElseThrow().plan();
+      String instant = instantFor(plan, out);
+      boolean allowFixes = plan.phases().stream().flatMap(p -> p.steps().stream())
+          .anyMatch(s -> s.spec() instanceof CheckSpec check && check.fix() != null);
+      if (allowFixes) {
+        out.println("the plan's checks have fix: SQL: the demo starts the run with --allow-fixes");
+      }
       CutoverWorkflow cutover = connection.client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
           .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
       WorkflowClient.start(cutover::run, new CutoverRequest(pushed.name(), DevEnvironment.DEMO_TARGET, null, null,
-          Operators.who(null)));
+          Operators.who(null), allowFixes, instant));
       out.printf("started run %s (workflow Cutover, task queue cutover)%n", run);
       out.flush();
       while (StartCommand.isRunning(connection, run)) {
@@ -192,6 +210,26 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       return finished.state() == RunState.COMPLETED ? CutoverCli.OK : CutoverCli.FAILED;
     }
+  }
+
+  /**
+   * The instant T for a plan that counts back from one ({@code until: T-7d}): a day after its
+   * earliest moment would be now, so that every wait lies ahead (the demo skips them all); null
+   * for a plan that needs none, whose T is the run's start.
+   */
+  private static String instantFor(Plan plan, PrintWriter out) {
+    if (PlanInstant.needingInstant(plan).isEmpty()) {
+      return null;
+    }
+    Duration earliest = PlanInstant.moments(plan, Instant.EPOCH).stream()
+        .map(moment -> Duration.between(Instant.EPOCH, moment.at())).min(Comparator.naturalOrder()).orElseThrow();
+    Duration ahead = earliest.negated().plus(Duration.ofDays(1));
+    Instant t = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(ahead);
+    out.printf("the plan counts back from an instant T (%s): the demo starts it with --instant %s, %d days from now,"
+        + " so that its earliest wait lies a day ahead; it skips every wait, before T and after%n",
+        PlanInstant.needingInstant(plan).stream().map(s -> "until: " + ((WaitSpec) s.spec()).until().strip())
+            .distinct().collect(java.util.stream.Collectors.joining(", ")), t, ahead.toDays());
+    return t.toString();
   }
 
   /** Prints each step as its state changes, approves the gate as the demo's approver and skips waits and soaks. */
@@ -404,8 +442,10 @@ final class DemoCommand implements Callable<Integer> {
       }
       String file = "examples/" + name + "/plan.yaml";
       try {
+        Set<String> targets = new TreeSet<>(ExampleTargets.names(name));
+        targets.add(DevEnvironment.DEMO_TARGET);
         return Optional.of(new Example(name, PlanParser.parse(DevEnvironment.exampleFile(name, "plan.yaml"), file,
-            Set.of(DevEnvironment.DEMO_TARGET), StepKinds.ALL)));
+            targets, StepKinds.ALL)));
       } catch (InvalidPlanException e) {
         throw new IOException(file + " is not a valid plan: " + e.getMessage(), e);
       }

@@ -8,6 +8,7 @@ import cutover.testing.TestDatabase;
 import cutover.worker.CutoverDataConverter;
 import cutover.worker.CutoverWorker;
 import cutover.worker.DevEnvironment;
+import cutover.worker.ExampleTargets;
 import cutover.worker.WorkflowRegistration;
 import cutover.workflows.CutoverPhaseWorkflow;
 import cutover.workflows.CutoverRequest;
@@ -31,19 +32,25 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One example of {@code examples/NAME/} run end to end the way a test needs it: Temporal's
  * in-process test server (its clock skips ahead while a {@code wait} or {@code soak} holds), a
  * real worker that allows command steps, and a fresh embedded-PostgreSQL database as target
- * {@code demo} loaded with the example's schema and data. The test approves the gates, looking at
- * the database at each one, and may stop at a gate to roll the run back.
+ * {@code demo} loaded with the example's schema and data (and, read only, a database for each of
+ * its other targets, {@code targets/NAME.sql}). The test approves the gates, looking at the
+ * database at each one (and after each phase), and may stop at a gate to roll the run back.
  */
 final class ExampleRun implements AutoCloseable {
   static final String APPROVER = "example-test";
@@ -51,6 +58,8 @@ final class ExampleRun implements AutoCloseable {
   private static final Duration FIRST_TIME_STEP = Duration.ofMinutes(30);
   private static final Duration STUCK_AFTER = Duration.ofSeconds(60);
   private static final long LOOK_EVERY_MILLIS = 40;
+  /** A wait's outcome while it holds names the instant it fires at: the clock moves straight there. */
+  private static final Pattern WAITING_UNTIL = Pattern.compile("waiting until (\\S+?Z)\\b");
 
   /** What the test does at a gate waiting for people: look at the database, then approve (true) or stop (false). */
   @FunctionalInterface
@@ -64,37 +73,57 @@ final class ExampleRun implements AutoCloseable {
     boolean retry(PhaseStatus phase) throws Exception;
   }
 
+  /** What the test does when a phase has completed: look at the database (the next phase has not begun its work). */
+  @FunctionalInterface
+  interface AtPhaseEnd {
+    void ended(String phase) throws Exception;
+  }
+
   /** One test server for the JVM's example runs (they run one at a time, each with a worker of its own). */
   private static TestWorkflowEnvironment env;
-  /** Per example, a database loaded with its schema, data and pushed plan, copied for each run; and its state. */
-  private static final Map<String, Map.Entry<Targets.Target, DatabaseState>> LOADED = new HashMap<>();
+  /** Per example, a database loaded with its schema, data and pushed plan, copied for each run, its state, and its other targets. */
+  private static final Map<String, Loaded> LOADED = new HashMap<>();
+
+  /** An example's loaded database and its state, and the other targets its plan reads (ExampleTargets), shared by its runs. */
+  private record Loaded(Targets.Target database, DatabaseState original, List<Targets.Target> others) {}
 
   private final String example;
   private final Targets targets;
   private final CutoverWorker worker;
   private final Targets.Target database;
   private final DatabaseState original;
+  private final List<Targets.Target> others;
 
-  private ExampleRun(String example, Targets.Target database, DatabaseState original) {
+  private ExampleRun(String example, Targets.Target database, DatabaseState original, List<Targets.Target> others) {
     this.example = example;
     this.database = database;
     this.original = original;
-    targets = Targets.of(List.of(database));
+    this.others = others;
+    List<Targets.Target> all = new ArrayList<>(others);
+    all.add(database);
+    targets = Targets.of(all);
     worker = CutoverWorker.start(client(), targets, true);
   }
 
-  /** A fresh copy of the example's database (its plan pushed), and a worker, allowing commands, serving it as target demo. */
+  /**
+   * A fresh copy of the example's database (its plan pushed), and a worker, allowing commands, serving it as target
+   * demo and reading the example's other targets.
+   */
   static synchronized ExampleRun of(String example) throws Exception {
-    Map.Entry<Targets.Target, DatabaseState> loaded = LOADED.get(example);
+    Loaded loaded = LOADED.get(example);
     if (loaded == null) {
       loaded = load(example);
       LOADED.put(example, loaded);
     }
-    return new ExampleRun(example, TestDatabase.copyOf(loaded.getKey(), DevEnvironment.DEMO_TARGET), loaded.getValue());
+    return new ExampleRun(example, TestDatabase.copyOf(loaded.database(), DevEnvironment.DEMO_TARGET), loaded.original(),
+        loaded.others());
   }
 
-  /** Loads the example's schema and data into a new database and pushes its plan there (with no problems). */
-  private static Map.Entry<Targets.Target, DatabaseState> load(String example) throws Exception {
+  /**
+   * Loads the example's schema and data into a new database, and each of its other targets into one of its own
+   * (read only for the worker), and pushes its plan (with no problems).
+   */
+  private static Loaded load(String example) throws Exception {
     Targets.Target database = TestDatabase.newDatabase(DevEnvironment.DEMO_TARGET);
     DatabaseState original;
     try (Connection connection = TestDatabase.connect(database); Statement sql = connection.createStatement()) {
@@ -102,7 +131,15 @@ final class ExampleRun implements AutoCloseable {
       sql.execute(DevEnvironment.exampleFile(example, "data.sql"));
       original = DatabaseState.of(connection);
     }
-    try (ExampleRun pushing = new ExampleRun(example, database, original)) {
+    List<Targets.Target> others = new ArrayList<>();
+    for (String name : ExampleTargets.names(example)) {
+      Targets.Target other = TestDatabase.newDatabase(name);
+      try (Connection connection = TestDatabase.connect(other)) {
+        ExampleTargets.load(connection, example, name);
+      }
+      others.add(new Targets.Target(other.name(), other.jdbcUrl(), other.user(), other.password(), false));
+    }
+    try (ExampleRun pushing = new ExampleRun(example, database, original, others)) {
       PlanPushResult pushed = pushing.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
               .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
           .push(new PlanPushRequest(DevEnvironment.exampleFile(example, "plan.yaml"),
@@ -111,7 +148,7 @@ final class ExampleRun implements AutoCloseable {
         throw new AssertionError("plan of " + example + " refused: " + pushed.problems());
       }
     }
-    return Map.entry(database, original);
+    return new Loaded(database, original, List.copyOf(others));
   }
 
   private static synchronized TestWorkflowEnvironment env() {
@@ -147,6 +184,17 @@ final class ExampleRun implements AutoCloseable {
     return TestDatabase.connect(database);
   }
 
+  /** One of the example's other targets (a staging copy), by name, with its credentials: for looking at it. */
+  Targets.Target other(String name) {
+    return others.stream().filter(t -> t.name().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(example + " has no target " + name));
+  }
+
+  /** The test server's clock, which skipped waits have moved on: instants T are counted from it. */
+  Instant clock() {
+    return Instant.ofEpochMilli(env().currentTimeMillis());
+  }
+
   WorkflowClient client() {
     return env().getWorkflowClient();
   }
@@ -156,6 +204,15 @@ final class ExampleRun implements AutoCloseable {
         .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
     WorkflowClient.start(cutover::run, new CutoverRequest(example, DevEnvironment.DEMO_TARGET, null, null, APPROVER,
         allowFixes));
+    return cutover;
+  }
+
+  /** As {@link #start(String, boolean)}, with the run's instant T ({@code cutover start --instant}). */
+  CutoverWorkflow start(String run, boolean allowFixes, Instant instant) {
+    CutoverWorkflow cutover = client().newWorkflowStub(CutoverWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(run).build());
+    WorkflowClient.start(cutover::run, new CutoverRequest(example, DevEnvironment.DEMO_TARGET, null, null, APPROVER,
+        allowFixes, instant.toString()));
     return cutover;
   }
 
@@ -179,7 +236,16 @@ final class ExampleRun implements AutoCloseable {
    * @return the gate where {@code atGate} said stop, the failed step where {@code atFailure} did, or null when the run has ended
    */
   String drive(String run, AtGate atGate, AtFailure atFailure) throws Exception {
+    return drive(run, atGate, atFailure, phase -> { });
+  }
+
+  /**
+   * As {@link #drive(String, AtGate, AtFailure)}; as each phase completes, {@code atPhaseEnd} looks at the database
+   * (before the clock moves on: a next phase that opens with a wait has done nothing yet).
+   */
+  String drive(String run, AtGate atGate, AtFailure atFailure, AtPhaseEnd atPhaseEnd) throws Exception {
     Set<String> decided = new HashSet<>();
+    Set<String> ended = new HashSet<>(); // the cutover may name a phase as current for a moment after it ended
     int retries = 0;
     long stuckSince = System.nanoTime();
     String lastSeen = "";
@@ -195,6 +261,9 @@ final class ExampleRun implements AutoCloseable {
       }
       PhaseStatus phase = phaseWorkflowId == null ? null : phase(phaseWorkflowId);
       if (phase != null && (phase.state() == RunState.COMPLETED || phase.state() == RunState.ROLLED_BACK)) {
+        if (phase.state() == RunState.COMPLETED && ended.add(phase.phase())) {
+          atPhaseEnd.ended(phase.phase());
+        }
         phaseWorkflowId = null;
         Thread.sleep(LOOK_EVERY_MILLIS);
         continue;
@@ -221,8 +290,13 @@ final class ExampleRun implements AutoCloseable {
             }
           }
           case WAITING -> {
-            env().sleep(timeStep);
-            timeStep = timeStep.multipliedBy(2);
+            Instant firesAt = firesAt(phase);
+            if (firesAt != null && firesAt.isAfter(clock())) {
+              env().sleep(Duration.between(clock(), firesAt).plusSeconds(1));
+            } else {
+              env().sleep(timeStep);
+              timeStep = timeStep.multipliedBy(2);
+            }
           }
           case FAILED_WAITING -> {
             if (!atFailure.retry(phase)) {
@@ -240,6 +314,19 @@ final class ExampleRun implements AutoCloseable {
       }
       Thread.sleep(LOOK_EVERY_MILLIS);
     }
+  }
+
+  /** When the wait the phase holds at fires, as its outcome says ({@code waiting until 2027-01-08T09:00:00Z ...}); null for a soak. */
+  private static Instant firesAt(PhaseStatus phase) {
+    for (var step : phase.steps()) {
+      if (step.id().equals(phase.currentStep()) && step.outcome() != null) {
+        Matcher until = WAITING_UNTIL.matcher(step.outcome());
+        if (until.lookingAt()) {
+          return OffsetDateTime.parse(until.group(1)).toInstant();
+        }
+      }
+    }
+    return null;
   }
 
   /** Waits until the phase has left the state it is in (a signal was taken). */

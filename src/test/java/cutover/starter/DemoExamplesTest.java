@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.testing.CliRun;
+import cutover.worker.ExampleTargets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,14 @@ class DemoExamplesTest {
     assertFalse(DemoCommand.Examples.find("contract-templates").orElseThrow().hasCommands());
     assertTrue(DemoCommand.Examples.find("default-contract-gates").orElseThrow().hasCommands());
     assertTrue(DemoCommand.Examples.find("../examples").isEmpty());
+  }
+
+  @Test
+  void anExampleDeclaresItsOtherTargetsByTheirFiles() throws Exception {
+    assertEquals(List.of("staging"), ExampleTargets.names("laddr-cutover"));
+    assertEquals(List.of(), ExampleTargets.names("contract-templates"));
+    // its plan reads target staging, known to the demo's parse and worker
+    assertTrue(DemoCommand.Examples.find("laddr-cutover").orElseThrow().hasCommands());
   }
 
   @Test
