@@ -1,7 +1,6 @@
 package cutover.starter;
 
 import cutover.activities.PlanPushResult;
-import cutover.activities.Targets;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepState;
 import cutover.activities.steps.approval.ApprovalSigners;
@@ -9,6 +8,7 @@ import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
 import cutover.worker.DevEnvironment;
+import cutover.worker.ExampleTargets;
 import cutover.worker.TemporalConnection;
 import cutover.worker.TemporalDevServer;
 import cutover.worker.WorkflowRegistration;
@@ -86,6 +86,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private final Map<String, StepState> printedStates = new HashMap<>();
   private final Set<String> skippedWaits = new HashSet<>();
+  /** The plan's soak steps. */
+  private final Set<String> soaks = new HashSet<>();
   /** The columns of phase and step names: the default example's widths, the longest names' in other examples. */
   private String columns = "%-10s %-28s";
 
@@ -120,14 +122,19 @@ final class DemoCommand implements Callable<Integer> {
         binary.isPresent() ? "the Temporal CLI's dev server" : "Temporal's test server");
     out.flush();
     Path state = binary.isPresent() ? Files.createTempDirectory("cutover-demo") : null;
-    try (DevEnvironment dev = binary.isPresent()
+    try (ExampleTargets others = ExampleTargets.start(example);
+        DevEnvironment dev = binary.isPresent()
         ? DevEnvironment.start(TemporalDevServer.start(binary.get(), TemporalDevServer.freePort(),
             TemporalDevServer.freePort(), state.resolve("temporal.db"), state.resolve("temporal.log")), null,
-            allowCommands)
-        : DevEnvironment.start(TemporalDevServer.freePort(), Targets.of(List.of()), allowCommands, ApprovalSigners.NONE);
+            others.targets(), allowCommands, ApprovalSigners.NONE)
+        : DevEnvironment.start(TemporalDevServer.freePort(), others.targets(), allowCommands, ApprovalSigners.NONE);
         Examples.Scripts scripts = chosen.get().scriptsInWorkingDirectory()) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
+      for (ExampleTargets.Declared other : ExampleTargets.declared(example)) {
+        out.printf("  target %s on a second embedded PostgreSQL, 127.0.0.1:%d, loaded with examples/%s/%s%s%n",
+            other.name(), others.port(), example, other.sqlFile(), other.serve() ? "" : " (the plan only reads it)");
+      }
       if (dev.devServer() != null) {
         out.printf("  the run in the Temporal Web UI, while the demo runs: %s%n",
             dev.devServer().workflowUrl(example + "-demo"));
@@ -161,6 +168,8 @@ final class DemoCommand implements Callable<Integer> {
         Examples.find(example).ifPresent(found -> columns = "%-" + width(found.plan(), true, 10) + "s %-"
             + width(found.plan(), false, 28) + "s");
       }
+      Examples.find(example).ifPresent(found -> found.plan().phases().forEach(phase -> phase.steps().stream()
+          .filter(step -> step.spec() instanceof cutover.activities.steps.soak.SoakSpec).forEach(step -> soaks.add(step.id()))));
       dev.loadExample(example);
       out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", example, seconds(loading),
           example.equals(EXAMPLE) ? legacyCounts(dev) : tableCounts(dev));
@@ -232,7 +241,9 @@ final class DemoCommand implements Callable<Integer> {
             printedStates.remove(gate.gate()); // its state prints again after the approval
           });
       String holding = status.phase().currentStep();
-      if (status.phase().state() == RunState.WAITING && holding != null && skippedWaits.add(holding)) {
+      // a soak checked more often than hourly shows waiting only after an hour of checks: skipped as soon as it holds
+      boolean soaking = status.phase().state() == RunState.RUNNING && soaks.contains(holding);
+      if ((status.phase().state() == RunState.WAITING || soaking) && holding != null && skippedWaits.add(holding)) {
         out.printf("    demo: skipping %s as %s instead of waiting it out — in a real cutover it holds until it ends,"
             + " or a person runs:%n          cutover skip %s --gate %s --comment \"...\"%n", holding, APPROVER, run, holding);
         connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.SKIP.word(),
@@ -404,8 +415,10 @@ final class DemoCommand implements Callable<Integer> {
       }
       String file = "examples/" + name + "/plan.yaml";
       try {
+        Set<String> targets = new TreeSet<>(ExampleTargets.names(name));
+        targets.add(DevEnvironment.DEMO_TARGET);
         return Optional.of(new Example(name, PlanParser.parse(DevEnvironment.exampleFile(name, "plan.yaml"), file,
-            Set.of(DevEnvironment.DEMO_TARGET), StepKinds.ALL)));
+            targets, StepKinds.ALL)));
       } catch (InvalidPlanException e) {
         throw new IOException(file + " is not a valid plan: " + e.getMessage(), e);
       }

@@ -28,9 +28,17 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import cutover.activities.steps.StepKinds;
+import cutover.activities.steps.soak.SoakSpec;
+import cutover.plan.PlanParser;
+import cutover.worker.ExampleTargets;
+import cutover.workflows.OperatorSignal;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -42,8 +50,9 @@ import java.util.UUID;
  * One example of {@code examples/NAME/} run end to end the way a test needs it: Temporal's
  * in-process test server (its clock skips ahead while a {@code wait} or {@code soak} holds), a
  * real worker that allows command steps, and a fresh embedded-PostgreSQL database as target
- * {@code demo} loaded with the example's schema and data. The test approves the gates, looking at
- * the database at each one, and may stop at a gate to roll the run back.
+ * {@code demo} loaded with the example's schema and data (and one per other target its
+ * {@code targets.yaml} declares). The test approves the gates, looking at the database at each
+ * one, and may stop at a gate to roll the run back.
  */
 final class ExampleRun implements AutoCloseable {
   static final String APPROVER = "example-test";
@@ -67,34 +76,54 @@ final class ExampleRun implements AutoCloseable {
   /** One test server for the JVM's example runs (they run one at a time, each with a worker of its own). */
   private static TestWorkflowEnvironment env;
   /** Per example, a database loaded with its schema, data and pushed plan, copied for each run; and its state. */
-  private static final Map<String, Map.Entry<Targets.Target, DatabaseState>> LOADED = new HashMap<>();
+  private static final Map<String, Loaded> LOADED = new HashMap<>();
+
+  /** An example's loaded databases: demo's with its state, and one per target of its {@code targets.yaml}. */
+  private record Loaded(Targets.Target database, DatabaseState original, List<Targets.Target> others) {}
 
   private final String example;
   private final Targets targets;
   private final CutoverWorker worker;
   private final Targets.Target database;
   private final DatabaseState original;
+  private final Map<String, Targets.Target> others = new HashMap<>();
+  /** The soaks checked more often than hourly: their checks wait in real time inside an activity, so the driver skips them. */
+  private final Set<String> realTimeSoaks;
 
-  private ExampleRun(String example, Targets.Target database, DatabaseState original) {
+  private ExampleRun(String example, Targets.Target database, DatabaseState original, List<Targets.Target> others)
+      throws Exception {
     this.example = example;
     this.database = database;
     this.original = original;
-    targets = Targets.of(List.of(database));
+    others.forEach(other -> this.others.put(other.name(), other));
+    List<Targets.Target> all = new ArrayList<>(others);
+    all.add(database);
+    targets = Targets.of(all);
+    realTimeSoaks = realTimeSoaks(example, this.others.keySet());
     worker = CutoverWorker.start(client(), targets, true);
   }
 
-  /** A fresh copy of the example's database (its plan pushed), and a worker, allowing commands, serving it as target demo. */
+  /**
+   * A fresh copy of the example's database (its plan pushed), and a worker, allowing commands, serving it as target
+   * demo; and a fresh copy of each other target its {@code targets.yaml} declares, which the worker knows too.
+   */
   static synchronized ExampleRun of(String example) throws Exception {
-    Map.Entry<Targets.Target, DatabaseState> loaded = LOADED.get(example);
+    Loaded loaded = LOADED.get(example);
     if (loaded == null) {
       loaded = load(example);
       LOADED.put(example, loaded);
     }
-    return new ExampleRun(example, TestDatabase.copyOf(loaded.getKey(), DevEnvironment.DEMO_TARGET), loaded.getValue());
+    List<Targets.Target> others = new ArrayList<>();
+    for (Targets.Target other : loaded.others()) {
+      Targets.Target copy = TestDatabase.copyOf(other, other.name());
+      others.add(new Targets.Target(copy.name(), copy.jdbcUrl(), copy.user(), copy.password(), other.served()));
+    }
+    return new ExampleRun(example, TestDatabase.copyOf(loaded.database(), DevEnvironment.DEMO_TARGET),
+        loaded.original(), others);
   }
 
   /** Loads the example's schema and data into a new database and pushes its plan there (with no problems). */
-  private static Map.Entry<Targets.Target, DatabaseState> load(String example) throws Exception {
+  private static Loaded load(String example) throws Exception {
     Targets.Target database = TestDatabase.newDatabase(DevEnvironment.DEMO_TARGET);
     DatabaseState original;
     try (Connection connection = TestDatabase.connect(database); Statement sql = connection.createStatement()) {
@@ -102,7 +131,15 @@ final class ExampleRun implements AutoCloseable {
       sql.execute(DevEnvironment.exampleFile(example, "data.sql"));
       original = DatabaseState.of(connection);
     }
-    try (ExampleRun pushing = new ExampleRun(example, database, original)) {
+    List<Targets.Target> others = new ArrayList<>();
+    for (ExampleTargets.Declared declared : ExampleTargets.declared(example)) {
+      Targets.Target other = TestDatabase.newDatabase(declared.name());
+      try (Connection connection = TestDatabase.connect(other); Statement sql = connection.createStatement()) {
+        sql.execute(DevEnvironment.exampleFile(example, declared.sqlFile()));
+      }
+      others.add(new Targets.Target(other.name(), other.jdbcUrl(), other.user(), other.password(), declared.serve()));
+    }
+    try (ExampleRun pushing = new ExampleRun(example, database, original, others)) {
       PlanPushResult pushed = pushing.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
               .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
           .push(new PlanPushRequest(DevEnvironment.exampleFile(example, "plan.yaml"),
@@ -111,7 +148,20 @@ final class ExampleRun implements AutoCloseable {
         throw new AssertionError("plan of " + example + " refused: " + pushed.problems());
       }
     }
-    return Map.entry(database, original);
+    return new Loaded(database, original, List.copyOf(others));
+  }
+
+  private static Set<String> realTimeSoaks(String example, Set<String> others) throws Exception {
+    Set<String> known = new HashSet<>(others);
+    known.add(DevEnvironment.DEMO_TARGET);
+    Set<String> soaks = new HashSet<>();
+    PlanParser.parse(DevEnvironment.exampleFile(example, "plan.yaml"), "examples/" + example + "/plan.yaml", known,
+        StepKinds.ALL).phases().forEach(phase -> phase.steps().forEach(step -> {
+          if (step.spec() instanceof SoakSpec soak && soak.every().compareTo(Duration.ofHours(1)) < 0) {
+            soaks.add(step.id());
+          }
+        }));
+    return Set.copyOf(soaks);
   }
 
   private static synchronized TestWorkflowEnvironment env() {
@@ -141,6 +191,15 @@ final class ExampleRun implements AutoCloseable {
     try (Connection connection = TestDatabase.connect(database)) {
       return DatabaseState.of(connection);
     }
+  }
+
+  /** This run's copy of another target the example's {@code targets.yaml} declares. */
+  Targets.Target target(String name) {
+    Targets.Target other = others.get(name);
+    if (other == null) {
+      throw new IllegalArgumentException("example " + example + " declares no target " + name + ": " + others.keySet());
+    }
+    return other;
   }
 
   Connection connect() throws Exception {
@@ -220,9 +279,18 @@ final class ExampleRun implements AutoCloseable {
               }
             }
           }
+          case RUNNING -> {
+            if (realTimeSoaks.contains(phase.currentStep()) && decided.add("skip " + phase.currentStep())) {
+              skipAfterFirstCheck(run, phase.currentStep());
+            }
+          }
           case WAITING -> {
-            env().sleep(timeStep);
-            timeStep = timeStep.multipliedBy(2);
+            if (!realTimeSoaks.contains(phase.currentStep())) {
+              env().sleep(timeStep);
+              timeStep = timeStep.multipliedBy(2);
+            } else if (decided.add("skip " + phase.currentStep())) {
+              skipAfterFirstCheck(run, phase.currentStep());
+            }
           }
           case FAILED_WAITING -> {
             if (!atFailure.retry(phase)) {
@@ -240,6 +308,34 @@ final class ExampleRun implements AutoCloseable {
       }
       Thread.sleep(LOOK_EVERY_MILLIS);
     }
+  }
+
+  /**
+   * A soak checked more often than hourly runs its checks in an activity that waits between them
+   * in real time, which skipped time does not shorten: once its first check has held (its report
+   * is in the ledger) the driver skips the rest, as the demo does.
+   */
+  private void skipAfterFirstCheck(String run, String soak) throws Exception {
+    long deadline = System.nanoTime() + STUCK_AFTER.toNanos();
+    try (Connection c = connect(); PreparedStatement checked = c.prepareStatement(
+        "SELECT count(*) FROM cutover.step_report WHERE run_id = ? AND step_id = ? AND passed")) {
+      checked.setString(1, run);
+      checked.setString(2, soak);
+      while (true) {
+        try (ResultSet rows = checked.executeQuery()) {
+          rows.next();
+          if (rows.getLong(1) > 0) {
+            break;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("soak " + soak + " of run " + run + " ran no clean check within " + STUCK_AFTER);
+        }
+        Thread.sleep(LOOK_EVERY_MILLIS);
+      }
+    }
+    client().newUntypedWorkflowStub(run).signal(OperatorSignal.SKIP.word(), new GateDecision(soak, APPROVER,
+        "skipped by the example's end-to-end test after its first clean check", "skip-" + soak));
   }
 
   /** Waits until the phase has left the state it is in (a signal was taken). */
