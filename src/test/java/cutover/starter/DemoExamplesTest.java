@@ -17,6 +17,7 @@ class DemoExamplesTest {
         "invoice-reader-first")), DemoCommand.Examples.names().toString());
     assertFalse(DemoCommand.Examples.find("contract-templates").orElseThrow().hasCommands());
     assertTrue(DemoCommand.Examples.find("default-contract-gates").orElseThrow().hasCommands());
+    assertFalse(DemoCommand.Examples.find("reporting-rollout").orElseThrow().hasCommands(), "its region-af is known");
     assertTrue(DemoCommand.Examples.find("../examples").isEmpty());
   }
 
