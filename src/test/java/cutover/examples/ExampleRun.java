@@ -97,8 +97,9 @@ final class ExampleRun implements AutoCloseable {
    */
   private final TestWorkflowEnvironment testEnv;
 
-  private ExampleRun(String example, Targets.Target database, DatabaseState original, List<Targets.Target> others)
-      throws Exception {
+  /** @param pushing only to push the plan, which runs no soak: on the shared test server */
+  private ExampleRun(String example, Targets.Target database, DatabaseState original, List<Targets.Target> others,
+      boolean pushing) throws Exception {
     this.example = example;
     this.database = database;
     this.original = original;
@@ -107,7 +108,7 @@ final class ExampleRun implements AutoCloseable {
     all.add(database);
     targets = Targets.of(all);
     realTimeSoaks = realTimeSoaks(example, this.others.keySet());
-    testEnv = realTimeSoaks.isEmpty() ? env() : newEnvironment();
+    testEnv = pushing || realTimeSoaks.isEmpty() ? env() : newEnvironment();
     worker = CutoverWorker.start(client(), targets, true);
   }
 
@@ -127,7 +128,7 @@ final class ExampleRun implements AutoCloseable {
       others.add(new Targets.Target(copy.name(), copy.jdbcUrl(), copy.user(), copy.password(), other.served()));
     }
     return new ExampleRun(example, TestDatabase.copyOf(loaded.database(), DevEnvironment.DEMO_TARGET),
-        loaded.original(), others);
+        loaded.original(), others, false);
   }
 
   /** Loads the example's schema and data into a new database and pushes its plan there (with no problems). */
@@ -147,7 +148,7 @@ final class ExampleRun implements AutoCloseable {
       }
       others.add(new Targets.Target(other.name(), other.jdbcUrl(), other.user(), other.password(), declared.serve()));
     }
-    try (ExampleRun pushing = new ExampleRun(example, database, original, others)) {
+    try (ExampleRun pushing = new ExampleRun(example, database, original, others, true)) {
       PlanPushResult pushed = pushing.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
               .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
           .push(new PlanPushRequest(DevEnvironment.exampleFile(example, "plan.yaml"),

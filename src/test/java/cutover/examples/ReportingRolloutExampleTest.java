@@ -19,6 +19,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * wave, each soak skipped after its first clean check (they check every 5 minutes, in real time),
  * the release window's wait time-skipped; the database looked at after each phase: the flag per
  * cohort, run_on backfilled and read, herat-serai's rows copied from target region-af and its
- * lock lifted. Then, on fresh databases, a run stopped at the go for dropping run_date (just
+ * lock lifted. Meanwhile, on fresh databases, a run stopped at the go for dropping run_date (just
  * before the point of no return) rolls back to the very schema and data it started from.
  */
 class ReportingRolloutExampleTest {
@@ -36,8 +40,30 @@ class ReportingRolloutExampleTest {
       + " WHERE feature = 'reporting_v1' AND enabled";
   static final String MOVED = "tenant_id = 'herat-serai'";
 
+  /** The two runs at once, each on databases and a test server of its own: most of their time is waiting. */
   @Test
-  void rollsOutPhaseByPhaseAndMovesATenantFromAfToIn() throws Exception {
+  void rollsOutToTheEndAndAFreshRunRollsBackFromJustBeforeThePointOfNoReturn() throws Exception {
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> rollback = background.submit(() -> {
+        rollsBackFromJustBeforeThePointOfNoReturnToTheOriginal();
+        return null;
+      });
+      rollsOutPhaseByPhaseAndMovesATenantFromAfToIn();
+      try {
+        rollback.get();
+      } catch (ExecutionException failed) {
+        if (failed.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw (Exception) failed.getCause();
+      }
+    } finally {
+      background.shutdownNow();
+    }
+  }
+
+  private static void rollsOutPhaseByPhaseAndMovesATenantFromAfToIn() throws Exception {
     try (ExampleRun example = ExampleRun.of(EXAMPLE)) {
       Targets.Target af = example.target(AF);
       DatabaseState afBefore = state(af);
@@ -130,8 +156,7 @@ class ReportingRolloutExampleTest {
     execute(c, "UPDATE report_runs SET duration_ms = duration_ms WHERE tenant_id = 'mumbai-bay' AND run_id = 1");
   }
 
-  @Test
-  void rollsBackFromJustBeforeThePointOfNoReturnToTheOriginal() throws Exception {
+  private static void rollsBackFromJustBeforeThePointOfNoReturnToTheOriginal() throws Exception {
     try (ExampleRun example = ExampleRun.of(EXAMPLE)) {
       DatabaseState afBefore = state(example.target(AF));
       example.start("rr-rollback", false);
