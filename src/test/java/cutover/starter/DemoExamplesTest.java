@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.testing.CliRun;
+import cutover.worker.ExampleTargets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,9 @@ class DemoExamplesTest {
     assertFalse(DemoCommand.Examples.find("contract-templates").orElseThrow().hasCommands());
     assertTrue(DemoCommand.Examples.find("default-contract-gates").orElseThrow().hasCommands());
     assertFalse(DemoCommand.Examples.find("reporting-rollout").orElseThrow().hasCommands(), "its region-af is known");
+    assertEquals(List.of(new ExampleTargets.Declared("region-af", "region-af.sql", false)),
+        ExampleTargets.declared("reporting-rollout"));
+    assertEquals(List.of(), ExampleTargets.declared("contract-templates"), "an example without targets.yaml");
     assertTrue(DemoCommand.Examples.find("../examples").isEmpty());
   }
 
