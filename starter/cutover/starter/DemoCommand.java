@@ -4,6 +4,7 @@ import cutover.activities.PlanPushResult;
 import cutover.activities.steps.StepKinds;
 import cutover.activities.steps.StepState;
 import cutover.activities.steps.approval.ApprovalSigners;
+import cutover.activities.steps.soak.SoakSpec;
 import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
@@ -36,6 +37,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -86,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private final Map<String, StepState> printedStates = new HashMap<>();
   private final Set<String> skippedWaits = new HashSet<>();
-  /** The plan's soak steps. */
+  /** The plan's soaks checked more often than hourly, whose checks wait in real time in an activity. */
   private final Set<String> soaks = new HashSet<>();
   /** The columns of phase and step names: the default example's widths, the longest names' in other examples. */
   private String columns = "%-10s %-28s";
@@ -169,7 +171,8 @@ final class DemoCommand implements Callable<Integer> {
             + width(found.plan(), false, 28) + "s");
       }
       Examples.find(example).ifPresent(found -> found.plan().phases().forEach(phase -> phase.steps().stream()
-          .filter(step -> step.spec() instanceof cutover.activities.steps.soak.SoakSpec).forEach(step -> soaks.add(step.id()))));
+          .filter(step -> step.spec() instanceof SoakSpec soak && soak.every().compareTo(Duration.ofHours(1)) < 0)
+          .forEach(step -> soaks.add(step.id()))));
       dev.loadExample(example);
       out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", example, seconds(loading),
           example.equals(EXAMPLE) ? legacyCounts(dev) : tableCounts(dev));
