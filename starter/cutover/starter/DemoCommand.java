@@ -7,6 +7,7 @@ import cutover.activities.steps.approval.ApprovalSigners;
 import cutover.activities.steps.check.CheckSpec;
 import cutover.activities.steps.wait.PlanInstant;
 import cutover.activities.steps.wait.WaitSpec;
+import cutover.activities.steps.soak.SoakSpec;
 import cutover.plan.InvalidPlanException;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
@@ -92,6 +93,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private final Map<String, StepState> printedStates = new HashMap<>();
   private final Set<String> skippedWaits = new HashSet<>();
+  /** The plan's soaks checked more often than hourly, whose checks wait in real time in an activity. */
+  private final Set<String> soaks = new HashSet<>();
   /** The columns of phase and step names: the default example's widths, the longest names' in other examples. */
   private String columns = "%-10s %-28s";
 
@@ -135,9 +138,10 @@ final class DemoCommand implements Callable<Integer> {
         Examples.Scripts scripts = chosen.get().scriptsInWorkingDirectory()) {
       out.printf("  Temporal at %s, target demo on 127.0.0.1:%d (%.1f s)%n", dev.address(), dev.postgresPort(),
           seconds(began));
-      for (String other : ExampleTargets.names(example)) {
-        out.printf("  target %s on 127.0.0.1:%d, a second embedded PostgreSQL the worker only reads, loaded from"
-            + " examples/%s/targets/%s.sql%n", other, others.port(), example, other);
+      for (ExampleTargets.Declared other : ExampleTargets.declared(example)) {
+        out.printf("  target %s on a second embedded PostgreSQL, 127.0.0.1:%d, loaded with %s%s%n", other.name(),
+            others.port(), String.join(", ", other.sqlFiles().stream().map(f -> "examples/" + example + "/" + f).toList()),
+            other.serve() ? "" : " (the plan only reads it)");
       }
       if (dev.devServer() != null) {
         out.printf("  the run in the Temporal Web UI, while the demo runs: %s%n",
@@ -172,6 +176,9 @@ final class DemoCommand implements Callable<Integer> {
         Examples.find(example).ifPresent(found -> columns = "%-" + width(found.plan(), true, 10) + "s %-"
             + width(found.plan(), false, 28) + "s");
       }
+      Examples.find(example).ifPresent(found -> found.plan().phases().forEach(phase -> phase.steps().stream()
+          .filter(step -> step.spec() instanceof SoakSpec soak && soak.every().compareTo(Duration.ofHours(1)) < 0)
+          .forEach(step -> soaks.add(step.id()))));
       dev.loadExample(example);
       out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", example, seconds(loading),
           example.equals(EXAMPLE) ? legacyCounts(dev) : tableCounts(dev));
@@ -270,7 +277,9 @@ final class DemoCommand implements Callable<Integer> {
             printedStates.remove(gate.gate()); // its state prints again after the approval
           });
       String holding = status.phase().currentStep();
-      if (status.phase().state() == RunState.WAITING && holding != null && skippedWaits.add(holding)) {
+      // a soak checked more often than hourly shows waiting only after an hour of checks: skipped as soon as it holds
+      boolean soaking = status.phase().state() == RunState.RUNNING && soaks.contains(holding);
+      if ((status.phase().state() == RunState.WAITING || soaking) && holding != null && skippedWaits.add(holding)) {
         out.printf("    demo: skipping %s as %s instead of waiting it out — in a real cutover it holds until it ends,"
             + " or a person runs:%n          cutover skip %s --gate %s --comment \"...\"%n", holding, APPROVER, run, holding);
         connection.client().newUntypedWorkflowStub(run).signal(OperatorSignal.SKIP.word(),

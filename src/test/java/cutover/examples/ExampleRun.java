@@ -29,7 +29,13 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import cutover.activities.steps.StepKinds;
+import cutover.activities.steps.soak.SoakSpec;
+import cutover.plan.PlanParser;
+import cutover.workflows.OperatorSignal;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,9 +54,9 @@ import java.util.regex.Pattern;
  * One example of {@code examples/NAME/} run end to end the way a test needs it: Temporal's
  * in-process test server (its clock skips ahead while a {@code wait} or {@code soak} holds), a
  * real worker that allows command steps, and a fresh embedded-PostgreSQL database as target
- * {@code demo} loaded with the example's schema and data (and, read only, a database for each of
- * its other targets, {@code targets/NAME.sql}). The test approves the gates, looking at the
- * database at each one (and after each phase), and may stop at a gate to roll the run back.
+ * {@code demo} loaded with the example's schema and data (and one per other target its
+ * {@code targets.yaml} declares). The test approves the gates, looking at the database at each
+ * one (and after each phase), and may stop at a gate to roll the run back.
  */
 final class ExampleRun implements AutoCloseable {
   static final String APPROVER = "example-test";
@@ -81,10 +87,10 @@ final class ExampleRun implements AutoCloseable {
 
   /** One test server for the JVM's example runs (they run one at a time, each with a worker of its own). */
   private static TestWorkflowEnvironment env;
-  /** Per example, a database loaded with its schema, data and pushed plan, copied for each run, its state, and its other targets. */
+  /** Per example, a database loaded with its schema, data and pushed plan, copied for each run; and its state. */
   private static final Map<String, Loaded> LOADED = new HashMap<>();
 
-  /** An example's loaded database and its state, and the other targets its plan reads (ExampleTargets), shared by its runs. */
+  /** An example's loaded databases: demo's with its state, and one per target of its {@code targets.yaml}. */
   private record Loaded(Targets.Target database, DatabaseState original, List<Targets.Target> others) {}
 
   private final String example;
@@ -92,22 +98,35 @@ final class ExampleRun implements AutoCloseable {
   private final CutoverWorker worker;
   private final Targets.Target database;
   private final DatabaseState original;
-  private final List<Targets.Target> others;
+  private final Map<String, Targets.Target> others = new HashMap<>();
+  /** The soaks checked more often than hourly: their checks wait in real time inside an activity, so the driver skips them. */
+  private final Set<String> realTimeSoaks;
+  /**
+   * The shared test server; or, for an example with real-time soaks, one of this run's own: a
+   * skipped soak leaves its cancelled check activity holding the test server's time-skipping lock
+   * (the server releases it only when the activity reports, and the soak's workflow has ended by
+   * then), so time no longer skips there, and the driver skips this run's waits as the demo does.
+   */
+  private final TestWorkflowEnvironment testEnv;
 
-  private ExampleRun(String example, Targets.Target database, DatabaseState original, List<Targets.Target> others) {
+  /** @param pushing only to push the plan, which runs no soak: on the shared test server */
+  private ExampleRun(String example, Targets.Target database, DatabaseState original, List<Targets.Target> others,
+      boolean pushing) throws Exception {
     this.example = example;
     this.database = database;
     this.original = original;
-    this.others = others;
+    others.forEach(other -> this.others.put(other.name(), other));
     List<Targets.Target> all = new ArrayList<>(others);
     all.add(database);
     targets = Targets.of(all);
+    realTimeSoaks = realTimeSoaks(example, this.others.keySet());
+    testEnv = pushing || realTimeSoaks.isEmpty() ? env() : newEnvironment();
     worker = CutoverWorker.start(client(), targets, true);
   }
 
   /**
    * A fresh copy of the example's database (its plan pushed), and a worker, allowing commands, serving it as target
-   * demo and reading the example's other targets.
+   * demo; and a fresh copy of each other target its {@code targets.yaml} declares, which the worker knows too.
    */
   static synchronized ExampleRun of(String example) throws Exception {
     Loaded loaded = LOADED.get(example);
@@ -115,14 +134,16 @@ final class ExampleRun implements AutoCloseable {
       loaded = load(example);
       LOADED.put(example, loaded);
     }
-    return new ExampleRun(example, TestDatabase.copyOf(loaded.database(), DevEnvironment.DEMO_TARGET), loaded.original(),
-        loaded.others());
+    List<Targets.Target> others = new ArrayList<>();
+    for (Targets.Target other : loaded.others()) {
+      Targets.Target copy = TestDatabase.copyOf(other, other.name());
+      others.add(new Targets.Target(copy.name(), copy.jdbcUrl(), copy.user(), copy.password(), other.served()));
+    }
+    return new ExampleRun(example, TestDatabase.copyOf(loaded.database(), DevEnvironment.DEMO_TARGET),
+        loaded.original(), others, false);
   }
 
-  /**
-   * Loads the example's schema and data into a new database, and each of its other targets into one of its own
-   * (read only for the worker), and pushes its plan (with no problems).
-   */
+  /** Loads the example's schema and data into a new database and pushes its plan there (with no problems). */
   private static Loaded load(String example) throws Exception {
     Targets.Target database = TestDatabase.newDatabase(DevEnvironment.DEMO_TARGET);
     DatabaseState original;
@@ -132,14 +153,14 @@ final class ExampleRun implements AutoCloseable {
       original = DatabaseState.of(connection);
     }
     List<Targets.Target> others = new ArrayList<>();
-    for (String name : ExampleTargets.names(example)) {
-      Targets.Target other = TestDatabase.newDatabase(name);
+    for (ExampleTargets.Declared declared : ExampleTargets.declared(example)) {
+      Targets.Target other = TestDatabase.newDatabase(declared.name());
       try (Connection connection = TestDatabase.connect(other)) {
-        ExampleTargets.load(connection, example, name);
+        ExampleTargets.load(connection, example, declared);
       }
-      others.add(new Targets.Target(other.name(), other.jdbcUrl(), other.user(), other.password(), false));
+      others.add(new Targets.Target(other.name(), other.jdbcUrl(), other.user(), other.password(), declared.serve()));
     }
-    try (ExampleRun pushing = new ExampleRun(example, database, original, others)) {
+    try (ExampleRun pushing = new ExampleRun(example, database, original, others, true)) {
       PlanPushResult pushed = pushing.client().newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
               .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push-" + UUID.randomUUID()).build())
           .push(new PlanPushRequest(DevEnvironment.exampleFile(example, "plan.yaml"),
@@ -151,18 +172,36 @@ final class ExampleRun implements AutoCloseable {
     return new Loaded(database, original, List.copyOf(others));
   }
 
+  private static Set<String> realTimeSoaks(String example, Set<String> others) throws Exception {
+    Set<String> known = new HashSet<>(others);
+    known.add(DevEnvironment.DEMO_TARGET);
+    Set<String> soaks = new HashSet<>();
+    PlanParser.parse(DevEnvironment.exampleFile(example, "plan.yaml"), "examples/" + example + "/plan.yaml", known,
+        StepKinds.ALL).phases().forEach(phase -> phase.steps().forEach(step -> {
+          if (step.spec() instanceof SoakSpec soak && soak.every().compareTo(Duration.ofHours(1)) < 0) {
+            soaks.add(step.id());
+          }
+        }));
+    return soaks;
+  }
+
   private static synchronized TestWorkflowEnvironment env() {
     if (env == null) {
-      env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-          .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create())
-              .build())
-          .build());
-      WorkflowRegistration.searchAttributeNames()
-          .forEach(name -> env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-      env.start();
+      env = newEnvironment();
       Runtime.getRuntime().addShutdownHook(new Thread(env::close, "example-test-server-stop"));
     }
     return env;
+  }
+
+  private static TestWorkflowEnvironment newEnvironment() {
+    TestWorkflowEnvironment started = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(CutoverDataConverter.create())
+            .build())
+        .build());
+    WorkflowRegistration.searchAttributeNames()
+        .forEach(name -> started.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    started.start();
+    return started;
   }
 
   Targets.Target database() {
@@ -180,23 +219,26 @@ final class ExampleRun implements AutoCloseable {
     }
   }
 
+  /** This run's copy of another target the example's {@code targets.yaml} declares. */
+  Targets.Target target(String name) {
+    Targets.Target other = others.get(name);
+    if (other == null) {
+      throw new IllegalArgumentException("example " + example + " declares no target " + name + ": " + others.keySet());
+    }
+    return other;
+  }
+
   Connection connect() throws Exception {
     return TestDatabase.connect(database);
   }
 
-  /** One of the example's other targets (a staging copy), by name, with its credentials: for looking at it. */
-  Targets.Target other(String name) {
-    return others.stream().filter(t -> t.name().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError(example + " has no target " + name));
-  }
-
   /** The test server's clock, which skipped waits have moved on: instants T are counted from it. */
   Instant clock() {
-    return Instant.ofEpochMilli(env().currentTimeMillis());
+    return Instant.ofEpochMilli(testEnv.currentTimeMillis());
   }
 
   WorkflowClient client() {
-    return env().getWorkflowClient();
+    return testEnv.getWorkflowClient();
   }
 
   CutoverWorkflow start(String run, boolean allowFixes) {
@@ -289,13 +331,27 @@ final class ExampleRun implements AutoCloseable {
               }
             }
           }
+          case RUNNING -> {
+            if (realTimeSoaks.contains(phase.currentStep()) && decided.add("skip " + phase.currentStep())) {
+              skipAfterFirstCheck(run, phase.currentStep());
+            }
+          }
           case WAITING -> {
-            Instant firesAt = firesAt(phase);
-            if (firesAt != null && firesAt.isAfter(clock())) {
-              env().sleep(Duration.between(clock(), firesAt).plusSeconds(1));
-            } else {
-              env().sleep(timeStep);
-              timeStep = timeStep.multipliedBy(2);
+            if (realTimeSoaks.isEmpty()) {
+              Instant firesAt = firesAt(phase);
+              if (firesAt != null && firesAt.isAfter(clock())) {
+                testEnv.sleep(Duration.between(clock(), firesAt).plusSeconds(1));
+              } else {
+                testEnv.sleep(timeStep);
+                timeStep = timeStep.multipliedBy(2);
+              }
+            } else if (realTimeSoaks.contains(phase.currentStep())) {
+              if (decided.add("skip " + phase.currentStep())) {
+                skipAfterFirstCheck(run, phase.currentStep());
+              }
+            } else if (decided.add("skip " + phase.currentStep())) {
+              skip(run, phase.currentStep(), "skipped by the example's end-to-end test: time does not skip on this"
+                  + " run's test server");
             }
           }
           case FAILED_WAITING -> {
@@ -327,6 +383,38 @@ final class ExampleRun implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * A soak checked more often than hourly runs its checks in an activity that waits between them
+   * in real time, which skipped time does not shorten: once its first check has held (its report
+   * is in the ledger) the driver skips the rest, as the demo does.
+   */
+  private void skipAfterFirstCheck(String run, String soak) throws Exception {
+    long deadline = System.nanoTime() + STUCK_AFTER.toNanos();
+    try (Connection c = connect(); PreparedStatement checked = c.prepareStatement(
+        "SELECT count(*) FROM cutover.step_report WHERE run_id = ? AND step_id = ? AND passed")) {
+      checked.setString(1, run);
+      checked.setString(2, soak);
+      while (true) {
+        try (ResultSet rows = checked.executeQuery()) {
+          rows.next();
+          if (rows.getLong(1) > 0) {
+            break;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("soak " + soak + " of run " + run + " ran no clean check within " + STUCK_AFTER);
+        }
+        Thread.sleep(LOOK_EVERY_MILLIS);
+      }
+    }
+    skip(run, soak, "skipped by the example's end-to-end test after its first clean check");
+  }
+
+  private void skip(String run, String gate, String comment) {
+    client().newUntypedWorkflowStub(run).signal(OperatorSignal.SKIP.word(), new GateDecision(gate, APPROVER, comment,
+        "skip-" + gate));
   }
 
   /** Waits until the phase has left the state it is in (a signal was taken). */
@@ -370,9 +458,9 @@ final class ExampleRun implements AutoCloseable {
   }
 
   private boolean running(String run) {
-    WorkflowExecutionStatus status = env().getWorkflowServiceStubs().blockingStub()
+    WorkflowExecutionStatus status = testEnv.getWorkflowServiceStubs().blockingStub()
         .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(env().getNamespace())
+            .setNamespace(testEnv.getNamespace())
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(run).build()).build())
         .getWorkflowExecutionInfo().getStatus();
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
@@ -382,5 +470,8 @@ final class ExampleRun implements AutoCloseable {
   public void close() {
     worker.close();
     targets.close();
+    if (testEnv != env) {
+      testEnv.close();
+    }
   }
 }

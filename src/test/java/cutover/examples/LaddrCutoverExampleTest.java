@@ -124,7 +124,7 @@ class LaddrCutoverExampleTest {
       case "rehearsal" -> {
         assertFalse(example.clock().isBefore(t.minus(Duration.ofDays(3))));
         assertEquals(0, one(c, "SELECT count(*) FROM persons"), "a rehearsal writes only its throwaway schema");
-        try (Connection staging = TestDatabase.connect(example.other("staging"))) {
+        try (Connection staging = TestDatabase.connect(example.target("staging"))) {
           assertEquals(240, one(staging, "SELECT count(*) FROM laddr.people WHERE email IS NULL OR email LIKE"
               + " '%@staging.invalid'"), "the staging copy is scrubbed");
         }
@@ -177,7 +177,7 @@ class LaddrCutoverExampleTest {
     try (ExampleRun example = ExampleRun.of(EXAMPLE)) {
       DatabaseState legacy;
       DatabaseState staging;
-      try (Connection c = example.connect(); Connection s = TestDatabase.connect(example.other("staging"))) {
+      try (Connection c = example.connect(); Connection s = TestDatabase.connect(example.target("staging"))) {
         legacy = DatabaseState.of(c, "laddr");
         staging = DatabaseState.of(s, "laddr");
       }
@@ -200,7 +200,7 @@ class LaddrCutoverExampleTest {
         // the legacy site comes back: its writes are no longer refused
         execute(c, "UPDATE laddr.people SET first_name = first_name WHERE id = 1");
       }
-      try (Connection s = TestDatabase.connect(example.other("staging"))) {
+      try (Connection s = TestDatabase.connect(example.target("staging"))) {
         assertEquals(staging, DatabaseState.of(s, "laddr"), "the staging copy is only read");
       }
     }

@@ -18,12 +18,17 @@ class DemoExamplesTest {
         "invoice-reader-first")), DemoCommand.Examples.names().toString());
     assertFalse(DemoCommand.Examples.find("contract-templates").orElseThrow().hasCommands());
     assertTrue(DemoCommand.Examples.find("default-contract-gates").orElseThrow().hasCommands());
+    assertFalse(DemoCommand.Examples.find("reporting-rollout").orElseThrow().hasCommands(), "its region-af is known");
+    assertEquals(List.of(new ExampleTargets.Declared("region-af", List.of("region-af.sql"), false)),
+        ExampleTargets.declared("reporting-rollout"));
+    assertEquals(List.of(), ExampleTargets.declared("contract-templates"), "an example without targets.yaml");
     assertTrue(DemoCommand.Examples.find("../examples").isEmpty());
   }
 
   @Test
-  void anExampleDeclaresItsOtherTargetsByTheirFiles() throws Exception {
-    assertEquals(List.of("staging"), ExampleTargets.names("laddr-cutover"));
+  void anExampleDeclaresItsOtherTargetsInTargetsYaml() throws Exception {
+    assertEquals(List.of(new ExampleTargets.Declared("staging", List.of("schema.sql", "data.sql", "targets/staging.sql"),
+        false)), ExampleTargets.declared("laddr-cutover"), "a staging copy: the example's own files, then its own");
     assertEquals(List.of(), ExampleTargets.names("contract-templates"));
     // its plan reads target staging, known to the demo's parse and worker
     assertTrue(DemoCommand.Examples.find("laddr-cutover").orElseThrow().hasCommands());
