@@ -544,7 +544,7 @@ final class BenchFaults {
 
     private ExampleRun startExample(FaultTarget target, String tag) throws Exception {
       target.loadExample();
-      Map<String, Object> plan = new Yaml().load(DevEnvironment.exampleFile(FaultTarget.EXAMPLE, "plan.yaml"));
+      Map<String, Object> plan = new Yaml().load(DevEnvironment.exampleFile(FaultTarget.EXAMPLE, FaultTarget.WORKLOAD + "plan.yaml"));
       plan.put("target", target.name());
       for (Map<String, Object> phase : steps(plan, "phases")) {
         for (Map<String, Object> step : steps(phase, "steps")) {

@@ -66,7 +66,7 @@ final class ExampleRun implements AutoCloseable {
 
   /** One test server for the JVM's example runs (they run one at a time, each with a worker of its own). */
   private static TestWorkflowEnvironment env;
-  /** Per example, a database loaded with its schema, data and pushed plan, copied for each run; and its state. */
+  /** Per example (and its data settings), a database loaded with its schema, data and pushed plan, copied for each run; and its state. */
   private static final Map<String, Map.Entry<Targets.Target, DatabaseState>> LOADED = new HashMap<>();
 
   private final String example;
@@ -74,6 +74,8 @@ final class ExampleRun implements AutoCloseable {
   private final CutoverWorker worker;
   private final Targets.Target database;
   private final DatabaseState original;
+  /** Who approves the gates: {@link #APPROVER} unless the plan names its approvers ({@link #approvingAs}). */
+  private String approver = APPROVER;
 
   private ExampleRun(String example, Targets.Target database, DatabaseState original) {
     this.example = example;
@@ -85,19 +87,36 @@ final class ExampleRun implements AutoCloseable {
 
   /** A fresh copy of the example's database (its plan pushed), and a worker, allowing commands, serving it as target demo. */
   static synchronized ExampleRun of(String example) throws Exception {
-    Map.Entry<Targets.Target, DatabaseState> loaded = LOADED.get(example);
+    return of(example, Map.of());
+  }
+
+  /**
+   * As {@link #of(String)}, with session settings set before data.sql runs (an example's data.sql may
+   * read its size from one, e.g. {@code cutover.example_contracts}, so a test loads it small).
+   */
+  static synchronized ExampleRun of(String example, Map<String, String> dataSettings) throws Exception {
+    String loadedAs = example + new java.util.TreeMap<>(dataSettings);
+    Map.Entry<Targets.Target, DatabaseState> loaded = LOADED.get(loadedAs);
     if (loaded == null) {
-      loaded = load(example);
-      LOADED.put(example, loaded);
+      loaded = load(example, dataSettings);
+      LOADED.put(loadedAs, loaded);
     }
     return new ExampleRun(example, TestDatabase.copyOf(loaded.getKey(), DevEnvironment.DEMO_TARGET), loaded.getValue());
   }
 
   /** Loads the example's schema and data into a new database and pushes its plan there (with no problems). */
-  private static Map.Entry<Targets.Target, DatabaseState> load(String example) throws Exception {
+  private static Map.Entry<Targets.Target, DatabaseState> load(String example, Map<String, String> dataSettings)
+      throws Exception {
     Targets.Target database = TestDatabase.newDatabase(DevEnvironment.DEMO_TARGET);
     DatabaseState original;
     try (Connection connection = TestDatabase.connect(database); Statement sql = connection.createStatement()) {
+      for (Map.Entry<String, String> setting : dataSettings.entrySet()) {
+        try (var set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+          set.setString(1, setting.getKey());
+          set.setString(2, setting.getValue());
+          set.execute();
+        }
+      }
       sql.execute(DevEnvironment.exampleFile(example, "schema.sql"));
       sql.execute(DevEnvironment.exampleFile(example, "data.sql"));
       original = DatabaseState.of(connection);
@@ -126,6 +145,12 @@ final class ExampleRun implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(new Thread(env::close, "example-test-server-stop"));
     }
     return env;
+  }
+
+  /** Gates are approved as {@code who}, for plans whose approvals name their approvers. */
+  ExampleRun approvingAs(String who) {
+    approver = who;
+    return this;
   }
 
   Targets.Target database() {
@@ -161,7 +186,7 @@ final class ExampleRun implements AutoCloseable {
 
   /**
    * Drives the run: at each gate waiting for people calls {@code atGate}, then approves it as
-   * {@link #APPROVER}; while a wait or soak holds, moves the clock on. A failed step fails the
+   * {@link #APPROVER} (or whom {@link #approvingAs} names); while a wait or soak holds, moves the clock on. A failed step fails the
    * test with the phase's error.
    *
    * @return the gate where {@code atGate} said stop, or null when the run has ended
@@ -215,7 +240,7 @@ final class ExampleRun implements AutoCloseable {
                 if (!atGate.approve(gate.gate())) {
                   return gate.gate();
                 }
-                client().newWorkflowStub(CutoverWorkflow.class, run).approve(new GateDecision(gate.gate(), APPROVER,
+                client().newWorkflowStub(CutoverWorkflow.class, run).approve(new GateDecision(gate.gate(), approver,
                     "approved by the example's end-to-end test", "test-" + gate.gate()));
               }
             }
