@@ -154,7 +154,7 @@ class ContractTemplatesExampleTest {
 
       try (Connection c = example.connect()) {
         // the point of no return: template rows and columns gone, the unmapped line kept
-        assertEquals(0, one(c, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'contracts'"
+        assertEquals(0, one(c, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'contracts'"
             + " AND column_name IN ('is_template', 'template_metadata')"));
         assertEquals(0, one(c, "SELECT count(*) FROM contracts c JOIN contract_templates t"
             + " ON t.tenant = c.tenant AND t.template_id = c.contract_id"));
@@ -177,7 +177,7 @@ class ContractTemplatesExampleTest {
         assertEquals("false", flag(c, "maintenance"));
         assertEquals(templates, one(c, "SELECT count(*) FROM contract_templates"));
       }
-      assertTrue(steps.get("soak-template-references").outcome().contains("48h"),
+      assertTrue(steps.get("soak-template-references").outcome().contains("held for 2d"),
           steps.get("soak-template-references").outcome());
     }
   }
