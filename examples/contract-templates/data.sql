@@ -152,7 +152,7 @@ INSERT INTO fixed_templates VALUES
   ('plus', 'Northwind Managed IT', md5('cutover-demo:onboarding-plus')::uuid, 'Onboarding Plus template'),
   -- A template whose line has no billing frequency.
   ('legacy-backup', 'Bluefin Networks', md5('cutover-demo:legacy-backup')::uuid, 'Legacy Backup template'),
-  -- A name of 131 characters; contract_templates.template_name is varchar(100).
+  -- A name of 129 characters; contract_templates.template_name is varchar(100).
   ('long-name', 'Northwind Managed IT', md5('cutover-demo:long-name')::uuid,
    'Managed Services — Platinum template for multi-site healthcare clients with 24/7 monitoring, on-site visits and quarterly reviews');
 

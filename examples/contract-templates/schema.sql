@@ -90,6 +90,8 @@ CREATE TABLE contract_line_service_configuration (
   CONSTRAINT contract_line_service_configuration_type_check
     CHECK (configuration_type IN ('Fixed', 'Hourly', 'Usage'))
 );
+CREATE INDEX contract_line_service_configuration_service_idx
+  ON contract_line_service_configuration (tenant, contract_line_id, service_id);
 
 -- A client's contract, created from a template (template_contract_id) or from scratch (NULL).
 CREATE TABLE client_contracts (
@@ -104,4 +106,5 @@ CREATE TABLE client_contracts (
   CONSTRAINT client_contracts_template_fkey FOREIGN KEY (tenant, template_contract_id)
     REFERENCES contracts (tenant, contract_id)
 );
+CREATE INDEX client_contracts_contract_idx ON client_contracts (tenant, contract_id);
 CREATE INDEX client_contracts_template_idx ON client_contracts (tenant, template_contract_id);
