@@ -36,6 +36,12 @@ class RunReportTest {
   void theDemoRunsAndReportsItsRunInHtmlAndJson(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("cutover-report.html");
     try (DevEnvironment dev = DevEnvironment.start(TemporalDevServer.freePort())) {
+      // the demo's data at 1,000 contracts instead of 20,000 (data.sql reads the setting): the report is the point here
+      try (var c = java.sql.DriverManager.getConnection(dev.demoTarget().jdbcUrl(), "postgres", "");
+          var sql = c.createStatement()) { // the embedded server's superuser: a placeholder setting needs one
+        sql.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET cutover.example_contracts = 1000',"
+            + " current_database()); END $$");
+      }
       DemoCommand demo = new DemoCommand();
       demo.report = html;
       StringWriter demoOut = new StringWriter();
@@ -56,7 +62,9 @@ class RunReportTest {
       List<String> steps = new ArrayList<>();
       report.get("phases").forEach(p -> p.get("steps").forEach(s -> {
         steps.add(s.get("id").asText());
-        assertEquals("completed", s.get("status").asText(), s.toString());
+        // the demo skips the soak instead of waiting 48 hours
+        assertEquals(s.get("kind").asText().equals("soak") ? "skipped" : "completed", s.get("status").asText(),
+            s.toString());
         assertTrue(s.get("millis").isNumber(), s.toString());
       }));
       assertEquals(45, steps.size(), steps.toString());
@@ -68,7 +76,8 @@ class RunReportTest {
           "validate-template-constraints")), verified.toString());
       JsonNode parity = report.get("findings").get(verified.indexOf("parity-templates"));
       assertTrue(parity.get("passed").asBoolean());
-      assertEquals(540, parity.at("/report/rows/legacyRows").asInt());
+      assertTrue(parity.at("/report/rows/legacyRows").asInt() > 10, parity.toString());
+      assertEquals(parity.at("/report/rows/legacyRows").asInt(), parity.at("/report/rows/newRows").asInt());
       assertTrue(report.at("/plan/source").asText().contains("kind: parity"));
 
       CliRun printed = CliRun.cutover("report", run, "--address", dev.address());
