@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * examples/contract-templates end to end, on 1,000 generated contracts plus the fixed rows of the
  * fragile cases: all six phases with the test approving the two gates and the 48-hour soak
  * time-skipped, the database looked at after each phase, each fragile case named by the plan (its
- * tenant and row); then, on a fresh database, a run stopped at the last gate before the point of no
+ * tenant and row), a rate written too large for numeric(10,2) after the checks stopping the final
+ * copy at its row until the operator fixes it; then, on a fresh database, a run stopped at the last gate before the point of no
  * return rolls back to the very schema and data it started from.
  */
 class ContractTemplatesExampleTest {
@@ -60,6 +61,7 @@ class ContractTemplatesExampleTest {
         assertTrue(longName.length() > 100, longName);
       }
       List<String> gates = new ArrayList<>();
+      List<String> failures = new ArrayList<>();
       example.start("ct-forward", false);
       assertNull(example.drive("ct-forward", gate -> {
         gates.add(gate);
@@ -101,9 +103,12 @@ class ContractTemplatesExampleTest {
               assertEquals(List.of("9999999.99"), strings(c, "SELECT s.custom_rate::text FROM contract_template_line_services s"
                   + " WHERE s.template_line_id = md5('cutover-demo:fixed-line:long-name')::uuid"));
               assertEquals(0, one(c, "SELECT count(*) FROM contract_template_compare_view WHERE legacy_templates <> new_templates"));
-              // the application still writes legacy rows until the window: a template renamed now
+              // the application still writes legacy rows until the window: a template renamed now, and
+              // a rate of $123,456,789.01 that numeric(10,2) cannot hold, after the preparation checks
               execute(c, "UPDATE contracts SET contract_name = 'Onboarding Plus template (2027)'"
                   + " WHERE contract_id = md5('cutover-demo:onboarding-plus')::uuid");
+              execute(c, "UPDATE contract_line_services SET custom_rate_cents = 12345678901"
+                  + " WHERE contract_line_id = md5('cutover-demo:fixed-line:legacy-backup')::uuid");
             }
             case "point-of-no-return-go" -> {
               assertEquals("true", flag(c, "maintenance"));
@@ -119,7 +124,21 @@ class ContractTemplatesExampleTest {
           }
         }
         return true;
+      }, failed -> {
+        // the final copy stops at the rate that does not fit, naming its tenant and row; the operator fixes it
+        assertEquals("final-copy-template-line-services", failed.currentStep(), failed.lastError());
+        for (String named : List.of("numeric field overflow", uuid(example, BLUEFIN),
+            uuid(example, "md5('cutover-demo:fixed-line:legacy-backup')::uuid"))) {
+          assertTrue(failed.lastError().contains(named), named + " in: " + failed.lastError());
+        }
+        failures.add(failed.currentStep());
+        try (Connection c = example.connect()) {
+          execute(c, "UPDATE contract_line_services SET custom_rate_cents = 1999"
+              + " WHERE contract_line_id = md5('cutover-demo:fixed-line:legacy-backup')::uuid");
+        }
+        return true;
       }));
+      assertEquals(List.of("final-copy-template-line-services"), failures);
       assertEquals(List.of("go-no-go", "point-of-no-return-go"), gates);
       CutoverResult result = example.result("ct-forward");
       assertEquals(RunState.COMPLETED, result.state());
