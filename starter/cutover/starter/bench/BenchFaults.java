@@ -53,7 +53,7 @@ final class BenchFaults {
   private BenchFaults() {}
 
   @Command(name = "faults", mixinStandardHelpOptions = true,
-      description = {"The fault suite: the example cutover (examples/contract-templates) under faults.",
+      description = {"The fault suite: the example cutover (examples/contract-templates, its engine workload) under faults.",
           "Under kill -9 of a separate worker process, terminated connections mid-batch, lock blockers under a "
               + "fixed-rate write load, Temporal lost twice around a pause, and two workers for different targets "
               + "with one killed; then every workflow history scanned for the targets' secrets and other sessions' "
