@@ -134,12 +134,12 @@ class CutoverEndToEndIT {
     }
   }
 
-  /** A fresh database named as target {@code demo}, holding the example's legacy schema and data. */
+  /** A fresh database named as target {@code demo}, holding the legacy schema and data of the example's engine workload. */
   static Targets.Target exampleDatabase() throws Exception {
     Targets.Target database = TestDatabase.newDatabase("demo");
     try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
-      s.execute(DevEnvironment.exampleFile(EXAMPLE, "schema.sql"));
-      s.execute(DevEnvironment.exampleFile(EXAMPLE, "data.sql"));
+      s.execute(DevEnvironment.exampleFile(EXAMPLE, "workload.schema.sql"));
+      s.execute(DevEnvironment.exampleFile(EXAMPLE, "workload.data.sql"));
     }
     return database;
   }
@@ -147,7 +147,7 @@ class CutoverEndToEndIT {
   /** The demo plan with its first copy step (a backfill) made slow, so the kill lands in the middle of it. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> slowedPlan() throws Exception {
-    Map<String, Object> plan = new Yaml().load(DevEnvironment.exampleFile(EXAMPLE, "plan.yaml"));
+    Map<String, Object> plan = new Yaml().load(DevEnvironment.exampleFile(EXAMPLE, "workload.plan.yaml"));
     Map<String, Object> step = firstCopyStep(plan);
     step.put("rate", SLOW_RATE);
     return plan;

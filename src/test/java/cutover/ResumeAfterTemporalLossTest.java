@@ -99,7 +99,7 @@ class ResumeAfterTemporalLossTest {
   static void push(WorkflowClient client) throws Exception {
     client.newWorkflowStub(PlanPushWorkflow.class, WorkflowOptions.newBuilder()
             .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId("push").build())
-        .push(new PlanPushRequest(DevEnvironment.exampleFile(EXAMPLE, "plan.yaml"), "plan.yaml", null, "tester"));
+        .push(new PlanPushRequest(DevEnvironment.exampleFile(EXAMPLE, "workload.plan.yaml"), "plan.yaml", null, "tester"));
   }
 
   static CutoverWorkflow start(WorkflowClient client, String run, String resume) {

@@ -58,10 +58,14 @@ class TemporalWebUiIT {
     String chromium = executable("/usr/bin/chromium", "chromium");
     Files.createDirectories(SCREENSHOTS);
     dev = DevEnvironment.start(temporal.server(), null, false);
-    dev.loadExample(CutoverEndToEndIT.EXAMPLE);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(dev.demoTarget().jdbcUrl(), dev.demoTarget().user(),
+        dev.demoTarget().password()); java.sql.Statement s = c.createStatement()) {
+      s.execute(DevEnvironment.exampleFile(CutoverEndToEndIT.EXAMPLE, "workload.schema.sql"));
+      s.execute(DevEnvironment.exampleFile(CutoverEndToEndIT.EXAMPLE, "workload.data.sql"));
+    }
     StringWriter pushed = new StringWriter();
     assertEquals(0, CutoverCli.commandLine().setOut(new PrintWriter(pushed)).execute("plan", "push",
-        "examples/contract-templates/plan.yaml", "--address", dev.address()), pushed.toString());
+        "examples/contract-templates/workload.plan.yaml", "--address", dev.address()), pushed.toString());
 
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium);

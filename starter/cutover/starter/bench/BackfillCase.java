@@ -40,7 +40,7 @@ record BackfillCase(String name, Tables tables, String source, List<String[]> co
           "SELECT " + SRC_COLUMNS + " FROM bench_src", "CREATE TABLE %s (LIKE bench_src INCLUDING ALL)");
       case "uuid" -> new BackfillCase(name, Tables.UUID, "from: bench_uuid\nkey: [id]\n", same(SRC_COLUMNS),
           "SELECT " + SRC_COLUMNS + " FROM bench_uuid", "CREATE TABLE %s (LIKE bench_uuid INCLUDING ALL)");
-      // the example plan's copy-template-lines: lines whose contract is a template, ~3% of them
+      // the contract-templates workload plan's copy-template-lines: lines whose contract is a template, ~3% of them
       case "filtered-uuid" -> new BackfillCase(name, Tables.CONTRACTS,
           "from: bench_lines\nkey: [tenant, contract_line_id]\nwhere: " + TEMPLATE_LINES + "\n", same(LINE_COLUMNS),
           "SELECT " + LINE_COLUMNS + " FROM bench_lines WHERE " + TEMPLATE_LINES,

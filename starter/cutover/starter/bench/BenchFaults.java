@@ -53,7 +53,7 @@ final class BenchFaults {
   private BenchFaults() {}
 
   @Command(name = "faults", mixinStandardHelpOptions = true,
-      description = {"The fault suite: the example cutover (examples/contract-templates) under faults.",
+      description = {"The fault suite: the example cutover (examples/contract-templates, its engine workload) under faults.",
           "Under kill -9 of a separate worker process, terminated connections mid-batch, lock blockers under a "
               + "fixed-rate write load, Temporal lost twice around a pause, and two workers for different targets "
               + "with one killed; then every workflow history scanned for the targets' secrets and other sessions' "
@@ -544,7 +544,7 @@ final class BenchFaults {
 
     private ExampleRun startExample(FaultTarget target, String tag) throws Exception {
       target.loadExample();
-      Map<String, Object> plan = new Yaml().load(DevEnvironment.exampleFile(FaultTarget.EXAMPLE, "plan.yaml"));
+      Map<String, Object> plan = new Yaml().load(DevEnvironment.exampleFile(FaultTarget.EXAMPLE, FaultTarget.WORKLOAD + "plan.yaml"));
       plan.put("target", target.name());
       for (Map<String, Object> phase : steps(plan, "phases")) {
         for (Map<String, Object> step : steps(phase, "steps")) {

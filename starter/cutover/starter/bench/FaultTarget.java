@@ -30,6 +30,8 @@ final class FaultTarget {
   static final String WORKER_APPLICATION = "cutover";
   static final String SUITE_APPLICATION = "cutover-bench-faults";
   static final String EXAMPLE = "contract-templates";
+  /** The example's engine workload (workload.*): the three-phase plan with one gate the suite approves. */
+  static final String WORKLOAD = "workload.";
 
   /**
    * Each table the example's cutover leaves, as a query of its rows, next to the same rows read
@@ -87,8 +89,8 @@ final class FaultTarget {
     execute("DROP VIEW IF EXISTS contract_template_compare_view;"
         + " DROP TABLE IF EXISTS contract_template_lines, contract_templates, contract_lines, contracts, tenants CASCADE;"
         + " DROP SCHEMA IF EXISTS faults_source CASCADE");
-    execute(DevEnvironment.exampleFile(EXAMPLE, "schema.sql"));
-    execute(DevEnvironment.exampleFile(EXAMPLE, "data.sql"));
+    execute(DevEnvironment.exampleFile(EXAMPLE, WORKLOAD + "schema.sql"));
+    execute(DevEnvironment.exampleFile(EXAMPLE, WORKLOAD + "data.sql"));
     execute("CREATE SCHEMA faults_source");
     for (Map.Entry<String, String[]> table : COMPARED.entrySet()) {
       execute("CREATE TABLE faults_source." + table.getKey() + " AS " + table.getValue()[0]);

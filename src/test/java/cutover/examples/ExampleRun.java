@@ -87,7 +87,7 @@ final class ExampleRun implements AutoCloseable {
 
   /** One test server for the JVM's example runs (they run one at a time, each with a worker of its own). */
   private static TestWorkflowEnvironment env;
-  /** Per example, a database loaded with its schema, data and pushed plan, copied for each run; and its state. */
+  /** Per example (and its data settings), a database loaded with its schema, data and pushed plan, copied for each run; and its state. */
   private static final Map<String, Loaded> LOADED = new HashMap<>();
 
   /** An example's loaded databases: demo's with its state, and one per target of its {@code targets.yaml}. */
@@ -108,6 +108,8 @@ final class ExampleRun implements AutoCloseable {
    * then), so time no longer skips there, and the driver skips this run's waits as the demo does.
    */
   private final TestWorkflowEnvironment testEnv;
+  /** Who approves the gates: {@link #APPROVER} unless the plan names its approvers ({@link #approvingAs}). */
+  private String approver = APPROVER;
 
   /** @param pushing only to push the plan, which runs no soak: on the shared test server */
   private ExampleRun(String example, Targets.Target database, DatabaseState original, List<Targets.Target> others,
@@ -129,10 +131,19 @@ final class ExampleRun implements AutoCloseable {
    * demo; and a fresh copy of each other target its {@code targets.yaml} declares, which the worker knows too.
    */
   static synchronized ExampleRun of(String example) throws Exception {
-    Loaded loaded = LOADED.get(example);
+    return of(example, Map.of());
+  }
+
+  /**
+   * As {@link #of(String)}, with session settings set before data.sql runs (an example's data.sql may
+   * read its size from one, e.g. {@code cutover.example_contracts}, so a test loads it small).
+   */
+  static synchronized ExampleRun of(String example, Map<String, String> dataSettings) throws Exception {
+    String loadedAs = example + new java.util.TreeMap<>(dataSettings);
+    Loaded loaded = LOADED.get(loadedAs);
     if (loaded == null) {
-      loaded = load(example);
-      LOADED.put(example, loaded);
+      loaded = load(example, dataSettings);
+      LOADED.put(loadedAs, loaded);
     }
     List<Targets.Target> others = new ArrayList<>();
     for (Targets.Target other : loaded.others()) {
@@ -144,10 +155,17 @@ final class ExampleRun implements AutoCloseable {
   }
 
   /** Loads the example's schema and data into a new database and pushes its plan there (with no problems). */
-  private static Loaded load(String example) throws Exception {
+  private static Loaded load(String example, Map<String, String> dataSettings) throws Exception {
     Targets.Target database = TestDatabase.newDatabase(DevEnvironment.DEMO_TARGET);
     DatabaseState original;
     try (Connection connection = TestDatabase.connect(database); Statement sql = connection.createStatement()) {
+      for (Map.Entry<String, String> setting : dataSettings.entrySet()) {
+        try (var set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+          set.setString(1, setting.getKey());
+          set.setString(2, setting.getValue());
+          set.execute();
+        }
+      }
       sql.execute(DevEnvironment.exampleFile(example, "schema.sql"));
       sql.execute(DevEnvironment.exampleFile(example, "data.sql"));
       original = DatabaseState.of(connection);
@@ -202,6 +220,12 @@ final class ExampleRun implements AutoCloseable {
         .forEach(name -> started.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
     started.start();
     return started;
+  }
+
+  /** Gates are approved as {@code who}, for plans whose approvals name their approvers. */
+  ExampleRun approvingAs(String who) {
+    approver = who;
+    return this;
   }
 
   Targets.Target database() {
@@ -260,7 +284,7 @@ final class ExampleRun implements AutoCloseable {
 
   /**
    * Drives the run: at each gate waiting for people calls {@code atGate}, then approves it as
-   * {@link #APPROVER}; while a wait or soak holds, moves the clock on. A failed step fails the
+   * {@link #APPROVER} (or whom {@link #approvingAs} names); while a wait or soak holds, moves the clock on. A failed step fails the
    * test with the phase's error.
    *
    * @return the gate where {@code atGate} said stop, or null when the run has ended
@@ -326,7 +350,7 @@ final class ExampleRun implements AutoCloseable {
                 if (!atGate.approve(gate.gate())) {
                   return gate.gate();
                 }
-                client().newWorkflowStub(CutoverWorkflow.class, run).approve(new GateDecision(gate.gate(), APPROVER,
+                client().newWorkflowStub(CutoverWorkflow.class, run).approve(new GateDecision(gate.gate(), approver,
                     "approved by the example's end-to-end test", "test-" + gate.gate()));
               }
             }

@@ -210,7 +210,7 @@ class CliConventionsTest {
     JsonNode ok = JSON.readTree(valid.out());
     assertTrue(ok.get("valid").asBoolean());
     assertEquals("contract-templates", ok.at("/plan/name").asText());
-    assertEquals(3, ok.at("/plan/phases").asInt());
+    assertEquals(6, ok.at("/plan/phases").asInt());
     assertEquals(0, ok.get("problems").size());
 
     Path plan = home.resolve("bad.yaml");

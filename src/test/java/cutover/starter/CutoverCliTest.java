@@ -19,7 +19,7 @@ class CutoverCliTest {
   void theExamplePlanIsValid() {
     CliRun run = cutover("plan", "validate", "examples/contract-templates/plan.yaml");
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(run.out().contains("plan contract-templates is valid: 3 phases, 11 steps, target demo"), run.out());
+    assertTrue(run.out().contains("plan contract-templates is valid: 6 phases, 45 steps, target demo"), run.out());
   }
 
   @Test

@@ -66,6 +66,14 @@ class DevCommandIT {
       CliRun approved = CliRun.cutover("approve", run, "--gate", "go-no-go", "--as", "dba-on-call",
           "--address", dev.address());
       assertEquals(0, approved.exitCode(), approved.err());
+      // the full runbook: a last gate before the point of no return, then a 48-hour soak, skipped
+      await("the point-of-no-return gate", Duration.ofSeconds(120), () -> atGate(dev, run, "point-of-no-return-go"));
+      assertEquals(0, CliRun.cutover("approve", run, "--gate", "point-of-no-return-go", "--as", "dba-on-call",
+          "--address", dev.address()).exitCode());
+      await("the soak", Duration.ofSeconds(120), () -> atStep(dev, run, "soak-template-references"));
+      CliRun skipped = CliRun.cutover("skip", run, "--gate", "soak-template-references", "--as", "dba-on-call",
+          "--comment", "the test does not wait 48 hours", "--address", dev.address());
+      assertEquals(0, skipped.exitCode(), skipped.err());
       CutoverResult result = dev.connection().client().newUntypedWorkflowStub(run).getResult(CutoverResult.class);
       assertEquals(RunState.COMPLETED, result.state());
       CliRun listed = CliRun.cutover("list", "--address", dev.address());
@@ -158,6 +166,25 @@ class DevCommandIT {
     assertEquals(CutoverCli.BAD_INPUT, refused.exitCode(), refused.out());
     assertTrue(refused.err().contains("a configured target is called 'demo', the name of cutover dev's own embedded"
         + " database: give the configured one another name"), refused.err());
+  }
+
+  private static boolean atGate(DevEnvironment dev, String run, String gate) {
+    try {
+      RunStatus status = RunStatus.query(dev.connection(), run);
+      return status.phase() != null && status.phase().pendingGates().stream().anyMatch(g -> g.gate().equals(gate));
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
+  private static boolean atStep(DevEnvironment dev, String run, String step) {
+    try {
+      RunStatus status = RunStatus.query(dev.connection(), run);
+      return status.phase() != null && step.equals(status.phase().currentStep())
+          && status.phase().state() == RunState.WAITING;
+    } catch (RuntimeException notYet) {
+      return false;
+    }
   }
 
   private static boolean atTheGate(DevEnvironment dev, String run) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** plan lint and plan explain from the command line: their tables, their JSON, and push refusing lint errors. */
 class PlanExplainLintCliTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String EXAMPLE = "examples/contract-templates/plan.yaml";
+  static final String EXAMPLE = "examples/contract-templates/workload.plan.yaml";
 
   static final String RENAMES = """
       name: renames

@@ -165,7 +165,8 @@ class PlanLintTest {
 
   @Test
   void theExamplePlansLintClean() throws Exception {
-    for (java.nio.file.Path plan : List.of(java.nio.file.Path.of("examples/contract-templates/plan.yaml"))) {
+    for (java.nio.file.Path plan : List.of(java.nio.file.Path.of("examples/contract-templates/plan.yaml"),
+        java.nio.file.Path.of("examples/contract-templates/workload.plan.yaml"))) {
       String yaml = java.nio.file.Files.readString(plan);
       LintReport report = PlanLint.lint(PlanParser.parse(yaml, plan.toString(), null, StepKinds.ALL), yaml,
           plan.toString(), NOW);
