@@ -59,6 +59,9 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   final List<String> partsRun = new CopyOnWriteArrayList<>();
   /** When set, every part waits for it before finishing. */
   volatile java.util.concurrent.CountDownLatch partGate;
+  /** While set, each repeated verify waits for it before its checks (so none completes meanwhile); counted in verifyHeld. */
+  volatile java.util.concurrent.CountDownLatch verifyGate;
+  final AtomicInteger verifyHeld = new AtomicInteger();
   /** step id → how many more applies of it fail. */
   final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
@@ -128,6 +131,15 @@ final class FakeActivities implements StepActivities, LedgerActivities, PlanActi
   /** Runs the checks at once: the soak's workflow waits out their interval in skipped time. */
   @Override
   public cutover.activities.RepeatedVerifyResult verifyRepeatedly(cutover.activities.RepeatedVerifyCall call) {
+    java.util.concurrent.CountDownLatch gate = verifyGate;
+    if (gate != null) {
+      verifyHeld.incrementAndGet();
+      try {
+        gate.await(2, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     for (int i = 0; i < call.count(); i++) {
       VerifyCall first = call.first();
       try {

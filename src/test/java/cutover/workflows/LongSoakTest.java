@@ -9,6 +9,7 @@ import cutover.activities.steps.soak.SoakProgressSignal;
 import cutover.activities.steps.soak.SoakWorkflow;
 import cutover.plan.Plan;
 import cutover.plan.PlanParser;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -143,22 +144,30 @@ class LongSoakTest {
     FakeActivities fake = cutovers.start(env, worker, MONTHS);
     CutoverWorkflow cutover = cutovers.startCutover(client, "rolled", "months");
     afterContinueAsNew(env, client, "rolled");
-    // anyone may send these signals from the Temporal UI: a payload of any shape changes nothing
-    for (Object junk : new Object[] {"junk", 5, List.of(), java.util.Map.of("step", "month-clean")}) {
-      client.newUntypedWorkflowStub("rolled.aftercare").signal(SoakProgressSignal.NAME, junk);
-      client.newUntypedWorkflowStub("rolled.aftercare.month-clean").signal("pause", junk);
-      client.newUntypedWorkflowStub("rolled.aftercare.month-clean").signal("resume", junk);
+    // anyone may send these signals from the Temporal UI, with a payload of any shape. Each pause
+    // cancels the running checks; the Java test server loses an activity that completes while the
+    // workflow task cancelling it is in flight (ACTIVITY_UNKNOWN, the task retried forever), so the
+    // checks are held running meanwhile, and each signal waits for the soak to have no task in flight.
+    String soak = "rolled.aftercare.month-clean";
+    fake.verifyGate = new java.util.concurrent.CountDownLatch(1);
+    try {
+      // short steps: once a check is held, time passes only as fast as the wall clock
+      for (int i = 0; i < 600 && fake.verifyHeld.get() == 0; i++) {
+        env.sleep(Duration.ofSeconds(5));
+      }
+      assertTrue(fake.verifyHeld.get() > 0, "the soak's checks are held");
+      for (Object junk : new Object[] {"junk", 5, List.of(), java.util.Map.of("step", "month-clean")}) {
+        client.newUntypedWorkflowStub("rolled.aftercare").signal(SoakProgressSignal.NAME, junk);
+        for (String signal : List.of("pause", "resume")) {
+          awaitNoTaskInFlight(client, soak);
+          client.newUntypedWorkflowStub(soak).signal(signal, junk);
+        }
+      }
+      awaitNoTaskInFlight(client, soak);
+      cutover.rollback(new OperatorAction("carol", "the check is wrong"));
+    } finally {
+      fake.verifyGate.countDown();
     }
-    // Each pause cancels the running checks. The Java test server loses an activity whose cancel is
-    // in a workflow task that a new signal interrupts (ACTIVITY_UNKNOWN, the task retried forever),
-    // which a real server does not: let the soak settle into checking again before the rollback.
-    int settled = checks(client, "rolled");
-    for (int i = 0; i < 50 && checks(client, "rolled") <= settled; i++) {
-      env.sleep(Duration.ofHours(1));
-    }
-    assertTrue(checks(client, "rolled") > settled, "checks go on after the pauses and resumes");
-
-    cutover.rollback(new OperatorAction("carol", "the check is wrong"));
     CutoverResult result = CutoverWorkflowTest.result(cutover);
     assertEquals(RunState.ROLLED_BACK, result.state());
     assertEquals(List.of("announce"), fake.compensated);
@@ -167,6 +176,19 @@ class LongSoakTest {
     assertEquals(StepState.STOPPED, result.phases().get(0).steps().get(1).state());
     Replays.replay(client.fetchHistory("rolled.aftercare"));
     Replays.replay(client.fetchHistory("rolled.aftercare.month-clean"));
+  }
+
+  /** Until the workflow's latest run has no workflow task scheduled or running (a signal sent then interrupts none). */
+  static void awaitNoTaskInFlight(WorkflowClient client, String workflowId) throws InterruptedException {
+    for (int i = 0; i < 500; i++) {
+      List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
+      EventType last = events.get(events.size() - 1).getEventType();
+      if (last != EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && last != EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError(workflowId + " kept a workflow task in flight");
   }
 
   /** The events of each workflow's runs, every run of a continued-as-new chain. */
