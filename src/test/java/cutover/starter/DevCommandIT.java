@@ -106,8 +106,10 @@ class DevCommandIT {
       assertTrue(second.toString().contains("stopped the PostgreSQL server (pid "), second.toString());
       assertTrue(second.toString().contains("kept from the last run"), second.toString());
       assertEquals(0, CliRun.cutover("list", "--address", dev.address()).exitCode());
+      assertTrue(servers.stream().noneMatch(ProcessHandle::isAlive), "left running: " + servers);
+    } finally {
+      servers.forEach(ProcessHandle::destroyForcibly); // should this test fail, it leaves no server behind
     }
-    assertTrue(servers.stream().noneMatch(ProcessHandle::isAlive), "left running: " + servers);
   }
 
   private static String read(Path file) {
