@@ -172,13 +172,13 @@ final class DemoCommand implements Callable<Integer> {
   int run(DevEnvironment dev, PrintWriter out, PrintWriter err, long began) throws Exception {
     {
       long loading = System.nanoTime();
+      Plan plan = Examples.find(example).orElseThrow().plan();
       if (!example.equals(EXAMPLE)) {
-        Examples.find(example).ifPresent(found -> columns = "%-" + width(found.plan(), true, 10) + "s %-"
-            + width(found.plan(), false, 28) + "s");
+        columns = "%-" + width(plan, true, 10) + "s %-" + width(plan, false, 28) + "s";
       }
-      Examples.find(example).ifPresent(found -> found.plan().phases().forEach(phase -> phase.steps().stream()
-          .filter(step -> step.spec() instanceof SoakSpec soak && soak.every().compareTo(Duration.ofHours(1)) < 0)
-          .forEach(step -> soaks.add(step.id()))));
+      plan.phases().forEach(phase -> phase.steps().stream()
+          .filter(step -> step.spec() instanceof SoakSpec soak && soak.checksWaitInsideAnActivity())
+          .forEach(step -> soaks.add(step.id())));
       dev.loadExample(example);
       out.printf("loaded the legacy schema and data of examples/%s (%.1f s): %s%n", example, seconds(loading),
           example.equals(EXAMPLE) ? legacyCounts(dev) : tableCounts(dev));
@@ -192,7 +192,6 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("pushed plan %s version %s%n", pushed.name(), pushed.hash().substring(0, 12));
 
       String run = example + "-demo";
-      Plan plan = Examples.find(example).orElseThrow().plan();
       String instant = instantFor(plan, out);
       boolean allowFixes = plan.phases().stream().flatMap(p -> p.steps().stream())
           .anyMatch(s -> s.spec() instanceof CheckSpec check && check.fix() != null);

@@ -9,6 +9,7 @@ import cutover.activities.steps.soak.SoakProgress;
 import cutover.activities.steps.soak.SoakProgressSignal;
 import cutover.activities.steps.soak.SoakRequest;
 import cutover.activities.steps.soak.SoakResult;
+import cutover.activities.steps.soak.SoakSpec;
 import cutover.activities.steps.soak.SoakWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -28,7 +29,7 @@ import java.time.Duration;
  */
 public class SoakWorkflowImpl implements SoakWorkflow {
   /** The checks one activity runs span at most this long. */
-  static final Duration SPAN = Duration.ofHours(1);
+  static final Duration SPAN = SoakSpec.ACTIVITY_SPAN;
 
   private SoakRequest request;
   private int checksDone;

@@ -38,6 +38,17 @@ public record SoakSpec(
     return SoakGate.NAME;
   }
 
+  /** Checks at most this far apart run an activity each; more frequent ones run this long's worth in one activity. */
+  public static final Duration ACTIVITY_SPAN = Duration.ofHours(1);
+
+  /**
+   * Whether its checks run many to an activity, which waits between them in real time: a
+   * skipped clock (a test server's, the demo's) does not shorten those waits.
+   */
+  public boolean checksWaitInsideAnActivity() {
+    return every.compareTo(ACTIVITY_SPAN) < 0;
+  }
+
   /** The verification repeated. */
   public StepSpec repeated() {
     return check != null ? check : parity != null ? parity : http;

@@ -196,7 +196,7 @@ final class ExampleRun implements AutoCloseable {
     Set<String> soaks = new HashSet<>();
     PlanParser.parse(DevEnvironment.exampleFile(example, "plan.yaml"), "examples/" + example + "/plan.yaml", known,
         StepKinds.ALL).phases().forEach(phase -> phase.steps().forEach(step -> {
-          if (step.spec() instanceof SoakSpec soak && soak.every().compareTo(Duration.ofHours(1)) < 0) {
+          if (step.spec() instanceof SoakSpec soak && soak.checksWaitInsideAnActivity()) {
             soaks.add(step.id());
           }
         }));
