@@ -263,6 +263,7 @@ final class BenchBackfill {
       drop(limitTable);
       say(String.format(Locale.ROOT, "  %s: limit %.2f s before and %.2f s after (%,d rows); backfill %.2f s, %s",
           copy.name(), copied / first, copied / second, copied, run.seconds, run.outcome));
+      say("    activities: " + run.timeline);
       // the mean: the limit brackets the backfill in time, and the shared machine's load changes under all three
       return new CaseResult(copy, copied, (first + second) / 2, run, run.walk(), exact, new java.util.LinkedHashMap<>());
     }
@@ -517,6 +518,7 @@ final class BenchBackfill {
       List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
       historyEvents = Math.max(historyEvents, events.size());
       Run run = new Run(name, seconds, events.size(), result.steps().get(0).outcome());
+      run.timeline = timeline(events, started);
       for (PartResult part : partResults(events)) {
         run.batches += part.batches();
         run.batchP50 = Math.max(run.batchP50, part.batchP50Millis());
@@ -524,6 +526,31 @@ final class BenchBackfill {
         run.batchMax = Math.max(run.batchMax, part.batchMaxMillis());
       }
       return run;
+    }
+
+    /**
+     * Where a run's time went: seconds per activity type, from its scheduling to its completion
+     * (parts run side by side: their sum can exceed the run), and what the activities left.
+     */
+    private static String timeline(List<HistoryEvent> events, long startedNanos) {
+      Map<Long, HistoryEvent> scheduled = new HashMap<>();
+      Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+      for (HistoryEvent event : events) {
+        if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+          scheduled.put(event.getEventId(), event);
+        } else if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+          HistoryEvent from = scheduled.get(event.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+          if (from != null) {
+            double took = com.google.protobuf.util.Timestamps.between(from.getEventTime(), event.getEventTime()).getNanos() / 1e9
+                + com.google.protobuf.util.Timestamps.between(from.getEventTime(), event.getEventTime()).getSeconds();
+            seconds.merge(from.getActivityTaskScheduledEventAttributes().getActivityType().getName(), took, Double::sum);
+          }
+        }
+      }
+      StringBuilder line = new StringBuilder();
+      seconds.forEach((type, s) -> line.append(line.length() == 0 ? "" : ", ")
+          .append(String.format(Locale.ROOT, "%s %.2f s", type, s)));
+      return line.toString();
     }
 
     /** The results of the RunStepPart activities in a history. */
@@ -555,6 +582,8 @@ final class BenchBackfill {
       long batchP50;
       long batchP99;
       long batchMax;
+      /** Seconds per activity type ({@link #timeline}). */
+      String timeline = "";
 
       Run(String name, double seconds, int events, String outcome) {
         this.name = name;

@@ -601,6 +601,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   static final class Load {
     private final BackfillSpec spec;
     private final List<List<String>> tables = new ArrayList<>();
+    private Long[] oids;
     private long lastCheck;
 
     Load(BackfillSpec spec, boolean apply) {
@@ -617,16 +618,21 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       return System.nanoTime() - lastCheck >= LOAD_CHECK_MILLIS * 1_000_000;
     }
 
-    /** Why to back off now, or null. One query: the longest lock wait on the touched tables, and the replica lag. */
+    /**
+     * Why to back off now, or null. One query: the longest lock wait on the touched tables, and the replica lag.
+     * The tables' OIDs are looked up at the first check and bound, so the query's text is the same each time
+     * and the server plans it once, not every half second.
+     */
     String check(DSLContext sql) {
       lastCheck = System.nanoTime();
-      List<Field<?>> oids = tables.stream()
-          .<Field<?>>map(t -> DSL.function(DSL.name("to_regclass"), SQLDataType.OTHER,
-              DSL.inline(sql.render(BackfillSql.table(t)))).cast(SQLDataType.BIGINT))
-          .toList();
-      Field<Long[]> touched = oids.isEmpty()
-          ? DSL.field("ARRAY[]::bigint[]", Long[].class)
-          : DSL.field("{0}", Long[].class, DSL.array(oids.toArray(Field[]::new)));
+      if (oids == null) {
+        oids = tables.stream()
+            .map(t -> sql.select(DSL.function(DSL.name("to_regclass"), SQLDataType.OTHER,
+                DSL.val(sql.render(BackfillSql.table(t)))).cast(SQLDataType.BIGINT)).fetchOne(0, Long.class))
+            .filter(java.util.Objects::nonNull)
+            .toArray(Long[]::new);
+      }
+      Field<Long[]> touched = DSL.val(oids, SQLDataType.BIGINT.array());
       org.jooq.Record2<Long, Long> load = sql.select(
           DSL.field("(SELECT coalesce(max(extract(epoch FROM clock_timestamp() - w.waitstart) * 1000), 0)::bigint"
               + " FROM pg_catalog.pg_locks w"
