@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record3;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -173,6 +172,21 @@ public final class SqlRunner {
 
     /** Runs the work in one transaction, retrying on lock timeouts; see {@link SqlRunner}. */
     public <T> Result<T> run(SqlTimeouts settings, Work<T> work) {
+      return run(settings, work, true);
+    }
+
+    /**
+     * Runs one batch of many in one transaction whose commit does not wait for its WAL to reach
+     * disk ({@code synchronous_commit = off} for the transaction): a server crash can lose the
+     * last batches, each together with the checkpoint it committed with, so the part redoes
+     * exactly those. The batch that ends a part commits durably ({@link #commitDurably}), which
+     * flushes every earlier one too.
+     */
+    public <T> Result<T> runBatch(SqlTimeouts settings, Work<T> work) {
+      return run(settings, work, false);
+    }
+
+    private <T> Result<T> run(SqlTimeouts settings, Work<T> work, boolean durable) {
       long started = System.nanoTime();
       long budget = settings.lockRetryFor().toMillis();
       watcher.beginWork(budget);
@@ -181,7 +195,7 @@ public final class SqlRunner {
           watcher.attempt(attempt);
           watcher.throwIfCancelled();
           try {
-            T value = once(dataSource, settings, work, attempt, watcher, waveKey);
+            T value = once(dataSource, settings, work, attempt, watcher, waveKey, durable);
             if (attempt > 1) {
               log.info("{} got its locks at attempt {}, after {}", subject, attempt, seconds(elapsedMillis(started)));
               StepMetrics.lockWaitEnded(target, true, Duration.ofNanos(System.nanoTime() - started));
@@ -278,19 +292,19 @@ public final class SqlRunner {
   }
 
   private <T> T once(DataSource dataSource, SqlTimeouts settings, Work<T> work, int attempt, LockWatcher watcher,
-      String waveKey) throws Exception {
+      String waveKey, boolean durable) throws Exception {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       boolean committed = false;
       try {
         DSLContext transaction = DSL.using(connection, SQLDialect.POSTGRES);
-        Record3<String, String, Integer> setup = transaction
-            .select(
-                setConfig("lock_timeout", settings.lockTimeout()),
-                setConfig("statement_timeout", settings.statementTimeout()),
-                DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER))
-            .fetchOne();
-        watcher.watch(setup.value3());
+        Field<Integer> pid = DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER);
+        List<Field<?>> setup = new ArrayList<>(List.of(setConfig("lock_timeout", settings.lockTimeout()),
+            setConfig("statement_timeout", settings.statementTimeout()), pid));
+        if (!durable) {
+          setup.add(asynchronousCommit());
+        }
+        watcher.watch(transaction.select(setup).fetchOne(pid));
         setWaveKey(transaction, waveKey);
         T value;
         try {
@@ -311,6 +325,16 @@ public final class SqlRunner {
         }
       }
     }
+  }
+
+  /** Makes the commit of a {@link Session#runBatch} transaction wait for its WAL to reach disk, as others do. */
+  public static void commitDurably(DSLContext transaction) {
+    transaction.execute("SET LOCAL synchronous_commit TO DEFAULT"); // the session's own, e.g. remote_apply
+  }
+
+  private static Field<String> asynchronousCommit() {
+    return DSL.function(name("set_config"), SQLDataType.VARCHAR, DSL.inline("synchronous_commit"), DSL.inline("off"),
+        DSL.inline(true));
   }
 
   /** {@code set_config(setting, 'Nms', true)}: for the transaction only (rehearsals set theirs so too). */

@@ -65,7 +65,9 @@ import org.jooq.impl.SQLDataType;
  *
  * <p>Each batch commits together with its part's checkpoint (last key, rows done) in
  * {@code cutover.backfill_checkpoint}, so a retried part goes on after its last committed batch:
- * no row twice, none skipped. Undone by {@code compensate:} SQL or, for a copy whose key is
+ * no row twice, none skipped. Batches commit without waiting for their WAL to reach disk
+ * ({@link SqlRunner.Session#runBatch}): a crash loses a batch only with its checkpoint; the
+ * transaction that ends a part commits durably. Undone by {@code compensate:} SQL or, for a copy whose key is
  * copied as-is, by removing the target rows in the copied key ranges, in batches too.
  */
 public final class BackfillStep extends DefinedKind<BackfillSpec> implements BatchedKind<BackfillSpec> {
@@ -314,8 +316,13 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       long batchStarted = System.nanoTime();
       Batch batch;
       try {
-        batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, spec, tx, walk, throttle,
-            checkLoad ? load : null, replaying, failures)).value();
+        batch = session.runBatch(spec.timeouts(), (tx, attempt) -> {
+          Batch done = batch(context, spec, tx, walk, throttle, checkLoad ? load : null, replaying, failures);
+          if (done.finished()) {
+            SqlRunner.commitDurably(tx); // and with it every batch before
+          }
+          return done;
+        }).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
         ApplicationFailure named = failures.explain(session.dataSource(), session.targets(), spec.timeouts(),
