@@ -15,7 +15,8 @@ import org.jooq.impl.DSL;
  *       version wherever there is room), where a page walk would update it again, and {@code
  *       set:} expressions such as {@code n + 1} are not idempotent
  *   <li>a table whose key order follows its storage order (correlation of page and key rank at
- *       least {@value #CORRELATED}) and no filter: by key, reading pages in order anyway
+ *       least {@value #CORRELATED}) and no filter, or one that passes more than {@value #SELECTIVE}
+ *       of the rows: by key, reading pages in order anyway
  *   <li>another table, or any table with a filter: page ranges, each page read once, the filter
  *       applied inside the range (a key walk reads rows from random pages, and with a selective
  *       filter its bound query walks the key index through every non-matching row)
@@ -60,19 +61,26 @@ record WalkChoice(WalkKind kind, String note) {
       return new WalkChoice(WalkKind.RANGES, (relkind == null ? "a query:" : spec.sourceName() + ", " + describe(relkind)
           + ",") + " has no pages of its own: key ranges" + (source.key().size() == 1 ? "" : " from a sample"));
     }
-    if (spec.where() != null && captured) {
+    boolean selective = false;
+    String passes = "";
+    if (spec.where() != null) {
       long all = BackfillSql.estimate(sql, DSL.selectOne().from(source.table()));
       long matching = BackfillSql.estimateRows(sql, source, null);
-      if (all > 0 && matching >= 0 && matching <= SELECTIVE * all) {
-        return new WalkChoice(WalkKind.MATCHES, String.format(Locale.ROOT, "the filter passes ~%.1f%% of the rows"
-            + " (planner's estimate): evaluated once into a list of the matching rows, which batches copy by page range,"
-            + " instead of once per batch", 100.0 * matching / all));
+      selective = all <= 0 || matching < 0 || matching <= SELECTIVE * all;
+      passes = all > 0 && matching >= 0
+          ? String.format(Locale.ROOT, "the filter passes ~%.1f%% of the rows (planner's estimate)", 100.0 * matching / all)
+          : "";
+      if (captured && selective && !passes.isEmpty()) {
+        return new WalkChoice(WalkKind.MATCHES, passes + ": evaluated once into a list of the matching rows, which"
+            + " batches copy by page range, instead of once per batch");
       }
     }
     double correlation = BackfillSql.keyCorrelation(sql, source);
     String measured = String.format(Locale.ROOT, "correlation of key and storage order %.2f", correlation);
-    if (spec.where() == null && Math.abs(correlation) >= CORRELATED) {
-      return new WalkChoice(WalkKind.KEY, "key order follows storage order (" + measured + ")");
+    // a filter that passes most rows costs the key walk little: its batches read pages in order all the same
+    if ((spec.where() == null || !selective) && Math.abs(correlation) >= CORRELATED) {
+      return new WalkChoice(WalkKind.KEY, "key order follows storage order (" + measured + ")"
+          + (spec.where() == null ? "" : "; " + passes));
     }
     return new WalkChoice(WalkKind.PAGES, spec.where() != null
         ? "a filter is applied inside page ranges, each page read once (" + measured + ")"
