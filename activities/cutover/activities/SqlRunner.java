@@ -338,7 +338,7 @@ public final class SqlRunner {
   }
 
   /** {@code set_config(setting, 'Nms', true)}: for the transaction only (rehearsals set theirs so too). */
-  static Field<String> setConfig(String setting, Duration value) {
+  public static Field<String> setConfig(String setting, Duration value) {
     long millis = Math.max(1, (value.toNanos() + 999_999) / 1_000_000);
     return DSL.function(name("set_config"), SQLDataType.VARCHAR,
         DSL.inline(setting), DSL.val(millis + "ms"), DSL.inline(true));

@@ -21,16 +21,13 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /**
- * A soak's checks. Checks at most {@link #SPAN} apart run an activity each, and a timer between;
- * more frequent ones run {@link #SPAN}'s worth per activity, which polls them and heartbeats,
+ * A soak's checks. Checks at most {@link SoakSpec#ACTIVITY_SPAN} apart run an activity each, and a timer between;
+ * more frequent ones run {@link SoakSpec#ACTIVITY_SPAN}'s worth per activity, which polls them and heartbeats,
  * as Temporal advises for frequent polling. Every {@link SoakRequest#CALLS_PER_RUN} activities it
  * continues as new with where it stands. It tells the phase how far it has come about a hundred
  * times in a whole soak and when it pauses or resumes, so the phase's history stays bounded too.
  */
 public class SoakWorkflowImpl implements SoakWorkflow {
-  /** The checks one activity runs span at most this long. */
-  static final Duration SPAN = SoakSpec.ACTIVITY_SPAN;
-
   private SoakRequest request;
   private int checksDone;
   /** The check that failed did not hold (its findings may be accepted), rather than failing with an error. */
@@ -54,11 +51,11 @@ public class SoakWorkflowImpl implements SoakWorkflow {
     checksDone = input.checksDone();
     endsAt = input.endsAtMillis();
     long every = input.everyMillis();
-    int perCall = (int) Math.max(1, SPAN.toMillis() / every);
+    int perCall = (int) Math.max(1, SoakSpec.ACTIVITY_SPAN.toMillis() / every);
     StepActivities verifier = Workflow.newActivityStub(StepActivities.class, ActivityOptions.newBuilder()
         .setTaskQueue(TargetTaskQueue.of(input.target()))
         // an hour of checks, or one slow parity, as a single verify may take
-        .setStartToCloseTimeout(Duration.ofHours(12).plus(SPAN).plus(Duration.ofMillis(every)))
+        .setStartToCloseTimeout(Duration.ofHours(12).plus(SoakSpec.ACTIVITY_SPAN).plus(Duration.ofMillis(every)))
         .setHeartbeatTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1))
             .setMaximumInterval(Duration.ofSeconds(10)).setMaximumAttempts(5).build())

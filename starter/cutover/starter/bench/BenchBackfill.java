@@ -579,8 +579,8 @@ final class BenchBackfill {
         } else if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
           HistoryEvent from = scheduled.get(event.getActivityTaskCompletedEventAttributes().getScheduledEventId());
           if (from != null) {
-            double took = com.google.protobuf.util.Timestamps.between(from.getEventTime(), event.getEventTime()).getNanos() / 1e9
-                + com.google.protobuf.util.Timestamps.between(from.getEventTime(), event.getEventTime()).getSeconds();
+            double took = com.google.protobuf.util.Durations.toNanos(
+                com.google.protobuf.util.Timestamps.between(from.getEventTime(), event.getEventTime())) / 1e9;
             seconds.merge(from.getActivityTaskScheduledEventAttributes().getActivityType().getName(), took, Double::sum);
           }
         }

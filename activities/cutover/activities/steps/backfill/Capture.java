@@ -165,13 +165,12 @@ final class Capture {
     for (int i = 0; i < spec.key().size(); i++) {
       columns.add(sql.render(name(spec.key().get(i))) + " " + types.get(i));
     }
+    String keys = String.join(", ", spec.key().stream().map(k -> sql.render(name(k))).toList());
     sql.execute("CREATE TABLE {0} (" + String.join(", ", columns) + ")", table);
     // for the bulk pass's "not captured" test, when the captured keys are too many to hash
-    sql.execute("CREATE INDEX ON {0} (" + String.join(", ", spec.key().stream().map(k -> sql.render(name(k))).toList())
-        + ")", table);
+    sql.execute("CREATE INDEX ON {0} (" + keys + ")", table);
     // whose capture it is, for an abandon that finds it before the step recorded any part
     sql.execute("COMMENT ON TABLE {0} IS {1}", table, DSL.inline(OWNER_PREFIX + runId + "\n" + stepId));
-    String keys = String.join(", ", spec.key().stream().map(k -> sql.render(name(k))).toList());
     String oldKeys = String.join(", ", spec.key().stream().map(k -> "OLD." + sql.render(name(k))).toList());
     String newKeys = String.join(", ", spec.key().stream().map(k -> "NEW." + sql.render(name(k))).toList());
     String into = "INSERT INTO " + sql.render(table) + " (" + keys + ") VALUES ";

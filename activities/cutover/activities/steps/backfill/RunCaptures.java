@@ -3,6 +3,8 @@ package cutover.activities.steps.backfill;
 import static cutover.db.Tables.BACKFILL_CHECKPOINT;
 import static org.jooq.impl.DSL.name;
 
+import cutover.activities.SqlRunner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
@@ -21,7 +23,7 @@ import org.jooq.impl.DSL;
  */
 public final class RunCaptures {
   /** How long removing one capture waits for the source's lock: the application's writes must not queue behind it. */
-  static final String LOCK_TIMEOUT = "5s";
+  static final Duration LOCK_TIMEOUT = Duration.ofSeconds(5);
 
   private RunCaptures() {}
 
@@ -71,8 +73,7 @@ public final class RunCaptures {
       try {
         dsl.transaction(configuration -> {
           DSLContext tx = configuration.dsl();
-          tx.select(DSL.function(name("set_config"), String.class, DSL.inline("lock_timeout"), DSL.inline(LOCK_TIMEOUT),
-              DSL.inline(true))).fetch();
+          tx.select(SqlRunner.setConfig("lock_timeout", LOCK_TIMEOUT)).fetch();
           if (source != null) {
             tx.execute("DROP TRIGGER {0} ON {1}", name(trigger), name(source.value1(), source.value2()));
           }
@@ -82,7 +83,8 @@ public final class RunCaptures {
         said.add("removed the change capture of step " + step + on);
       } catch (DataAccessException e) {
         said.add("could not remove the change capture of step " + step + on + " (" + e.sqlStateClass() + ", "
-            + "e.g. its lock was not granted within " + LOCK_TIMEOUT + "): abandon the run again to retry; until then "
+            + "e.g. its lock was not granted within " + LOCK_TIMEOUT.toSeconds() + " s): abandon the run again to retry;"
+            + " until then "
             + "its trigger records the application's writes into " + dsl.render(table));
       }
     }

@@ -61,30 +61,31 @@ record WalkChoice(WalkKind kind, String note) {
       return new WalkChoice(WalkKind.RANGES, (relkind == null ? "a query:" : spec.sourceName() + ", " + describe(relkind)
           + ",") + " has no pages of its own: key ranges" + (source.key().size() == 1 ? "" : " from a sample"));
     }
-    boolean selective = false;
-    String passes = "";
-    if (spec.where() != null) {
-      long all = BackfillSql.estimate(sql, DSL.selectOne().from(source.table()));
-      long matching = BackfillSql.estimateRows(sql, source, null);
-      selective = all <= 0 || matching < 0 || matching <= SELECTIVE * all;
-      passes = all > 0 && matching >= 0
-          ? String.format(Locale.ROOT, "the filter passes ~%.1f%% of the rows (planner's estimate)", 100.0 * matching / all)
-          : "";
-      if (captured && selective && !passes.isEmpty()) {
-        return new WalkChoice(WalkKind.MATCHES, passes + ": evaluated once into a list of the matching rows, which"
-            + " batches copy by page range, instead of once per batch");
-      }
+    Double share = spec.where() == null ? null : filterShare(sql, source);
+    String passes = share == null ? null
+        : String.format(Locale.ROOT, "the filter passes ~%.1f%% of the rows (planner's estimate)", 100 * share);
+    if (captured && share != null && share <= SELECTIVE) {
+      return new WalkChoice(WalkKind.MATCHES, passes + ": evaluated once into a list of the matching rows, which"
+          + " batches copy by page range, instead of once per batch");
     }
     double correlation = BackfillSql.keyCorrelation(sql, source);
     String measured = String.format(Locale.ROOT, "correlation of key and storage order %.2f", correlation);
     // a filter that passes most rows costs the key walk little: its batches read pages in order all the same
-    if ((spec.where() == null || !selective) && Math.abs(correlation) >= CORRELATED) {
+    boolean mostRows = spec.where() == null || (share != null && share > SELECTIVE);
+    if (mostRows && Math.abs(correlation) >= CORRELATED) {
       return new WalkChoice(WalkKind.KEY, "key order follows storage order (" + measured + ")"
-          + (spec.where() == null ? "" : "; " + passes));
+          + (passes == null ? "" : "; " + passes));
     }
     return new WalkChoice(WalkKind.PAGES, spec.where() != null
         ? "a filter is applied inside page ranges, each page read once (" + measured + ")"
         : "key order does not follow storage order (" + measured + "): page ranges, each page read once");
+  }
+
+  /** The share of the table's rows the filter passes, by the planner's estimate; null when it has none. */
+  private static Double filterShare(DSLContext sql, BackfillSql.Walk source) {
+    long all = BackfillSql.estimate(sql, DSL.selectOne().from(source.table()));
+    long matching = BackfillSql.estimateRows(sql, source, null);
+    return all > 0 && matching >= 0 ? (double) matching / all : null;
   }
 
   private static String describe(String relkind) {

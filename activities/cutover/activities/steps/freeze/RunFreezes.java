@@ -1,14 +1,13 @@
 package cutover.activities.steps.freeze;
 
 import static cutover.db.Tables.FROZEN_WRITE;
-import static org.jooq.impl.DSL.name;
-
+import cutover.activities.SqlRunner;
 import cutover.activities.steps.freeze.FrozenWrites.Block;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
 /**
  * Lifts the freezes an abandoned run left in place. Only the run's own unfreeze steps or its
@@ -17,7 +16,7 @@ import org.jooq.impl.DSL;
  */
 public final class RunFreezes {
   /** How long lifting one step's freeze waits for its tables' locks: the application's writes must not queue behind it. */
-  static final String LOCK_TIMEOUT = "5s";
+  static final Duration LOCK_TIMEOUT = Duration.ofSeconds(5);
   static final String LIFTED_BY = "abandon";
 
   private RunFreezes() {}
@@ -36,8 +35,7 @@ public final class RunFreezes {
       try {
         List<Block> lifted = dsl.transactionResult(configuration -> {
           DSLContext tx = configuration.dsl();
-          tx.select(DSL.function(name("set_config"), String.class, DSL.inline("lock_timeout"), DSL.inline(LOCK_TIMEOUT),
-              DSL.inline(true))).fetch();
+          tx.select(SqlRunner.setConfig("lock_timeout", LOCK_TIMEOUT)).fetch();
           FrozenWrites ledger = new FrozenWrites(tx);
           List<Block> now = new ArrayList<>();
           for (Block block : ledger.blocksForUpdate(runId, step)) {
@@ -58,7 +56,7 @@ public final class RunFreezes {
         said.add(line);
       } catch (DataAccessException e) {
         said.add("could not lift the freeze of step " + step + " (" + e.sqlStateClass() + ", e.g. a lock not granted"
-            + " within " + LOCK_TIMEOUT + "): abandon the run again to retry; until then its writes stay refused");
+            + " within " + LOCK_TIMEOUT.toSeconds() + " s): abandon the run again to retry; until then its writes stay refused");
       }
     }
     return said;
