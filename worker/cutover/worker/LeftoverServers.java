@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -25,31 +26,49 @@ final class LeftoverServers {
   /** Stops a {@code temporal server start-dev} holding {@code dbFile}; says what it stopped, if anything. */
   static List<String> stopTemporal(Path dbFile) {
     Path held = absolute(dbFile);
-    return stop("Temporal dev server", arguments -> arguments.contains("start-dev")
+    return stop("Temporal dev server", ProcessHandle::destroy, arguments -> arguments.contains("start-dev")
         && held.equals(valueOf(arguments, "--db-filename").map(LeftoverServers::absolute).orElse(null)));
   }
 
-  /** Stops a {@code postgres} server running on {@code dataDirectory}; says what it stopped, if anything. */
+  /**
+   * Stops a {@code postgres} server running on {@code dataDirectory} by its fast shutdown
+   * (SIGINT: it ends the sessions still connected, such as an application's, and shuts down
+   * cleanly); says what it stopped, if anything. Its smart shutdown (SIGTERM) would wait for
+   * those sessions, and after a SIGKILL its backends outlive it for a moment, holding the shared
+   * memory a new server on the same directory needs.
+   */
   static List<String> stopPostgres(Path dataDirectory) {
     Path held = absolute(dataDirectory);
-    return stop("PostgreSQL server", arguments -> held.equals(valueOf(arguments, "-D")
+    return stop("PostgreSQL server", LeftoverServers::interrupt, arguments -> held.equals(valueOf(arguments, "-D")
         .map(LeftoverServers::absolute).orElse(null)));
   }
 
-  private static List<String> stop(String what, Predicate<List<String>> holds) {
+  /** SIGINT, which Java's process API cannot send. */
+  private static void interrupt(ProcessHandle process) {
+    try {
+      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+    } catch (java.io.IOException e) {
+      process.destroy(); // no kill command: the smart shutdown, then SIGKILL after the grace
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<String> stop(String what, Consumer<ProcessHandle> politely,
+      Predicate<List<String>> holds) {
     List<String> said = new ArrayList<>();
     long self = ProcessHandle.current().pid();
     ProcessHandle.allProcesses()
         .filter(p -> p.pid() != self && p.isAlive())
         .filter(p -> p.info().arguments().map(List::of).map(holds::test).orElse(false))
-        .forEach(p -> said.add(stop(p, what)));
+        .forEach(p -> said.add(stop(p, what, politely)));
     return said;
   }
 
-  /** SIGTERM (PostgreSQL's smart shutdown: its sessions died with the earlier process), then SIGKILL after the grace. */
-  private static String stop(ProcessHandle process, String what) {
+  /** Asks the process to stop ({@code politely}), then SIGKILL after the grace. */
+  private static String stop(ProcessHandle process, String what, Consumer<ProcessHandle> politely) {
     CompletableFuture<ProcessHandle> exited = process.onExit();
-    process.destroy();
+    politely.accept(process);
     try {
       exited.get(GRACE.toSeconds(), TimeUnit.SECONDS);
       return "stopped the " + what + " (pid " + process.pid() + ") an earlier cutover dev left running";

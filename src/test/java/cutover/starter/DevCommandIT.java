@@ -91,9 +91,15 @@ class DevCommandIT {
         "--ui-port", String.valueOf(command.uiPort), "--temporal", binary.toString())
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     List<ProcessHandle> servers;
+    java.sql.Connection application; // a session still connected: PostgreSQL's smart shutdown would wait for it
     try {
       await("the first cutover dev", Duration.ofSeconds(120), () -> read(out).contains("cutover dev is up"));
       servers = killed.descendants().toList();
+      java.util.regex.Matcher port = java.util.regex.Pattern.compile("target \"demo\" on 127\\.0\\.0\\.1:(\\d+)")
+          .matcher(read(out));
+      assertTrue(port.find(), read(out));
+      application = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port.group(1) + "/demo",
+          "postgres", "");
     } finally {
       killed.destroyForcibly().waitFor(); // SIGKILL: its shutdown hook does not run
     }
@@ -109,6 +115,7 @@ class DevCommandIT {
       assertTrue(servers.stream().noneMatch(ProcessHandle::isAlive), "left running: " + servers);
     } finally {
       servers.forEach(ProcessHandle::destroyForcibly); // should this test fail, it leaves no server behind
+      application.close();
     }
   }
 
