@@ -21,11 +21,19 @@ import org.jooq.impl.DSL;
 final class PageWalk implements BatchWalk {
   /** A batch never spans more pages than this (~800 MB of 8 kB pages): a stretch without matches ends somewhere. */
   static final long MAX_PAGES = 100_000;
+  /**
+   * Before its first batch a part knows only the planner's estimate of the rows its filter passes,
+   * which can be far too low (then its pages would seem nearly empty, and one batch would take
+   * them all): the first batch spans at most this many times the pages its rows fill unfiltered.
+   */
+  static final int FIRST_BATCH_SPREAD = 16;
 
   private final BackfillSql.Walk relation;
   private long pagesSeen;
   private long rowsSeen;
   private long batchPages;
+  /** Rows per page of the relation, unfiltered (the planner's count over its pages); 0 before the first batch. */
+  private double fullPerPage;
 
   PageWalk(BackfillSql.Walk relation) {
     this.relation = relation;
@@ -66,6 +74,11 @@ final class PageWalk implements BatchWalk {
     if (first > last) {
       return null;
     }
+    if (pagesSeen == 0 && fullPerPage == 0) {
+      long pages = BackfillSql.pages(sql, relation.relation());
+      fullPerPage = pages == 0 ? 1 : Math.max(1, BackfillSql.estimate(sql, DSL.selectOne().from(relation.table())))
+          / (double) pages;
+    }
     long end = Math.min(last, first + pagesFor(part, rows) - 1);
     batchPages = end - first + 1;
     Field<Object> ctid = DSL.field(DSL.name(nameWith(relation.relation(), "ctid")));
@@ -79,7 +92,11 @@ final class PageWalk implements BatchWalk {
     pagesSeen += batchPages;
   }
 
-  /** Pages that hold about {@code rows} matching rows: by what the batches so far found, else by the part's estimate. */
+  /**
+   * Pages that hold about {@code rows} matching rows: by what the batches so far found, else by
+   * the part's estimate (at least 1/{@link #FIRST_BATCH_SPREAD} of the rows an unfiltered page holds).
+   * At most twice the last batch's pages: a stretch without matches is crossed in growing steps.
+   */
   private long pagesFor(Checkpoints.Part part, int rows) {
     double perPage;
     if (pagesSeen > 0) {
@@ -87,8 +104,10 @@ final class PageWalk implements BatchWalk {
     } else {
       long partPages = Long.parseLong(part.upper().get(0)) - Long.parseLong(part.lower().get(0)) + 1;
       perPage = part.estimatedRows() == null ? 50 : Math.max(1, part.estimatedRows()) / (double) partPages;
+      perPage = Math.max(perPage, fullPerPage / FIRST_BATCH_SPREAD);
     }
-    return Math.max(1, Math.min(MAX_PAGES, Math.round(rows / Math.max(perPage, 1e-3))));
+    long pages = Math.max(1, Math.min(MAX_PAGES, Math.round(rows / Math.max(perPage, 1e-3))));
+    return batchPages > 0 ? Math.min(pages, batchPages * 2) : pages;
   }
 
   private static String[] nameWith(List<String> table, String column) {
