@@ -3,6 +3,7 @@ package cutover.activities.steps.backfill;
 import java.math.BigInteger;
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * Key ranges split from a sample of the part's keys, the filter applied inside each range: no
@@ -43,7 +44,7 @@ final class RangeWalk implements BatchWalk {
       return null;
     }
     if (keyed.key().size() == 1 && BackfillSql.INTEGERS.contains(keyed.types().get(0))) {
-      return byValue(keyed, part, from, inclusive, rows);
+      return byValue(sql, keyed, part, from, inclusive, rows);
     }
     if (sample == null || (!complete && index >= sample.size() - 1)) {
       BackfillSql.Sample taken = BackfillSql.sampleKeys(sql, keyed, sampledByPage, from, inclusive, part.upper(),
@@ -70,9 +71,12 @@ final class RangeWalk implements BatchWalk {
 
   /**
    * A range of an integer key by arithmetic: as many key values as hold about {@code rows} rows
-   * at the density seen so far (at first the part's estimate), growing at most fourfold a batch.
+   * at the density seen so far (at first the part's estimate, but at least 1/{@link
+   * PageWalk#FIRST_BATCH_SPREAD} of the density without the filter, which the planner may have
+   * guessed far too selective), growing at most fourfold a batch.
    */
-  private Range byValue(BackfillSql.Walk keyed, Checkpoints.Part part, List<String> from, boolean inclusive, int rows) {
+  private Range byValue(DSLContext sql, BackfillSql.Walk keyed, Checkpoints.Part part, List<String> from,
+      boolean inclusive, int rows) {
     BigInteger first = new BigInteger(from.get(0)).add(inclusive ? BigInteger.ZERO : BigInteger.ONE);
     BigInteger last = new BigInteger(part.upper().get(0));
     if (first.compareTo(last) > 0) {
@@ -81,6 +85,11 @@ final class RangeWalk implements BatchWalk {
     if (density == null) {
       double values = last.subtract(new BigInteger(part.lower().get(0))).add(BigInteger.ONE).doubleValue();
       density = part.estimatedRows() == null || values <= 0 ? 1.0 : Math.max(1e-9, part.estimatedRows() / values);
+      if (values > 0) {
+        long unfiltered = BackfillSql.estimate(sql, DSL.selectOne().from(keyed.table())
+            .where(keyed.range(part.lower(), part.lowerInclusive(), part.upper())));
+        density = Math.max(density, unfiltered / values / PageWalk.FIRST_BATCH_SPREAD);
+      }
     }
     long wanted = (long) Math.max(1, Math.min(Long.MAX_VALUE / 8.0, rows / density));
     span = span == 0 ? wanted : Math.min(wanted, span * 4);
