@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one executor of SQL with lock settings. A unit of work runs in one transaction on a
  * target, whose first statement sets {@code lock_timeout} and {@code statement_timeout} locally
- * ({@code set_config(..., true)}, never on the pooled session). When the work cannot get a lock
+ * ({@code set_config(..., true)}, never on the pooled session; a session's batches hold one
+ * connection with them set for it, and reset it when they give it back). When the work cannot get a lock
  * in time (SQLSTATE 55P03) the transaction is rolled back and the whole unit retried after a
  * capped, fully jittered exponential backoff, for as long as the step's {@code lockRetryFor}
  * allows: each wait lasts at most {@code lock_timeout}, and no attempt starts once the budget is
@@ -160,6 +161,10 @@ public final class SqlRunner {
     private final String subject;
     private final LockWatcher watcher;
     private final String waveKey;
+    /** The connection the batches run on, its settings set for the session; null before the first and after a failure. */
+    private Connection held;
+    private SqlTimeouts heldSettings;
+    private int heldPid;
 
     private Session(String target, DataSource dataSource, String stepId, StepAction action, LockWatcher watcher,
         String waveKey) {
@@ -177,10 +182,11 @@ public final class SqlRunner {
 
     /**
      * Runs one batch of many in one transaction whose commit does not wait for its WAL to reach
-     * disk ({@code synchronous_commit = off} for the transaction): a server crash can lose the
-     * last batches, each together with the checkpoint it committed with, so the part redoes
-     * exactly those. The batch that ends a part commits durably ({@link #commitDurably}), which
-     * flushes every earlier one too.
+     * disk ({@code synchronous_commit = off}): a server crash can lose the last batches, each
+     * together with the checkpoint it committed with, so the part redoes exactly those. The batch
+     * that ends a part commits durably ({@link #commitDurably}), which flushes every earlier one
+     * too. The batches run on one connection the session holds until it closes, with their
+     * settings set for that connection once, not in each transaction.
      */
     public <T> Result<T> runBatch(SqlTimeouts settings, Work<T> work) {
       return run(settings, work, false);
@@ -195,7 +201,8 @@ public final class SqlRunner {
           watcher.attempt(attempt);
           watcher.throwIfCancelled();
           try {
-            T value = once(dataSource, settings, work, attempt, watcher, waveKey, durable);
+            T value = durable ? once(dataSource, settings, work, attempt, watcher, waveKey)
+                : batchOnce(settings, work, attempt);
             if (attempt > 1) {
               log.info("{} got its locks at attempt {}, after {}", subject, attempt, seconds(elapsedMillis(started)));
               StepMetrics.lockWaitEnded(target, true, Duration.ofNanos(System.nanoTime() - started));
@@ -233,6 +240,105 @@ public final class SqlRunner {
     }
 
     /**
+     * One batch on the held connection: no statement for the settings (set for the session when
+     * the connection was taken), so a batch costs a round trip less. A failure other than a lock
+     * timeout gives the connection back (a dropped one is dropped by the pool); the next batch takes another.
+     */
+    private <T> T batchOnce(SqlTimeouts settings, Work<T> work, int attempt) throws Exception {
+      Connection connection = held(settings);
+      boolean committed = false;
+      try {
+        DSLContext transaction = DSL.using(connection, SQLDialect.POSTGRES);
+        watcher.watch(heldPid);
+        setWaveKey(transaction, waveKey);
+        T value;
+        try {
+          value = work.run(transaction, new Attempt(attempt, watcher));
+        } finally {
+          watcher.watch(null);
+        }
+        connection.commit();
+        committed = true;
+        return value;
+      } catch (Exception e) {
+        if (!SqlErrors.LOCK_NOT_AVAILABLE.equals(SqlErrors.sqlState(e))) {
+          release();
+        }
+        throw e;
+      } finally {
+        if (!committed && held != null) {
+          try {
+            connection.rollback();
+          } catch (SQLException e) {
+            release();
+          }
+        }
+      }
+    }
+
+    /** The held connection with the batches' settings for the session (in a transaction of their own, committed). */
+    private Connection held(SqlTimeouts settings) throws SQLException {
+      if (held != null && settings.equals(heldSettings)) {
+        return held;
+      }
+      if (held == null) {
+        held = dataSource.getConnection();
+        heldSettings = null;
+      }
+      try {
+        held.setAutoCommit(false);
+        Field<Integer> pid = DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER);
+        heldPid = DSL.using(held, SQLDialect.POSTGRES).select(sessionSetting("lock_timeout", settings.lockTimeout()),
+            sessionSetting("statement_timeout", settings.statementTimeout()),
+            DSL.function(name("set_config"), SQLDataType.VARCHAR, DSL.inline("synchronous_commit"), DSL.inline("off"),
+                DSL.inline(false)), pid).fetchOne(pid); // durable commits ask for theirs: commitDurably
+        held.commit();
+        heldSettings = settings;
+        return held;
+      } catch (SQLException | RuntimeException e) {
+        release();
+        throw e;
+      }
+    }
+
+    /**
+     * Gives the held connection back to the pool with the settings it had before (RESET, committed);
+     * one that cannot be reset is evicted from the pool, never handed out with a batch's settings.
+     */
+    private void release() {
+      Connection connection = held;
+      held = null;
+      heldSettings = null;
+      if (connection == null) {
+        return;
+      }
+      try (connection) {
+        try {
+          connection.rollback();
+          try (java.sql.Statement reset = connection.createStatement()) {
+            reset.execute("RESET lock_timeout; RESET statement_timeout; RESET synchronous_commit");
+          }
+          connection.commit();
+        } catch (SQLException e) {
+          log.debug("{}: a batch connection could not be reset; evicting it", subject, e);
+          evict(connection);
+        }
+      } catch (SQLException e) {
+        log.debug("closing a batch connection failed", e);
+      }
+    }
+
+    private void evict(Connection connection) {
+      try {
+        if (dataSource.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
+          dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).evictConnection(connection);
+        }
+      } catch (SQLException e) {
+        log.debug("evicting a batch connection failed", e);
+      }
+    }
+
+    /**
      * What the next heartbeats report besides liveness and blockers (null: nothing). The first
      * progress, and a change of state (paused, throttled, running), is sent at once.
      */
@@ -263,6 +369,7 @@ public final class SqlRunner {
 
     @Override
     public void close() {
+      release();
       watcher.stop();
     }
   }
@@ -292,19 +399,15 @@ public final class SqlRunner {
   }
 
   private <T> T once(DataSource dataSource, SqlTimeouts settings, Work<T> work, int attempt, LockWatcher watcher,
-      String waveKey, boolean durable) throws Exception {
+      String waveKey) throws Exception {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       boolean committed = false;
       try {
         DSLContext transaction = DSL.using(connection, SQLDialect.POSTGRES);
         Field<Integer> pid = DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER);
-        List<Field<?>> setup = new ArrayList<>(List.of(setConfig("lock_timeout", settings.lockTimeout()),
-            setConfig("statement_timeout", settings.statementTimeout()), pid));
-        if (!durable) {
-          setup.add(asynchronousCommit());
-        }
-        watcher.watch(transaction.select(setup).fetchOne(pid));
+        watcher.watch(transaction.select(setConfig("lock_timeout", settings.lockTimeout()),
+            setConfig("statement_timeout", settings.statementTimeout()), pid).fetchOne(pid));
         setWaveKey(transaction, waveKey);
         T value;
         try {
@@ -332,16 +435,20 @@ public final class SqlRunner {
     transaction.execute("SET LOCAL synchronous_commit TO DEFAULT"); // the session's own, e.g. remote_apply
   }
 
-  private static Field<String> asynchronousCommit() {
-    return DSL.function(name("set_config"), SQLDataType.VARCHAR, DSL.inline("synchronous_commit"), DSL.inline("off"),
-        DSL.inline(true));
-  }
-
   /** {@code set_config(setting, 'Nms', true)}: for the transaction only (rehearsals set theirs so too). */
   public static Field<String> setConfig(String setting, Duration value) {
+    return setConfig(setting, value, true);
+  }
+
+  private static Field<String> setConfig(String setting, Duration value, boolean local) {
     long millis = Math.max(1, (value.toNanos() + 999_999) / 1_000_000);
     return DSL.function(name("set_config"), SQLDataType.VARCHAR,
-        DSL.inline(setting), DSL.val(millis + "ms"), DSL.inline(true));
+        DSL.inline(setting), DSL.val(millis + "ms"), DSL.inline(local));
+  }
+
+  /** {@code set_config(setting, 'Nms', false)}: for the session, on the connection a session's batches hold. */
+  private static Field<String> sessionSetting(String setting, Duration value) {
+    return setConfig(setting, value, false);
   }
 
   long backoffMillis(int attempt) {

@@ -283,7 +283,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     BackfillSpec spec = spec(context.step());
     SqlRunner.Session session = context.session();
     boolean apply = context.action() == StepAction.APPLY;
-    PartWalk walk = new PartWalk(spec, apply);
+    PartWalk walk = new PartWalk(spec, apply,
+        new Checkpoints.PartLock(context.runId(), context.step().id(), context.action(), context.part()));
     Throttle throttle = new Throttle(spec, context.parts());
     Load load = new Load(spec, apply);
     long started = System.nanoTime();
@@ -449,9 +450,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       Load load, Capture capture, BatchFailure failures) {
     DSLContext sql = PlanSql.asWritten(tx); // statements that hold plan SQL; the ledger's own are prepared
     Checkpoints checkpoints = new Checkpoints(tx);
-    String run = context.runId();
     String step = context.step().id();
-    Checkpoints.Locked locked = checkpoints.lockPartWithControl(run, step, context.action(), context.part())
+    Checkpoints.Locked locked = walk.lock().lock(tx)
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("step '" + step + "' has no part "
             + context.part() + " to " + context.action() + ": its parts were not prepared", "StepFailed"));
     Checkpoints.Part part = locked.part();
@@ -556,11 +556,18 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   private static final class PartWalk {
     private final BackfillSpec spec;
     private final BackfillSql.Walk relation;
+    private final Checkpoints.PartLock lock;
     private BatchWalk walk;
 
-    PartWalk(BackfillSpec spec, boolean apply) {
+    PartWalk(BackfillSpec spec, boolean apply, Checkpoints.PartLock lock) {
       this.spec = spec;
       this.relation = apply ? BackfillSql.source(spec) : BackfillSql.copied(spec);
+      this.lock = lock;
+    }
+
+    /** The statement each batch begins with: the part's checkpoint locked, with the operators' controls. */
+    Checkpoints.PartLock lock() {
+      return lock;
     }
 
     BackfillSql.Walk relation() {

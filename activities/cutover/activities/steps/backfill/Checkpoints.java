@@ -123,24 +123,40 @@ public final class Checkpoints {
    * batch), and the run's pause state and the step's tuning: one round trip per batch.
    */
   public Optional<Locked> lockPartWithControl(String runId, String stepId, StepAction action, int part) {
-    Field<String> pauseKind = latestPause(runId, RUN_EVENT.KIND).as("cutover_pause_kind");
-    Field<String> pauseActor = latestPause(runId, RUN_EVENT.ACTOR).as("cutover_pause_actor");
-    return sql.select(BACKFILL_CHECKPOINT.fields())
-        .select(pauseKind, pauseActor, BACKFILL_TUNING.BATCH_SIZE, BACKFILL_TUNING.RATE, BACKFILL_TUNING.TUNED_BY)
-        .from(BACKFILL_CHECKPOINT)
-        .leftJoin(BACKFILL_TUNING)
-        .on(BACKFILL_TUNING.RUN_ID.eq(BACKFILL_CHECKPOINT.RUN_ID), BACKFILL_TUNING.STEP_ID.eq(BACKFILL_CHECKPOINT.STEP_ID))
-        .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
-            BACKFILL_CHECKPOINT.ACTION.eq(action.word()), BACKFILL_CHECKPOINT.PART.eq(part))
-        .forUpdate()
-        .of(BACKFILL_CHECKPOINT)
-        .fetchOptional()
-        .map(r -> {
-          boolean paused = PAUSE.equals(r.get(pauseKind));
-          return new Locked(toPart(r.into(BACKFILL_CHECKPOINT)), new Control(paused,
-              paused ? r.get(pauseActor) : null, r.get(BACKFILL_TUNING.BATCH_SIZE), r.get(BACKFILL_TUNING.RATE),
-              r.get(BACKFILL_TUNING.TUNED_BY)));
-        });
+    return new PartLock(runId, stepId, action, part).lock(sql);
+  }
+
+  /**
+   * The query of {@link #lockPartWithControl} for one part, built once and run batch after batch
+   * (building it took about as long as running it).
+   */
+  public static final class PartLock {
+    private final Field<String> pauseKind;
+    private final Field<String> pauseActor;
+    private final org.jooq.ResultQuery<org.jooq.Record> query;
+
+    public PartLock(String runId, String stepId, StepAction action, int part) {
+      pauseKind = latestPause(runId, RUN_EVENT.KIND).as("cutover_pause_kind");
+      pauseActor = latestPause(runId, RUN_EVENT.ACTOR).as("cutover_pause_actor");
+      query = DSL.select(BACKFILL_CHECKPOINT.fields())
+          .select(pauseKind, pauseActor, BACKFILL_TUNING.BATCH_SIZE, BACKFILL_TUNING.RATE, BACKFILL_TUNING.TUNED_BY)
+          .from(BACKFILL_CHECKPOINT)
+          .leftJoin(BACKFILL_TUNING)
+          .on(BACKFILL_TUNING.RUN_ID.eq(BACKFILL_CHECKPOINT.RUN_ID), BACKFILL_TUNING.STEP_ID.eq(BACKFILL_CHECKPOINT.STEP_ID))
+          .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
+              BACKFILL_CHECKPOINT.ACTION.eq(action.word()), BACKFILL_CHECKPOINT.PART.eq(part))
+          .forUpdate()
+          .of(BACKFILL_CHECKPOINT);
+    }
+
+    public Optional<Locked> lock(DSLContext sql) {
+      return sql.fetchOptional(query).map(r -> {
+        boolean paused = PAUSE.equals(r.get(pauseKind));
+        return new Locked(toPart(r.into(BACKFILL_CHECKPOINT)), new Control(paused,
+            paused ? r.get(pauseActor) : null, r.get(BACKFILL_TUNING.BATCH_SIZE), r.get(BACKFILL_TUNING.RATE),
+            r.get(BACKFILL_TUNING.TUNED_BY)));
+      });
+    }
   }
 
   private static Field<String> latestPause(String runId, Field<String> column) {
