@@ -184,6 +184,8 @@ final class Capture {
     sql.execute("CREATE FUNCTION {0}() RETURNS trigger LANGUAGE plpgsql AS {1}", function, DSL.inline(body));
     sql.execute("CREATE TRIGGER {0} AFTER INSERT OR UPDATE OR DELETE ON {1} FOR EACH ROW EXECUTE FUNCTION {2}()",
         trigger, source(), function);
+    // also for sessions with session_replication_role = replica (a subscription's apply, a restore): their writes change the source too
+    sql.execute("ALTER TABLE {0} ENABLE ALWAYS TRIGGER {1}", source(), trigger);
   }
 
   /** Drops the trigger, its function and the capture table; nothing when they are gone already. */

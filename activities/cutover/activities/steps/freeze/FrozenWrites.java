@@ -84,6 +84,9 @@ final class FrozenWrites {
           name(trigger), live, FUNCTION, DSL.list(arguments));
       sql.execute("CREATE TRIGGER {0} BEFORE TRUNCATE ON {1} FOR EACH STATEMENT EXECUTE FUNCTION {2}({3})",
           name(truncateTrigger(trigger)), live, FUNCTION, DSL.list(arguments));
+      // a session with session_replication_role = replica skips ordinary triggers: frozen means frozen for it too
+      sql.execute("ALTER TABLE {0} ENABLE ALWAYS TRIGGER {1}", live, name(trigger));
+      sql.execute("ALTER TABLE {0} ENABLE ALWAYS TRIGGER {1}", live, name(truncateTrigger(trigger)));
       blocks.add(insert(runId, stepId, FreezeScope.TABLE, printed, spec, trigger, null));
     }
     return blocks;

@@ -120,6 +120,31 @@ class BackfillCaptureTest {
     }
   }
 
+  /**
+   * A session with {@code session_replication_role = replica} (a subscription's apply, a restore)
+   * skips ordinary triggers; its writes to the source during the copy are captured all the same.
+   */
+  @Test
+  void writesOfASessionInReplicaRoleAreCapturedToo() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("cap")) {
+      h.execute(SETUP);
+      PlanStep step = BackfillHarness.step("copy", COPY + "batchSize: 500\n");
+      StepCall call = h.call(step);
+      StepParts parts = h.steps.prepareParts(new PartsCall(call, StepAction.APPLY));
+      h.steps.runPart(new PartCall(call, StepAction.APPLY, 0, parts.parts()));
+      try (Connection replica = TestDatabase.connectAsReplica(h.target); Statement s = replica.createStatement()) {
+        s.execute("UPDATE src SET v = -v WHERE id < 100");
+        s.execute("DELETE FROM src WHERE id BETWEEN 101 AND 199");
+        s.execute("INSERT INTO src VALUES (2, 2, 'replica')");
+      }
+      StepResult result = h.steps.apply(call);
+
+      assertEquals(h.checksum(SOURCE), h.checksum("dst"), result.outcome());
+      assertTrue(replayedBy(result) > 0, result.outcome());
+      assertCaptureGone(h);
+    }
+  }
+
   @Test
   void partsRunOneAfterTheOtherStillEndExact() throws Exception {
     try (BackfillHarness h = new BackfillHarness("cap")) {

@@ -110,6 +110,19 @@ public final class TestDatabase {
     return connect(target, "cutover-test");
   }
 
+  /**
+   * A connection to the target's database as the server's superuser with {@code session_replication_role =
+   * replica}, as a logical replication apply or a restore writes: ordinary triggers do not fire for it.
+   */
+  public static Connection connectAsReplica(Targets.Target target) throws SQLException {
+    String database = target.jdbcUrl().substring(target.jdbcUrl().lastIndexOf('/') + 1);
+    Connection connection = server().getDatabase("postgres", database).getConnection();
+    try (java.sql.Statement s = connection.createStatement()) {
+      s.execute("SET session_replication_role = replica");
+    }
+    return connection;
+  }
+
   /** The first column of the first row of a query with parameters, as a number (a count). */
   public static long count(Targets.Target target, String sql, Object... parameters) throws SQLException {
     try (Connection connection = connect(target); PreparedStatement statement = connection.prepareStatement(sql)) {

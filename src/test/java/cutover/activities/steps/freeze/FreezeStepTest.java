@@ -111,6 +111,12 @@ class FreezeStepTest {
         assertEquals("55000", refused.getSQLState());
       }
       assertEquals("2", text("SELECT count(*) FROM orders"), "reads go on");
+      try (Connection replica = TestDatabase.connectAsReplica(target)) {
+        for (String write : List.of("INSERT INTO orders VALUES (3, 'acme', 1)", "TRUNCATE orders")) {
+          SQLException refused = assertThrows(SQLException.class, () -> run(replica, write), "as replica: " + write);
+          assertTrue(refused.getMessage().startsWith("ERROR: " + refusal), refused.getMessage());
+        }
+      }
 
       StepResult thawed = steps.apply(call(plan, "thaw-orders"));
       assertTrue(thawed.outcome().startsWith("lifted the freeze of public.orders"), thawed.outcome());
