@@ -287,7 +287,7 @@ final class BatchFailure {
   }
 
   /** "duplicate key value violates unique constraint "dst_email_key" (SQLSTATE 23505; DETAIL: Key ...)" */
-  private static String server(SQLException error) {
+  static String server(SQLException error) {
     ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
     if (server == null) {
       return reasonOf(error, error);
@@ -321,11 +321,11 @@ final class BatchFailure {
   }
 
   /** Class 22 (a value that does not fit) and 23 (a constraint): the data, not the database, failed the batch. */
-  private static boolean dataError(String state) {
+  static boolean dataError(String state) {
     return state != null && (state.startsWith("22") || state.startsWith("23"));
   }
 
-  private static SQLException sqlException(Throwable error) {
+  static SQLException sqlException(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         return sql;

@@ -6,6 +6,7 @@ import cutover.activities.OtherTargetReads;
 import cutover.activities.SqlRunner;
 import cutover.activities.StepAction;
 import cutover.activities.StepMetrics;
+import cutover.activities.Targets;
 import cutover.activities.steps.PartContext;
 import cutover.activities.steps.PartOutcome;
 import cutover.activities.steps.StepContext;
@@ -15,6 +16,7 @@ import cutover.plan.StepFields;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -22,15 +24,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.PGCopyOutputStream;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * A backfill whose source is on another target ({@code fromTarget:}): the residency move, an
@@ -48,7 +55,9 @@ import org.postgresql.copy.PGCopyOutputStream;
  * <p>Rows travel as {@code COPY ... (FORMAT binary)} when the source's columns have exactly the
  * destination's built-in types, else as text, which the destination parses into its own types
  * (an {@code integer} into a {@code bigint}, say). With {@code onConflict: nothing | update} they
- * go through a temporary table and one {@code INSERT ... SELECT ... ON CONFLICT}.
+ * go through a temporary table and one {@code INSERT ... SELECT ... ON CONFLICT}. They stream in
+ * key order, so a row the destination refuses is named by its source key: the server names the
+ * line of the stream ({@link Rows#refusedRow}).
  *
  * <p>What a same-database backfill does and this cannot: capture the source's changes (the
  * trigger and its replay would have to span two databases), walk by pages or sampled ranges, a
@@ -123,7 +132,7 @@ final class TargetCopy {
     Throttle throttle = new Throttle(spec, context.parts());
     BackfillStep.Load load = new BackfillStep.Load(spec, true);
     BackfillStep.BatchTimes batchTimes = new BackfillStep.BatchTimes();
-    Rows rows = new Rows(spec, context.runId(), context.step().id());
+    Rows rows = new Rows(spec, context.runId(), context.step().id(), session.targets());
     long started = System.nanoTime();
     long rowsThisAttempt = 0;
     long backingOffSince = 0;
@@ -234,6 +243,9 @@ final class TargetCopy {
     return new Batch(copied.rows(), part.advancedTo(copied.end(), copied.rows()), false, control, null);
   }
 
+  /** Where the server says a COPY in failed: {@code COPY users, line 17, column email: "..."} (the column when it is one value's). */
+  private static final Pattern COPY_LINE = Pattern.compile("^COPY [^,]+, line (\\d+)(?:, column ([^:]+):)?");
+
   /** A batch's rows written, and the key its part's checkpoint moves to. */
   private record Copied(long rows, List<String> end) {}
 
@@ -246,14 +258,18 @@ final class TargetCopy {
      * by the connection for the step's next batches there: created once, not per batch.
      */
     private final Table<?> staged;
+    private final String stepId;
+    private final Targets targets;
     private KeyWalk walk;
     /** binary or text, once chosen. */
     String format;
 
-    Rows(BackfillSpec spec, String runId, String stepId) {
+    Rows(BackfillSpec spec, String runId, String stepId, Targets targets) {
       this.spec = spec;
       this.relation = BackfillSql.source(spec);
       this.staged = DSL.table(name(STAGED + PlanParser.hash(runId + "\n" + stepId).substring(0, 16)));
+      this.stepId = stepId;
+      this.targets = targets;
     }
 
     /** The next batch after the part's checkpoint, read on the source and written to the destination; null at the end. */
@@ -266,8 +282,9 @@ final class TargetCopy {
         return null;
       }
       BackfillSql.Walk keyed = relation.withTypes(part.keyTypes());
+      // in key order: a row the destination refuses is named by its line of the stream
       Select<?> select = DSL.select(spec.columns().values().stream().map(BackfillSql::expression).toList())
-          .from(keyed.table()).where(keyed.filter().and(range.rows()));
+          .from(keyed.table()).where(keyed.filter().and(range.rows())).orderBy(keyed.keyFields());
       if (format == null) {
         List<String> from = typeNames(source, "SELECT * FROM (" + source.renderInlined(select) + ") s LIMIT 0");
         format = written(() -> sameBuiltInTypes(destination, from)) ? "binary" : "text";
@@ -276,16 +293,63 @@ final class TargetCopy {
       Table<?> into = BackfillSql.table(spec.intoTable());
       List<Field<Object>> columns = spec.columns().keySet().stream().map(c -> DSL.field(name(c))).toList();
       long written;
-      if (spec.onConflict() == BackfillSpec.OnConflict.ERROR) {
-        written = stream(source, destination, copyOut, copyIn(destination, into, columns));
-      } else {
-        written(() -> destination.execute("CREATE TEMPORARY TABLE IF NOT EXISTS {0} ON COMMIT DELETE ROWS AS SELECT {1}"
-            + " FROM {2} WITH NO DATA", staged, DSL.list(columns), into));
-        stream(source, destination, copyOut, copyIn(destination, staged, columns));
-        written = written(() -> BackfillSql.insert(destination, spec, DSL.select(columns).from(staged)));
+      try {
+        if (spec.onConflict() == BackfillSpec.OnConflict.ERROR) {
+          written = stream(source, destination, copyOut, copyIn(destination, into, columns));
+        } else {
+          written(() -> destination.execute("CREATE TEMPORARY TABLE IF NOT EXISTS {0} ON COMMIT DELETE ROWS AS SELECT {1}"
+              + " FROM {2} WITH NO DATA", staged, DSL.list(columns), into));
+          stream(source, destination, copyOut, copyIn(destination, staged, columns));
+          written = written(() -> BackfillSql.insert(destination, spec, DSL.select(columns).from(staged)));
+        }
+      } catch (OtherTargetReads.WriteFailure failure) {
+        ApplicationFailure named = refusedRow(source, keyed, range, failure);
+        throw named == null ? failure : named;
       }
       walk.observe(range, written);
       return new Copied(written, range.end());
+    }
+
+    /**
+     * When the destination refused a row of the COPY (its data: a value too long, a NULL, a
+     * constraint), the failure naming it: the server names the line, and the line of a stream in
+     * key order is the row that many into the batch, read again in the source's same snapshot.
+     * Null when the failure is not of one row's data.
+     */
+    private ApplicationFailure refusedRow(DSLContext source, BackfillSql.Walk keyed, BatchWalk.Range range,
+        OtherTargetReads.WriteFailure failure) {
+      SQLException error = BatchFailure.sqlException(failure);
+      ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+      if (server == null || !BatchFailure.dataError(server.getSQLState()) || server.getWhere() == null) {
+        return null;
+      }
+      Matcher line = COPY_LINE.matcher(server.getWhere());
+      if (!line.find()) {
+        return null;
+      }
+      List<Field<Object>> key = keyed.keyFields();
+      List<Field<String>> texts = new ArrayList<>(); // named apart: ORDER BY id would sort an output column "id" as text
+      for (int i = 0; i < key.size(); i++) {
+        texts.add(key.get(i).cast(SQLDataType.CLOB).as("cutover_key" + i));
+      }
+      org.jooq.Record row = source.select(texts)
+          .from(keyed.table()).where(keyed.filter().and(range.rows())).orderBy(key)
+          .limit(1).offset(Long.parseLong(line.group(1)) - 1).fetchOne();
+      if (row == null) {
+        return null;
+      }
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < key.size(); i++) {
+        values.add(row.get(i, String.class));
+      }
+      String column = server.getColumn() != null ? server.getColumn() : line.group(2);
+      String message = "step '" + stepId + "' failed: " + BatchFailure.server(error) + "; source row "
+          + BatchFailure.keyText(keyed.key(), values) + " of " + spec.sourceName() + " of target '" + spec.fromTarget()
+          + "'" + (column != null ? ", column " + column : server.getConstraint() != null
+              ? ", constraint " + server.getConstraint() : "")
+          + ". Nothing of the failed batch was committed (batches before it were); fix the data or the plan, then retry"
+          + " the step: it goes on at the failed batch";
+      return ApplicationFailure.newNonRetryableFailure(targets.redact(message), "StepFailed");
     }
 
     private String copyIn(DSLContext destination, Table<?> table, List<Field<Object>> columns) {

@@ -129,6 +129,28 @@ class CopyBetweenTargetsTest {
     assertEquals("kept", text(prod, "SELECT email FROM users WHERE id = 900000"));
   }
 
+  /**
+   * A row the destination refuses (an email too long for its column, a duplicate of a row already
+   * there, a CHECK): the failure names the source row by its key and the column, with the server's words.
+   */
+  @Test
+  void aRowTheDestinationRefusesIsNamedByItsSourceKey() throws SQLException {
+    execute(prod, "DROP TABLE users; CREATE TABLE users (id bigint PRIMARY KEY, email varchar(16) NOT NULL,"
+        + " score numeric(8,2), joined timestamptz, tags text[], note text)");
+    PlanStep step = step("copy-users", COPY_STEP);
+    String tooLong = String.valueOf(assertThrows(ActivityFailure.class, () -> apply(step)).getCause().getMessage());
+    assertTrue(tooLong.contains("failed: value too long for type character varying(16) (SQLSTATE 22001); source row"
+        + " (id)=(1000) of public.users of target 'staging', column email. Nothing of the failed batch was committed"), tooLong);
+    assertEquals(900, count(prod, "SELECT count(*) FROM users"), "the batches before it stay");
+
+    freshRunAndDestination();
+    execute(prod, "INSERT INTO users (id, email) VALUES (2500, 'already here')");
+    String duplicate = String.valueOf(assertThrows(ActivityFailure.class, () -> apply(step)).getCause().getMessage());
+    assertTrue(duplicate.contains("failed: duplicate key value violates unique constraint \"users_pkey\" (SQLSTATE 23505;"
+        + " DETAIL: Key (id)=(2500) already exists.); source row (id)=(2500) of public.users of target 'staging',"
+        + " constraint users_pkey."), duplicate);
+  }
+
   /** A failure after 5 committed batches of 300: the part fails; run again (as Temporal retries it), it goes on from its checkpoint. */
   @Test
   void resumesFromItsCheckpointAfterAFailureMidCopy() throws SQLException {
