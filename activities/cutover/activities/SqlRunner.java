@@ -248,16 +248,8 @@ public final class SqlRunner {
       Connection connection = held(settings);
       boolean committed = false;
       try {
-        DSLContext transaction = DSL.using(connection, SQLDialect.POSTGRES);
-        watcher.watch(heldPid);
-        setWaveKey(transaction, waveKey);
-        T value;
-        try {
-          value = work.run(transaction, new Attempt(attempt, watcher));
-        } finally {
-          watcher.watch(null);
-        }
-        connection.commit();
+        T value = watched(connection, DSL.using(connection, SQLDialect.POSTGRES), heldPid, work, attempt, watcher,
+            waveKey);
         committed = true;
         return value;
       } catch (Exception e) {
@@ -406,16 +398,9 @@ public final class SqlRunner {
       try {
         DSLContext transaction = DSL.using(connection, SQLDialect.POSTGRES);
         Field<Integer> pid = DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER);
-        watcher.watch(transaction.select(setConfig("lock_timeout", settings.lockTimeout()),
-            setConfig("statement_timeout", settings.statementTimeout()), pid).fetchOne(pid));
-        setWaveKey(transaction, waveKey);
-        T value;
-        try {
-          value = work.run(transaction, new Attempt(attempt, watcher));
-        } finally {
-          watcher.watch(null);
-        }
-        connection.commit();
+        Integer backend = transaction.select(setConfig("lock_timeout", settings.lockTimeout()),
+            setConfig("statement_timeout", settings.statementTimeout()), pid).fetchOne(pid);
+        T value = watched(connection, transaction, backend, work, attempt, watcher, waveKey);
         committed = true;
         return value;
       } finally {
@@ -428,6 +413,21 @@ public final class SqlRunner {
         }
       }
     }
+  }
+
+  /** The work in the transaction open on the connection (server process {@code pid}, watched meanwhile), committed. */
+  private static <T> T watched(Connection connection, DSLContext transaction, Integer pid, Work<T> work, int attempt,
+      LockWatcher watcher, String waveKey) throws Exception {
+    watcher.watch(pid);
+    setWaveKey(transaction, waveKey);
+    T value;
+    try {
+      value = work.run(transaction, new Attempt(attempt, watcher));
+    } finally {
+      watcher.watch(null);
+    }
+    connection.commit();
+    return value;
   }
 
   /** Makes the commit of a {@link Session#runBatch} transaction wait for its WAL to reach disk, as others do. */
