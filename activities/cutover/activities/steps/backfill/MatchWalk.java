@@ -19,9 +19,10 @@ import org.jooq.impl.DSL;
  * transaction that records the parts (and installs the capture's trigger) and dropped when the
  * step is recorded, compensated or rolled back ({@link #remove}), like the capture's table. It
  * takes the disk space of the matching rows, so {@link WalkChoice} chooses it only for a
- * selective filter. Its statement runs in the transaction that installs the capture's trigger,
- * so the application's writes to the source wait for it once (about as long as the SELECT of the
- * one-statement copy): the price of a snapshot that every later change is captured against.
+ * selective filter. The capture's trigger was installed and committed before it, in a
+ * transaction of its own, so the application's writes do not wait for the list's statement;
+ * they share the server with it, and under a latency guard it runs without parallel workers,
+ * leaving the other cores to them (the guard throttles batches, not this one statement).
  *
  * <p>Exact only with the capture of changes ({@link Capture}): the list is a snapshot of the
  * matching rows when the parts were prepared, and every row the application inserts, updates
@@ -54,6 +55,10 @@ final class MatchWalk {
   static List<Checkpoints.Part> parts(DSLContext sql, BackfillSpec spec, BackfillSql.Walk source, String run,
       String step, String note) {
     Name list = listName(run, step);
+    if (spec.guard() != null) {
+      sql.select(DSL.function(name("set_config"), String.class, DSL.inline("max_parallel_workers_per_gather"),
+          DSL.inline("0"), DSL.inline(true))).fetch();
+    }
     sql.execute("CREATE TABLE {0} AS {1}", list,
         DSL.select(BackfillSql.table(spec.fromTable()).asterisk()).from(source.table()).where(source.filter()));
     long rows = sql.fetchCount(DSL.table(list));
