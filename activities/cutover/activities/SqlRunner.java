@@ -246,25 +246,19 @@ public final class SqlRunner {
      */
     private <T> T batchOnce(SqlTimeouts settings, Work<T> work, int attempt) throws Exception {
       Connection connection = held(settings);
-      boolean committed = false;
       try {
-        T value = watched(connection, DSL.using(connection, SQLDialect.POSTGRES), heldPid, work, attempt, watcher,
-            waveKey);
-        committed = true;
-        return value;
-      } catch (Exception e) {
-        if (!SqlErrors.LOCK_NOT_AVAILABLE.equals(SqlErrors.sqlState(e))) {
-          release();
-        }
-        throw e;
-      } finally {
-        if (!committed && held != null) {
+        return watched(connection, DSL.using(connection, SQLDialect.POSTGRES), heldPid, work, attempt, watcher, waveKey);
+      } catch (Throwable e) {
+        if (SqlErrors.LOCK_NOT_AVAILABLE.equals(SqlErrors.sqlState(e))) {
           try {
-            connection.rollback();
-          } catch (SQLException e) {
+            connection.rollback(); // kept for the retry
+          } catch (SQLException gone) {
             release();
           }
+        } else {
+          release(); // rolls back
         }
+        throw e;
       }
     }
 

@@ -119,16 +119,10 @@ public final class Checkpoints {
   }
 
   /**
-   * The part, its row locked until the transaction ends (concurrent attempts take turns batch by
-   * batch), and the run's pause state and the step's tuning: one round trip per batch.
-   */
-  public Optional<Locked> lockPartWithControl(String runId, String stepId, StepAction action, int part) {
-    return new PartLock(runId, stepId, action, part).lock(sql);
-  }
-
-  /**
-   * The query of {@link #lockPartWithControl} for one part, built once and run batch after batch
-   * (building it took about as long as running it).
+   * The lock of one part's checkpoint row for a batch, until the transaction ends (concurrent
+   * attempts take turns batch by batch), with the run's pause state and the step's tuning read in
+   * the same statement: one round trip per batch. Built once per part attempt and run batch after
+   * batch (building the query took about as long as running it).
    */
   public static final class PartLock {
     private final Field<String> pauseKind;

@@ -16,7 +16,7 @@ import org.jooq.impl.DSL;
  * then copy the list's rows by page range ({@link PageWalk} over the list, which nobody updates),
  * the plan's {@code columns:} evaluated on them under the source table's name, and the checkpoint
  * is the list's last page done. Parts split the list's pages evenly. The list is created in the
- * transaction that records the parts (and installs the capture's trigger) and dropped when the
+ * transaction that records the parts and dropped when the
  * step is recorded, compensated or rolled back ({@link #remove}), like the capture's table. It
  * takes the disk space of the matching rows, so {@link WalkChoice} chooses it only for a
  * selective filter. The capture's trigger was installed and committed before it, in a

@@ -32,8 +32,6 @@ final class PageWalk implements BatchWalk {
   private long pagesSeen;
   private long rowsSeen;
   private long batchPages;
-  /** Rows per page of the relation, unfiltered (the planner's count over its pages); 0 before the first batch. */
-  private double fullPerPage;
 
   PageWalk(BackfillSql.Walk relation) {
     this.relation = relation;
@@ -74,12 +72,7 @@ final class PageWalk implements BatchWalk {
     if (first > last) {
       return null;
     }
-    if (pagesSeen == 0 && fullPerPage == 0) {
-      long pages = BackfillSql.pages(sql, relation.relation());
-      fullPerPage = pages == 0 ? 1 : Math.max(1, BackfillSql.estimate(sql, DSL.selectOne().from(relation.table())))
-          / (double) pages;
-    }
-    long end = Math.min(last, first + pagesFor(part, rows) - 1);
+    long end = Math.min(last, first + pagesFor(sql, part, rows) - 1);
     batchPages = end - first + 1;
     Field<Object> ctid = DSL.field(DSL.name(nameWith(relation.relation(), "ctid")));
     Condition pages = ctid.ge(tid(first)).and(ctid.lt(tid(end + 1)));
@@ -97,14 +90,18 @@ final class PageWalk implements BatchWalk {
    * the part's estimate (at least 1/{@link #FIRST_BATCH_SPREAD} of the rows an unfiltered page holds).
    * At most twice the last batch's pages: a stretch without matches is crossed in growing steps.
    */
-  private long pagesFor(Checkpoints.Part part, int rows) {
+  private long pagesFor(DSLContext sql, Checkpoints.Part part, int rows) {
     double perPage;
     if (pagesSeen > 0) {
       perPage = Math.max(rowsSeen, 1) / (double) pagesSeen;
     } else {
       long partPages = Long.parseLong(part.upper().get(0)) - Long.parseLong(part.lower().get(0)) + 1;
       perPage = part.estimatedRows() == null ? 50 : Math.max(1, part.estimatedRows()) / (double) partPages;
-      perPage = Math.max(perPage, fullPerPage / FIRST_BATCH_SPREAD);
+      long pages = BackfillSql.pages(sql, relation.relation());
+      if (pages > 0) { // the planner's count of all the relation's rows, over its pages
+        double unfiltered = Math.max(1, BackfillSql.estimate(sql, DSL.selectOne().from(relation.table()))) / (double) pages;
+        perPage = Math.max(perPage, unfiltered / FIRST_BATCH_SPREAD);
+      }
     }
     long pages = Math.max(1, Math.min(MAX_PAGES, Math.round(rows / Math.max(perPage, 1e-3))));
     return batchPages > 0 ? Math.min(pages, batchPages * 2) : pages;

@@ -133,6 +133,8 @@ final class TargetCopy {
     BackfillStep.Load load = new BackfillStep.Load(spec, true);
     BackfillStep.BatchTimes batchTimes = new BackfillStep.BatchTimes();
     Rows rows = new Rows(spec, context.runId(), context.step().id(), session.targets());
+    Checkpoints.PartLock lock = new Checkpoints.PartLock(context.runId(), context.step().id(), StepAction.APPLY,
+        context.part());
     long started = System.nanoTime();
     long rowsThisAttempt = 0;
     long backingOffSince = 0;
@@ -146,7 +148,7 @@ final class TargetCopy {
       long batchStarted = System.nanoTime();
       Batch batch;
       try {
-        batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, tx, source, rows, throttle,
+        batch = session.run(spec.timeouts(), (tx, attempt) -> batch(context, tx, lock, source, rows, throttle,
             checkLoad ? load : null)).value();
         reconnects = 0;
       } catch (ApplicationFailure failure) {
@@ -212,11 +214,11 @@ final class TargetCopy {
    * One destination transaction: lock the checkpoint, read the operators' controls, maybe look at
    * the load, then the batch's rows from the source, written here with the advanced checkpoint.
    */
-  private static Batch batch(PartContext context, DSLContext tx, OtherTargetReads source, Rows rows, Throttle throttle,
-      BackfillStep.Load load) {
+  private static Batch batch(PartContext context, DSLContext tx, Checkpoints.PartLock lock, OtherTargetReads source,
+      Rows rows, Throttle throttle, BackfillStep.Load load) {
     Checkpoints checkpoints = new Checkpoints(tx);
     String step = context.step().id();
-    Checkpoints.Locked locked = checkpoints.lockPartWithControl(context.runId(), step, StepAction.APPLY, context.part())
+    Checkpoints.Locked locked = lock.lock(tx)
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("step '" + step + "' has no part "
             + (context.part() + 1) + " to apply: its parts were not prepared", "StepFailed"));
     Checkpoints.Part part = locked.part();
