@@ -16,6 +16,7 @@ import cutover.plan.Phase;
 import cutover.plan.Plan;
 import cutover.plan.PlanStep;
 import cutover.plan.sql.AlterAction;
+import cutover.plan.sql.ColumnReference;
 import cutover.plan.sql.SqlAnalysis;
 import cutover.plan.sql.SqlLexer;
 import cutover.plan.sql.SqlStatement;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,8 +56,25 @@ public final class PlanLint {
   /** Constraints validated (by name) and tables whose NOT VALID constraints were all validated. */
   private final Set<String> validatedConstraints = new HashSet<>();
   private final Set<String> validatedTables = new HashSet<>();
-  /** Views the plan creates, with the tables they read; removed when dropped. */
-  private final Map<String, Set<String>> views = new HashMap<>();
+  /** Views the plan creates, in plan order, with what they read; removed when dropped. */
+  private final Map<String, View> views = new LinkedHashMap<>();
+
+  /**
+   * A view the plan created: the tables its query reads, the columns it names, and the columns added
+   * to those tables since ("table.column"), which a {@code *} read when the view was created does not cover.
+   */
+  private record View(Set<String> tables, List<ColumnReference> columns, Set<String> addedSince) {
+
+    /**
+     * Whether PostgreSQL records that the view depends on table.column. An unqualified name counts
+     * for every table the view reads: without the tables' columns, that is the safe side.
+     */
+    boolean reads(String table, String column) {
+      return tables.contains(table) && columns.stream()
+          .filter(c -> c.table() == null || unqualified(c.table()).equals(table))
+          .anyMatch(c -> column.equals(c.column()) || c.everyColumn() && !addedSince.contains(table + "." + column));
+    }
+  }
 
   private PlanLint(Plan plan, String yaml, String file, Instant now) {
     this.plan = plan;
@@ -238,6 +257,9 @@ public final class PlanLint {
       if (statement.kind() == StatementKind.ALTER_TABLE && !newTable) {
         alterRules(step, table, action, at);
       }
+      if (action.type() == AlterAction.Type.DROP_COLUMN) {
+        dropColumnRules(step, table, action, at); // a view of a new table depends on its columns all the same
+      }
     }
     if (statement.kind() == StatementKind.DROP_TABLE || statement.kind() == StatementKind.DROP_VIEW) {
       for (String dropped : statement.drops()) {
@@ -307,14 +329,37 @@ public final class PlanLint {
         return;
       }
     }
-    for (Map.Entry<String, Set<String>> view : views.entrySet()) {
-      if (!view.getKey().equals(dropped) && view.getValue().contains(dropped)) {
+    for (Map.Entry<String, View> view : views.entrySet()) {
+      if (!view.getKey().equals(dropped) && view.getValue().tables().contains(dropped)) {
         find(step, LintRule.DROP_STILL_REFERENCED, at,
             dropped + " is dropped here, and the plan's view " + view.getKey() + " still reads it",
             "drop the view " + view.getKey() + " first (DROP VIEW IF EXISTS " + view.getKey() + ")");
         return;
       }
     }
+  }
+
+  /** PostgreSQL refuses to drop a column a view reads, and with CASCADE drops the view along with it. */
+  private void dropColumnRules(PlanStep step, String table, AlterAction action, PlanPositions.Position at) {
+    List<String> reading = views.entrySet().stream().filter(v -> v.getValue().reads(table, action.name()))
+        .map(Map.Entry::getKey).toList();
+    if (reading.isEmpty()) {
+      return;
+    }
+    String column = table + "." + action.name();
+    String named = (reading.size() == 1 ? "view " : "views ") + String.join(", ", reading);
+    String read = reading.size() == 1 ? "reads" : "read";
+    find(step, LintRule.DROP_STILL_REFERENCED, at,
+        action.cascade()
+            ? column + " is dropped here with CASCADE, and the plan's " + named + " " + read + " it: PostgreSQL drops"
+                + " the " + named + " too, without a word, and every query on " + (reading.size() == 1 ? "it" : "them")
+                + " fails from then on"
+            : column + " is dropped here, and the plan's " + named + " still " + read + " it: PostgreSQL refuses"
+                + " (cannot drop column " + action.name() + " of table " + table + " because other objects depend on it)"
+                + ", and with CASCADE would drop the " + named + " too",
+        "in an earlier step, drop the " + named + " (DROP VIEW IF EXISTS " + String.join(", ", reading)
+            + ") or recreate " + (reading.size() == 1 ? "it" : "them") + " without " + action.name()
+            + ", then drop the column");
   }
 
   /** What a statement leaves for the rules of the steps after it. */
@@ -326,7 +371,7 @@ public final class PlanLint {
     if (statement.kind() == StatementKind.CREATE_VIEW && !statement.creates().isEmpty()) {
       Set<String> read = new HashSet<>();
       statement.references().forEach(r -> read.add(unqualified(r)));
-      views.put(unqualified(statement.creates().get(0)), read);
+      views.put(unqualified(statement.creates().get(0)), new View(read, statement.columns(), new HashSet<>()));
     }
     statement.drops().forEach(d -> views.remove(unqualified(d)));
     String table = statement.locks().isEmpty() ? null : unqualified(statement.locks().get(0).table());
@@ -341,6 +386,10 @@ public final class PlanLint {
         }
       } else if (action.type() == AlterAction.Type.VALIDATE_CONSTRAINT) {
         validatedConstraints.add(action.name());
+      } else if (action.type() == AlterAction.Type.ADD_COLUMN) {
+        views.values().forEach(v -> v.addedSince().add(table + "." + action.name()));
+      } else if (action.type() == AlterAction.Type.DROP_COLUMN && action.cascade()) {
+        views.values().removeIf(v -> v.reads(table, action.name())); // PostgreSQL dropped them with the column
       }
     }
   }

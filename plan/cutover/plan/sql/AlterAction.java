@@ -7,8 +7,14 @@ package cutover.plan.sql;
  * @param detail the new type, the default expression, the referenced table or the new name, or null
  * @param notValid a constraint added {@code NOT VALID} (not checked against existing rows)
  * @param ifExists written with {@code IF EXISTS}
+ * @param cascade a {@code DROP COLUMN} written {@code CASCADE}: what depends on the column (a view) is dropped with it
  */
-public record AlterAction(Type type, String name, String detail, boolean notValid, boolean ifExists) {
+public record AlterAction(Type type, String name, String detail, boolean notValid, boolean ifExists, boolean cascade) {
+
+  /** An action without {@code CASCADE}, as every form but a drop is. */
+  public AlterAction(Type type, String name, String detail, boolean notValid, boolean ifExists) {
+    this(type, name, detail, notValid, ifExists, false);
+  }
 
   /** The forms of PostgreSQL's {@code ALTER TABLE} the analysis reads, with the lock each takes. */
   public enum Type {

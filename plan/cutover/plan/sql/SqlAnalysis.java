@@ -1,6 +1,8 @@
 package cutover.plan.sql;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,12 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jooq.Asterisk;
 import org.jooq.Parser;
+import org.jooq.QualifiedAsterisk;
 import org.jooq.Query;
 import org.jooq.QueryPart;
 import org.jooq.Queries;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
+import org.jooq.TableField;
 import org.jooq.conf.ParseUnknownFunctions;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
@@ -172,6 +177,63 @@ public final class SqlAnalysis {
     return List.copyOf(names);
   }
 
+  /**
+   * Columns a query names, an alias resolved to its table. Those qualified with a derived table or a
+   * common table expression are left out: the query inside it names the columns it reads.
+   */
+  static List<ColumnReference> columns(QueryPart part) {
+    Map<String, Set<String>> aliases = new HashMap<>(); // a set: subqueries may give one alias to different tables
+    Set<String> derived = new HashSet<>();
+    List<ColumnReference> named = new ArrayList<>();
+    VisitListener listener = new VisitListener() {
+      @Override
+      public void visitStart(VisitContext context) {
+        QueryPart visited = context.queryPart();
+        if (visited instanceof org.jooq.CommonTableExpression<?> cte) {
+          derived.add(cte.getName().toLowerCase(Locale.ROOT));
+        } else if (visited instanceof QOM.TableAlias<?> alias) {
+          String as = alias.$alias().last().toLowerCase(Locale.ROOT);
+          if (isNamedTable(alias.$table())) {
+            aliases.computeIfAbsent(as, a -> new LinkedHashSet<>()).add(name(alias.$table()));
+          } else {
+            derived.add(as);
+          }
+        } else if (visited instanceof TableField<?, ?> field) {
+          named.add(new ColumnReference(field.getTable() == null ? null : name(field.getTable()),
+              folded(field.getUnqualifiedName())));
+        } else if (visited instanceof QualifiedAsterisk star) {
+          named.add(new ColumnReference(name(star.$table()), null));
+        } else if (visited instanceof Asterisk && !(parent(context) instanceof QualifiedAsterisk)) {
+          named.add(new ColumnReference(null, null)); // not the * a qualified one renders
+        }
+      }
+    };
+    DSL.using(new DefaultConfiguration().set(SQLDialect.POSTGRES).set(new DefaultVisitListenerProvider(listener)))
+        .render(part);
+    Set<ColumnReference> columns = new LinkedHashSet<>();
+    for (ColumnReference reference : named) {
+      String qualifier = reference.table();
+      if (qualifier == null) {
+        columns.add(reference);
+      } else if (aliases.containsKey(qualifier)) {
+        aliases.get(qualifier).forEach(table -> columns.add(new ColumnReference(table, reference.column())));
+      } else if (!derived.contains(qualifier)) {
+        columns.add(reference);
+      }
+    }
+    return List.copyOf(columns);
+  }
+
+  private static QueryPart parent(VisitContext context) {
+    QueryPart[] path = context.queryParts();
+    return path.length < 2 ? null : path[path.length - 2];
+  }
+
+  /** An identifier as PostgreSQL folds it: unquoted lower-cased, quoted as written. */
+  private static String folded(org.jooq.Name name) {
+    return name.quoted() == org.jooq.Name.Quoted.QUOTED ? name.last() : name.last().toLowerCase(Locale.ROOT);
+  }
+
   private static boolean isNamedTable(Table<?> table) {
     return table.getClass().getSimpleName().equals("TableImpl") && !table.getName().isEmpty();
   }
@@ -288,7 +350,9 @@ public final class SqlAnalysis {
     } else if (a.at(0, "DROP")) {
       int i = a.at(1, "COLUMN") ? 2 : 1;
       boolean ifExists = a.at(i, "IF", "EXISTS");
-      action = new AlterAction(AlterAction.Type.DROP_COLUMN, a.name(ifExists ? i + 2 : i), null, false, ifExists);
+      int column = ifExists ? i + 2 : i;
+      action = new AlterAction(AlterAction.Type.DROP_COLUMN, a.name(column), null, false, ifExists,
+          a.at(column + 1, "CASCADE"));
     } else if (a.at(0, "RENAME", "TO")) {
       action = new AlterAction(AlterAction.Type.RENAME_TABLE, table, a.name(2), false, tableIfExists);
     } else if (a.at(0, "RENAME", "CONSTRAINT")) {
@@ -421,6 +485,7 @@ public final class SqlAnalysis {
     final List<String> creates = new ArrayList<>();
     final List<String> drops = new ArrayList<>();
     final Set<String> references = new LinkedHashSet<>();
+    final Set<ColumnReference> columns = new LinkedHashSet<>();
     boolean concurrently;
 
     Builder(SqlText text) {
@@ -447,12 +512,13 @@ public final class SqlAnalysis {
         references.add(table);
         lock(table, LockLevel.ACCESS_SHARE);
       }
+      columns.addAll(columns(query));
     }
 
     SqlStatement build() {
       List<TableLock> taken = locks.entrySet().stream().map(e -> new TableLock(e.getKey(), e.getValue())).toList();
       return new SqlStatement(text.text(), text.line(), text.column(), kind, taken, List.copyOf(actions),
-          List.copyOf(creates), List.copyOf(drops), List.copyOf(references), concurrently, null);
+          List.copyOf(creates), List.copyOf(drops), List.copyOf(references), List.copyOf(columns), concurrently, null);
     }
   }
 

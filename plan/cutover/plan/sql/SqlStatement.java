@@ -13,6 +13,7 @@ import java.util.List;
  * @param creates tables, views and indexes it creates
  * @param drops tables, views and indexes it drops
  * @param references tables and views its queries read or write (besides those it locks for DDL)
+ * @param columns the columns its queries name, for what a view depends on
  * @param concurrently {@code CONCURRENTLY} was written (an index built or dropped without blocking writes)
  * @param unparsed why it could not be read, or null when it was
  */
@@ -26,12 +27,13 @@ public record SqlStatement(
     List<String> creates,
     List<String> drops,
     List<String> references,
+    List<ColumnReference> columns,
     boolean concurrently,
     String unparsed) {
 
   static SqlStatement unparsed(SqlText text, String why) {
     return new SqlStatement(text.text(), text.line(), text.column(), null, List.of(), List.of(), List.of(), List.of(),
-        List.of(), false, why);
+        List.of(), List.of(), false, why);
   }
 
   public boolean parsed() {

@@ -63,6 +63,10 @@ class PlanLintTest {
                 + irreversible("DROP TABLE legacy_orders"),
             sql("CREATE VIEW compare AS SELECT count(*) FROM legacy_orders", "DROP VIEW compare")
                 + irreversible("DROP VIEW compare; DROP TABLE legacy_orders")),
+        Arguments.of("drop-still-referenced",
+            view("SELECT id, total FROM orders") + irreversible("ALTER TABLE orders DROP COLUMN total"),
+            view("SELECT id, total FROM orders") + irreversible("DROP VIEW order_totals")
+                + irreversible("ALTER TABLE orders DROP COLUMN total")),
         Arguments.of("rename-in-one-step",
             sql("ALTER TABLE orders RENAME COLUMN total TO amount", "ALTER TABLE orders RENAME COLUMN amount TO total"),
             sql("ALTER TABLE orders ADD COLUMN amount int", "ALTER TABLE orders DROP COLUMN amount")),
@@ -121,6 +125,72 @@ class PlanLintTest {
     assertFalse(finding.rewrite().isBlank());
     List<LintFinding> clean = lint(passing).findings();
     assertTrue(clean.stream().noneMatch(f -> f.rule().equals(rule)), rule + " found in the passing plan: " + clean);
+  }
+
+  /**
+   * A view the plan created, then a column dropped: case, steps, where the drop-still-referenced
+   * finding is (line 0: none) and words of its message. A second step's inline sql: is on line 13,
+   * its text from column 14.
+   */
+  static Stream<Arguments> droppedColumns() {
+    String refuses = "orders.total is dropped here, and the plan's view order_totals still reads it: PostgreSQL refuses";
+    String drop = "ALTER TABLE orders DROP COLUMN total";
+    return Stream.of(
+        Arguments.of("qualified", view("SELECT o.id, o.total FROM orders AS o") + irreversible(drop), 13, 14, refuses),
+        Arguments.of("unqualified", view("SELECT id FROM orders WHERE total > 0") + irreversible(drop), 13, 14, refuses),
+        Arguments.of("schema-qualified", view("SELECT sum(public.orders.total) FROM public.orders")
+            + irreversible("ALTER TABLE public.orders DROP COLUMN IF EXISTS total"), 13, 14, refuses),
+        Arguments.of("star", view("SELECT * FROM orders") + irreversible(drop), 13, 14, refuses),
+        Arguments.of("table star", view("SELECT o.* FROM orders o JOIN customers c ON c.id = o.customer")
+            + irreversible(drop), 13, 14, refuses),
+        Arguments.of("cascade", view("SELECT id, total FROM orders") + irreversible(drop + " CASCADE"), 13, 14,
+            "with CASCADE, and the plan's view order_totals reads it: PostgreSQL drops the view order_totals too"),
+        Arguments.of("in the same step", """
+                  - id: STEP
+                    kind: sql
+                    irreversible: true
+                    sql: |
+                      CREATE VIEW order_totals AS SELECT id, total FROM orders;
+                      ALTER TABLE orders
+                        DROP COLUMN total;
+            """, 11, 11, refuses),
+        Arguments.of("view dropped first", view("SELECT id, total FROM orders")
+            + irreversible("DROP VIEW order_totals; " + drop), 0, 0, null),
+        Arguments.of("other columns", view("SELECT o.id, o.customer FROM orders o") + irreversible(drop), 0, 0, null),
+        Arguments.of("same name, other table", view("SELECT c.total FROM customers c JOIN orders o ON o.customer = c.id")
+            + irreversible(drop), 0, 0, null),
+        Arguments.of("star of the other table", view("SELECT c.* FROM customers c JOIN orders o ON o.customer = c.id")
+            + irreversible(drop), 0, 0, null),
+        Arguments.of("view of another table", view("SELECT total FROM invoices") + irreversible(drop), 0, 0, null),
+        Arguments.of("column of a subquery", view("SELECT s.total FROM (SELECT i.id, i.total FROM invoices i) s JOIN orders o"
+            + " ON o.id = s.id") + irreversible(drop), 0, 0, null),
+        Arguments.of("quoted", view("SELECT \"Total\" FROM orders") + irreversible(drop), 0, 0, null),
+        Arguments.of("added after the star", view("SELECT * FROM orders")
+            + sql("ALTER TABLE orders ADD COLUMN note text", "ALTER TABLE orders DROP COLUMN note")
+            + irreversible("ALTER TABLE orders DROP COLUMN note"), 0, 0, null),
+        Arguments.of("gone with an earlier cascade", view("SELECT id, total, customer FROM orders")
+            + irreversible(drop + " CASCADE; ALTER TABLE orders DROP COLUMN customer"), 13, 14, "CASCADE"),
+        Arguments.of("unread view", sql("CREATE VIEW order_totals WITH (security_barrier) AS SELECT * FROM orders",
+            "DROP VIEW order_totals") + irreversible(drop), 0, 0, null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("droppedColumns")
+  void droppingAColumnAViewOfThePlanReads(String name, String steps, int line, int column, String says)
+      throws Exception {
+    List<LintFinding> found = lint(steps).findings().stream().filter(f -> f.rule().equals("drop-still-referenced"))
+        .toList();
+    if (line == 0) {
+      assertTrue(found.isEmpty(), found.toString());
+      return;
+    }
+    assertEquals(1, found.size(), found.toString());
+    LintFinding finding = found.get(0);
+    assertEquals(line, finding.line(), finding.format());
+    assertEquals(column, finding.column(), finding.format());
+    assertTrue(finding.message().contains(says), finding.format());
+    assertTrue(finding.rewrite().startsWith("in an earlier step, drop the view order_totals (DROP VIEW IF EXISTS"
+        + " order_totals) or recreate it without total"), finding.format());
   }
 
   @Test
@@ -202,6 +272,11 @@ class PlanLintTest {
   static String sql(String sql, String compensate, String... extra) {
     return "      - id: STEP\n        kind: sql\n        sql: \"" + sql.replace("\"", "\\\"") + "\"\n"
         + "        compensate: \"" + compensate + "\"\n" + extras(extra);
+  }
+
+  /** A step that creates the view order_totals. */
+  static String view(String select) {
+    return sql("CREATE VIEW order_totals AS " + select, "DROP VIEW order_totals");
   }
 
   static String irreversible(String sql, String... extra) {
