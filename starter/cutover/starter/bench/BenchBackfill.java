@@ -520,11 +520,17 @@ final class BenchBackfill {
      * A plan of one backfill step with these fields, pushed and run as a phase through Temporal;
      * {@code dst} (when not null) is made afresh from {@code targetDdl} first. Rows per second are the caller's.
      */
-    private Run runPlan(String name, String stepFields) throws Exception {
-      return runPlan(name, stepFields, null, null);
+    private Run runPlan(String name, String stepFields, WritesCase.Interleave interleave) throws Exception {
+      return runPlan(name, stepFields, null, null, interleave);
     }
 
     private Run runPlan(String name, String stepFields, String dst, String targetDdl) throws Exception {
+      return runPlan(name, stepFields, dst, targetDdl, null);
+    }
+
+    /** @param interleave pauses and resumes the run while it copies, or null */
+    private Run runPlan(String name, String stepFields, String dst, String targetDdl, WritesCase.Interleave interleave)
+        throws Exception {
       if (dst != null) {
         drop(dst);
         sql(String.format(Locale.ROOT, targetDdl, dst));
@@ -548,7 +554,17 @@ final class BenchBackfill {
           .setTaskQueue(WorkflowRegistration.TASK_QUEUE).setWorkflowId(workflowId).build());
       long started = System.nanoTime();
       WorkflowClient.start(phase::run, new PhaseRequest(planName, targetName, null, "backfill", null, "bench", null));
-      PhaseResult result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+      if (interleave != null) {
+        interleave.start(client.newWorkflowStub(CutoverPhaseWorkflow.class, workflowId));
+      }
+      PhaseResult result;
+      try {
+        result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+      } finally {
+        if (interleave != null) {
+          interleave.stop();
+        }
+      }
       double seconds = seconds(started);
       if (result.state() != RunState.COMPLETED) {
         throw new IllegalStateException("backfill " + name + " ended " + result.state() + ": " + result.steps());
@@ -775,6 +791,8 @@ final class BenchBackfill {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
     private final long[] latencies = new long[1 << 20];
+    /** When each write of {@link #latencies} was due (nanoTime). */
+    private final long[] dues = new long[1 << 20];
     private final AtomicLong recorded = new AtomicLong();
     private final long startNanos = System.nanoTime();
 
@@ -852,6 +870,7 @@ final class BenchBackfill {
           long index = recorded.getAndIncrement();
           if (index < latencies.length) {
             latencies[(int) index] = System.nanoTime() - due;
+            dues[(int) index] = due;
           }
         }
       } catch (InterruptedException e) {
@@ -862,6 +881,18 @@ final class BenchBackfill {
     }
 
     record Latencies(long count, double p50, double p99, double max) {
+      /** The figures of latencies in ns. */
+      static Latencies of(long[] latencies) {
+        long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        if (n == 0) {
+          return new Latencies(0, 0, 0, 0);
+        }
+        return new Latencies(n, sorted[(int) Math.ceil(0.50 * n) - 1] / 1e6, sorted[(int) Math.ceil(0.99 * n) - 1] / 1e6,
+            sorted[n - 1] / 1e6);
+      }
+
       String brief() {
         return String.format(Locale.ROOT, "%.1f/%.1f/%.1f", p50, p99, max);
       }
@@ -873,18 +904,20 @@ final class BenchBackfill {
     }
 
     Latencies stop() throws InterruptedException {
+      return Latencies.of(samples().latencies());
+    }
+
+    /** Each write's latency in ns, counted from when it was due, and when that was (nanoTime). */
+    record Samples(long[] dues, long[] latencies) {}
+
+    /** Stops the load: its writes' latencies. */
+    Samples samples() throws InterruptedException {
       stopped.set(true);
       for (Thread thread : threads) {
         thread.join(10_000);
       }
       int n = (int) Math.min(recorded.get(), latencies.length);
-      long[] sorted = Arrays.copyOf(latencies, n);
-      Arrays.sort(sorted);
-      if (n == 0) {
-        return new Latencies(0, 0, 0, 0);
-      }
-      return new Latencies(n, sorted[(int) Math.ceil(0.50 * n) - 1] / 1e6, sorted[(int) Math.ceil(0.99 * n) - 1] / 1e6,
-          sorted[n - 1] / 1e6);
+      return new Samples(Arrays.copyOf(dues, n), Arrays.copyOf(latencies, n));
     }
 
     @Override
