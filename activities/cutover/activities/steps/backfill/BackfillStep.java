@@ -319,8 +319,10 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       try {
         batch = session.runBatch(spec.timeouts(), (tx, attempt) -> {
           Batch done = batch(context, spec, tx, walk, throttle, checkLoad ? load : null, replaying, failures);
-          if (done.finished()) {
-            SqlRunner.commitDurably(tx); // and with it every batch before
+          if (done.finished() || guard != null) {
+            // and with it every batch before; under a guard each batch waits for its own WAL, so
+            // the application's commits never queue behind a backlog of the copy's
+            SqlRunner.commitDurably(tx);
           }
           return done;
         }).value();
@@ -384,6 +386,11 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       state = wait > 0 && throttle.ratePerPart() > 0 ? "throttled" : "running";
       note = wait > 0 ? throttle.rateNote() : throttle.tunedBy() == null ? null : "tuned by " + throttle.tunedBy();
       if (guard != null) {
+        long paced = guard.pauseAfter(batchMillis, wait);
+        if (paced > wait) {
+          wait = paced;
+          state = "throttled";
+        }
         note = note == null ? guard.note() : note + "; " + guard.note();
       }
       session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, note));
