@@ -160,19 +160,14 @@ public final class SqlAnalysis {
   static List<String> tables(QueryPart part) {
     Set<String> ctes = new LinkedHashSet<>();
     Set<String> names = new LinkedHashSet<>();
-    VisitListener listener = new VisitListener() {
-      @Override
-      public void visitStart(VisitContext context) {
-        QueryPart visited = context.queryPart();
-        if (visited instanceof org.jooq.CommonTableExpression<?> cte) {
-          ctes.add(cte.getName().toLowerCase(Locale.ROOT));
-        } else if (visited instanceof Table<?> table && context.context().declareTables() && isNamedTable(table)) {
-          names.add(name(table));
-        }
+    visit(part, context -> {
+      QueryPart visited = context.queryPart();
+      if (visited instanceof org.jooq.CommonTableExpression<?> cte) {
+        ctes.add(cte.getName().toLowerCase(Locale.ROOT));
+      } else if (visited instanceof Table<?> table && context.context().declareTables() && isNamedTable(table)) {
+        names.add(name(table));
       }
-    };
-    DSL.using(new DefaultConfiguration().set(SQLDialect.POSTGRES).set(new DefaultVisitListenerProvider(listener)))
-        .render(part);
+    });
     names.removeAll(ctes);
     return List.copyOf(names);
   }
@@ -185,31 +180,26 @@ public final class SqlAnalysis {
     Map<String, Set<String>> aliases = new HashMap<>(); // a set: subqueries may give one alias to different tables
     Set<String> derived = new HashSet<>();
     List<ColumnReference> named = new ArrayList<>();
-    VisitListener listener = new VisitListener() {
-      @Override
-      public void visitStart(VisitContext context) {
-        QueryPart visited = context.queryPart();
-        if (visited instanceof org.jooq.CommonTableExpression<?> cte) {
-          derived.add(cte.getName().toLowerCase(Locale.ROOT));
-        } else if (visited instanceof QOM.TableAlias<?> alias) {
-          String as = alias.$alias().last().toLowerCase(Locale.ROOT);
-          if (isNamedTable(alias.$table())) {
-            aliases.computeIfAbsent(as, a -> new LinkedHashSet<>()).add(name(alias.$table()));
-          } else {
-            derived.add(as);
-          }
-        } else if (visited instanceof TableField<?, ?> field) {
-          named.add(new ColumnReference(field.getTable() == null ? null : name(field.getTable()),
-              folded(field.getUnqualifiedName())));
-        } else if (visited instanceof QualifiedAsterisk star) {
-          named.add(new ColumnReference(name(star.$table()), null));
-        } else if (visited instanceof Asterisk && !(parent(context) instanceof QualifiedAsterisk)) {
-          named.add(new ColumnReference(null, null)); // not the * a qualified one renders
+    visit(part, context -> {
+      QueryPart visited = context.queryPart();
+      if (visited instanceof org.jooq.CommonTableExpression<?> cte) {
+        derived.add(cte.getName().toLowerCase(Locale.ROOT));
+      } else if (visited instanceof QOM.TableAlias<?> alias) {
+        String as = alias.$alias().last().toLowerCase(Locale.ROOT);
+        if (isNamedTable(alias.$table())) {
+          aliases.computeIfAbsent(as, a -> new LinkedHashSet<>()).add(name(alias.$table()));
+        } else {
+          derived.add(as);
         }
+      } else if (visited instanceof TableField<?, ?> field) {
+        named.add(new ColumnReference(field.getTable() == null ? null : name(field.getTable()),
+            folded(field.getUnqualifiedName())));
+      } else if (visited instanceof QualifiedAsterisk star) {
+        named.add(new ColumnReference(name(star.$table()), null));
+      } else if (visited instanceof Asterisk && !(parent(context) instanceof QualifiedAsterisk)) {
+        named.add(new ColumnReference(null, null)); // not the * a qualified one renders
       }
-    };
-    DSL.using(new DefaultConfiguration().set(SQLDialect.POSTGRES).set(new DefaultVisitListenerProvider(listener)))
-        .render(part);
+    });
     Set<ColumnReference> columns = new LinkedHashSet<>();
     for (ColumnReference reference : named) {
       String qualifier = reference.table();
@@ -222,6 +212,18 @@ public final class SqlAnalysis {
       }
     }
     return List.copyOf(columns);
+  }
+
+  /** Renders the query, handing each part jOOQ visits to {@code onStart}. */
+  private static void visit(QueryPart part, java.util.function.Consumer<VisitContext> onStart) {
+    VisitListener listener = new VisitListener() {
+      @Override
+      public void visitStart(VisitContext context) {
+        onStart.accept(context);
+      }
+    };
+    DSL.using(new DefaultConfiguration().set(SQLDialect.POSTGRES).set(new DefaultVisitListenerProvider(listener)))
+        .render(part);
   }
 
   private static QueryPart parent(VisitContext context) {
