@@ -41,10 +41,19 @@ import org.postgresql.util.PSQLException;
  * a guard each batch commits durably: the application's commits never queue behind a backlog of
  * the copy's WAL.
  *
+ * <p>Every {@link #QUIET_EVERY_WINDOWS} windows the part holds off for one, and the probes of its
+ * second half join the baseline (the newest {@link #QUIET_PROBES}): the limit then follows the
+ * machine's own noise in the same minutes as the copy, as a baseline of a few seconds before it
+ * cannot (on a shared VM the p99 of a few seconds with nothing else running ranges 2-150 ms).
+ *
  * <p>The probe's text never leaves the worker: notes, outcomes and failures name the guard's
  * figures and the SQLSTATE, not the SQL.
  */
 final class LatencyGuard implements AutoCloseable {
+  /** Every this many windows the part holds off for one, and the second half's probes join the baseline. */
+  static final int QUIET_EVERY_WINDOWS = 10;
+  /** The baseline keeps this many probes, the newest. */
+  static final int QUIET_PROBES = 500;
   /** Probes run before the baseline's, not counted. */
   static final int WARM_UP_PROBES = 5;
   /** The baseline's probes are cut into this many stretches: see {@link #baselineP99}. */
@@ -75,8 +84,13 @@ final class LatencyGuard implements AutoCloseable {
   private final String stepId;
   private final StepAction action;
   private final int part;
-  private final long limitMicros;
-  private final long baselineMicros;
+  private volatile long limitMicros;
+  private volatile long baselineMicros;
+  /** The baseline's probes: the first window's, then those of the quiet holds; guarded by itself. */
+  private final ArrayDeque<Long> quietProbes = new ArrayDeque<>();
+  /** When the running quiet hold began (nanoTime), 0 outside one; when the last one ended. */
+  private volatile long quietSince;
+  private long quietEnded;
   /** {nanoTime, micros} of the probes of the last {@link #BUDGET_WINDOWS} windows, oldest first; guarded by itself. */
   private final ArrayDeque<long[]> recent = new ArrayDeque<>();
   /** The probes taken while the part copied (not while it backed off). */
@@ -109,6 +123,7 @@ final class LatencyGuard implements AutoCloseable {
     this.part = context.part();
     this.baselineMicros = baseline();
     this.limitMicros = limit(spec, baselineMicros);
+    this.quietEnded = System.nanoTime();
     this.share = new CopyShare(spec.window().toNanos(), System.nanoTime());
     this.prober = new Thread(this::probeEvery, "cutover-guard-" + stepId + "-" + part);
     prober.setDaemon(true);
@@ -143,6 +158,18 @@ final class LatencyGuard implements AutoCloseable {
     long[] window = window(now, spec.window().toNanos());
     if (window.length >= MIN_PROBES) {
       lastP99Micros = p99(window);
+    }
+    long windowNanos = spec.window().toNanos();
+    if (quietSince == 0 && now - quietEnded >= QUIET_EVERY_WINDOWS * windowNanos) {
+      quietSince = now;
+    }
+    if (quietSince != 0) {
+      if (now - quietSince < windowNanos) {
+        return "latency guard: measuring its baseline again, the copy held for " + seconds(spec.window().toMillis());
+      }
+      quietSince = 0;
+      quietEnded = now;
+      rebase();
     }
     adjustShare(now);
     boolean over = share.atLowest() && window.length >= MIN_PROBES && lastP99Micros > limitMicros;
@@ -183,6 +210,18 @@ final class LatencyGuard implements AutoCloseable {
     }
     backedOffNanos += (paced - pause) * 1_000_000;
     return paced;
+  }
+
+  /** The baseline and limit again: the p99 of the first window's probes and the quiet holds' since (the newest). */
+  private void rebase() {
+    long[] probes;
+    synchronized (quietProbes) {
+      probes = quietProbes.stream().mapToLong(Long::longValue).toArray();
+    }
+    if (probes.length >= MIN_PROBES) {
+      baselineMicros = p99(probes);
+      limitMicros = limit(spec, baselineMicros);
+    }
   }
 
   private void adjustShare(long now) {
@@ -252,6 +291,7 @@ final class LatencyGuard implements AutoCloseable {
     Long observed = copying.p99();
     DSLContext sql = DSL.using(dataSource, SQLDialect.POSTGRES);
     sql.update(BACKFILL_GUARD)
+        .set(BACKFILL_GUARD.BASELINE_P99_US, baselineMicros) // as the quiet holds left it, for the outcome and a retry
         .set(BACKFILL_GUARD.OBSERVED_P99_US, observed == null ? BACKFILL_GUARD.OBSERVED_P99_US : DSL.val(observed))
         .set(BACKFILL_GUARD.WORST_P99_US, worstMicros == 0 ? BACKFILL_GUARD.WORST_P99_US
             : DSL.greatest(DSL.coalesce(BACKFILL_GUARD.WORST_P99_US, 0L), DSL.val(worstMicros)))
@@ -301,7 +341,9 @@ final class LatencyGuard implements AutoCloseable {
       // like with like: the probes the window will hold, at the cadence it will hold them
       while (baseline.size() < MIN_PROBES || System.nanoTime() < end) {
         long started = System.nanoTime();
-        baseline.add(probe());
+        long micros = probe();
+        baseline.add(micros);
+        quietProbes.addLast(micros);
         long wait = every - (System.nanoTime() - started);
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
@@ -345,7 +387,17 @@ final class LatencyGuard implements AutoCloseable {
             recent.removeFirst();
           }
         }
-        if (!backingOff) {
+        long quiet = quietSince;
+        if (quiet != 0) {
+          if (started - quiet >= spec.window().toNanos() / 2) {
+            synchronized (quietProbes) {
+              quietProbes.addLast(micros);
+              while (quietProbes.size() > QUIET_PROBES) {
+                quietProbes.removeFirst();
+              }
+            }
+          }
+        } else if (!backingOff) {
           copying.add(micros);
           if (micros > limitMicros) {
             overs.incrementAndGet();
