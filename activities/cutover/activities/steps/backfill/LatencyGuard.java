@@ -9,6 +9,7 @@ import cutover.activities.Targets;
 import cutover.activities.steps.PartContext;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.SQLDialect;
+import org.jooq.conf.ParamType;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.postgresql.util.PSQLException;
@@ -74,6 +76,14 @@ final class LatencyGuard implements AutoCloseable {
   /** After backing off this long without a break, the part does one batch anyway: it must not starve forever. */
   static final long MAX_BACKOFF_MILLIS = BackfillStep.MAX_BACKOFF_MILLIS;
 
+  /** The default probe: a one-row upsert into cutover.latency_probe, keyed by the probe's backend. */
+  private static final String DEFAULT_PROBE = DSL.using(SQLDialect.POSTGRES).insertInto(LATENCY_PROBE)
+      .set(LATENCY_PROBE.PID, DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER))
+      .set(LATENCY_PROBE.PROBED_AT, DSL.currentOffsetDateTime())
+      .onConflict(LATENCY_PROBE.PID)
+      .doUpdate()
+      .set(LATENCY_PROBE.PROBED_AT, DSL.excluded(LATENCY_PROBE.PROBED_AT))
+      .getSQL(ParamType.INLINED);
   private static final String QUERY_CANCELED = "57014";
   private static final String LOCK_NOT_AVAILABLE = "55P03";
 
@@ -438,23 +448,23 @@ final class LatencyGuard implements AutoCloseable {
     DSLContext sql = DSL.using(connection, SQLDialect.POSTGRES);
     try {
       sql.select(setConfig("lock_timeout", spec.timeout()), setConfig("statement_timeout", spec.timeout())).fetch();
-      long started = System.nanoTime();
-      probeStarted = started;
       if (spec.planProbe()) {
+        long started = System.nanoTime();
+        probeStarted = started;
         runAsWritten(connection, spec.probe());
         connection.rollback();
-      } else {
-        sql.insertInto(LATENCY_PROBE)
-            .set(LATENCY_PROBE.PID, DSL.function(name("pg_backend_pid"), SQLDataType.INTEGER))
-            .set(LATENCY_PROBE.PROBED_AT, DSL.currentOffsetDateTime())
-            .onConflict(LATENCY_PROBE.PID)
-            .doUpdate()
-            .set(LATENCY_PROBE.PROBED_AT, DSL.excluded(LATENCY_PROBE.PROBED_AT))
-            .execute();
-        connection.commit();
+        probeStarted = 0;
+        return (System.nanoTime() - started) / 1_000;
       }
-      probeStarted = 0;
-      return (System.nanoTime() - started) / 1_000;
+      // the write rendered once: the time is the database's, not the worker building the statement
+      try (PreparedStatement write = connection.prepareStatement(DEFAULT_PROBE)) {
+        long started = System.nanoTime();
+        probeStarted = started;
+        write.executeUpdate();
+        connection.commit();
+        probeStarted = 0;
+        return (System.nanoTime() - started) / 1_000;
+      }
     } catch (SQLException | org.jooq.exception.DataAccessException e) {
       probeStarted = 0;
       SQLException error = sqlException(e);
