@@ -174,6 +174,90 @@ class BackfillEndToEndIT {
   }
 
   /**
+   * The copy under the application's writes with its latency guard on, its worker killed with
+   * {@code kill -9} twice in the bulk pass: each new worker's attempt goes on from the part's last
+   * batch with the baseline the first attempt stored (measured once, before the first batch), and
+   * the target equals the source when the step is recorded.
+   */
+  @Test
+  void underALatencyGuardSurvivesTwoKillsAndTwoResumes() throws Exception {
+    Targets.Target database = TestDatabase.newDatabase("demo");
+    int rows = 9_000;
+    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE src (id bigint PRIMARY KEY, name text, n int)");
+      s.execute("INSERT INTO src SELECT g * 3, md5(g::text), g % 97 FROM generate_series(1, " + rows + ") g");
+      s.execute("CREATE TABLE dst (id bigint, name text, n int)");
+    }
+    // ratio 20: a loaded machine's jitter does not hold the copy for the test's whole time
+    String plan = """
+        name: backfill-guard-e2e
+        target: demo
+        phases:
+          - name: copy
+            steps:
+              - id: copy-src
+                kind: backfill
+                from: src
+                key: [id]
+                into: dst
+                columns: {id: id, name: name, n: n}
+                batchSize: 100
+                pauseBetween: 50ms
+                guard: {ratio: 20, window: 500ms, every: 10ms}
+        """;
+    int port = TemporalDevServer.freePort();
+    String address = "127.0.0.1:" + port;
+    try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+        TemporalConnection connection = TemporalConnection.open(address, "default")) {
+      DevEnvironment.registerSearchAttributes(address);
+      Process worker = startWorker(address, database, 31);
+      WorkflowClient client = connection.client();
+      String run = startPhase(client, plan, "backfill-guard-e2e", "copy");
+      try (Application application = new Application(database, rows)) {
+        long[] seen = {0};
+        Long firstBaseline = null;
+        for (int kill = 1; kill <= 2; kill++) {
+          long from = seen[0];
+          await("the bulk pass to move on before kill " + kill, Duration.ofSeconds(120), () -> {
+            seen[0] = rowsDone(database);
+            return seen[0] >= from + 1_500;
+          });
+          if (firstBaseline == null) {
+            firstBaseline = guardBaseline(database);
+          }
+          worker.destroyForcibly().waitFor();
+          System.out.printf("backfill guard e2e: kill -9 number %d with %,d rows copied%n", kill, rowsDone(database));
+          worker = startWorker(address, database, 31 + kill);
+        }
+        PhaseResult result = phaseResult(client, run);
+        assertEquals(RunState.COMPLETED, result.state());
+        application.close();
+        String outcome = result.steps().get(0).outcome();
+        System.out.printf("backfill guard e2e: %,d writes; %s%n", application.writes.get(), outcome);
+        assertTrue(firstBaseline != null && firstBaseline > 0, "a baseline stored before the first kill");
+        assertTrue(outcome.contains("latency guard: probe p99 baseline"), outcome);
+        assertEquals(checksum(database, "src"), checksum(database, "dst"));
+        assertEquals(0L, count(database, "SELECT 'x', count(*) FROM (SELECT id FROM dst GROUP BY id HAVING count(*) > 1) d")
+            .getOrDefault("x", 0L), "no row copied twice");
+        // one baseline for the part over its three attempts, and the last attempt's probes counted at its close
+        assertEquals(1L, count(database, "SELECT 'x', count(*) FROM cutover.backfill_guard WHERE step_id = 'copy-src'")
+            .get("x"));
+        assertTrue(count(database, "SELECT 'x', probes FROM cutover.backfill_guard WHERE step_id = 'copy-src'")
+            .get("x") > 50);
+        assertEquals(0L, count(database, "SELECT 'x', count(*) FROM pg_trigger WHERE tgname LIKE 'cutover_capture_%'")
+            .getOrDefault("x", 0L), "the capture's trigger is gone");
+      } finally {
+        worker.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  static Long guardBaseline(Targets.Target database) {
+    return count(database, "SELECT 'x', baseline_p99_us FROM cutover.backfill_guard WHERE step_id = 'copy-src'")
+        .get("x");
+  }
+
+  /**
    * Pushes the plan through the worker (its problems must be none) and starts its phase as a run of
    * its own, named after the plan; returns the run's id.
    */

@@ -300,14 +300,14 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     long replayedThisAttempt = 0;
     while (true) {
       session.throwIfCancelled();
-      String held = guard == null ? null : guard.holdBack();
+      LatencyGuard.Hold held = guard == null ? null : guard.holdBack();
       if (held != null) {
-        if (backingOffSince == 0) {
+        if (held.reason().shrinksBatch() && backingOffSince == 0) {
           backingOffSince = System.nanoTime();
           throttle.shrink();
         }
         session.progress(progress(context, part == null ? firstRead(context) : part, rowsThisAttempt, started, throttle,
-            "throttled", held));
+            "throttled", held.note()));
         session.sleep(GUARD_POLL_MILLIS);
         throttle.idle(GUARD_POLL_MILLIS * 1_000_000);
         continue;

@@ -54,6 +54,11 @@ import org.postgresql.util.PSQLException;
 final class LatencyGuard implements AutoCloseable {
   /** Every this many windows the part holds off for one, and the second half's probes join the baseline. */
   static final int QUIET_EVERY_WINDOWS = 10;
+  /**
+   * The first quiet hold comes after this many windows of copying: a copy of a few seconds would
+   * otherwise be judged against its first baseline alone.
+   */
+  static final int FIRST_QUIET_AFTER_WINDOWS = 2;
   /** The baseline keeps this many probes, the newest. */
   static final int QUIET_PROBES = 500;
   /** Probes run before the baseline's, not counted. */
@@ -98,9 +103,9 @@ final class LatencyGuard implements AutoCloseable {
   private volatile long baselineMicros;
   /** The baseline's probes: the first window's, then those of the quiet holds; guarded by itself. */
   private final ArrayDeque<Long> quietProbes = new ArrayDeque<>();
-  /** When the running quiet hold began (nanoTime), 0 outside one; when the last one ended. */
+  /** When the running quiet hold began (nanoTime), 0 outside one; when the next one is due. */
   private volatile long quietSince;
-  private long quietEnded;
+  private long quietDue;
   /** {nanoTime, micros} of the probes of the last {@link #BUDGET_WINDOWS} windows, oldest first; guarded by itself. */
   private final ArrayDeque<long[]> recent = new ArrayDeque<>();
   /** The probes taken while the part copied (not while it backed off). */
@@ -133,7 +138,7 @@ final class LatencyGuard implements AutoCloseable {
     this.part = context.part();
     this.baselineMicros = baseline();
     this.limitMicros = limit(spec, baselineMicros);
-    this.quietEnded = System.nanoTime();
+    this.quietDue = System.nanoTime() + FIRST_QUIET_AFTER_WINDOWS * spec.window().toNanos();
     this.share = new CopyShare(spec.window().toNanos(), System.nanoTime());
     this.prober = new Thread(this::probeEvery, "cutover-guard-" + stepId + "-" + part);
     prober.setDaemon(true);
@@ -154,52 +159,72 @@ final class LatencyGuard implements AutoCloseable {
 
   // ---------------------------------------------------------------- the part's side
 
+  /** Why a guard holds the part off its next batch. */
+  enum HoldReason {
+    /** The guard's own pause, to measure its baseline again: nothing is slow. */
+    QUIET,
+    /** The probe's p99 is over the limit with the part copying its lowest share of the time. */
+    SLOW,
+    /** A probe has run past the limit and is still running: waiting on a lock, most likely. */
+    LOCK;
+
+    /** Whether a smaller batch could help: not for the guard's own pause. */
+    boolean shrinksBatch() {
+      return this != QUIET;
+    }
+  }
+
+  /** The part holds off its next batch, for a reason; the note is for its progress. */
+  record Hold(HoldReason reason, String note) {}
+
   /**
-   * Why the part should not run its next batch now (a note for its progress), or null. Fails the
-   * part when the probe itself failed (an error other than its timeouts).
+   * Why the part should not run its next batch now, or null. Fails the part when the probe
+   * itself failed (an error other than its timeouts).
    */
-  String holdBack() {
+  Hold holdBack() {
     if (failure != null) {
       throw ApplicationFailure.newNonRetryableFailure(targets.redact("step '" + stepId
           + "': the latency guard's probe failed: " + failure + ". Fix guard: probe: (or remove it for the default"
           + " probe), or turn the guard off with guard: false, then retry the step"), "StepFailed");
     }
     long now = System.nanoTime();
-    long[] window = window(now, spec.window().toNanos());
+    long windowNanos = spec.window().toNanos();
+    long[] window = window(now, windowNanos);
     if (window.length >= MIN_PROBES) {
       lastP99Micros = p99(window);
     }
-    long windowNanos = spec.window().toNanos();
-    if (quietSince == 0 && now - quietEnded >= QUIET_EVERY_WINDOWS * windowNanos) {
+    if (quietSince == 0 && now >= quietDue) {
       quietSince = now;
     }
     if (quietSince != 0) {
       if (now - quietSince < windowNanos) {
-        return "latency guard: measuring its baseline again, the copy held for " + seconds(spec.window().toMillis());
+        return new Hold(HoldReason.QUIET, "latency guard: measuring its baseline again, the copy held for "
+            + seconds(spec.window().toMillis()));
       }
       quietSince = 0;
-      quietEnded = now;
+      quietDue = now + QUIET_EVERY_WINDOWS * windowNanos;
       rebase();
     }
     adjustShare(now);
-    boolean over = share.atLowest() && window.length >= MIN_PROBES && lastP99Micros > limitMicros;
+    HoldReason reason = share.atLowest() && window.length >= MIN_PROBES && lastP99Micros > limitMicros
+        ? HoldReason.SLOW : null;
     long started = probeStarted;
     long inFlightMicros = started == 0 ? 0 : (now - started) / 1_000;
     if (inFlightMicros > limitMicros) {
       // a probe still running (waiting on a lock, say) is at least that slow
       lastP99Micros = Math.max(lastP99Micros, inFlightMicros);
-      over = true;
+      reason = HoldReason.LOCK;
     }
-    if (over && !(backingOff && now - backingOffSince > MAX_BACKOFF_MILLIS * 1_000_000)) {
+    if (reason != null && !(backingOff && now - backingOffSince > MAX_BACKOFF_MILLIS * 1_000_000)) {
       if (!backingOff) {
         backingOff = true;
         backingOffSince = now;
         backOffs++;
       }
       worstMicros = Math.max(worstMicros, lastP99Micros);
-      return String.format(Locale.ROOT, "latency guard backing off: probe p99 %s over the last %s > %s x baseline %s;"
-              + " backed off %s", ms(lastP99Micros), seconds(spec.window().toMillis()),
-          spec.ratio().stripTrailingZeros().toPlainString(), ms(baselineMicros), seconds(backedOffMillis(now)));
+      return new Hold(reason, String.format(Locale.ROOT, "latency guard backing off: probe p99 %s over the last %s"
+              + " > %s x baseline %s; backed off %s", ms(lastP99Micros), seconds(spec.window().toMillis()),
+          spec.ratio().stripTrailingZeros().toPlainString(), ms(baselineMicros), seconds(backedOffMillis(now))));
     }
     if (backingOff) {
       backedOffNanos += now - backingOffSince;
@@ -222,14 +247,17 @@ final class LatencyGuard implements AutoCloseable {
     return paced;
   }
 
-  /** The baseline and limit again: the p99 of the first window's probes and the quiet holds' since (the newest). */
+  /**
+   * The baseline and limit again, by the same rule as the first ({@link #baselineP99}), over the
+   * first window's probes and the quiet holds' since (the newest).
+   */
   private void rebase() {
     long[] probes;
     synchronized (quietProbes) {
       probes = quietProbes.stream().mapToLong(Long::longValue).toArray();
     }
     if (probes.length >= MIN_PROBES) {
-      baselineMicros = p99(probes);
+      baselineMicros = baselineP99(probes);
       limitMicros = limit(spec, baselineMicros);
     }
   }
@@ -252,18 +280,24 @@ final class LatencyGuard implements AutoCloseable {
 
   /** What the guard holds, for the part's progress while it copies. */
   String note() {
-    return String.format(Locale.ROOT, "latency guard: probe p99 %s, baseline %s, limit %s; copying %d%% of the time;"
-            + " backed off %s", ms(lastP99Micros), ms(baselineMicros), ms(limitMicros), Math.round(share.share() * 100),
+    return String.format(Locale.ROOT, "latency guard: probe p99 %s, baseline %s, limit %s; copying %s of the time;"
+            + " backed off %s", ms(lastP99Micros), ms(baselineMicros), ms(limitMicros), percent(share.share()),
         seconds(backedOffMillis(System.nanoTime())));
   }
 
   /**
    * "latency guard: probe p99 baseline 1.1 ms, 1.4 ms while copying (limit 1.7 ms); backed off 3.2s
-   * (4 times); copied down to 13% of the time"
+   * (4 times); copied down to 13% of the time", the last only when the share fell below its first.
    */
   String summary() {
     return describe(baselineMicros, copying.p99(), limitMicros, backedOffMillis(System.nanoTime()), backOffs)
-        + String.format(Locale.ROOT, "; copied down to %d%% of the time", Math.round(share.lowest() * 100));
+        + (share.lowest() < CopyShare.FIRST
+            ? String.format(Locale.ROOT, "; copied down to %s of the time", percent(share.lowest())) : "");
+  }
+
+  /** "13%", and below 1% "0.8%": the lowest share is 1/128. */
+  private static String percent(double share) {
+    return share >= 0.01 ? Math.round(share * 100) + "%" : String.format(Locale.ROOT, "%.1f%%", share * 100);
   }
 
   static String describe(long baselineMicros, Long copyingMicros, long limitMicros, long backedOffMillis,

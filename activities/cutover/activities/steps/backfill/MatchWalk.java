@@ -21,8 +21,9 @@ import org.jooq.impl.DSL;
  * takes the disk space of the matching rows, so {@link WalkChoice} chooses it only for a
  * selective filter. The capture's trigger was installed and committed before it, in a
  * transaction of its own, so the application's writes do not wait for the list's statement;
- * they share the server with it, and under a latency guard it runs without parallel workers,
- * leaving the other cores to them (the guard throttles batches, not this one statement).
+ * they share the server with it. The guard paces batches, not this one statement, so under a
+ * latency guard {@link WalkChoice} takes the page walk; a plan's {@code walk: matches} under a
+ * guard runs the statement without parallel workers, leaving the other cores to the application.
  *
  * <p>Exact only with the capture of changes ({@link Capture}): the list is a snapshot of the
  * matching rows when the parts were prepared, and every row the application inserts, updates
