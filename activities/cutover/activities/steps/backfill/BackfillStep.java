@@ -352,6 +352,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         break;
       }
       if (batch.control().paused()) {
+        if (guard != null) {
+          guard.paused();
+        }
         state = "paused";
         note = "paused by " + batch.control().pausedBy() + "; `cutover resume` goes on";
         session.progress(progress(context, part, rowsThisAttempt, started, throttle, state, note));

@@ -47,6 +47,11 @@ final class CopyShare {
     }
   }
 
+  /** The copy was held (paused) until now: the time held is no window without slow probes. */
+  void hold(long now) {
+    changed = now;
+  }
+
   /** The pause after a batch of {@code batchMillis} that keeps batches to the share of the time. */
   long pauseAfter(long batchMillis) {
     return Math.round(batchMillis * (1 - share) / share);

@@ -47,6 +47,8 @@ import org.postgresql.util.PSQLException;
  * second half join the baseline (the newest {@link #QUIET_PROBES}): the limit then follows the
  * machine's own noise in the same minutes as the copy, as a baseline of a few seconds before it
  * cannot (on a shared VM the p99 of a few seconds with nothing else running ranges 2-150 ms).
+ * An operator's pause of the copy counts as such a hold: its probes join the baseline, and the
+ * share does not grow while nothing is copied.
  *
  * <p>The probe's text never leaves the worker: notes, outcomes and failures name the guard's
  * figures and the SQLSTATE, not the SQL.
@@ -106,6 +108,8 @@ final class LatencyGuard implements AutoCloseable {
   /** When the running quiet hold began (nanoTime), 0 outside one; when the next one is due. */
   private volatile long quietSince;
   private long quietDue;
+  /** Since when an operator's pause has held the part's copy (nanoTime), 0 while it copies. */
+  private volatile long pausedSince;
   /** {nanoTime, micros} of the probes of the last {@link #BUDGET_WINDOWS} windows, oldest first; guarded by itself. */
   private final ArrayDeque<long[]> recent = new ArrayDeque<>();
   /** The probes taken while the part copied (not while it backed off). */
@@ -193,6 +197,9 @@ final class LatencyGuard implements AutoCloseable {
     if (window.length >= MIN_PROBES) {
       lastP99Micros = p99(window);
     }
+    if (pausedSince != 0) {
+      return null; // the batch finds whether the pause goes on; a paused copy slows nobody
+    }
     if (quietSince == 0 && now >= quietDue) {
       quietSince = now;
     }
@@ -239,12 +246,39 @@ final class LatencyGuard implements AutoCloseable {
    * what the guard adds counts as backed off.
    */
   long pauseAfter(long batchMillis, long pause) {
+    resumed();
     long paced = share.pauseAfter(batchMillis);
     if (paced <= pause) {
       return pause;
     }
     backedOffNanos += (paced - pause) * 1_000_000;
     return paced;
+  }
+
+  /**
+   * The part's copy is paused (by an operator): until its next batch its probes are quiet ones,
+   * as in the guard's own holds, and the share stands still: a paused window is no evidence that
+   * copying is harmless.
+   */
+  void paused() {
+    if (pausedSince == 0) {
+      pausedSince = System.nanoTime();
+    }
+  }
+
+  /** After a batch: a pause of a window or more measured the baseline again, as a quiet hold does. */
+  private void resumed() {
+    long since = pausedSince;
+    if (since == 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    pausedSince = 0;
+    share.hold(now);
+    if (now - since >= spec.window().toNanos()) {
+      rebase();
+      quietDue = Math.max(quietDue, now + QUIET_EVERY_WINDOWS * spec.window().toNanos());
+    }
   }
 
   /**
@@ -431,7 +465,7 @@ final class LatencyGuard implements AutoCloseable {
             recent.removeFirst();
           }
         }
-        long quiet = quietSince;
+        long quiet = quietSince != 0 ? quietSince : pausedSince;
         if (quiet != 0) {
           if (started - quiet >= spec.window().toNanos() / 2) {
             synchronized (quietProbes) {

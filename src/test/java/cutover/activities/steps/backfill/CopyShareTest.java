@@ -40,6 +40,16 @@ class CopyShareTest {
   }
 
   @Test
+  void aPausedCopyEarnsNoGrowth() {
+    CopyShare share = new CopyShare(WINDOW, 0);
+    share.hold(5 * WINDOW); // paused from the start until then: five windows without a batch
+    share.look(5 * WINDOW + 10, false, false);
+    assertEquals(CopyShare.FIRST, share.share(), 1e-9, "no growth for the windows the copy was paused");
+    share.look(6 * WINDOW, false, false);
+    assertEquals(CopyShare.FIRST * CopyShare.GROWTH, share.share(), 1e-9, "a window of copying without slow probes");
+  }
+
+  @Test
   void neverAboveAllTheTime() {
     CopyShare share = new CopyShare(WINDOW, 0);
     for (int i = 1; i <= 5; i++) {
