@@ -80,6 +80,14 @@ final class WorkerCommand implements Callable<Integer> {
       targets.close();
       return CutoverCli.FAILED;
     }
+    String unregistered = connection.registerSearchAttributes();
+    if (unregistered != null) {
+      err.println("cutover worker: " + unregistered);
+      connection.close();
+      closeMetrics(metrics);
+      targets.close();
+      return CutoverCli.FAILED;
+    }
     CutoverWorker worker;
     try {
       worker = CutoverWorker.start(connection.client(), targets, allowCommands, approvals.signers());

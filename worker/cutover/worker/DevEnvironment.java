@@ -2,13 +2,6 @@ package cutover.worker;
 
 import cutover.activities.steps.approval.ApprovalSigners;
 import cutover.activities.Targets;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.IndexedValueType;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
-import io.temporal.serviceclient.OperatorServiceStubs;
-import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -21,8 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -192,31 +183,11 @@ public final class DevEnvironment implements AutoCloseable {
    * a dev server reopened on an older database file may miss new ones).
    */
   public static void registerSearchAttributes(String address) {
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder().setTarget(address).validateAndBuildWithDefaults());
-    try {
-      Map<String, IndexedValueType> existing;
-      try {
-        existing = operator.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
-            .listSearchAttributes(ListSearchAttributesRequest.newBuilder()
-                .setNamespace(TemporalConnection.DEFAULT_NAMESPACE).build()).getCustomAttributesMap();
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
-          throw e;
-        }
-        existing = Map.of(); // the test server cannot list them, and starts with none
-      }
-      Map<String, IndexedValueType> present = existing;
-      AddSearchAttributesRequest.Builder request =
-          AddSearchAttributesRequest.newBuilder().setNamespace(TemporalConnection.DEFAULT_NAMESPACE);
-      WorkflowRegistration.searchAttributeNames().stream().filter(name -> !present.containsKey(name))
-          .forEach(name -> request.putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-      if (request.getSearchAttributesCount() > 0) {
-        operator.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
-            .addSearchAttributes(request.build());
-      }
-    } finally {
-      operator.shutdownNow();
+    String problem = TemporalConnection.registerSearchAttributes(
+        io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget(address).build(),
+        TemporalConnection.DEFAULT_NAMESPACE);
+    if (problem != null) {
+      throw new IllegalStateException(problem);
     }
   }
 

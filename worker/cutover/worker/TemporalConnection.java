@@ -3,10 +3,16 @@ package cutover.worker;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.ServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -19,6 +25,8 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
@@ -194,6 +202,64 @@ public final class TemporalConnection implements AutoCloseable {
 
   public boolean hasVisibility() {
     return hasVisibility(service, client.getOptions().getNamespace());
+  }
+
+  /**
+   * Registers in this connection's namespace the engine's search attributes it lacks. Every run
+   * upserts them: on a namespace without them (a bare {@code temporal server start-dev}) each of
+   * its workflow tasks fails and the run hangs at its first step.
+   *
+   * @return null when they are all there (now), else what is missing and how to add it
+   */
+  public String registerSearchAttributes() {
+    return registerSearchAttributes(service.getOptions(), client.getOptions().getNamespace());
+  }
+
+  /** {@link #registerSearchAttributes()} for a server reached with {@code options}, in {@code namespace}. */
+  public static String registerSearchAttributes(ServiceStubsOptions options, String namespace) {
+    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
+        OperatorServiceStubsOptions.newBuilder(options).validateAndBuildWithDefaults());
+    List<String> missing = WorkflowRegistration.searchAttributeNames();
+    try {
+      Map<String, IndexedValueType> existing;
+      try {
+        existing = operator.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS)
+            .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
+            .getCustomAttributesMap();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+          throw e;
+        }
+        existing = Map.of(); // Java's test server cannot list them, and starts with none
+      }
+      Map<String, IndexedValueType> present = existing;
+      missing = missing.stream().filter(name -> !present.containsKey(name)).toList();
+      if (missing.isEmpty()) {
+        return null;
+      }
+      // one by one: another worker starting now, or Java's test server (which cannot list
+      // them), may have added some, and a request with one that exists adds none
+      for (String name : missing) {
+        try {
+          operator.blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS).addSearchAttributes(
+              AddSearchAttributesRequest.newBuilder().setNamespace(namespace)
+                  .putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).build());
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+            throw e;
+          }
+        }
+      }
+      return null;
+    } catch (StatusRuntimeException e) {
+      return "namespace " + namespace + " lacks the search attributes " + String.join(", ", missing)
+          + " (Keyword), and the server did not let this worker add them (" + e.getStatus().getCode() + "): add them"
+          + " with " + String.join(" && ", missing.stream().map(name -> "temporal operator search-attribute create"
+              + " --namespace " + namespace + " --name " + name + " --type Keyword").toList())
+          + " (on Temporal Cloud: tcld namespace search-attributes add), then start the worker again";
+    } finally {
+      operator.shutdownNow();
+    }
   }
 
   public WorkflowClient client() {
