@@ -114,28 +114,9 @@ class BackfillEndToEndIT {
    */
   @Test
   void underConcurrentWritesSurvivesKillsDuringBulkPassAndReplay() throws Exception {
-    Targets.Target database = TestDatabase.newDatabase("demo");
     int rows = 6_000;
-    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE src (id bigint PRIMARY KEY, name text, n int)");
-      s.execute("INSERT INTO src SELECT g * 3, md5(g::text), g % 97 FROM generate_series(1, " + rows + ") g");
-      s.execute("CREATE TABLE dst (id bigint, name text, n int)");
-    }
-    String plan = """
-        name: backfill-writes-e2e
-        target: demo
-        phases:
-          - name: copy
-            steps:
-              - id: copy-src
-                kind: backfill
-                from: src
-                key: [id]
-                into: dst
-                columns: {id: id, name: name, n: n}
-                batchSize: 100
-                pauseBetween: 100ms
-        """;
+    Targets.Target database = sourceAndTarget(rows);
+    String plan = copyPlan("backfill-writes-e2e", "pauseBetween: 100ms");
     int port = TemporalDevServer.freePort();
     String address = "127.0.0.1:" + port;
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
@@ -181,30 +162,10 @@ class BackfillEndToEndIT {
    */
   @Test
   void underALatencyGuardSurvivesTwoKillsAndTwoResumes() throws Exception {
-    Targets.Target database = TestDatabase.newDatabase("demo");
     int rows = 9_000;
-    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE src (id bigint PRIMARY KEY, name text, n int)");
-      s.execute("INSERT INTO src SELECT g * 3, md5(g::text), g % 97 FROM generate_series(1, " + rows + ") g");
-      s.execute("CREATE TABLE dst (id bigint, name text, n int)");
-    }
+    Targets.Target database = sourceAndTarget(rows);
     // ratio 20: a loaded machine's jitter does not hold the copy for the test's whole time
-    String plan = """
-        name: backfill-guard-e2e
-        target: demo
-        phases:
-          - name: copy
-            steps:
-              - id: copy-src
-                kind: backfill
-                from: src
-                key: [id]
-                into: dst
-                columns: {id: id, name: name, n: n}
-                batchSize: 100
-                pauseBetween: 50ms
-                guard: {ratio: 20, window: 500ms, every: 10ms}
-        """;
+    String plan = copyPlan("backfill-guard-e2e", "pauseBetween: 50ms", "guard: {ratio: 20, window: 500ms, every: 10ms}");
     int port = TemporalDevServer.freePort();
     String address = "127.0.0.1:" + port;
     try (TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
@@ -256,6 +217,37 @@ class BackfillEndToEndIT {
   static Long guardBaseline(Targets.Target database) {
     return count(database, "SELECT 'x', baseline_p99_us FROM cutover.backfill_guard WHERE step_id = 'copy-src'")
         .get("x");
+  }
+
+  /** A new database with {@code rows} rows in src (keys 3, 6, ...) and an empty dst of the same columns. */
+  static Targets.Target sourceAndTarget(int rows) throws Exception {
+    Targets.Target database = TestDatabase.newDatabase("demo");
+    try (Connection c = TestDatabase.connect(database); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE src (id bigint PRIMARY KEY, name text, n int)");
+      s.execute("INSERT INTO src SELECT g * 3, md5(g::text), g % 97 FROM generate_series(1, " + rows + ") g");
+      s.execute("CREATE TABLE dst (id bigint, name text, n int)");
+    }
+    return database;
+  }
+
+  /** A plan {@code name}: phase copy, its one step copy-src a backfill of src into dst in batches of 100, with {@code fields}. */
+  static String copyPlan(String name, String... fields) {
+    StringBuilder plan = new StringBuilder("name: " + name + "\n"
+        + "target: demo\n"
+        + "phases:\n"
+        + "  - name: copy\n"
+        + "    steps:\n"
+        + "      - id: copy-src\n"
+        + "        kind: backfill\n"
+        + "        from: src\n"
+        + "        key: [id]\n"
+        + "        into: dst\n"
+        + "        columns: {id: id, name: name, n: n}\n"
+        + "        batchSize: 100\n");
+    for (String field : fields) {
+      plan.append("        ").append(field).append('\n');
+    }
+    return plan.toString();
   }
 
   /**
