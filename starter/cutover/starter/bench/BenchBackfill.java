@@ -24,6 +24,7 @@ import io.temporal.common.converter.DataConverter;
 import io.temporal.testserver.TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -65,6 +70,8 @@ final class BenchBackfill {
     static final String OVERVIEW = "overview";
     /** A case's suffix for its run under the concurrent write load. */
     static final String WRITES = "+writes";
+    /** How often a waiting bench looks whether its separate worker still runs. */
+    static final long WORKER_CHECK_SECONDS = 2;
 
     @Spec CommandSpec spec;
 
@@ -113,6 +120,9 @@ final class BenchBackfill {
     private TemporalConnection temporal;
     private String targetName;
     private int historyEvents;
+    /** The worker in its own process, when the bench runs from the jar; its log. */
+    private Process separateWorker;
+    private File workerLog;
     private List<String> report = List.of();
 
     /** grpc's shutdown chatter (java.util.logging) would bury the results; kept referenced so the level sticks. */
@@ -171,6 +181,7 @@ final class BenchBackfill {
         Optional<Path> jar = ownJar();
         if (jar.isPresent()) {
           worker = startWorker(jar.get(), address, workerEnv);
+          separateWorker = worker;
           say("worker: a separate process (pid " + worker.pid() + "), Temporal test server on " + address);
         } else {
           inProcess = CutoverWorker.start(temporal.client(), targets);
@@ -559,7 +570,7 @@ final class BenchBackfill {
       }
       PhaseResult result;
       try {
-        result = WorkflowStub.fromTyped(phase).getResult(PhaseResult.class);
+        result = awaitWhileWorkerRuns(name, WorkflowStub.fromTyped(phase).getResultAsync(PhaseResult.class));
       } finally {
         if (interleave != null) {
           interleave.stop();
@@ -655,6 +666,37 @@ final class BenchBackfill {
 
     // ------------------------------------------------------------------ helpers
 
+    /**
+     * The run's result, or a failure naming the worker's exit and log as soon as the separate
+     * worker is gone: no other worker polls the bench's server, so the run would wait forever.
+     */
+    private PhaseResult awaitWhileWorkerRuns(String name, CompletableFuture<PhaseResult> result)
+        throws Exception {
+      while (true) {
+        try {
+          return result.get(WORKER_CHECK_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException stillRunning) {
+          if (separateWorker != null && !separateWorker.isAlive()) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                "the bench's worker (pid %d) exited with code %d while backfill %s ran; its log, %s, ends:%n%s",
+                separateWorker.pid(), separateWorker.exitValue(), name, workerLog, tail(workerLog, 20)));
+          }
+        } catch (ExecutionException failed) {
+          throw failed.getCause() instanceof Exception cause ? cause : failed;
+        }
+      }
+    }
+
+    /** The last {@code lines} lines of a file, or a word on why not. */
+    static String tail(File file, int lines) {
+      try {
+        List<String> all = Files.readAllLines(file.toPath());
+        return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+      } catch (IOException e) {
+        return "(unreadable: " + e.getMessage() + ")";
+      }
+    }
+
     private Process startWorker(Path jar, String address, Map<String, String> env) throws Exception {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "worker", "--address", address));
@@ -662,6 +704,7 @@ final class BenchBackfill {
         command.addAll(List.of("--targets-file", targetsFile.toString()));
       }
       File log = Files.createTempFile("cutover-bench-worker", ".log").toFile();
+      workerLog = log;
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
       builder.environment().putAll(env);
       say("  worker log: " + log);
