@@ -6,8 +6,20 @@ package cutover.activities.steps.backfill;
  * to the target batch time (halving or at most doubling per batch) unless the plan or an
  * operator fixed it; a rows-per-second cap is shared out among the parts; after a lock-wait or
  * replication-lag back-off the batch size is halved.
+ *
+ * <p>A batch's time is its overhead, what it costs whatever its size (a filter's {@code EXISTS}
+ * over another table hashes that whole table each batch), and a time per row. The overhead is
+ * learned from two batches of clearly different sizes. A batch is sized to spend at least as long
+ * copying as on its overhead, up to {@link #LONGEST_MILLIS} in all: sized by time alone, an
+ * overhead near the target drove the batches to the smallest size, where nearly all of their
+ * time was overhead.
  */
 final class Throttle {
+  /** A batch is made longer than the target time to cover its overhead up to this long (its locks held), in ms. */
+  static final double LONGEST_MILLIS = 80;
+  /** Two batches whose sizes differ at least by this factor show the overhead. */
+  static final double TELLING_RATIO = 1.5;
+
   private final BackfillSpec spec;
   private final int parts;
   private int size;
@@ -17,6 +29,10 @@ final class Throttle {
   /** The rate cap counts rows from here: reset when the rate changes, moved on by idle time. */
   private long windowStart = System.nanoTime();
   private long windowRows;
+  private double targetMillis;
+  private double overheadMillis;
+  private long lastRows;
+  private long lastMillis;
 
   Throttle(BackfillSpec spec, int parts) {
     this.spec = spec;
@@ -24,6 +40,7 @@ final class Throttle {
     this.fixed = spec.batchSize() != null;
     this.size = fixed ? spec.batchSize() : BackfillSpec.FIRST_BATCH_SIZE;
     this.rate = spec.rate();
+    this.targetMillis = spec.batchTime().toNanos() / 1e6;
   }
 
   /** Applies an operator's {@code tune}: a batch size (0: adapt again) and a rate (0: no cap). */
@@ -62,9 +79,54 @@ final class Throttle {
     if (fixed || rows * 2 < size || millis <= 0) {
       return;
     }
-    double target = spec.batchTime().toNanos() / 1e6;
-    double ideal = rows * target / millis;
+    learnOverhead(rows, millis);
+    // the time per row beyond the overhead, of this batch: it follows the machine as it gets slower or faster
+    double perRow = Math.max(millis - overheadMillis, millis / 10.0) / rows;
+    double target = targetMillis;
+    double time = Math.min(Math.max(target, 2 * overheadMillis), Math.max(target, LONGEST_MILLIS));
+    // an overhead near the longest batch still leaves a quarter of the target's time for copying
+    double ideal = Math.max(time - overheadMillis, target / 4) / perRow;
     size = clamp((long) Math.max(size / 2.0, Math.min(size * 2.0, ideal)));
+  }
+
+  /** The overhead, from this batch and the last one recorded when their sizes tell it: between 0 and 9/10 of this batch. */
+  private void learnOverhead(long rows, long millis) {
+    if (lastRows > 0 && Math.max(rows, lastRows) >= TELLING_RATIO * Math.min(rows, lastRows)) {
+      double perRow = (millis - lastMillis) / (double) (rows - lastRows);
+      if (perRow > 0) {
+        double overhead = Math.max(0, Math.min(millis * 0.9, millis - perRow * rows));
+        overheadMillis = overheadMillis == 0 ? overhead : (overheadMillis + overhead) / 2;
+      }
+    }
+    lastRows = rows;
+    lastMillis = millis;
+  }
+
+  /** What a batch costs whatever its size, in ms, as learned so far (0 until two batches tell it). */
+  double overheadMillis() {
+    return overheadMillis;
+  }
+
+  /** ", ~N ms of each batch is overhead" when the overhead is a tenth of the target or more, else empty. */
+  String overheadNote() {
+    return overheadMillis * 10 < targetMillis ? ""
+        : String.format(java.util.Locale.ROOT, ", ~%.0f ms of each batch is overhead whatever its size", overheadMillis);
+  }
+
+  /** The time the batches adapt to from now on: a listing chunk's, longer than a batch's. */
+  void target(java.time.Duration time) {
+    targetMillis = time.toNanos() / 1e6;
+  }
+
+  /** Batches of another kind follow: the plan's batch time, and the size and overhead learned again (unless fixed). */
+  void restart() {
+    targetMillis = spec.batchTime().toNanos() / 1e6;
+    overheadMillis = 0;
+    lastRows = 0;
+    lastMillis = 0;
+    if (!fixed) {
+      size = BackfillSpec.FIRST_BATCH_SIZE;
+    }
   }
 
   /** After backing off for lock waits or replication lag: smaller batches hold locks for less time. */

@@ -31,6 +31,32 @@ class ThrottleTest {
     assertEquals(1_000, throttle.size(), "a short last batch says nothing");
   }
 
+  /** Batches that take {@code overhead} ms whatever their size and {@code perRow} ms a row: the size they settle at. */
+  private static int settle(Throttle throttle, double overhead, double perRow) {
+    for (int i = 0; i < 30; i++) {
+      throttle.record(throttle.size(), Math.round(overhead + perRow * throttle.size()));
+    }
+    return throttle.size();
+  }
+
+  @Test
+  void aBatchSpendsAtLeastAsLongCopyingAsOnItsOverheadUpToTheLongestBatch() {
+    Throttle small = new Throttle(spec(null, null), 1);
+    int size = settle(small, 20, 0.01);
+    assertTrue(size > 3_500 && size < 4_500, "60 ms, 40 of them copying: " + size);
+
+    // an EXISTS over another table hashes it each batch: 70 ms whatever the size, above the target
+    Throttle large = new Throttle(spec(null, null), 1);
+    size = settle(large, 70, 0.03);
+    assertTrue(size >= 400 && size <= 600, "a quarter of the target copying, not the smallest batch: " + size);
+    assertTrue(large.overheadMillis() > 60 && large.overheadMillis() < 80, "learned: " + large.overheadMillis());
+    assertTrue(70 + 0.03 * size <= Throttle.LONGEST_MILLIS + 10, "a batch stays near the longest: " + size);
+    assertTrue(large.overheadNote().contains("of each batch is overhead"), large.overheadNote());
+    Throttle none = new Throttle(spec(null, null), 1);
+    settle(none, 0, 0.01);
+    assertEquals("", none.overheadNote(), "no overhead to speak of");
+  }
+
   @Test
   void aFixedOrTunedSizeStaysAndZeroAdaptsAgain() {
     Throttle throttle = new Throttle(spec(5_000, null), 1);
