@@ -79,6 +79,11 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   static final int MAX_RECONNECTS = 3;
   /** After backing off this long, a part does one batch anyway: it must not starve forever. */
   static final long MAX_BACKOFF_MILLIS = 30_000;
+  /**
+   * A listing chunk takes this many batch times: it holds no lock the application's writes wait
+   * for, and each chunk pays the filter's hash once; the guard paces it as it paces batches.
+   */
+  static final int LISTING_CHUNK_TIMES = 4;
   /** How often a part backing off for its latency guard looks again. */
   static final long GUARD_POLL_MILLIS = 100;
 
@@ -260,11 +265,16 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
 
   // ---------------------------------------------------------------- parts
 
-  /** What one batch transaction did. */
+  /** What one batch transaction did; a listing chunk ({@code listing}) lists {@code rows} matches and copies none. */
   private record Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff,
-      long replayed) {
+      long replayed, boolean listing) {
     Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff) {
       this(rows, part, finished, control, backOff, 0);
+    }
+
+    Batch(long rows, Checkpoints.Part part, boolean finished, Checkpoints.Control control, String backOff,
+        long replayed) {
+      this(rows, part, finished, control, backOff, replayed, false);
     }
   }
 
@@ -298,6 +308,8 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     String note = null;
     Capture replaying = apply && spec.from() != null ? captureInstalled(session, spec, context) : null;
     long replayedThisAttempt = 0;
+    long listedThisAttempt = 0;
+    long listingChunks = 0;
     while (true) {
       session.throwIfCancelled();
       LatencyGuard.Hold held = guard == null ? null : guard.holdBack();
@@ -380,6 +392,22 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         session.sleep(spec.pauseBetween().toMillis());
         continue;
       }
+      if (batch.listing()) {
+        if (part.state() == PartState.LISTING) {
+          listedThisAttempt += batch.rows();
+          listingChunks++;
+          throttle.target(spec.batchTime().multipliedBy(LISTING_CHUNK_TIMES));
+          throttle.record(batch.rows(), batchMillis);
+        } else {
+          throttle.restart(); // batches of the list cost what a copy does, not what listing did
+        }
+        long wait = guard == null ? 0 : guard.pauseAfter(batchMillis, 0);
+        session.progress(progress(context, part, rowsThisAttempt, started, throttle, "listing",
+            String.format(Locale.ROOT, "listed %,d matches of the filter in %,d chunks this attempt", listedThisAttempt,
+                listingChunks) + (guard == null ? "" : "; " + guard.note())));
+        session.sleep(wait);
+        continue;
+      }
       rowsThisAttempt += batch.rows();
       throttle.record(batch.rows(), batchMillis);
       throttle.counted(batch.rows());
@@ -407,10 +435,12 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     String verb = !apply ? "removed" : spec.inPlace() ? "updated" : "copied";
     return new PartOutcome(part.rowsDone(), part.batches(), rowsThisAttempt, batchTimes.percentile(50),
         batchTimes.percentile(99), batchTimes.max(), String.format(Locale.ROOT,
-            "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms)%s", context.part() + 1, context.parts(), verb,
-            part.rowsDone(), part.batches(), batchTimes.percentile(99),
-            replaying == null ? "" : String.format(Locale.ROOT, ", replayed %,d captured changes this attempt",
-                replayedThisAttempt))
+            "part %d/%d %s %,d rows in %,d batches (batch p99 %d ms%s)%s", context.part() + 1, context.parts(), verb,
+            part.rowsDone(), part.batches(), batchTimes.percentile(99), throttle.overheadNote(),
+            (listingChunks == 0 ? "" : String.format(Locale.ROOT, ", after listing %,d matches in %,d chunks paced by"
+                + " the guard", listedThisAttempt, listingChunks))
+            + (replaying == null ? "" : String.format(Locale.ROOT, ", replayed %,d captured changes this attempt",
+                replayedThisAttempt)))
         + (guarded == null ? "" : "; " + guarded));
   }
 
@@ -479,6 +509,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       }
     }
     throttle.tune(control);
+    if (part.state() == PartState.LISTING) {
+      return list(context, spec, checkpoints, sql, walk, part, control, throttle.size());
+    }
     if (part.state() == PartState.REPLAYING) {
       return replay(context, checkpoints, sql, walk.relation().withTypes(part.keyTypes()), part, control, capture,
           Math.min(Capture.REPLAY_BATCH, throttle.size()));
@@ -510,6 +543,24 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     batches.observe(range, rows);
     checkpoints.advance(part, range.end(), rows);
     return new Batch(rows, part.advancedTo(range.end(), rows), false, control, null);
+  }
+
+  /**
+   * One listing chunk of a guarded match walk's part: the matches of its next source pages added
+   * to the list, committed with the page reached; past its last page, the part copies the list.
+   */
+  private static Batch list(PartContext context, BackfillSpec spec, Checkpoints checkpoints, DSLContext sql,
+      PartWalk walk, Checkpoints.Part part, Checkpoints.Control control, int size) {
+    BatchWalk pages = walk.listing();
+    BatchWalk.Range range = pages.next(sql, part, size);
+    if (range == null) {
+      MatchWalk.Size list = MatchWalk.size(sql, context.runId(), context.step().id());
+      return new Batch(0, checkpoints.listed(part, list.pages(), list.rows()), false, control, null, 0, true);
+    }
+    int listed = MatchWalk.list(sql, spec, walk.relation(), context.runId(), context.step().id(), range.rows());
+    pages.observe(range, listed);
+    checkpoints.listedTo(part, range.end());
+    return new Batch(listed, part.listedTo(range.end()), false, control, null, 0, true);
   }
 
   /** A batch's write of its range: a copy, an update in place, or (compensating) a removal. */
@@ -568,6 +619,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     private final BackfillSql.Walk relation;
     private final Checkpoints.PartLock lock;
     private BatchWalk walk;
+    private BatchWalk listing;
 
     PartWalk(BackfillSpec spec, boolean apply, Checkpoints.PartLock lock) {
       this.spec = spec;
@@ -582,6 +634,14 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
 
     BackfillSql.Walk relation() {
       return relation;
+    }
+
+    /** The page walk of the source a listing part lists the filter's matches by. */
+    BatchWalk listing() {
+      if (listing == null) {
+        listing = new PageWalk(relation);
+      }
+      return listing;
     }
 
     /** The rows a part's bulk pass reads: the relation, or a match walk's list of the filter's matches. */

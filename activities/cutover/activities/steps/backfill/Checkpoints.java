@@ -77,6 +77,12 @@ public final class Checkpoints {
           rowsDone + rows, batches + 1, estimatedRows, state, walk, walkNote);
     }
 
+    /** A listing part that has listed its source pages up to {@code page}. */
+    public Part listedTo(List<String> page) {
+      return new Part(runId, stepId, action, part, parts, keyTypes, lower, lowerInclusive, upper, page, rowsDone,
+          batches, estimatedRows, state, walk, walkNote);
+    }
+
     public Part withState(PartState newState) {
       return new Part(runId, stepId, action, part, parts, keyTypes, lower, lowerInclusive, upper, last, rowsDone,
           batches, estimatedRows, newState, walk, walkNote);
@@ -192,6 +198,36 @@ public final class Checkpoints {
         .execute();
   }
 
+  /** Records a committed listing chunk of a part: its source pages up to {@code last} are listed. */
+  public void listedTo(Part part, List<String> last) {
+    sql.update(BACKFILL_CHECKPOINT)
+        .set(BACKFILL_CHECKPOINT.LAST_KEY, json(last))
+        .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
+        .where(key(part))
+        .execute();
+  }
+
+  /**
+   * The part has listed all its source pages: from now on it copies the list's {@code pages}
+   * pages ({@code rows} rows) from the first, and returns as it now stands.
+   */
+  public Part listed(Part part, long pages, long rows) {
+    Part copying = new Part(part.runId(), part.stepId(), part.action(), part.part(), part.parts(), part.keyTypes(),
+        List.of("0"), true, List.of(Long.toString(pages - 1)), null, 0, 0, rows, PartState.RUNNING, part.walk(),
+        part.walkNote());
+    sql.update(BACKFILL_CHECKPOINT)
+        .set(BACKFILL_CHECKPOINT.LOWER_KEY, json(copying.lower()))
+        .set(BACKFILL_CHECKPOINT.LOWER_INCLUSIVE, true)
+        .set(BACKFILL_CHECKPOINT.UPPER_KEY, json(copying.upper()))
+        .set(BACKFILL_CHECKPOINT.LAST_KEY, json(copying.last()))
+        .set(BACKFILL_CHECKPOINT.ESTIMATED_ROWS, rows)
+        .set(BACKFILL_CHECKPOINT.STATE, PartState.RUNNING.word())
+        .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
+        .where(key(part))
+        .execute();
+    return copying;
+  }
+
   public void finish(Part part) {
     sql.update(BACKFILL_CHECKPOINT)
         .set(BACKFILL_CHECKPOINT.STATE, PartState.DONE.word())
@@ -207,7 +243,7 @@ public final class Checkpoints {
         .set(BACKFILL_CHECKPOINT.UPDATED_AT, DSL.currentOffsetDateTime())
         .where(BACKFILL_CHECKPOINT.RUN_ID.eq(runId), BACKFILL_CHECKPOINT.STEP_ID.eq(stepId),
             BACKFILL_CHECKPOINT.ACTION.eq(action.word()),
-            BACKFILL_CHECKPOINT.STATE.in(PartState.RUNNING.word(), PartState.REPLAYING.word()))
+            BACKFILL_CHECKPOINT.STATE.in(PartState.LISTING.word(), PartState.RUNNING.word(), PartState.REPLAYING.word()))
         .execute();
   }
 

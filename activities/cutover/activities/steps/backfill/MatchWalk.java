@@ -4,8 +4,10 @@ import static org.jooq.impl.DSL.name;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Name;
+import org.jooq.Select;
 import org.jooq.impl.DSL;
 
 /**
@@ -21,9 +23,16 @@ import org.jooq.impl.DSL;
  * takes the disk space of the matching rows, so {@link WalkChoice} chooses it only for a
  * selective filter. The capture's trigger was installed and committed before it, in a
  * transaction of its own, so the application's writes do not wait for the list's statement;
- * they share the server with it. The guard paces batches, not this one statement, so under a
- * latency guard {@link WalkChoice} takes the page walk; a plan's {@code walk: matches} under a
- * guard runs the statement without parallel workers, leaving the other cores to the application.
+ * they share the server with it.
+ *
+ * <p>Under a latency guard, which can pace batches but not one statement, the list is made empty
+ * when the parts are prepared, and one part fills it first: its state is {@link
+ * PartState#LISTING} and its bounds are the source's pages, which it lists in page-range chunks
+ * (each chunk's rows committed with the page it reached), paced by the guard as batches are;
+ * then it copies the list. A chunk pays the filter's hash once for many pages, where a guarded
+ * page walk paid it in every batch of a few hundred rows. Chunks listed at different moments
+ * are exact for the same reason the list is: every row changed since the capture began is
+ * copied by the replay, not from the list.
  *
  * <p>Exact only with the capture of changes ({@link Capture}): the list is a snapshot of the
  * matching rows when the parts were prepared, and every row the application inserts, updates
@@ -51,19 +60,42 @@ final class MatchWalk {
 
   /**
    * Writes the match list of the source's rows that pass the filter now, and returns the parts
-   * that copy it: its pages split evenly; one done part when nothing matches.
+   * that copy it: its pages split evenly; one done part when nothing matches. Under a latency
+   * guard: the list empty, and one part that lists the source's pages first.
    */
   static List<Checkpoints.Part> parts(DSLContext sql, BackfillSpec spec, BackfillSql.Walk source, String run,
       String step, String note) {
     Name list = listName(run, step);
+    Select<?> matching = DSL.select(BackfillSql.table(spec.fromTable()).asterisk()).from(source.table())
+        .where(source.filter());
     if (spec.guard() != null) {
-      sql.select(DSL.function(name("set_config"), String.class, DSL.inline("max_parallel_workers_per_gather"),
-          DSL.inline("0"), DSL.inline(true))).fetch();
+      sql.execute("CREATE TABLE {0} AS {1} WITH NO DATA", list, matching);
+      String paced = note + "; under the latency guard one part makes the list in page-range chunks the guard paces"
+          + (spec.partitions() > 1 ? " (partitions: " + spec.partitions() + " is one part)" : "");
+      return PageWalk.parts(sql, spec.fromTable(), 1, BackfillSql.estimateRows(sql, source, null), run, step,
+          WalkKind.MATCHES, paced).stream().map(p -> p.done() ? p : p.withState(PartState.LISTING)).toList();
     }
-    sql.execute("CREATE TABLE {0} AS {1}", list,
-        DSL.select(BackfillSql.table(spec.fromTable()).asterisk()).from(source.table()).where(source.filter()));
+    sql.execute("CREATE TABLE {0} AS {1}", list, matching);
     long rows = sql.fetchCount(DSL.table(list));
     return PageWalk.parts(sql, Arrays.asList(list.getName()), spec.partitions(), rows, run, step, WalkKind.MATCHES, note);
+  }
+
+  /** Lists the source's rows in {@code pages} (of the source) that pass the filter now; returns how many. */
+  static int list(DSLContext sql, BackfillSpec spec, BackfillSql.Walk source, String run, String step,
+      Condition pages) {
+    return sql.insertInto(DSL.table(listName(run, step)))
+        .select(DSL.select(BackfillSql.table(spec.fromTable()).asterisk()).from(source.table())
+            .where(source.filter().and(pages)))
+        .execute();
+  }
+
+  /** A filled list's size. */
+  record Size(long pages, long rows) {}
+
+  /** The list's size, once a listing part has filled it. */
+  static Size size(DSLContext sql, String run, String step) {
+    Name list = listName(run, step);
+    return new Size(BackfillSql.pages(sql, Arrays.asList(list.getName())), sql.fetchCount(DSL.table(list)));
   }
 
   /** Drops the step's match list; nothing when there is none. */

@@ -4,6 +4,12 @@ import cutover.activities.Word;
 
 /** Where a backfill part stands; the word is {@code cutover.backfill_checkpoint.state}. */
 public enum PartState implements Word {
+  /**
+   * A guarded match walk's part lists the filter's matches among its source pages, chunk by
+   * chunk as the latency guard paces it; its bounds and checkpoint are source pages until it
+   * has listed them all, then those of the list, and it runs.
+   */
+  LISTING,
   RUNNING,
   /** The bulk pass is done; the part replays the changes captured in its key range. */
   REPLAYING,

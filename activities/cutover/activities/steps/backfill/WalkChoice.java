@@ -21,10 +21,11 @@ import org.jooq.impl.DSL;
  *       applied inside the range (a key walk reads rows from random pages, and with a selective
  *       filter its bound query walks the key index through every non-matching row)
  *   <li>a table with a filter that the planner expects to pass at most {@value #SELECTIVE} of its
- *       rows, its changes captured, and no latency guard (which paces batches, not the list's one
- *       statement): the matching rows listed once by one statement, then
- *       copied from the list by page range ({@link MatchWalk}); a page walk evaluates the filter per batch (with
- *       an {@code EXISTS} over another table, a hash of that whole table each batch)
+ *       rows, its changes captured: the matching rows listed once by one statement (under a latency
+ *       guard, which can pace batches but not one statement, by one part in page-range chunks the
+ *       guard paces), then copied from the list by page range ({@link MatchWalk}); a page walk
+ *       evaluates the filter per batch (with an {@code EXISTS} over another table, a hash of that
+ *       whole table each batch)
  *   <li>a view, a query or a partitioned table (no pages of its own): key ranges from a sample
  * </ul>
  */
@@ -65,8 +66,7 @@ record WalkChoice(WalkKind kind, String note) {
     Double share = spec.where() == null ? null : filterShare(sql, source);
     String passes = share == null ? null
         : String.format(Locale.ROOT, "the filter passes ~%.1f%% of the rows (planner's estimate)", 100 * share);
-    // the list's statement is one the latency guard cannot pace; page ranges it can, batch by batch
-    if (captured && share != null && share <= SELECTIVE && spec.guard() == null) {
+    if (captured && share != null && share <= SELECTIVE) {
       return new WalkChoice(WalkKind.MATCHES, passes + ": evaluated once into a list of the matching rows, which"
           + " batches copy by page range, instead of once per batch");
     }
@@ -80,9 +80,6 @@ record WalkChoice(WalkKind kind, String note) {
     }
     return new WalkChoice(WalkKind.PAGES, spec.where() != null
         ? "a filter is applied inside page ranges, each page read once (" + measured + ")"
-            + (captured && share != null && share <= SELECTIVE
-                ? "; " + passes + ", but a latency guard paces batches, and one statement listing the matches it cannot"
-                : "")
         : "key order does not follow storage order (" + measured + "): page ranges, each page read once");
   }
 

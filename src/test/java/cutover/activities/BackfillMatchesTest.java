@@ -74,25 +74,80 @@ class BackfillMatchesTest {
 
   @Test
   void underConcurrentWritesTheCopyEndsEqualToTheFilteredSource() throws Exception {
-    try (BackfillHarness h = new BackfillHarness("bm")) {
-      h.execute(BackfillCaptureTest.SETUP + "; ANALYZE src");
-      // the writer's updates (v + 1) move rows in and out of the filter, and to new locations
-      String filter = "v % 4 = 1";
-      PlanStep step = BackfillHarness.step("copy", BackfillCaptureTest.COPY + "where: " + filter + "\nbatchSize: 100\n"
-          + "pauseBetween: 5ms\npartitions: 2\nwalk: matches\n");
-      StepResult result;
-      try (BackfillCaptureTest.Writer writer = new BackfillCaptureTest.Writer(h, "copy")) {
-        BackfillStepTest.await("some writes", () -> writer.writes.get() > 50);
-        long before = writer.writes.get();
-        result = h.applyInParallel(step);
-        assertTrue(writer.writes.get() > before + 20, "writes during the copy: " + (writer.writes.get() - before));
+    for (String guard : java.util.List.of("", GUARD)) {
+      try (BackfillHarness h = new BackfillHarness("bm")) {
+        h.execute(BackfillCaptureTest.SETUP + "; ANALYZE src");
+        // the writer's updates (v + 1) move rows in and out of the filter, and to new locations
+        String filter = "v % 4 = 1";
+        PlanStep step = BackfillHarness.step("copy", BackfillCaptureTest.COPY + "where: " + filter + "\nbatchSize: 100\n"
+            + "pauseBetween: 5ms\npartitions: 2\nwalk: matches\n" + guard);
+        StepResult result;
+        try (BackfillCaptureTest.Writer writer = new BackfillCaptureTest.Writer(h, "copy")) {
+          BackfillStepTest.await("some writes", () -> writer.writes.get() > 50);
+          long before = writer.writes.get();
+          result = h.applyInParallel(step);
+          assertTrue(writer.writes.get() > before + 20, "writes during the copy: " + (writer.writes.get() - before));
+        }
+        h.execute("VACUUM src");
+        assertEquals(h.checksum("(SELECT id, v, note FROM src WHERE " + filter + ")"), h.checksum("dst"), guard);
+        assertTrue(BackfillCaptureTest.replayedBy(result) > 0, result.outcome());
+        assertTrue(result.outcome().contains("walk: matches"), result.outcome());
+        assertListGone(h);
+        BackfillCaptureTest.assertCaptureGone(h);
       }
-      h.execute("VACUUM src");
-      assertEquals(h.checksum("(SELECT id, v, note FROM src WHERE " + filter + ")"), h.checksum("dst"));
-      assertTrue(BackfillCaptureTest.replayedBy(result) > 0, result.outcome());
-      assertTrue(result.outcome().contains("walk: matches"), result.outcome());
+    }
+  }
+
+  /** A latency guard that lets the copy run: the list is made in chunks it paces. */
+  static final String GUARD = "guard: {ratio: 20, window: 500ms, every: 10ms}\n";
+
+  @Test
+  void underALatencyGuardOnePartListsTheMatchesInChunksResumingAfterAFailureThenCopiesThem() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("bm")) {
+      // the 2,000th row the listing evaluates fails its chunk once (the parts' preparation reads rows far from it):
+      // the chunks before it are committed
+      h.execute(INT_SETUP + "CREATE SEQUENCE trip START 1000000; ANALYZE; INSERT INTO ref SELECT id, k, n FROM src WHERE " + INT_FILTER);
+      String fields = INT_COPY.replace("{trip}", "0").replace("where: " + INT_FILTER,
+          "where: 1 / (nextval('trip') - 2000) IS NOT NULL AND " + INT_FILTER);
+      PlanStep step = BackfillHarness.step("copy", fields + "partitions: 2\nwalk: matches\n" + GUARD);
+      StepCall call = h.call(step);
+      StepParts parts = h.steps.prepareParts(new PartsCall(call, StepAction.APPLY));
+      assertEquals(1, parts.parts(), "one part lists the matches");
+      h.execute("ALTER SEQUENCE trip RESTART WITH 1");
+      assertEquals("listing", h.text("SELECT state FROM cutover.backfill_checkpoint"));
+      ActivityFailure failed = assertThrows(ActivityFailure.class,
+          () -> h.steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1)));
+      assertTrue(String.valueOf(failed.getCause().getMessage()).contains("division by zero"), failed.toString());
+      assertEquals("listing", h.text("SELECT state FROM cutover.backfill_checkpoint"));
+      String listedTo = h.text("SELECT last_key FROM cutover.backfill_checkpoint");
+      assertTrue(listedTo != null && h.count("SELECT count(*) FROM dst") == 0, "listed to page " + listedTo
+          + " and copied nothing");
+
+      h.steps.runPart(new PartCall(call, StepAction.APPLY, 0, 1));
+      StepResult result = h.steps.apply(call);
+
+      assertEquals(h.checksum("ref"), h.checksum("dst"));
+      assertEquals(h.count("SELECT count(*) FROM ref"), result.rows());
+      assertTrue(result.outcome().contains("one part makes the list in page-range chunks the guard paces (partitions: 2"),
+          result.outcome());
       assertListGone(h);
       BackfillCaptureTest.assertCaptureGone(h);
+    }
+  }
+
+  @Test
+  void underALatencyGuardASelectiveFilterIsStillCopiedFromItsMatches() throws Exception {
+    try (BackfillHarness h = new BackfillHarness("bm")) {
+      h.execute(LINES.setup() + "ANALYZE");
+      h.execute(LINES.reference());
+      PlanStep step = BackfillHarness.step("copy", LINES.fields().replace("{trip}", "0") + GUARD);
+
+      StepResult result = h.apply(step);
+
+      assertEquals(h.checksum("ref"), h.checksum("dst"));
+      assertTrue(result.outcome().contains("walk: matches") && result.outcome().contains("in page-range chunks the guard paces"),
+          result.outcome());
+      assertListGone(h);
     }
   }
 
