@@ -56,6 +56,7 @@ public final class CutoverCli {
    */
   public static CommandLine commandLine(Map<String, String> environment, Path home) {
     CommandLine cli = new CommandLine(new CutoverCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler((error, cmd, parsed) -> {
           cmd.getErr().println("cutover: " + Failures.message(error));
           if (environment.get("CUTOVER_DEBUG") != null) {

@@ -110,6 +110,14 @@ final class BenchBackfill {
     @Option(names = "--guard", description = "run the backfills with a latency guard (guard: true, the default probe)")
     boolean guard;
 
+    @Option(names = "--guard-probe", defaultValue = "default",
+        description = {"the guard's probe under writes (implies --guard): default (a one-row write into cutover),",
+            "or read (a point read of a random existing row of the case's source, as its application's reads)"})
+    GuardProbe guardProbe;
+
+    /** The probe a guarded +writes case names. */
+    enum GuardProbe { DEFAULT, READ }
+
     @Option(names = "--repeat", defaultValue = "1",
         description = {"rounds of each case without writes (default: ${DEFAULT-VALUE}): limit, backfill, limit, ...;",
             "the line gives the median round and ratio_range, the lowest and highest ratio"})
@@ -137,6 +145,7 @@ final class BenchBackfill {
             "cutover bench backfill: --rows >= 1000, --partitions 1-8, --write-rate >= 1, --repeat 1-9");
         return CutoverCli.BAD_INPUT;
       }
+      guard |= guardProbe == GuardProbe.READ;
       for (String name : cases) {
         String shape = name.endsWith(WRITES) ? name.substring(0, name.length() - WRITES.length()) : name;
         if (!name.equals(OVERVIEW) && BackfillCase.named(shape) == null) {
@@ -330,7 +339,8 @@ final class BenchBackfill {
       long loadSeconds = Math.max(5, Math.round(1.2 * copied / limit));
       WritesCase.Shape shape = WritesCase.Shape.of(copy, rows);
       String fields = shape.step() + (batchTime == null ? "" : "batchTime: " + batchTime + "\n")
-          + (walk == null ? "" : "walk: " + walk + "\n");
+          + (walk == null ? "" : "walk: " + walk + "\n")
+          + (guardProbe == GuardProbe.READ ? "guard:\n  probe: \"" + shape.writes().read() + "\"\n" : "");
       return new WritesCase(db, out, writeRate, rows).run(new WritesCase.Shape(shape.name(), fields, shape.createTarget(),
           shape.source(), shape.targetRows(), shape.writes()), limit, loadSeconds, this::runPlan);
     }
@@ -552,7 +562,8 @@ final class BenchBackfill {
       StringBuilder plan = new StringBuilder("name: " + planName + "\ntarget: " + targetName + "\nphases:\n"
           + "  - name: backfill\n    steps:\n      - id: backfill\n        kind: backfill\n");
       stepFields.lines().forEach(line -> plan.append("        ").append(line).append('\n'));
-      if (guard) {
+      // a case that names its own guard (--guard-probe read) has it in its fields
+      if (guard && stepFields.lines().noneMatch(line -> line.startsWith("guard:"))) {
         plan.append("        guard: true\n");
       }
       PlanPushResult pushed = PlanCommand.Push.push(temporal, plan.toString(), planName + ".yaml", targetName, "bench");
@@ -795,21 +806,26 @@ final class BenchBackfill {
      * @param insert inserts row n (nothing when it exists)
      * @param delete deletes row n
      */
-    record Writes(String table, String update, String insert, String delete) {
+    record Writes(String table, String update, String insert, String delete, String read) {
+      /** @param read a point read of a random existing row, as the application's reads: a guard's probe */
       static Writes of(BackfillCase.Tables tables, long rows) {
+        // the row's number is drawn once (an uncorrelated subquery): random() in the condition itself would scan
+        String n = "(SELECT 1 + floor(random() * " + rows + ")::bigint AS n) k";
         return switch (tables) {
           case INT -> new Writes("bench_src", "UPDATE bench_src SET status = ?, amount = amount + 1 WHERE id = ?",
               "INSERT INTO bench_src (" + Backfill.COLUMNS + ") SELECT n, md5('tenant' || (n % 50))::uuid,"
                   + " 'contract ' || n, 'active', 1.00, now(), jsonb_build_object('tier', 1, 'seats', 2, 'renewal', 'auto')"
                   + " FROM (SELECT ?::bigint AS n) k ON CONFLICT (id) DO NOTHING",
-              "DELETE FROM bench_src WHERE id = ?");
+              "DELETE FROM bench_src WHERE id = ?",
+              "SELECT s.status, s.amount FROM bench_src s, " + n + " WHERE s.id = k.n");
           case UUID -> new Writes("bench_uuid", "UPDATE bench_uuid SET status = ?, amount = amount + 1"
                   + " WHERE id = md5('row' || ?::bigint)::uuid",
               "INSERT INTO bench_uuid (" + Backfill.COLUMNS + ") SELECT md5('row' || n)::uuid,"
                   + " md5('tenant' || (n % 50))::uuid, 'contract ' || n, 'active', 1.00, now(),"
                   + " jsonb_build_object('tier', 1, 'seats', 2, 'renewal', 'auto')"
                   + " FROM (SELECT ?::bigint AS n) k ON CONFLICT (id) DO NOTHING",
-              "DELETE FROM bench_uuid WHERE id = md5('row' || ?::bigint)::uuid");
+              "DELETE FROM bench_uuid WHERE id = md5('row' || ?::bigint)::uuid",
+              "SELECT u.status, u.amount FROM bench_uuid u, " + n + " WHERE u.id = md5('row' || k.n)::uuid");
           // line n belongs to contract (n - 1) * 2 / 5 + 1 of tenant (contract % 3); a new line joins an existing contract
           case CONTRACTS -> new Writes("bench_lines", "UPDATE bench_lines l SET billing_frequency = ?, rate = rate + 1"
                   + " FROM (SELECT ?::bigint AS n) k WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
@@ -819,6 +835,9 @@ final class BenchBackfill {
                   + " FROM (SELECT n, abs(hashint8(n)) % " + Math.max(1, rows * 2 / 5) + " + 1 AS c"
                   + " FROM (SELECT ?::bigint AS n) k) k ON CONFLICT DO NOTHING",
               "DELETE FROM bench_lines l USING (SELECT ?::bigint AS n) k"
+                  + " WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
+                  + " AND l.contract_line_id = md5('line' || k.n)::uuid",
+              "SELECT l.billing_frequency, l.rate FROM bench_lines l, " + n
                   + " WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
                   + " AND l.contract_line_id = md5('line' || k.n)::uuid");
         };
