@@ -339,10 +339,15 @@ final class BenchBackfill {
       long loadSeconds = Math.max(5, Math.round(1.2 * copied / limit));
       WritesCase.Shape shape = WritesCase.Shape.of(copy, rows);
       String fields = shape.step() + (batchTime == null ? "" : "batchTime: " + batchTime + "\n")
-          + (walk == null ? "" : "walk: " + walk + "\n")
-          + (guardProbe == GuardProbe.READ ? "guard:\n  probe: \"" + shape.writes().read() + "\"\n" : "");
+          + (walk == null ? "" : "walk: " + walk + "\n");
       return new WritesCase(db, out, writeRate, rows).run(new WritesCase.Shape(shape.name(), fields, shape.createTarget(),
-          shape.source(), shape.targetRows(), shape.writes()), limit, loadSeconds, this::runPlan);
+          shape.source(), shape.targetRows(), shape.writes()), limit, loadSeconds, runner(shape));
+    }
+
+    /** Runs a +writes case's plans; under --guard-probe read its guard probes the case's source. */
+    private WritesCase.Runner runner(WritesCase.Shape shape) {
+      String probe = guardProbe == GuardProbe.READ ? shape.writes().read() : null;
+      return (name, stepFields, interleave) -> runPlan(name, stepFields, null, null, interleave, probe);
     }
 
     /** The case's single statement into a fresh empty table: rows per second. */
@@ -396,8 +401,8 @@ final class BenchBackfill {
         drop("bench_upd");
         updateLimit = Math.max(firstUpdate, limitUpdate());
       }
-      String intWrites = new WritesCase(db, out, writeRate, rows).run(
-          WritesCase.Shape.of(BackfillCase.named("int"), rows), limit, loadSeconds, this::runPlan);
+      WritesCase.Shape intShape = WritesCase.Shape.of(BackfillCase.named("int"), rows);
+      String intWrites = new WritesCase(db, out, writeRate, rows).run(intShape, limit, loadSeconds, runner(intShape));
       long rssKb = worker != null ? vmHwmKb(worker.pid()) : vmHwmKb(ProcessHandle.current().pid());
 
       double ratio = defaults.rowsPerSecond / limit;
@@ -541,17 +546,16 @@ final class BenchBackfill {
      * A plan of one backfill step with these fields, pushed and run as a phase through Temporal;
      * {@code dst} (when not null) is made afresh from {@code targetDdl} first. Rows per second are the caller's.
      */
-    private Run runPlan(String name, String stepFields, WritesCase.Interleave interleave) throws Exception {
-      return runPlan(name, stepFields, null, null, interleave);
-    }
-
     private Run runPlan(String name, String stepFields, String dst, String targetDdl) throws Exception {
-      return runPlan(name, stepFields, dst, targetDdl, null);
+      return runPlan(name, stepFields, dst, targetDdl, null, null);
     }
 
-    /** @param interleave pauses and resumes the run while it copies, or null */
-    private Run runPlan(String name, String stepFields, String dst, String targetDdl, WritesCase.Interleave interleave)
-        throws Exception {
+    /**
+     * @param interleave pauses and resumes the run while it copies, or null
+     * @param probe the guard's probe under --guard, or null for the default one
+     */
+    private Run runPlan(String name, String stepFields, String dst, String targetDdl, WritesCase.Interleave interleave,
+        String probe) throws Exception {
       if (dst != null) {
         drop(dst);
         sql(String.format(Locale.ROOT, targetDdl, dst));
@@ -562,9 +566,8 @@ final class BenchBackfill {
       StringBuilder plan = new StringBuilder("name: " + planName + "\ntarget: " + targetName + "\nphases:\n"
           + "  - name: backfill\n    steps:\n      - id: backfill\n        kind: backfill\n");
       stepFields.lines().forEach(line -> plan.append("        ").append(line).append('\n'));
-      // a case that names its own guard (--guard-probe read) has it in its fields
-      if (guard && stepFields.lines().noneMatch(line -> line.startsWith("guard:"))) {
-        plan.append("        guard: true\n");
+      if (guard) {
+        plan.append(probe == null ? "        guard: true\n" : "        guard:\n          probe: \"" + probe + "\"\n");
       }
       PlanPushResult pushed = PlanCommand.Push.push(temporal, plan.toString(), planName + ".yaml", targetName, "bench");
       if (!pushed.problems().isEmpty()) {
@@ -811,6 +814,9 @@ final class BenchBackfill {
       static Writes of(BackfillCase.Tables tables, long rows) {
         // the row's number is drawn once (an uncorrelated subquery): random() in the condition itself would scan
         String n = "(SELECT 1 + floor(random() * " + rows + ")::bigint AS n) k";
+        // line n belongs to contract (n - 1) * 2 / 5 + 1 of tenant (contract % 3); a new line joins an existing contract
+        String lineN = " WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
+            + " AND l.contract_line_id = md5('line' || k.n)::uuid";
         return switch (tables) {
           case INT -> new Writes("bench_src", "UPDATE bench_src SET status = ?, amount = amount + 1 WHERE id = ?",
               "INSERT INTO bench_src (" + Backfill.COLUMNS + ") SELECT n, md5('tenant' || (n % 50))::uuid,"
@@ -826,20 +832,14 @@ final class BenchBackfill {
                   + " FROM (SELECT ?::bigint AS n) k ON CONFLICT (id) DO NOTHING",
               "DELETE FROM bench_uuid WHERE id = md5('row' || ?::bigint)::uuid",
               "SELECT u.status, u.amount FROM bench_uuid u, " + n + " WHERE u.id = md5('row' || k.n)::uuid");
-          // line n belongs to contract (n - 1) * 2 / 5 + 1 of tenant (contract % 3); a new line joins an existing contract
           case CONTRACTS -> new Writes("bench_lines", "UPDATE bench_lines l SET billing_frequency = ?, rate = rate + 1"
-                  + " FROM (SELECT ?::bigint AS n) k WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
-                  + " AND l.contract_line_id = md5('line' || k.n)::uuid",
+                  + " FROM (SELECT ?::bigint AS n) k" + lineN,
               "INSERT INTO bench_lines SELECT md5('tenant' || (c % 3))::uuid, md5('line' || n)::uuid,"
                   + " md5('contract' || c)::uuid, 'line ' || n, 'monthly', 0, 1.00"
                   + " FROM (SELECT n, abs(hashint8(n)) % " + Math.max(1, rows * 2 / 5) + " + 1 AS c"
                   + " FROM (SELECT ?::bigint AS n) k) k ON CONFLICT DO NOTHING",
-              "DELETE FROM bench_lines l USING (SELECT ?::bigint AS n) k"
-                  + " WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
-                  + " AND l.contract_line_id = md5('line' || k.n)::uuid",
-              "SELECT l.billing_frequency, l.rate FROM bench_lines l, " + n
-                  + " WHERE l.tenant = md5('tenant' || (((k.n - 1) * 2 / 5 + 1) % 3))::uuid"
-                  + " AND l.contract_line_id = md5('line' || k.n)::uuid");
+              "DELETE FROM bench_lines l USING (SELECT ?::bigint AS n) k" + lineN,
+              "SELECT l.billing_frequency, l.rate FROM bench_lines l, " + n + lineN);
         };
       }
     }
