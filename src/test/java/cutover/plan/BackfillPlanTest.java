@@ -54,6 +54,18 @@ class BackfillPlanTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
+      no guard                     | guard: false                    | PT0.06S
+      a guard                      | guard: true                     | PT0.02S
+      a guard with its batch time  | guard: true\\nbatchTime: 60ms   | PT0.06S
+      """)
+  void aGuardedCopyDefaultsToShorterBatches(String name, String fields, Duration batchTime) throws Exception {
+    PlanStep step = PlanParser.parse(plan("from: orders\nkey: [id]\ninto: orders_v2\ncolumns: {id: id}\n"
+        + fields.replace("\\n", "\n")), "p.yaml", null, StepKinds.ALL).step("b").orElseThrow();
+    assertEquals(batchTime, ((BackfillSpec) step.spec()).batchTime());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
       no source               | key: [id]\\ninto: t\\ncolumns: {id: id}                                     | a backfill needs a source
       two sources             | from: a\\nquery: SELECT 1 AS id\\nkey: [id]\\ninto: t\\ncolumns: {id: id}      | give either from: or query:
       no key                  | from: a\\ninto: t\\ncolumns: {id: id}                                       | a backfill needs key:
