@@ -40,7 +40,7 @@ import org.jooq.impl.SQLDataType;
  *       {@code set: {column: expression}} to update the source table in place
  *   <li>{@code partitions: N} (1–8) splits the key range into parts that run as activities in
  *       parallel; {@code batchSize} fixes the batch size, else it adapts to {@code batchTime}
- *       (default 60ms); {@code rate} caps rows per second; {@code pauseBetween} waits between
+ *       (default 40ms, 60ms for a page walk or a copy between targets, 20ms under a guard); {@code rate} caps rows per second; {@code pauseBetween} waits between
  *       batches; {@code maxLockWait} / {@code maxReplicationLag} back off while sessions wait on
  *       locks of the touched tables, or a replica lags, longer than that; {@code guard:} backs off
  *       while a probe of the application's latency is slower than a ratio of its baseline
@@ -295,7 +295,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     boolean apply = context.action() == StepAction.APPLY;
     PartWalk walk = new PartWalk(spec, apply,
         new Checkpoints.PartLock(context.runId(), context.step().id(), context.action(), context.part()));
-    Throttle throttle = new Throttle(spec, context.parts());
+    Throttle throttle = new Throttle(spec, spec.batchTimeFor(walkOf(context, spec)), context.parts());
     Load load = new Load(spec, apply);
     long started = System.nanoTime();
     long rowsThisAttempt = 0;
@@ -396,7 +396,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         if (part.state() == PartState.LISTING) {
           listedThisAttempt += batch.rows();
           listingChunks++;
-          throttle.target(spec.batchTime().multipliedBy(LISTING_CHUNK_TIMES));
+          throttle.target(LISTING_CHUNK_TIMES);
           throttle.record(batch.rows(), batchMillis);
         } else {
           throttle.restart(); // batches of the list cost what a copy does, not what listing did
@@ -477,6 +477,14 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   }
 
   /** A placeholder before the part's first batch was read: progress needs a part. */
+  /** The walk the part's prepare chose (its batches' default time depends on it). */
+  private static WalkKind walkOf(PartContext context, BackfillSpec spec) {
+    return context.session().run(spec.timeouts(), (tx, attempt) ->
+        new Checkpoints(tx).parts(context.runId(), context.step().id(), context.action()).stream()
+            .filter(part -> part.part() == context.part()).map(Checkpoints.Part::walk).findFirst()
+            .orElse(WalkKind.KEY)).value();
+  }
+
   static Checkpoints.Part firstRead(PartContext context) {
     return new Checkpoints.Part(context.runId(), context.step().id(), context.action(), context.part(), context.parts(),
         List.of(), null, false, null, null, 0, 0, null, PartState.RUNNING, WalkKind.KEY, null);

@@ -129,7 +129,7 @@ final class TargetCopy {
     OtherTargetReads source = new OtherTargetReads(session.targets(), spec.fromTarget(), context.target(),
         context.step().id());
     source.requireKnown();
-    Throttle throttle = new Throttle(spec, context.parts());
+    Throttle throttle = new Throttle(spec, spec.batchTimeFor(WalkKind.KEY), context.parts());
     BackfillStep.Load load = new BackfillStep.Load(spec, true);
     BackfillStep.BatchTimes batchTimes = new BackfillStep.BatchTimes();
     Rows rows = new Rows(spec, context.runId(), context.step().id(), session.targets());

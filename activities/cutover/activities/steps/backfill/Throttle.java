@@ -21,6 +21,7 @@ final class Throttle {
   static final double TELLING_RATIO = 1.5;
 
   private final BackfillSpec spec;
+  private final java.time.Duration batchTime;
   private final int parts;
   private int size;
   private boolean fixed;
@@ -34,13 +35,15 @@ final class Throttle {
   private long lastRows;
   private long lastMillis;
 
-  Throttle(BackfillSpec spec, int parts) {
+  /** Batches of {@code batchTime} (the plan's, or its default for the part's walk), {@code parts} sharing the rate. */
+  Throttle(BackfillSpec spec, java.time.Duration batchTime, int parts) {
     this.spec = spec;
+    this.batchTime = batchTime;
     this.parts = Math.max(1, parts);
     this.fixed = spec.batchSize() != null;
     this.size = fixed ? spec.batchSize() : BackfillSpec.FIRST_BATCH_SIZE;
     this.rate = spec.rate();
-    this.targetMillis = spec.batchTime().toNanos() / 1e6;
+    this.targetMillis = batchTime.toNanos() / 1e6;
   }
 
   /** Applies an operator's {@code tune}: a batch size (0: adapt again) and a rate (0: no cap). */
@@ -113,14 +116,14 @@ final class Throttle {
         : String.format(java.util.Locale.ROOT, ", ~%.0f ms of each batch is overhead whatever its size", overheadMillis);
   }
 
-  /** The time the batches adapt to from now on: a listing chunk's, longer than a batch's. */
-  void target(java.time.Duration time) {
-    targetMillis = time.toNanos() / 1e6;
+  /** From now on the batches adapt to {@code times} the batch time: a listing chunk's, longer than a batch's. */
+  void target(int times) {
+    targetMillis = batchTime.multipliedBy(times).toNanos() / 1e6;
   }
 
-  /** Batches of another kind follow: the plan's batch time, and the size and overhead learned again (unless fixed). */
+  /** Batches of another kind follow: the batch time again, and the size and overhead learned again (unless fixed). */
   void restart() {
-    targetMillis = spec.batchTime().toNanos() / 1e6;
+    targetMillis = batchTime.toNanos() / 1e6;
     overheadMillis = 0;
     lastRows = 0;
     lastMillis = 0;

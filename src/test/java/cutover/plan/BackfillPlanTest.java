@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cutover.activities.steps.backfill.BackfillSpec;
+import cutover.activities.steps.backfill.WalkKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,20 +49,26 @@ class BackfillPlanTest {
     assertEquals(3, spec.partitions());
     assertEquals(20000L, spec.rate());
     assertNull(spec.batchSize());
-    assertEquals(BackfillSpec.DEFAULT_BATCH_TIME, spec.batchTime());
+    assertNull(spec.batchTime(), "the default depends on the walk the part takes");
     assertEquals(Duration.ofMillis(500), spec.timeouts().lockTimeout());
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      no guard                     | guard: false                    | PT0.06S
-      a guard                      | guard: true                     | PT0.02S
-      a guard with its batch time  | guard: true\\nbatchTime: 60ms   | PT0.06S
+      a key walk                   | guard: false                    | KEY    | PT0.04S
+      a range walk                 | guard: false                    | RANGES | PT0.04S
+      a match walk                 | guard: false                    | MATCHES| PT0.04S
+      a page walk                  | guard: false                    | PAGES  | PT0.06S
+      a copy between targets       | fromTarget: other               | KEY    | PT0.06S
+      a guard                      | guard: true                     | PAGES  | PT0.02S
+      a guard with its batch time  | guard: true\\nbatchTime: 60ms   | KEY    | PT0.06S
+      the plan's batch time        | batchTime: 25ms                 | PAGES  | PT0.025S
       """)
-  void aGuardedCopyDefaultsToShorterBatches(String name, String fields, Duration batchTime) throws Exception {
+  void theBatchTimeDefaultsByWalkAndGuard(String name, String fields, WalkKind walk, Duration batchTime)
+      throws Exception {
     PlanStep step = PlanParser.parse(plan("from: orders\nkey: [id]\ninto: orders_v2\ncolumns: {id: id}\n"
         + fields.replace("\\n", "\n")), "p.yaml", null, StepKinds.ALL).step("b").orElseThrow();
-    assertEquals(batchTime, ((BackfillSpec) step.spec()).batchTime());
+    assertEquals(batchTime, ((BackfillSpec) step.spec()).batchTimeFor(walk));
   }
 
   @ParameterizedTest(name = "{0}")

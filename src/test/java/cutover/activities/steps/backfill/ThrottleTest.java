@@ -19,7 +19,7 @@ class ThrottleTest {
 
   @Test
   void theBatchSizeAdaptsToTheBatchTimeAtMostDoublingOrHalving() {
-    Throttle throttle = new Throttle(spec(null, null), 1);
+    Throttle throttle = new Throttle(spec(null, null), Duration.ofMillis(60), 1);
     assertEquals(1_000, throttle.size());
     throttle.record(1_000, 6);
     assertEquals(2_000, throttle.size(), "a fast batch doubles at most");
@@ -41,28 +41,28 @@ class ThrottleTest {
 
   @Test
   void aBatchSpendsAtLeastAsLongCopyingAsOnItsOverheadUpToTheLongestBatch() {
-    Throttle small = new Throttle(spec(null, null), 1);
+    Throttle small = new Throttle(spec(null, null), Duration.ofMillis(60), 1);
     int size = settle(small, 20, 0.01);
     assertTrue(size > 3_500 && size < 4_500, "60 ms, 40 of them copying: " + size);
 
     // an EXISTS over another table hashes it each batch: 70 ms whatever the size, above the target
-    Throttle large = new Throttle(spec(null, null), 1);
+    Throttle large = new Throttle(spec(null, null), Duration.ofMillis(60), 1);
     size = settle(large, 70, 0.03);
     assertTrue(size >= 400 && size <= 600, "a quarter of the target copying, not the smallest batch: " + size);
     assertTrue(large.overheadMillis() > 60 && large.overheadMillis() < 80, "learned: " + large.overheadMillis());
     assertTrue(70 + 0.03 * size <= Throttle.LONGEST_MILLIS + 10, "a batch stays near the longest: " + size);
     assertTrue(large.overheadNote().contains("of each batch is overhead"), large.overheadNote());
-    Throttle none = new Throttle(spec(null, null), 1);
+    Throttle none = new Throttle(spec(null, null), Duration.ofMillis(60), 1);
     settle(none, 0, 0.01);
     assertEquals("", none.overheadNote(), "no overhead to speak of");
   }
 
   @Test
   void aFixedOrTunedSizeStaysAndZeroAdaptsAgain() {
-    Throttle throttle = new Throttle(spec(5_000, null), 1);
+    Throttle throttle = new Throttle(spec(5_000, null), Duration.ofMillis(60), 1);
     throttle.record(5_000, 1);
     assertEquals(5_000, throttle.size());
-    Throttle adaptive = new Throttle(spec(null, null), 1);
+    Throttle adaptive = new Throttle(spec(null, null), Duration.ofMillis(60), 1);
     adaptive.tune(new Checkpoints.Control(false, null, 700, null, "bob"));
     adaptive.record(700, 1);
     assertEquals(700, adaptive.size());
@@ -73,7 +73,7 @@ class ThrottleTest {
 
   @Test
   void theRateCapIsSharedByThePartsAndCountsFromItsLastChange() {
-    Throttle throttle = new Throttle(spec(null, null), 2);
+    Throttle throttle = new Throttle(spec(null, null), Duration.ofMillis(60), 2);
     throttle.counted(1_000_000);
     assertEquals(0, throttle.waitMillis(), "no cap: no wait");
     throttle.tune(new Checkpoints.Control(false, null, null, 2_000L, "alice"));
