@@ -315,6 +315,17 @@ public final class Targets implements AutoCloseable {
     return value == null || value.isBlank() ? null : value;
   }
 
+  /**
+   * Takes the ledger's schema out of each session's search_path. PostgreSQL's default path starts
+   * with {@code "$user"}: for a worker whose role is called cutover, like the ledger's schema, a
+   * plan's unqualified {@code CREATE TABLE} landed in the ledger's schema, and names the plan
+   * meant in public resolved there first. Written as text, since the schema may not exist yet.
+   */
+  static final String SEARCH_PATH_WITHOUT_LEDGER = """
+      SELECT set_config('search_path', coalesce(string_agg(entry, ',' ORDER BY position), ''), false)
+      FROM unnest(string_to_array(current_setting('search_path'), ',')) WITH ORDINALITY AS path (entry, position)
+      WHERE btrim(entry) NOT IN ('cutover', '"cutover"') AND NOT (btrim(entry) = '"$user"' AND current_user = 'cutover')""";
+
   /** One target's pool and whether its ledger has been migrated. */
   private static final class Pool {
     final Target target;
@@ -339,6 +350,7 @@ public final class Targets implements AutoCloseable {
       // do not connect while building the pool; the first use reports an unreachable target
       config.setInitializationFailTimeout(-1);
       config.addDataSourceProperty("ApplicationName", "cutover");
+      config.setConnectionInitSql(SEARCH_PATH_WITHOUT_LEDGER);
       this.dataSource = new HikariDataSource(config);
     }
 

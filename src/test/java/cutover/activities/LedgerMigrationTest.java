@@ -13,8 +13,30 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** A ledger written by an earlier version of cutover, migrated by this one. */
+/** A ledger written by an earlier version of cutover, migrated by this one; where the ledger's schema stands. */
 class LedgerMigrationTest {
+
+  /** Found from outside: with the role called cutover, a plan's CREATE TABLE went into the ledger's schema. */
+  @Test
+  void aWorkerRoleNamedLikeTheLedgerStillCreatesAPlansTablesInPublic() throws Exception {
+    Targets.Target owned = TestDatabase.newDatabase("role_cutover");
+    String database = owned.jdbcUrl().substring(owned.jdbcUrl().lastIndexOf('/') + 1);
+    String password = "pw-" + TestDatabase.password();
+    try (Connection admin = TestDatabase.server().getPostgresDatabase().getConnection();
+        Statement s = admin.createStatement()) {
+      s.execute("DO $$ BEGIN CREATE ROLE cutover LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+      s.execute("ALTER ROLE cutover PASSWORD '" + password + "'");
+      s.execute("ALTER DATABASE " + database + " OWNER TO cutover");
+    }
+    Targets.Target target = new Targets.Target("role_cutover", owned.jdbcUrl(), "cutover", password);
+    try (Targets targets = Targets.of(List.of(target))) {
+      var sql = targets.dsl("role_cutover"); // creates the ledger's schema cutover, as the role cutover
+      sql.execute("CREATE TABLE parcels_eu (id int)");
+      assertEquals("public", sql.fetchValue("SELECT relnamespace::regnamespace::text FROM pg_class"
+          + " WHERE relname = 'parcels_eu'"));
+      assertEquals(0, sql.fetchCount(sql.selectFrom("cutover.run")), "the ledger is there, reached by its schema");
+    }
+  }
 
   @Test
   void lockWaitedEventsRecordedWithTheBlockersSqlInTheirDetailHaveItMovedToItsOwnColumn() throws Exception {
