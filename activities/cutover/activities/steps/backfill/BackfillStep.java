@@ -84,6 +84,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
    * for, and each chunk pays the filter's hash once; the guard paces it as it paces batches.
    */
   static final int LISTING_CHUNK_TIMES = 4;
+  /** A batch longer than this (the locks a batch may hold at p99) is named in the worker's log with its time. */
+  static final long SLOW_BATCH_MILLIS = 100;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BackfillStep.class);
   /** How often a part backing off for its latency guard looks again. */
   static final long GUARD_POLL_MILLIS = 100;
 
@@ -310,9 +313,21 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     long replayedThisAttempt = 0;
     long listedThisAttempt = 0;
     long listingChunks = 0;
+    long heldSince = 0;
     while (true) {
       session.throwIfCancelled();
       LatencyGuard.Hold held = guard == null ? null : guard.holdBack();
+      if ((held != null) != (heldSince != 0)) { // the worker's log, to set holds against the application's latency
+        if (held != null) {
+          heldSince = System.nanoTime();
+          log.info("step {} part {}: held by the latency guard ({})", context.step().id(), context.part() + 1,
+              held.note());
+        } else {
+          log.info("step {} part {}: copying again after {} ms held", context.step().id(), context.part() + 1,
+              (System.nanoTime() - heldSince) / 1_000_000);
+          heldSince = 0;
+        }
+      }
       if (held != null) {
         if (held.reason().shrinksBatch() && backingOffSince == 0) {
           backingOffSince = System.nanoTime();
@@ -412,6 +427,10 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
       throttle.record(batch.rows(), batchMillis);
       throttle.counted(batch.rows());
       batchTimes.add(batchMillis);
+      if (batchMillis > SLOW_BATCH_MILLIS) {
+        log.info("step {} part {}: a batch of {} rows took {} ms", context.step().id(), context.part() + 1, batch.rows(),
+            batchMillis);
+      }
       cutover.activities.StepMetrics.batchCommitted(context.target(), context.step().kind(), context.action(), batch.rows(), batchMillis);
       long wait = throttle.waitMillis();
       state = wait > 0 && throttle.ratePerPart() > 0 ? "throttled" : "running";
