@@ -56,7 +56,9 @@ class BackfillCaptureTest {
               case 0 -> "INSERT INTO src VALUES (" + key + ", " + key + ", 'ins') ON CONFLICT (id) DO NOTHING";
               case 1, 2 -> "UPDATE src SET v = v + 1, note = 'upd' WHERE id = " + key;
               case 3 -> "DELETE FROM src WHERE id = " + key;
-              default -> "UPDATE src SET id = id + 30000 WHERE id = " + key;
+              // a key moved once may be moved again: never onto a key that is taken
+              default -> "UPDATE src SET id = id + 30000 WHERE id = " + key
+                  + " AND NOT EXISTS (SELECT 1 FROM src WHERE id = " + key + " + 30000)";
             };
             s.execute(sql);
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM cutover.step WHERE step_id = '" + stepId
