@@ -321,6 +321,7 @@ public final class Targets implements AutoCloseable {
    * plan's unqualified {@code CREATE TABLE} landed in the ledger's schema, and names the plan
    * meant in public resolved there first. Written as text, since the schema may not exist yet.
    */
+  private static final String LEDGER_SCHEMA = "cutover";
   static final String SEARCH_PATH_WITHOUT_LEDGER = """
       SELECT set_config('search_path', coalesce(string_agg(entry, ',' ORDER BY position), ''), false)
       FROM unnest(string_to_array(current_setting('search_path'), ',')) WITH ORDINALITY AS path (entry, position)
@@ -362,8 +363,8 @@ public final class Targets implements AutoCloseable {
         Flyway.configure()
             .dataSource(dataSource)
             .locations("classpath:db/migration")
-            .schemas("cutover")
-            .defaultSchema("cutover")
+            .schemas(LEDGER_SCHEMA)
+            .defaultSchema(LEDGER_SCHEMA)
             .createSchemas(true)
             .load()
             .migrate();

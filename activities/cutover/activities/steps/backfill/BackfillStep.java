@@ -24,6 +24,8 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code kind: backfill} — copies rows into a table, or updates a table's rows in place, in
@@ -40,9 +42,10 @@ import org.jooq.impl.SQLDataType;
  *       {@code set: {column: expression}} to update the source table in place
  *   <li>{@code partitions: N} (1–8) splits the key range into parts that run as activities in
  *       parallel; {@code batchSize} fixes the batch size, else it adapts to {@code batchTime}
- *       (default 40ms, 60ms for a page walk or a copy between targets, 20ms under a guard); {@code rate} caps rows per second; {@code pauseBetween} waits between
- *       batches; {@code maxLockWait} / {@code maxReplicationLag} back off while sessions wait on
- *       locks of the touched tables, or a replica lags, longer than that; {@code guard:} backs off
+ *       (default 40ms, 60ms for a page walk or a copy between targets, 20ms under a guard);
+ *       {@code rate} caps rows per second; {@code pauseBetween} waits between batches;
+ *       {@code maxLockWait} / {@code maxReplicationLag} back off while sessions wait on locks of
+ *       the touched tables, or a replica lags, longer than that; {@code guard:} backs off
  *       while a probe of the application's latency is slower than a ratio of its baseline
  *       ({@link LatencyGuard})
  * </ul>
@@ -86,7 +89,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
   static final int LISTING_CHUNK_TIMES = 4;
   /** A batch longer than this (the locks a batch may hold at p99) is named in the worker's log with its time. */
   static final long SLOW_BATCH_MILLIS = 100;
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BackfillStep.class);
+  private static final Logger log = LoggerFactory.getLogger(BackfillStep.class);
   /** How often a part backing off for its latency guard looks again. */
   static final long GUARD_POLL_MILLIS = 100;
 
@@ -495,7 +498,6 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
   }
 
-  /** A placeholder before the part's first batch was read: progress needs a part. */
   /** The walk the part's prepare chose (its batches' default time depends on it). */
   private static WalkKind walkOf(PartContext context, BackfillSpec spec) {
     return context.session().run(spec.timeouts(), (tx, attempt) ->
@@ -504,6 +506,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
             .orElse(WalkKind.KEY)).value();
   }
 
+  /** A placeholder before the part's first batch was read: progress needs a part. */
   static Checkpoints.Part firstRead(PartContext context) {
     return new Checkpoints.Part(context.runId(), context.step().id(), context.action(), context.part(), context.parts(),
         List.of(), null, false, null, null, 0, 0, null, PartState.RUNNING, WalkKind.KEY, null);
