@@ -27,6 +27,8 @@ import org.jooq.conf.ParamType;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The latency guard of one backfill part: a thread with a connection of its own runs the probe
@@ -44,16 +46,20 @@ import org.postgresql.util.PSQLException;
  * the copy's WAL.
  *
  * <p>Every {@link #QUIET_EVERY_WINDOWS} windows the part holds off for one, and the probes of its
- * second half join the baseline (the newest {@link #QUIET_PROBES}): the limit then follows the
- * machine's own noise in the same minutes as the copy, as a baseline of a few seconds before it
- * cannot (on a shared VM the p99 of a few seconds with nothing else running ranges 2-150 ms).
- * An operator's pause of the copy counts as such a hold: its probes join the baseline, and the
- * share does not grow while nothing is copied.
+ * second half join the baseline's (the newest {@link #QUIET_PROBES}): a baseline of a few seconds
+ * before the copy may have caught a stall of a shared VM (its p99 with nothing else running ranges
+ * 2-150 ms), and a quiet hold lowers it. It never raises it above the one measured before the
+ * first batch: a hold of a second or two still has the copy's aftermath in it (its WAL and dirty
+ * pages written out), and measured from outside a rebase that could rise took the limit with it
+ * (5.2 to 8.8 ms) while the application's writes were 5x slower. An operator's pause of the copy
+ * counts as such a hold: its probes join the baseline's, and the share does not grow while nothing
+ * is copied.
  *
  * <p>The probe's text never leaves the worker: notes, outcomes and failures name the guard's
  * figures and the SQLSTATE, not the SQL.
  */
 final class LatencyGuard implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LatencyGuard.class);
   /** Every this many windows the part holds off for one, and the second half's probes join the baseline. */
   static final int QUIET_EVERY_WINDOWS = 10;
   /**
@@ -103,6 +109,8 @@ final class LatencyGuard implements AutoCloseable {
   private final int part;
   private volatile long limitMicros;
   private volatile long baselineMicros;
+  /** The baseline measured before the part's first batch (or stored by an earlier attempt): the highest it gets. */
+  private final long firstBaselineMicros;
   /** The baseline's probes: the first window's, then those of the quiet holds; guarded by itself. */
   private final ArrayDeque<Long> quietProbes = new ArrayDeque<>();
   /** When the running quiet hold began (nanoTime), 0 outside one; when the next one is due. */
@@ -140,7 +148,8 @@ final class LatencyGuard implements AutoCloseable {
     this.stepId = context.step().id();
     this.action = context.action();
     this.part = context.part();
-    this.baselineMicros = baseline();
+    this.firstBaselineMicros = baseline();
+    this.baselineMicros = firstBaselineMicros;
     this.limitMicros = limit(spec, baselineMicros);
     this.quietDue = System.nanoTime() + FIRST_QUIET_AFTER_WINDOWS * spec.window().toNanos();
     this.share = new CopyShare(spec.window().toNanos(), System.nanoTime());
@@ -286,19 +295,29 @@ final class LatencyGuard implements AutoCloseable {
     }
   }
 
-  /**
-   * The baseline and limit again, by the same rule as the first ({@link #baselineP99}), over the
-   * first window's probes and the quiet holds' since (the newest).
-   */
+  /** The baseline and limit again ({@link #rebased}), over the first window's probes and the quiet holds' since. */
   private void rebase() {
     long[] probes;
     synchronized (quietProbes) {
       probes = quietProbes.stream().mapToLong(Long::longValue).toArray();
     }
     if (probes.length >= MIN_PROBES) {
-      baselineMicros = baselineP99(probes);
+      long before = baselineMicros;
+      baselineMicros = rebased(firstBaselineMicros, probes);
       limitMicros = limit(spec, baselineMicros);
+      if (baselineMicros != before) {
+        log.info("step {} part {}: latency guard's baseline {} -> {} (limit {})", stepId, part + 1, ms(before),
+            ms(baselineMicros), ms(limitMicros));
+      }
     }
+  }
+
+  /**
+   * The baseline after a quiet hold: by the same rule as the first ({@link #baselineP99}) over
+   * the newest quiet probes, but never above the first.
+   */
+  static long rebased(long firstMicros, long[] quietProbes) {
+    return Math.min(firstMicros, baselineP99(quietProbes));
   }
 
   private void adjustShare(long now) {

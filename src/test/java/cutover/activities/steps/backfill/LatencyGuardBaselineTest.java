@@ -34,6 +34,15 @@ class LatencyGuardBaselineTest {
   }
 
   @Test
+  void aQuietHoldLowersTheBaselineButNeverRaisesItAboveTheFirst() {
+    // the first baseline caught a stall in two stretches: the quiet holds' probes show the host at 2 ms
+    assertEquals(2_000, LatencyGuard.rebased(120_000, probes(2_000)));
+    // the holds' probes carry the copy's aftermath: the limit stays where the application was before the copy
+    assertEquals(5_200, LatencyGuard.rebased(5_200, probes(8_800, 10, 35, 60, 85)));
+    assertEquals(4_000, LatencyGuard.rebased(5_200, probes(4_000, 10, 35, 60, 85)));
+  }
+
+  @Test
   void fewProbes() {
     assertEquals(3_000, LatencyGuard.baselineP99(new long[] {1_000, 3_000, 2_000, 5_000, 4_000}));
     assertEquals(7, LatencyGuard.baselineP99(new long[] {7}));
