@@ -414,6 +414,10 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
         if (part.state() == PartState.LISTING) {
           listedThisAttempt += batch.rows();
           listingChunks++;
+          if (batchMillis > SLOW_BATCH_MILLIS) {
+            log.info("step {} part {}: a listing chunk of {} matches took {} ms", context.step().id(),
+                context.part() + 1, batch.rows(), batchMillis);
+          }
           throttle.target(LISTING_CHUNK_TIMES);
           throttle.record(batch.rows(), batchMillis);
         } else {
@@ -819,6 +823,7 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
     Checkpoints checkpoints = new Checkpoints(sql);
     capture.takeTurn(sql);
+    long locked = System.nanoTime();
     capture.lockSource(sql);
     long last = 0;
     for (int taken; (taken = capture.replay(sql, null, Capture.FINAL_BATCH)) > 0; ) {
@@ -826,6 +831,9 @@ public final class BackfillStep extends DefinedKind<BackfillSpec> implements Bat
     }
     long backlog = capture.backlog(sql, null);
     capture.remove(sql);
+    log.info("step {}: the last transaction locked {}, replayed {} captured changes and removed the capture in {} ms"
+        + " (the source's writers wait until it commits)", context.step().id(), spec.sourceName(), last,
+        (System.nanoTime() - locked) / 1_000_000);
     Checkpoints.Part lastPart = parts.get(parts.size() - 1);
     checkpoints.replayed(lastPart, last);
     long replayed = checkpoints.replayed(context.runId(), context.step().id(), StepAction.APPLY);
