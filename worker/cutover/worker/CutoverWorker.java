@@ -12,13 +12,19 @@ import cutover.activities.Targets;
 import cutover.activities.steps.approval.ApprovalActivitiesImpl;
 import cutover.activities.steps.approval.ApprovalSigners;
 import cutover.workflows.TargetTaskQueue;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker for the given targets: every workflow of cutover on the shared task queue
@@ -27,6 +33,9 @@ import java.util.List;
  * the activities too, for runs started before target queues and for reads that name no target.
  */
 public final class CutoverWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CutoverWorker.class);
+  /** How long a stopping worker waits for its server to answer before it stops without telling it. */
+  private static final long SERVER_ANSWER_SECONDS = 2;
   private final WorkerFactory factory;
 
   private CutoverWorker(WorkerFactory factory) {
@@ -76,9 +85,29 @@ public final class CutoverWorker implements AutoCloseable {
     return new CutoverWorker(factory);
   }
 
+  /**
+   * Stops polling and waits for running tasks. With its server gone, the SDK's call that tells the
+   * server of the stop fails with a stack trace ({@link UnreachableServer} drops it);
+   * one line says so instead.
+   */
   @Override
   public void close() {
+    boolean answered = serverAnswers(factory.getWorkflowClient().getWorkflowServiceStubs());
     factory.shutdown();
-    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+    if (!answered) {
+      log.warn("the Temporal server did not answer, so it was not told that this worker stopped: its tasks"
+          + " running here go to other workers when their timeouts pass");
+    }
+  }
+
+  private static boolean serverAnswers(WorkflowServiceStubs service) {
+    try {
+      service.blockingStub().withDeadlineAfter(SERVER_ANSWER_SECONDS, TimeUnit.SECONDS)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+      return true;
+    } catch (StatusRuntimeException unavailable) {
+      return false;
+    }
   }
 }
