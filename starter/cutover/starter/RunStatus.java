@@ -35,6 +35,37 @@ import io.temporal.api.common.v1.WorkflowExecution;
 record RunStatus(String workflowId, CutoverStatus cutover, PhaseStatus phase, List<StepProgress> progress,
     List<StepHeartbeat> lockWaits, WorkflowEnding ending) {
 
+  /** The notices of the run and of its running phase, each said once ({@link #notices(List, List)}). */
+  List<String> notices() {
+    return notices(cutover == null ? List.of() : cutover.notices(), phase == null ? List.of() : phase.notices());
+  }
+
+  /**
+   * The run's notices, then its phase's that are not the same: a pause or resume sent to the run
+   * is forwarded to its phase, and both answer it ({@code paused by ops}, the phase's perhaps with
+   * more after a {@code ;}). Each of the phase's takes the place of the first of the run's it
+   * repeats, with its own words; two pauses are still two.
+   */
+  static List<String> notices(List<String> run, List<String> phase) {
+    List<String> merged = new ArrayList<>(run);
+    boolean[] matched = new boolean[run.size()];
+    for (String notice : phase) {
+      int same = -1;
+      for (int i = 0; i < run.size() && same < 0; i++) {
+        if (!matched[i] && (notice.equals(run.get(i)) || notice.startsWith(run.get(i) + "; "))) {
+          same = i;
+        }
+      }
+      if (same < 0) {
+        merged.add(notice);
+      } else {
+        matched[same] = true;
+        merged.set(same, notice);
+      }
+    }
+    return merged;
+  }
+
   /** @throws io.grpc.StatusRuntimeException NOT_FOUND when Temporal has no such workflow */
   static RunStatus query(TemporalConnection connection, String workflowId) {
     DescribeWorkflowExecutionResponse described = describe(connection, workflowId);

@@ -80,11 +80,7 @@ final class StatusPrinter {
     if (error != null) {
       out.println("error: " + error);
     }
-    List<String> notices = current != null ? current.notices() : c == null ? List.of() : c.notices();
-    if (c != null && current != null) {
-      notices = new java.util.ArrayList<>(c.notices());
-      notices.addAll(current.notices());
-    }
+    List<String> notices = status.notices();
     if (!notices.isEmpty()) {
       out.println("notices:");
       notices.stream().skip(Math.max(0, notices.size() - 8)).forEach(n -> out.println("  " + n));

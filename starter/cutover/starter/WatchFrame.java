@@ -158,10 +158,7 @@ final class WatchFrame {
       wrapped(new AttributedStringBuilder().style(style(AttributedStyle.DEFAULT.foreground(AttributedStyle.RED)))
           .append("error: ").append(error).toAttributedString());
     }
-    List<String> notices = new ArrayList<>(cutover == null ? List.of() : cutover.notices());
-    if (current != null) {
-      notices.addAll(current.notices());
-    }
+    List<String> notices = status.notices();
     notices.stream().skip(Math.max(0, notices.size() - 3)).forEach(n -> wrapped(plain("notice: " + n)));
   }
 
